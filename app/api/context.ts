@@ -1,0 +1,14 @@
+import type { Workspace } from '../workspace/workspace';
+import type { EventBus } from './event-bus';
+import type { Clock } from '../ports/clock';
+
+export type HostKind = 'electron' | 'web' | 'cli';
+
+/** What every handler may use. Long-running services hang off `services` and are created once per core. */
+export interface CoreContext {
+  readonly workspace: Workspace;
+  readonly events: EventBus;
+  readonly clock: Clock;
+  readonly host: HostKind;
+  readonly version: string;
+}

@@ -1,0 +1,28 @@
+import type { z } from 'zod';
+import { appMethods } from './methods/app';
+import type { ErrorShape } from '../domain/errors';
+
+/**
+ * The one contract between every UI and the core. Each feature keeps its methods in `methods/<feature>.ts`;
+ * this map is their union. Names are `feature/verb` and never change once released.
+ */
+export const contract = {
+  ...appMethods,
+};
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type Input<K extends MethodName> = z.input<Contract[K]['input']>;
+export type ParsedInput<K extends MethodName> = z.output<Contract[K]['input']>;
+export type Output<K extends MethodName> = NonNullable<Contract[K]['output']>;
+
+export type Result<T> =
+  { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: ErrorShape };
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+export type { ErrorShape };
+export type * from './methods/app';
+export type * from './events';

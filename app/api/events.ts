@@ -1,0 +1,56 @@
+/**
+ * Events the core pushes to every host. Payloads are plain JSON. Feature modules add their event payload types
+ * here so a renderer subscription is checked end to end.
+ */
+export interface ProgressPayload {
+  readonly jobId: string;
+  readonly phase: string;
+  readonly done: number;
+  readonly total: number | null;
+  readonly ratePerSecond: number | null;
+  readonly etaSeconds: number | null;
+  readonly message?: string;
+}
+
+export interface EventMap {
+  'workspace/changed': { readonly reason: string };
+  'sync/progress': ProgressPayload & { readonly connectionId: string; readonly resource: string };
+  'sync/finished': {
+    readonly jobId: string;
+    readonly connectionId: string;
+    readonly status: 'completed' | 'failed' | 'cancelled';
+    readonly error?: { readonly code: string; readonly message: string };
+  };
+  'detect/progress': ProgressPayload;
+  'detect/finished': {
+    readonly jobId: string;
+    readonly status: 'completed' | 'failed' | 'cancelled';
+    readonly groups?: number;
+    readonly error?: { readonly code: string; readonly message: string };
+  };
+  'merge/step': {
+    readonly runId: string;
+    readonly seq: number;
+    readonly name: string;
+    readonly status: string;
+    readonly message?: string;
+  };
+  'merge/finished': { readonly runId: string; readonly status: string };
+}
+
+export type EventName = keyof EventMap;
+
+export const EVENT_NAMES: readonly EventName[] = [
+  'workspace/changed',
+  'sync/progress',
+  'sync/finished',
+  'detect/progress',
+  'detect/finished',
+  'merge/step',
+  'merge/finished',
+];
+
+export interface CoreEvent<E extends EventName = EventName> {
+  readonly name: E;
+  readonly payload: EventMap[E];
+}

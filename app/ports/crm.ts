@@ -1,0 +1,148 @@
+/**
+ * What the core needs from a CRM, in CRM-neutral terms. Connectors (`app/connectors/keap`, later
+ * `app/connectors/activecampaign`) implement it over their APIs; sync, detection and the merge executor only see
+ * this. Ids are strings everywhere (Keap v2 and ActiveCampaign both send strings).
+ */
+export type CrmKind = 'keap' | 'activecampaign';
+
+export interface CrmEmail {
+  /** EMAIL1..EMAIL3 on Keap; 'primary' where a CRM has one address. */
+  readonly slot: string;
+  readonly email: string;
+  readonly optIn?: boolean | null;
+  readonly status?: string | null;
+}
+
+export interface CrmPhone {
+  /** PHONE1..PHONE5 on Keap. */
+  readonly slot: string;
+  readonly number: string;
+  readonly extension?: string | null;
+  readonly type?: string | null;
+}
+
+export interface CrmAddress {
+  /** BILLING / SHIPPING / OTHER on Keap. */
+  readonly slot: string;
+  readonly line1?: string | null;
+  readonly line2?: string | null;
+  readonly locality?: string | null;
+  readonly region?: string | null;
+  readonly postalCode?: string | null;
+  readonly countryCode?: string | null;
+}
+
+export interface CrmContact {
+  readonly id: string;
+  readonly givenName?: string | null;
+  readonly middleName?: string | null;
+  readonly familyName?: string | null;
+  readonly prefix?: string | null;
+  readonly suffix?: string | null;
+  readonly company?: string | null;
+  readonly jobTitle?: string | null;
+  readonly birthday?: string | null;
+  readonly emails: readonly CrmEmail[];
+  readonly phones: readonly CrmPhone[];
+  readonly addresses: readonly CrmAddress[];
+  readonly tagIds: readonly string[];
+  readonly createdAt?: string | null;
+  readonly updatedAt?: string | null;
+  /** The CRM's own JSON, kept whole for lossless snapshots and the "raw fields" view. */
+  readonly raw: unknown;
+}
+
+/** Fields a merge may write onto the survivor. Absent = leave as is; null = clear. */
+export interface ContactPatch {
+  readonly givenName?: string | null;
+  readonly middleName?: string | null;
+  readonly familyName?: string | null;
+  readonly prefix?: string | null;
+  readonly suffix?: string | null;
+  readonly company?: string | null;
+  readonly jobTitle?: string | null;
+  readonly birthday?: string | null;
+  readonly emails?: readonly CrmEmail[];
+  readonly phones?: readonly CrmPhone[];
+  readonly addresses?: readonly CrmAddress[];
+}
+
+export interface CrmTag {
+  readonly id: string;
+  readonly name: string;
+  readonly category?: string | null;
+}
+
+export interface CrmOrder {
+  readonly id: string;
+  readonly contactId: string | null;
+  readonly title?: string | null;
+  readonly status?: string | null;
+  readonly total?: number | null;
+  readonly orderDate?: string | null;
+  readonly raw: unknown;
+}
+
+export interface CrmSubscription {
+  readonly id: string;
+  readonly contactId: string | null;
+  readonly title?: string | null;
+  readonly status?: string | null;
+  readonly active: boolean;
+  readonly nextBillDate?: string | null;
+  readonly raw: unknown;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque; null when this was the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface CrmAccountInfo {
+  readonly kind: CrmKind;
+  /** Human label: the app/tenant name or id the key belongs to. */
+  readonly account: string;
+  readonly details: Readonly<Record<string, string>>;
+}
+
+export interface ListOptions {
+  readonly cursor?: string | null;
+  readonly pageSize?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface SequenceRef {
+  readonly campaignId?: string;
+  readonly sequenceId: string;
+}
+
+export interface CrmClient {
+  readonly kind: CrmKind;
+  readonly capabilities: {
+    /** Keap's `POST /rest/v2/contacts:merge`; false means the manual strategy is used. */
+    readonly nativeMerge: boolean;
+    readonly sequences: boolean;
+  };
+  testConnection(signal?: AbortSignal): Promise<CrmAccountInfo>;
+  /** Contacts ordered for stable paging; `updatedSince` (ISO) restricts to recently changed ones. */
+  listContacts(options: ListOptions & { readonly updatedSince?: string | null }): Promise<Page<CrmContact>>;
+  /** Every live contact id, cheaply (for reflecting deletions). */
+  listContactIds(options: ListOptions): Promise<Page<string>>;
+  /** null when the CRM says the contact does not exist (404). */
+  getContact(id: string, signal?: AbortSignal): Promise<CrmContact | null>;
+  updateContact(id: string, patch: ContactPatch, signal?: AbortSignal): Promise<CrmContact>;
+  /** Idempotent: deleting a contact that is already gone succeeds. */
+  deleteContact(id: string, signal?: AbortSignal): Promise<void>;
+  listTags(options: ListOptions): Promise<Page<CrmTag>>;
+  /** Tag ids currently on one contact (fresh from the CRM, for check-before-act). */
+  getContactTagIds(contactId: string, signal?: AbortSignal): Promise<readonly string[]>;
+  applyTags(contactId: string, tagIds: readonly string[], signal?: AbortSignal): Promise<void>;
+  removeTags(contactId: string, tagIds: readonly string[], signal?: AbortSignal): Promise<void>;
+  listOrders(options: ListOptions & { readonly contactId?: string }): Promise<Page<CrmOrder>>;
+  listSubscriptions(options: ListOptions & { readonly contactId?: string }): Promise<Page<CrmSubscription>>;
+  /** Native merge: the duplicate is merged into the survivor and removed. Only when `capabilities.nativeMerge`. */
+  mergeContacts?(survivorId: string, duplicateId: string, signal?: AbortSignal): Promise<CrmContact>;
+  /** Only when `capabilities.sequences`. */
+  addToSequence?(contactId: string, sequence: SequenceRef, signal?: AbortSignal): Promise<void>;
+}

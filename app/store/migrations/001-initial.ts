@@ -1,0 +1,297 @@
+import type { Migration } from './types';
+
+/**
+ * The first cache schema. Contacts are keyed by an integer `pk` so detection and joins stay cheap at 1M rows,
+ * while everything a user decides (not-a-duplicate, reviewed plans) is keyed by the stable CRM id so it
+ * survives a full re-sync that hands out new `pk`s.
+ */
+export const initial: Migration = {
+  version: 1,
+  name: 'initial',
+  up: `
+    CREATE TABLE settings (
+      key TEXT PRIMARY KEY,
+      value TEXT NOT NULL
+    );
+
+    CREATE TABLE connections (
+      id TEXT PRIMARY KEY,
+      kind TEXT NOT NULL CHECK (kind IN ('keap', 'activecampaign', 'wordpress')),
+      label TEXT NOT NULL,
+      base_url TEXT NOT NULL,
+      settings TEXT NOT NULL DEFAULT '{}',
+      account TEXT,
+      secret_ref TEXT,
+      is_sandbox INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL,
+      last_tested_at TEXT,
+      last_test_ok INTEGER,
+      last_sync_at TEXT
+    );
+
+    CREATE TABLE contacts (
+      pk INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      crm_id TEXT NOT NULL,
+      given_name TEXT,
+      middle_name TEXT,
+      family_name TEXT,
+      prefix TEXT,
+      suffix TEXT,
+      company TEXT,
+      job_title TEXT,
+      birthday TEXT,
+      email_opt_in INTEGER,
+      created_at TEXT,
+      updated_at TEXT,
+      raw TEXT NOT NULL,
+      search_text TEXT NOT NULL DEFAULT '',
+      synced_at TEXT NOT NULL,
+      UNIQUE (connection_id, crm_id)
+    );
+    CREATE INDEX contacts_updated ON contacts (connection_id, updated_at);
+
+    CREATE TABLE contact_emails (
+      contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      slot TEXT NOT NULL,
+      email TEXT NOT NULL,
+      email_norm TEXT NOT NULL,
+      opt_in INTEGER,
+      status TEXT,
+      PRIMARY KEY (contact_pk, slot)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_emails_norm ON contact_emails (email_norm);
+
+    CREATE TABLE contact_phones (
+      contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      slot TEXT NOT NULL,
+      number TEXT NOT NULL,
+      extension TEXT,
+      type TEXT,
+      e164 TEXT,
+      PRIMARY KEY (contact_pk, slot)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_phones_e164 ON contact_phones (e164);
+
+    CREATE TABLE contact_addresses (
+      contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      slot TEXT NOT NULL,
+      line1 TEXT,
+      line2 TEXT,
+      locality TEXT,
+      region TEXT,
+      postal_code TEXT,
+      country_code TEXT,
+      PRIMARY KEY (contact_pk, slot)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE tags (
+      pk INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      crm_id TEXT NOT NULL,
+      name TEXT NOT NULL,
+      category TEXT,
+      UNIQUE (connection_id, crm_id)
+    );
+
+    CREATE TABLE contact_tags (
+      contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      tag_pk INTEGER NOT NULL REFERENCES tags(pk) ON DELETE CASCADE,
+      applied_at TEXT,
+      PRIMARY KEY (contact_pk, tag_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX contact_tags_tag ON contact_tags (tag_pk);
+
+    -- Orders and subscriptions point at the CRM contact id, not at contacts.pk: they must stay visible when the
+    -- contact they belonged to is merged away or deleted, which is exactly when a user needs to see them.
+    CREATE TABLE orders (
+      pk INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      crm_id TEXT NOT NULL,
+      contact_crm_id TEXT,
+      title TEXT,
+      status TEXT,
+      total REAL,
+      order_date TEXT,
+      raw TEXT NOT NULL,
+      synced_at TEXT NOT NULL,
+      UNIQUE (connection_id, crm_id)
+    );
+    CREATE INDEX orders_contact ON orders (connection_id, contact_crm_id);
+
+    CREATE TABLE subscriptions (
+      pk INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      crm_id TEXT NOT NULL,
+      contact_crm_id TEXT,
+      title TEXT,
+      status TEXT,
+      active INTEGER NOT NULL DEFAULT 0,
+      next_bill_date TEXT,
+      raw TEXT NOT NULL,
+      synced_at TEXT NOT NULL,
+      UNIQUE (connection_id, crm_id)
+    );
+    CREATE INDEX subscriptions_contact ON subscriptions (connection_id, contact_crm_id);
+
+    CREATE TABLE wp_users (
+      pk INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      wp_id INTEGER NOT NULL,
+      login TEXT NOT NULL,
+      email TEXT,
+      display_name TEXT,
+      registered_at TEXT,
+      last_login_at TEXT,
+      linked_contact_id TEXT,
+      aa_tags TEXT NOT NULL DEFAULT '[]',
+      progress TEXT NOT NULL DEFAULT '{}',
+      raw TEXT NOT NULL,
+      synced_at TEXT NOT NULL,
+      UNIQUE (connection_id, wp_id)
+    );
+    CREATE INDEX wp_users_contact ON wp_users (linked_contact_id);
+
+    -- AccessAlly's own orders and subscriptions live in WordPress, keyed by CRM contact id.
+    CREATE TABLE wp_orders (
+      pk INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      wp_order_id TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('order', 'subscription')),
+      contact_id TEXT,
+      title TEXT,
+      status TEXT,
+      raw TEXT NOT NULL,
+      synced_at TEXT NOT NULL,
+      UNIQUE (connection_id, kind, wp_order_id)
+    );
+    CREATE INDEX wp_orders_contact ON wp_orders (contact_id);
+
+    CREATE TABLE sync_state (
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      resource TEXT NOT NULL,
+      phase TEXT NOT NULL DEFAULT 'idle',
+      cursor TEXT,
+      high_water TEXT,
+      run_started_at TEXT,
+      stats TEXT NOT NULL DEFAULT '{}',
+      updated_at TEXT NOT NULL,
+      PRIMARY KEY (connection_id, resource)
+    );
+
+    CREATE TABLE sync_runs (
+      id INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      mode TEXT NOT NULL CHECK (mode IN ('full', 'incremental')),
+      status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')),
+      started_at TEXT NOT NULL,
+      finished_at TEXT,
+      stats TEXT NOT NULL DEFAULT '{}',
+      error TEXT
+    );
+
+    CREATE TABLE dup_groups (
+      id INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      group_key TEXT NOT NULL,
+      lane TEXT NOT NULL CHECK (lane IN ('safe', 'needs_choice', 'maybe_two_people')),
+      score REAL NOT NULL,
+      reason TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      last_activity TEXT,
+      status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'dismissed', 'stale')),
+      evidence TEXT NOT NULL DEFAULT '{}',
+      created_at TEXT NOT NULL,
+      updated_at TEXT NOT NULL,
+      UNIQUE (connection_id, group_key)
+    );
+    CREATE INDEX dup_groups_lane ON dup_groups (status, lane, score);
+
+    CREATE TABLE dup_group_members (
+      group_id INTEGER NOT NULL REFERENCES dup_groups(id) ON DELETE CASCADE,
+      contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      PRIMARY KEY (group_id, contact_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX dup_group_members_contact ON dup_group_members (contact_pk);
+
+    CREATE TABLE candidate_pairs (
+      a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      b_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      score REAL NOT NULL,
+      weight REAL NOT NULL,
+      contributions TEXT NOT NULL,
+      PRIMARY KEY (a_pk, b_pk)
+    ) WITHOUT ROWID;
+    CREATE INDEX candidate_pairs_b ON candidate_pairs (b_pk);
+
+    CREATE TABLE decisions (
+      id INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      kind TEXT NOT NULL CHECK (kind IN ('not_duplicate', 'reviewed_plan')),
+      crm_ids TEXT NOT NULL,
+      payload TEXT NOT NULL DEFAULT '{}',
+      created_at TEXT NOT NULL,
+      undone_at TEXT
+    );
+    CREATE INDEX decisions_lookup ON decisions (connection_id, kind, crm_ids);
+
+    CREATE TABLE merge_runs (
+      id TEXT PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      group_key TEXT,
+      plan TEXT NOT NULL,
+      status TEXT NOT NULL,
+      dry_run INTEGER NOT NULL DEFAULT 0,
+      created_at TEXT NOT NULL,
+      started_at TEXT,
+      finished_at TEXT,
+      error TEXT
+    );
+
+    CREATE TABLE merge_steps (
+      run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE,
+      seq INTEGER NOT NULL,
+      name TEXT NOT NULL,
+      status TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      started_at TEXT,
+      finished_at TEXT,
+      request TEXT,
+      response TEXT,
+      error TEXT,
+      PRIMARY KEY (run_id, seq)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE snapshots (
+      id INTEGER PRIMARY KEY,
+      run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE,
+      kind TEXT NOT NULL,
+      ref TEXT NOT NULL,
+      data TEXT NOT NULL,
+      taken_at TEXT NOT NULL
+    );
+
+    CREATE TABLE audit_log (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      at TEXT NOT NULL,
+      action TEXT NOT NULL,
+      connection_id TEXT,
+      subject TEXT,
+      details TEXT NOT NULL DEFAULT '{}'
+    );
+
+    CREATE VIRTUAL TABLE contacts_fts USING fts5(
+      search_text, content='contacts', content_rowid='pk', tokenize='trigram'
+    );
+    CREATE TRIGGER contacts_fts_ai AFTER INSERT ON contacts BEGIN
+      INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text);
+    END;
+    CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN
+      INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
+    END;
+    CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts BEGIN
+      INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
+      INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text);
+    END;
+  `,
+};

@@ -1,0 +1,7 @@
+import { initial } from './001-initial';
+import type { Migration } from './types';
+
+/** Forward-only, in order. A new migration is a new file appended here; an applied one is never edited. */
+export const migrations: readonly Migration[] = [initial];
+
+export type { Migration };

@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerStatus } from './status';
+
+/** Every CLI command; one file per command (or command family). */
+export function registerCommands(program: Command): void {
+  registerStatus(program);
+}

@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import type { Core } from '../../app/api/core';
+import { openCore } from '../shared/open-core';
+import { AppError, toErrorShape } from '../../app/domain/errors';
+import { exitCodeFor } from './exit-codes';
+
+export interface GlobalOptions {
+  readonly workspace?: string;
+  readonly json?: boolean;
+}
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly isTTY: boolean;
+}
+
+export const processIo: CliIo = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTTY: Boolean(process.stderr.isTTY),
+};
+
+/** Everything a command needs: the opened core, the global flags and where to print. */
+export interface CommandContext {
+  readonly core: Core;
+  readonly options: GlobalOptions;
+  readonly io: CliIo;
+  /** Prints JSON under `--json`, otherwise the human text. */
+  print(data: unknown, human: () => string): void;
+  /** Progress on stderr, redrawn in place on a terminal. */
+  progress(line: string): void;
+  /** Aborted on Ctrl+C so long jobs stop cleanly. */
+  readonly signal: AbortSignal;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+/**
+ * Runs a command body with a core and maps failures to a one-line message and a meaningful exit code; no stack
+ * traces reach the user.
+ */
+export function action<A extends unknown[]>(
+  body: (ctx: CommandContext, ...args: A) => Promise<void> | void,
+  io: CliIo = processIo,
+) {
+  return async (...args: [...A, Command]) => {
+    const command = args[args.length - 1] as Command;
+    const options = globalOptions(command);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort(new AppError('CANCELLED', 'Cancelled by the user.'));
+    process.once('SIGINT', onSigint);
+    let core: Core | undefined;
+    let lastProgressLen = 0;
+    try {
+      core = openCore({ host: 'cli', ...(options.workspace ? { workspace: options.workspace } : {}) });
+      const ctx: CommandContext = {
+        core,
+        options,
+        io,
+        signal: abort.signal,
+        print(data, human) {
+          if (lastProgressLen && io.isTTY) io.err('\n');
+          lastProgressLen = 0;
+          io.out(options.json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
+        },
+        progress(line) {
+          if (io.isTTY) {
+            io.err(`\r${line.padEnd(lastProgressLen)}`);
+            lastProgressLen = line.length;
+          } else io.err(`${line}\n`);
+        },
+      };
+      await body(ctx, ...(args.slice(0, -1) as A));
+      if (lastProgressLen && io.isTTY) io.err('\n');
+    } catch (error) {
+      if (lastProgressLen && io.isTTY) io.err('\n');
+      const shape = toErrorShape(error);
+      if (options.json) io.out(`${JSON.stringify({ error: shape }, null, 2)}\n`);
+      io.err(`mergedesk: ${shape.message}\n`);
+      process.exitCode = exitCodeFor(shape.code);
+    } finally {
+      process.off('SIGINT', onSigint);
+      core?.close();
+    }
+  };
+}

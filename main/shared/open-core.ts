@@ -1,0 +1,19 @@
+import { createCore, type Core } from '../../app/api/core';
+import type { HostKind } from '../../app/api/context';
+import { openWorkspace } from '../../app/workspace/workspace';
+import { resolveWorkspaceDir } from '../../app/workspace/paths';
+import type { SecretStore } from '../../app/ports/secret-store';
+
+export interface OpenCoreOptions {
+  readonly host: HostKind;
+  /** `--workspace DIR`; falls back to MERGEDESK_HOME, then the default workspace. */
+  readonly workspace?: string;
+  readonly secrets?: SecretStore;
+}
+
+/** The same start-up for every host: resolve the workspace, open (and migrate) its cache, build the core. */
+export function openCore(options: OpenCoreOptions): Core {
+  const dir = resolveWorkspaceDir(options.workspace);
+  const workspace = openWorkspace(dir, options.secrets ? { secrets: options.secrets } : {});
+  return createCore({ workspace, host: options.host });
+}

@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../app/api/core';
+import { openWorkspace } from '../../app/workspace/workspace';
+import { MemorySecretStore } from '../../app/secrets/file-secret-store';
+
+export function tempDir(prefix = 'md-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A core over a fresh temporary workspace; call `dispose()` in afterEach. */
+export function tempCore(host: 'web' | 'cli' | 'electron' = 'cli'): Core & { dispose(): void } {
+  const dir = tempDir('md-ws-');
+  const core = createCore({ workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }), host });
+  return Object.assign(core, {
+    dispose() {
+      core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
