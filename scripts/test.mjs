@@ -61,6 +61,20 @@ run(
     report: { file: 'test-results/vitest.json', parse: vitestCounts },
   },
 );
+run(
+  'wordpress-real',
+  'bash',
+  [
+    'scripts/wordpress-ci.sh',
+    'test',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=test-results/wordpress.json',
+  ],
+  {
+    report: { file: 'test-results/wordpress.json', parse: vitestCounts },
+  },
+);
 run('e2e', 'npx', ['playwright', 'test'], {
   report: { file: 'test-results/e2e-results.json', parse: playwrightCounts },
 });
