@@ -1,5 +1,5 @@
 import { crc32, deflateRawSync } from 'node:zlib';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '../../domain/errors';
@@ -106,3 +106,44 @@ export const PLUGIN_INSTALL_STEPS: readonly string[] = [
   'Back here: enter the site address (https://…), your WordPress username and that Application Password, then Test.',
   'With AccessAlly active the plugin reads and writes AccessAlly’s contact link; without it, the user-meta key keap_contact_id (WP Fusion’s convention; set the option mergedesk_bridge_contact_meta_key to change it).',
 ];
+
+function findPrebuiltZip(start: string = dirname(fileURLToPath(import.meta.url))): string | null {
+  let dir = start;
+  for (let i = 0; i < 8; i++) {
+    const candidate = join(dir, 'dist', PLUGIN_ZIP_NAME);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return null;
+}
+
+/**
+ * Writes the installable zip into `outDir` (built from the plugin sources, or copied from a packaged
+ * `dist/mergedesk-bridge.zip` when the sources are not shipped) and says what it is.
+ */
+export function ensurePluginZip(outDir: string): { path: string; version: string; sizeBytes: number } {
+  const source = findPluginSourceDir();
+  let zip: Buffer;
+  let version: string;
+  if (source) {
+    zip = buildPluginZip(source);
+    version = readPluginVersion(source);
+  } else {
+    const prebuilt = findPrebuiltZip();
+    if (!prebuilt) {
+      throw new AppError(
+        'UNSUPPORTED',
+        'The Mergedesk Bridge plugin is not bundled with this build of Mergedesk.',
+      );
+    }
+    zip = readFileSync(prebuilt);
+    const match = /Version:\s*(\S+)/.exec(zip.toString('latin1'));
+    version = match?.[1] ?? 'unknown';
+  }
+  mkdirSync(outDir, { recursive: true });
+  const path = join(outDir, PLUGIN_ZIP_NAME);
+  writeFileSync(path, zip);
+  return { path, version, sizeBytes: zip.length };
+}

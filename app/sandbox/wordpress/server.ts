@@ -44,6 +44,7 @@ export interface WordPressSandbox {
   setBridgeActive(active: boolean): void;
   /** Requests served, by "METHOD path", for assertions. */
   readonly requests: readonly string[];
+  clearRequests(): void;
   snapshot(): SandboxState;
   close(): Promise<void>;
 }
@@ -65,7 +66,7 @@ class RestError extends Error {
  */
 export async function startWordPressSandbox(options: WordPressSandboxOptions): Promise<WordPressSandbox> {
   const now = () => new Date().toISOString();
-  const state: SandboxState = loadState(options.stateDir) ?? seedState(options.seed, now());
+  const state: SandboxState = loadState(options.stateDir) ?? seedState(options.seed);
   saveState(options.stateDir, state);
   let bridgeActive = options.bridgeActive ?? true;
   const faults: { fault: WordPressFault; left: number }[] = [];
@@ -363,6 +364,9 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
     appPassword: admin.appPasswords[0]!,
     subscriber: { username: subscriber.login, appPassword: subscriber.appPasswords[0]! },
     requests,
+    clearRequests() {
+      requests.length = 0;
+    },
     injectFault(fault) {
       faults.push({ fault, left: fault.times ?? 1 });
     },

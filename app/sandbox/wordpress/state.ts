@@ -53,7 +53,7 @@ export function newAppPassword(): string {
   return out.replace(/(.{4})(?=.)/g, '$1 ');
 }
 
-export function seedState(seed: WordPressSeed, now: string): SandboxState {
+export function seedState(seed: WordPressSeed): SandboxState {
   const users: SandboxUser[] = [];
   const contactTags: Record<string, SandboxTag[]> = {};
   const admin: SandboxUser = {
@@ -68,7 +68,7 @@ export function seedState(seed: WordPressSeed, now: string): SandboxState {
     tags: [],
     progress: {},
     appPasswords: [newAppPassword()],
-    modified: now,
+    modified: '2020-01-01T00:00:00Z',
   };
   users.push(admin);
   let id = 2;
@@ -85,7 +85,8 @@ export function seedState(seed: WordPressSeed, now: string): SandboxState {
       tags: m.accessTags.map((t) => ({ id: t.id, name: t.name })),
       progress: { ...m.progress },
       appPasswords: [],
-      modified: now,
+      // What a real site would know: the last time something happened to the user.
+      modified: m.lastLoginAt ?? m.registeredAt,
     });
     if (m.linkedContactId) {
       const known = contactTags[m.linkedContactId] ?? [];
@@ -106,7 +107,7 @@ export function seedState(seed: WordPressSeed, now: string): SandboxState {
     tags: [],
     progress: {},
     appPasswords: [newAppPassword()],
-    modified: now,
+    modified: '2020-01-02T00:00:00Z',
   });
   return {
     version: 1,
