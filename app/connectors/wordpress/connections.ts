@@ -31,7 +31,7 @@ interface Row {
 const secretRefFor = (id: string) => `wordpress:${id}:app-password`;
 
 function toConnection(r: Row): WordPressConnectionRow {
-  let settings: { crmConnectionId?: string | null | undefined } = {};
+  let settings: { crmConnectionId?: string | null | undefined };
   try {
     settings = settingsSchema.parse(JSON.parse(r.settings));
   } catch {
