@@ -1,5 +1,6 @@
 import { useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
+import { WordPressConnections } from '../features/wordpress/WordPressConnections';
 
 export function ConnectionsScreen() {
   const status = useQuery('workspace/status', {});
@@ -23,6 +24,7 @@ export function ConnectionsScreen() {
           ))}
         </ul>
       )}
+      <WordPressConnections />
     </section>
   );
 }

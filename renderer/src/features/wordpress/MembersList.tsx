@@ -1,0 +1,146 @@
+import { useId, useState } from 'react';
+import { useQuery } from '../../lib/api-context';
+import type { WordPressMember } from '../../../../app/api/contract';
+import { EmptyState, ErrorBanner, Loading } from '../../components/states';
+import { RelinkControl } from './RelinkControl';
+
+type Filter = 'all' | 'orphans' | 'unlinked' | 'linked';
+const FILTERS: { id: Filter; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'orphans', label: 'Orphans' },
+  { id: 'unlinked', label: 'Unlinked' },
+  { id: 'linked', label: 'Linked' },
+];
+const PER_PAGE = 50;
+
+const STATUS_LABEL: Record<WordPressMember['contactStatus'], string> = {
+  linked: 'Linked',
+  orphan: 'Contact gone',
+  unlinked: 'No contact',
+  unknown: 'Not checked',
+};
+
+/** A site's cached members with how each contact link stands, filterable to the ones that need fixing. */
+export function MembersList(props: { connectionId: string }) {
+  const id = useId();
+  const [filter, setFilter] = useState<Filter>('all');
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
+  const q = useQuery('wordpress/members', {
+    connectionId: props.connectionId,
+    filter,
+    page,
+    perPage: PER_PAGE,
+    ...(search.trim() ? { search: search.trim() } : {}),
+  });
+  const pages = q.data ? Math.max(1, Math.ceil(q.data.total / PER_PAGE)) : 1;
+
+  return (
+    <div className="wp-members" role="region" aria-label="WordPress members">
+      <div className="toolbar">
+        <div role="radiogroup" aria-label="Show" className="segmented">
+          {FILTERS.map((f) => (
+            <button
+              key={f.id}
+              type="button"
+              role="radio"
+              aria-checked={filter === f.id}
+              onClick={() => {
+                setFilter(f.id);
+                setPage(1);
+              }}
+            >
+              {f.label}
+            </button>
+          ))}
+        </div>
+        <label htmlFor={`${id}-search`} className="sr-only">
+          Search members
+        </label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          placeholder="Login, email, name or contact id"
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setPage(1);
+          }}
+        />
+      </div>
+      {q.error && <ErrorBanner error={q.error} onRetry={q.reload} />}
+      {q.loading && !q.data && <Loading label="Loading members…" />}
+      {q.data && filter === 'orphans' && !q.data.orphanCheck && (
+        <EmptyState title="Orphans need a synced CRM">
+          Members pointing at a deleted contact can be found once a CRM is connected and synced.
+        </EmptyState>
+      )}
+      {q.data && q.data.total === 0 && !(filter === 'orphans' && !q.data.orphanCheck) && (
+        <EmptyState title={filter === 'all' && !search ? 'No members cached yet' : 'No members match'}>
+          {filter === 'all' && !search
+            ? 'Sync the site to load its members.'
+            : 'Try another filter or search.'}
+        </EmptyState>
+      )}
+      {q.data && q.data.total > 0 && (
+        <>
+          <table className="data">
+            <caption className="sr-only">WordPress members and their linked contacts</caption>
+            <thead>
+              <tr>
+                <th scope="col">WP id</th>
+                <th scope="col">Login</th>
+                <th scope="col">Email</th>
+                <th scope="col">Last login</th>
+                <th scope="col">Contact id</th>
+                <th scope="col">Link</th>
+                <th scope="col">AccessAlly tags</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.items.map((m) => (
+                <tr key={m.wpId}>
+                  <td>{m.wpId}</td>
+                  <td>{m.login}</td>
+                  <td>{m.email}</td>
+                  <td>{m.lastLoginAt ? m.lastLoginAt.slice(0, 10) : '—'}</td>
+                  <td>
+                    {m.linkedContactId ?? '—'}
+                    {m.contactName && <div className="muted">{m.contactName}</div>}
+                  </td>
+                  <td>
+                    <span className={`badge badge-${m.contactStatus}`}>{STATUS_LABEL[m.contactStatus]}</span>
+                  </td>
+                  <td>{m.accessTags.map((t) => t.name).join(', ') || '—'}</td>
+                  <td>
+                    <RelinkControl
+                      connectionId={m.connectionId}
+                      wpId={m.wpId}
+                      login={m.login}
+                      current={m.linkedContactId}
+                      onDone={q.reload}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <nav className="pager" aria-label="Member pages">
+            <button type="button" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
+              Previous
+            </button>
+            <span>
+              Page {page} of {pages} · {q.data.total.toLocaleString()} members
+            </span>
+            <button type="button" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
+              Next
+            </button>
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}
