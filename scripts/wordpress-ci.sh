@@ -6,7 +6,8 @@
 #                                   AccessAlly stand-in, seed members/orders from test/wordpress/fixture-seed.json,
 #                                   write the connection to $MERGEDESK_WP_CI_DIR/connection.json
 #   scripts/wordpress-ci.sh stop    kill the server's process group, drop the database, stop MariaDB if we started it
-#   scripts/wordpress-ci.sh plugin on|off
+#   scripts/wordpress-ci.sh plugin on|off       activate/deactivate the Mergedesk Bridge plugin
+#   scripts/wordpress-ci.sh accessally on|off   switch the test-only AccessAlly stand-in (off: user-meta branch)
 #   scripts/wordpress-ci.sh test    start, run the real-WordPress vitest project, stop (always)
 #
 # No wp-cli, no downloads beyond Debian's apt. Needs root to install packages and to use MariaDB's root socket;
@@ -135,6 +136,10 @@ plugin() {
   php scripts/wordpress-ci/plugin.php "$(cat "$CI_DIR/port")" "$1"
 }
 
+accessally() {
+  php scripts/wordpress-ci/accessally.php "$(cat "$CI_DIR/port")" "$1"
+}
+
 run_tests() {
   local status=0
   if have_stack || install_packages; then
@@ -155,6 +160,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   plugin) plugin "${2:?on|off}" ;;
+  accessally) accessally "${2:?on|off}" ;;
   test) shift; run_tests "$@" ;;
-  *) echo "usage: $0 start|stop|plugin on|off|test [vitest args]" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|plugin on|off|accessally on|off|test [vitest args]" >&2; exit 2 ;;
 esac

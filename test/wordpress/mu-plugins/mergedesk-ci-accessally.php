@@ -5,6 +5,11 @@
  * `mdci_contact_tags`, AccessAlly orders in the option `mdci_orders`. Never install this on a real site.
  */
 
+// `scripts/wordpress-ci.sh accessally off` sets this option so the bridge's plain user-meta branch can be tested.
+if (get_option('mdci_accessally_off')) {
+    return;
+}
+
 if (!class_exists('AccessAlly')) {
     class AccessAlly
     {
