@@ -1,35 +1,8 @@
 import type { Db } from './database';
 import type { WpAccessTag, WpMember, WpOrder } from '../ports/wordpress';
+import type { CachedMember, CachedOrder, ContactLinkStatus, MemberFilter } from '../domain/wordpress';
 
-/** How a member's contact link stands against the CRM cache. */
-export type ContactLinkStatus = 'linked' | 'orphan' | 'unlinked' | 'unknown';
-export type MemberFilter = 'all' | 'linked' | 'orphans' | 'unlinked';
-
-export interface CachedMember {
-  readonly connectionId: string;
-  readonly wpId: number;
-  readonly login: string;
-  readonly email: string | null;
-  readonly displayName: string | null;
-  readonly registeredAt: string | null;
-  readonly lastLoginAt: string | null;
-  readonly linkedContactId: string | null;
-  /** `unknown` when no CRM has been synced, so an orphan cannot be told from a contact not cached yet. */
-  readonly contactStatus: ContactLinkStatus;
-  readonly contactName: string | null;
-  readonly accessTags: readonly WpAccessTag[];
-  readonly progress: Readonly<Record<string, string | number | boolean | null>>;
-  readonly syncedAt: string;
-}
-
-export interface CachedOrder {
-  readonly connectionId: string;
-  readonly id: string;
-  readonly kind: 'order' | 'subscription';
-  readonly contactId: string | null;
-  readonly title: string | null;
-  readonly status: string | null;
-}
+export type { CachedMember, CachedOrder, ContactLinkStatus, MemberFilter };
 
 interface MemberRow {
   connection_id: string;
@@ -203,7 +176,10 @@ export class WpUsersRepo {
       q: search ? `%${search.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null,
       exact: search ?? null,
     };
-    const total = this.db.prepare(`SELECT count(*) ${from}`).pluck().get(params) as number;
+    // Counting needs the contacts join only when the filter depends on it.
+    const needsJoin = options.filter === 'orphans' || (options.filter === 'linked' && orphanCheck);
+    const countFrom = needsJoin ? from : `FROM wp_users w WHERE ${where.join(' AND ')}`;
+    const total = this.db.prepare(`SELECT count(*) ${countFrom}`).pluck().get(params) as number;
     const rows = this.db
       .prepare(
         `SELECT w.connection_id, w.wp_id, w.login, w.email, w.display_name, w.registered_at, w.last_login_at,

@@ -5,20 +5,9 @@ import type { Clock } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';
 import { WpUsersRepo } from '../store/wp-users-repo';
 import { AppError, toErrorShape } from '../domain/errors';
+import type { WordPressSyncMode, WordPressSyncResult } from '../domain/wordpress';
 
-export type WordPressSyncMode = 'full' | 'incremental';
-
-export interface WordPressSyncResult {
-  readonly jobId: string;
-  readonly connectionId: string;
-  readonly mode: WordPressSyncMode;
-  /** True when an interrupted run was continued from its last committed page. */
-  readonly resumed: boolean;
-  readonly members: { readonly fetched: number; readonly removed: number; readonly total: number };
-  readonly orders: { readonly fetched: number; readonly removed: number };
-  readonly startedAt: string;
-  readonly finishedAt: string;
-}
+export type { WordPressSyncMode, WordPressSyncResult };
 
 export interface WordPressSyncOptions {
   readonly db: Db;

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { method } from '../define';
 import type { ConnectionSummary } from './app';
 import type { WpSiteInfo } from '../../ports/wordpress';
-import type { CachedMember, CachedOrder } from '../../store/wp-users-repo';
-import type { WordPressSyncResult } from '../../sync/wordpress-sync';
+import type { CachedMember, CachedOrder, WordPressSyncResult } from '../../domain/wordpress';
 
 export type { CachedMember as WordPressMember, CachedOrder as WordPressOrder, WordPressSyncResult };
 

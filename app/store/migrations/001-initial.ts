@@ -150,7 +150,8 @@ export const initial: Migration = {
       synced_at TEXT NOT NULL,
       UNIQUE (connection_id, wp_id)
     );
-    CREATE INDEX wp_users_contact ON wp_users (linked_contact_id);
+    -- Covers "who points at this contact" and "which contacts have no user on this site".
+    CREATE INDEX wp_users_contact ON wp_users (linked_contact_id, connection_id);
 
     -- AccessAlly's own orders and subscriptions live in WordPress, keyed by CRM contact id.
     CREATE TABLE wp_orders (

@@ -21,7 +21,7 @@ CREATE INDEX subscriptions_contact ON subscriptions (connection_id, contact_crm_
 -- index wp_orders_contact
 CREATE INDEX wp_orders_contact ON wp_orders (contact_id);
 -- index wp_users_contact
-CREATE INDEX wp_users_contact ON wp_users (linked_contact_id);
+CREATE INDEX wp_users_contact ON wp_users (linked_contact_id, connection_id);
 -- table audit_log
 CREATE TABLE audit_log ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, connection_id TEXT, subject TEXT, details TEXT NOT NULL DEFAULT '{}' );
 -- table candidate_pairs
