@@ -33,7 +33,8 @@ foreach ($seed['members'] as $m) {
         'user_login' => $m['login'],
         'user_email' => $m['email'],
         'display_name' => $m['displayName'],
-        'user_pass' => wp_generate_password(16),
+        // One member gets a known password so a test can log in through wp-login.php (last-login tracking).
+        'user_pass' => $m['login'] === 'nolink' ? 'mdci-login-pass' : wp_generate_password(16),
         'role' => 'subscriber',
         'user_registered' => gmdate('Y-m-d H:i:s', strtotime($m['registeredAt'])),
     ]);

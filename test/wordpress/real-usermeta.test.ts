@@ -51,3 +51,24 @@ describe.runIf(connection !== null)('real WordPress without AccessAlly (user-met
     expect((await c.listMembers({ page: 1, modifiedSince: future })).total).toBe(0);
   });
 });
+
+describe.runIf(connection !== null)('real WordPress: last login', () => {
+  it('records the time of a wp-login.php login for the member list', async () => {
+    const c = new WordPressConnector({ ...connection!, http: { maxRetries: 1, baseDelayMs: 20 } });
+    const before = (await c.listMembers({ page: 1, perPage: 100 })).items.find((m) => m.login === 'nolink')!;
+    expect(before.lastLoginAt).toBeNull();
+    const res = await fetch(`${connection!.url}/wp-login.php`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Cookie: 'wordpress_test_cookie=WP%20Cookie%20check',
+      },
+      body: new URLSearchParams({ log: 'nolink', pwd: 'mdci-login-pass', testcookie: '1' }).toString(),
+    });
+    expect(res.status).toBe(302);
+    const after = await c.getMember(before.wpId);
+    expect(after?.lastLoginAt).not.toBeNull();
+    expect(Math.abs(Date.parse(after!.lastLoginAt!) - Date.now())).toBeLessThan(120_000);
+  });
+});
