@@ -55,6 +55,17 @@ test('connects a WordPress site, syncs members and shows a member’s linked con
   await expect(row).toContainText('2001');
   await expect(row).toContainText('Course A Access');
 
+  // The contact's panel: both users linked to it, their tags, and the AccessAlly orders keyed by it.
+  await row.getByRole('button', { name: 'Users and orders of contact 2001' }).click();
+  const panel = members.getByRole('region', { name: 'Linked WordPress users' });
+  await expect(panel).toContainText('2 users point at this contact');
+  await expect(panel).toContainText('twin.two');
+  await expect(panel.getByRole('list', { name: 'AccessAlly tags of twin.one' })).toContainText(
+    'Course B Access',
+  );
+  await expect(panel).toContainText('Order 5005: Bundle (paid)');
+  await expect(panel).toContainText('Subscription 7002: Membership yearly (active)');
+
   await members.getByRole('radio', { name: 'Unlinked' }).click();
   await members.getByLabel('Search members').fill('');
   await expect(members.getByRole('row', { name: /nolink/ })).toBeVisible();

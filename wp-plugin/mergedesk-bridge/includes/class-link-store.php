@@ -58,7 +58,9 @@ abstract class Mergedesk_Bridge_Link_Store
         $found = [];
         $page = 1;
         do {
-            $ids = get_users(['fields' => 'ID', 'number' => 500, 'paged' => $page, 'orderby' => 'ID', 'order' => 'ASC']);
+            $ids = array_map('intval', get_users(['fields' => 'ID', 'number' => 500, 'paged' => $page, 'orderby' => 'ID', 'order' => 'ASC']));
+            // One query for the batch's meta instead of one per user when the link is read from user meta.
+            update_meta_cache('user', $ids);
             foreach ($ids as $id) {
                 if ($this->get_contact_id((int) $id) === $contact_id) {
                     $found[] = (int) $id;

@@ -14,7 +14,7 @@ export function LinkedWordPressUsers(props: { connectionId: string; contactId: s
   });
   return (
     <section className="wp-linked" aria-label="Linked WordPress users">
-      <h3>WordPress</h3>
+      <h3>WordPress users of contact {props.contactId}</h3>
       {q.loading && !q.data && <Loading label="Looking for linked users…" />}
       {q.error && <ErrorBanner error={q.error} onRetry={q.reload} />}
       {q.data && q.data.members.length === 0 && (

@@ -3,6 +3,7 @@ import { useQuery } from '../../lib/api-context';
 import type { WordPressMember } from '../../../../app/api/contract';
 import { EmptyState, ErrorBanner, Loading } from '../../components/states';
 import { RelinkControl } from './RelinkControl';
+import { LinkedWordPressUsers } from './LinkedWordPressUsers';
 
 type Filter = 'all' | 'orphans' | 'unlinked' | 'linked';
 const FILTERS: { id: Filter; label: string }[] = [
@@ -26,6 +27,7 @@ export function MembersList(props: { connectionId: string }) {
   const [filter, setFilter] = useState<Filter>('all');
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
+  const [contact, setContact] = useState<string | null>(null);
   const q = useQuery('wordpress/members', {
     connectionId: props.connectionId,
     filter,
@@ -108,7 +110,21 @@ export function MembersList(props: { connectionId: string }) {
                   <td>{m.email}</td>
                   <td>{m.lastLoginAt ? m.lastLoginAt.slice(0, 10) : '—'}</td>
                   <td>
-                    {m.linkedContactId ?? '—'}
+                    {m.linkedContactId ? (
+                      <button
+                        type="button"
+                        className="link"
+                        aria-label={`Users and orders of contact ${m.linkedContactId}`}
+                        aria-pressed={contact === m.linkedContactId}
+                        onClick={() =>
+                          setContact((c) => (c === m.linkedContactId ? null : m.linkedContactId))
+                        }
+                      >
+                        {m.linkedContactId}
+                      </button>
+                    ) : (
+                      '—'
+                    )}
                     {m.contactName && <div className="muted">{m.contactName}</div>}
                   </td>
                   <td>
@@ -139,6 +155,9 @@ export function MembersList(props: { connectionId: string }) {
               Next
             </button>
           </nav>
+          {contact && (
+            <LinkedWordPressUsers key={contact} connectionId={props.connectionId} contactId={contact} />
+          )}
         </>
       )}
     </div>
