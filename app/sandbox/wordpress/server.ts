@@ -249,7 +249,12 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
 
     const forContact = /^\/contacts\/([^/]+)\/members$/.exec(route);
     if (forContact && method === 'GET') {
-      const cid = decodeURIComponent(forContact[1]!);
+      let cid: string;
+      try {
+        cid = decodeURIComponent(forContact[1]!);
+      } catch {
+        throw invalidParam('contact_id', 'contact_id is not valid URL encoding.');
+      }
       if (!CONTACT_ID.test(cid))
         throw invalidParam('contact_id', 'contact_id must be 1–64 letters, digits, _ or -.');
       return { body: state.users.filter((u) => u.contactId === cid).map(member) };
