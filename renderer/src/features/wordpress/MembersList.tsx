@@ -86,64 +86,72 @@ export function MembersList(props: { connectionId: string }) {
       )}
       {q.data && q.data.total > 0 && (
         <>
-          <table className="data">
-            <caption className="sr-only">WordPress members and their linked contacts</caption>
-            <thead>
-              <tr>
-                <th scope="col">WP id</th>
-                <th scope="col">Login</th>
-                <th scope="col">Email</th>
-                <th scope="col">Last login</th>
-                <th scope="col">Contact id</th>
-                <th scope="col">Link</th>
-                <th scope="col">AccessAlly tags</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.items.map((m) => (
-                <tr key={m.wpId}>
-                  <td>{m.wpId}</td>
-                  <td>{m.login}</td>
-                  <td>{m.email}</td>
-                  <td>{m.lastLoginAt ? m.lastLoginAt.slice(0, 10) : '—'}</td>
-                  <td>
-                    {m.linkedContactId ? (
-                      <button
-                        type="button"
-                        className="link"
-                        aria-label={`Users and orders of contact ${m.linkedContactId}`}
-                        aria-pressed={contact === m.linkedContactId}
-                        onClick={() =>
-                          setContact((c) => (c === m.linkedContactId ? null : m.linkedContactId))
-                        }
-                      >
-                        {m.linkedContactId}
-                      </button>
-                    ) : (
-                      '—'
-                    )}
-                    {m.contactName && <div className="muted">{m.contactName}</div>}
-                  </td>
-                  <td>
-                    <span className={`badge badge-${m.contactStatus}`}>{STATUS_LABEL[m.contactStatus]}</span>
-                  </td>
-                  <td>{m.accessTags.map((t) => t.name).join(', ') || '—'}</td>
-                  <td>
-                    <RelinkControl
-                      connectionId={m.connectionId}
-                      wpId={m.wpId}
-                      login={m.login}
-                      current={m.linkedContactId}
-                      onDone={q.reload}
-                    />
-                  </td>
+          {contact && (
+            <LinkedWordPressUsers key={contact} connectionId={props.connectionId} contactId={contact} />
+          )}
+          <div className="table-scroll">
+            <table className="data">
+              <caption className="sr-only">WordPress members and their linked contacts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Login</th>
+                  <th scope="col">Email</th>
+                  <th scope="col">Last login</th>
+                  <th scope="col">Contact id</th>
+                  <th scope="col">Link</th>
+                  <th scope="col">AccessAlly tags</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {q.data.items.map((m) => (
+                  <tr key={m.wpId}>
+                    <td className="wrap login">
+                      {m.login}
+                      <div className="muted">#{m.wpId}</div>
+                    </td>
+                    <td className="wrap email">{m.email}</td>
+                    <td className="nowrap">{m.lastLoginAt ? m.lastLoginAt.slice(0, 10) : '—'}</td>
+                    <td className="nowrap">
+                      {m.linkedContactId ? (
+                        <button
+                          type="button"
+                          className="link"
+                          aria-label={`Users and orders of contact ${m.linkedContactId}`}
+                          aria-pressed={contact === m.linkedContactId}
+                          onClick={() =>
+                            setContact((c) => (c === m.linkedContactId ? null : m.linkedContactId))
+                          }
+                        >
+                          {m.linkedContactId}
+                        </button>
+                      ) : (
+                        '—'
+                      )}
+                      {m.contactName && <div className="muted">{m.contactName}</div>}
+                    </td>
+                    <td>
+                      <span className={`badge badge-${m.contactStatus}`}>
+                        {STATUS_LABEL[m.contactStatus]}
+                      </span>
+                    </td>
+                    <td className="tags-cell">{m.accessTags.map((t) => t.name).join(', ') || '—'}</td>
+                    <td>
+                      <RelinkControl
+                        connectionId={m.connectionId}
+                        wpId={m.wpId}
+                        login={m.login}
+                        current={m.linkedContactId}
+                        onDone={q.reload}
+                      />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
           <nav className="pager" aria-label="Member pages">
             <button type="button" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
               Previous
@@ -155,9 +163,6 @@ export function MembersList(props: { connectionId: string }) {
               Next
             </button>
           </nav>
-          {contact && (
-            <LinkedWordPressUsers key={contact} connectionId={props.connectionId} contactId={contact} />
-          )}
         </>
       )}
     </div>
