@@ -15,7 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-CI_DIR=${MERGEDESK_WP_CI_DIR:-/tmp/mergedesk-wp-ci}
+# One scratch dir per checkout, so two worktrees can run their own sites side by side.
+CI_DIR=${MERGEDESK_WP_CI_DIR:-/tmp/mergedesk-wp-ci-$(printf %s "$ROOT" | md5sum | cut -c1-8)}
 PKGS=(wordpress mariadb-server php-cli php-mysql php-curl php-xml php-mbstring)
 log() { echo "wordpress-ci: $*" >&2; }
 
@@ -126,7 +127,9 @@ stop() {
     mariadb -u root -e "DROP DATABASE IF EXISTS mdci_$port" 2>/dev/null || true
     rm -f "/etc/wordpress/mergedesk-ci/port-$port.php"
   fi
-  if [ "$(cat "$CI_DIR/started_db" 2>/dev/null || echo 0)" = 1 ]; then
+  # Stop MariaDB only if we started it and no other CI site still has a database in it.
+  if [ "$(cat "$CI_DIR/started_db" 2>/dev/null || echo 0)" = 1 ] &&
+    [ -z "$(mariadb -u root -N -e "SHOW DATABASES LIKE 'mdci\\_%'" 2>/dev/null)" ]; then
     service mariadb stop >/dev/null 2>&1 || true
   fi
   rm -f "$CI_DIR/connection.json" "$CI_DIR/port" "$CI_DIR/started_db"

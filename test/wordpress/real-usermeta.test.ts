@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { defaultConnectionFile } from './ci-connection';
 import { WordPressConnector } from '../../app/connectors/wordpress/client';
 
 /**
  * Real WordPress without AccessAlly: the bridge falls back to the `keap_contact_id` user-meta key (WP Fusion's
  * convention). Runs only beside real-wordpress.test.ts, which reports the reason when the site is absent.
  */
-const file = process.env.MERGEDESK_WP_CI_FILE ?? '/tmp/mergedesk-wp-ci/connection.json';
+const file = process.env.MERGEDESK_WP_CI_FILE ?? defaultConnectionFile();
 const connection = existsSync(file)
   ? (JSON.parse(readFileSync(file, 'utf8')) as { url: string; username: string; appPassword: string })
   : null;

@@ -1,6 +1,7 @@
 import { describe, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { defaultConnectionFile } from './ci-connection';
 import { connectorContract, type ContractTarget } from './connector-contract';
 
 /**
@@ -8,7 +9,7 @@ import { connectorContract, type ContractTarget } from './connector-contract';
  * Skipped (with the reason as the test name) only where PHP/MariaDB/WordPress are not installed; in CI
  * (CI=true) a missing site is a failure.
  */
-const file = process.env.MERGEDESK_WP_CI_FILE ?? '/tmp/mergedesk-wp-ci/connection.json';
+const file = process.env.MERGEDESK_WP_CI_FILE ?? defaultConnectionFile();
 const connection = existsSync(file)
   ? (JSON.parse(readFileSync(file, 'utf8')) as Omit<ContractTarget, 'setBridgeActive'>)
   : null;
