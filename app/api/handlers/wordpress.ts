@@ -213,20 +213,34 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
     const conn = resolveWordPressConnection(ctx.workspace.db, input.connectionId);
     const client = await clientFor(ctx, conn);
     const result = await client.relinkMember(input.wpId, input.contactId);
+    let resync: { ok: boolean; message?: string } | null = null;
+    if (input.resync) {
+      try {
+        await client.resyncMember(input.wpId);
+        resync = { ok: true };
+      } catch (error) {
+        // The link itself changed; a failed resync is reported, not thrown, so the UI shows both facts.
+        resync = { ok: false, message: toErrorShape(error).message };
+      }
+    }
     const db = ctx.workspace.db;
     const repo = new WpUsersRepo(db);
+    const fresh = await client.getMember(input.wpId).catch(() => null);
+    const now = isoNow(ctx.clock);
     db.transaction(() => {
-      repo.setLink(conn.id, input.wpId, result.after);
+      if (fresh) repo.upsertMembers(conn.id, [fresh], now);
+      else repo.setLink(conn.id, input.wpId, result.after);
       db.prepare(
         `INSERT INTO audit_log (at, action, connection_id, subject, details) VALUES (?, 'wordpress/relink', ?, ?, ?)`,
       ).run(
-        isoNow(ctx.clock),
+        now,
         conn.id,
         `wp_user:${input.wpId}`,
         JSON.stringify({
           before: result.before,
           after: result.after,
           changed: result.changed,
+          resync,
           source: ctx.host,
         }),
       );
@@ -236,7 +250,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
         .membersForContact(result.after, [conn.id], pairedCrmConnectionId(db, conn))
         .find((m) => m.wpId === input.wpId) ?? null;
     ctx.events.emit('workspace/changed', { reason: 'wordpress member relinked' });
-    return { before: result.before, after: result.after, changed: result.changed, member };
+    return { before: result.before, after: result.after, changed: result.changed, resync, member };
   },
 
   'wordpress/pluginInfo': (_input, ctx) => pluginInfo(ctx),

@@ -117,12 +117,22 @@ export const wordpressMethods = {
     readonly total: number;
   }>(),
   'wordpress/relink': method(
-    z.object({ connectionId, wpId: z.number().int().min(1), contactId }).strict(),
-    'Point a WordPress user at another CRM contact id (idempotent); recorded in the audit log.',
+    z
+      .object({
+        connectionId,
+        wpId: z.number().int().min(1),
+        contactId,
+        /** Then ask AccessAlly to refresh the user's tags from the new contact (its manual merge procedure). */
+        resync: z.boolean().default(true),
+      })
+      .strict(),
+    'Point a WordPress user at another CRM contact id (idempotent), then resync its tags; recorded in the audit log.',
   ).returns<{
     readonly before: string | null;
     readonly after: string;
     readonly changed: boolean;
+    /** null when no resync was asked for; otherwise whether it succeeded and why not. */
+    readonly resync: { readonly ok: boolean; readonly message?: string } | null;
     readonly member: CachedMember | null;
   }>(),
   'wordpress/pluginInfo': method(

@@ -131,14 +131,17 @@ describe('WordPress connections, sync and cache queries', () => {
       wpId: orphan.wpId,
       contactId: '1001',
     });
-    expect(out).toMatchObject({ before: '9999', after: '1001', changed: true });
+    expect(out).toMatchObject({ before: '9999', after: '1001', changed: true, resync: { ok: true } });
     expect(out.member?.linkedContactId).toBe('1001');
+    // The resync gave the user contact 1001's tags, and the cache shows them at once.
+    expect(out.member?.accessTags.map((t) => t.id).sort()).toEqual(['101', '103']);
     const again = await core.call('wordpress/relink', {
       connectionId: connection.id,
       wpId: orphan.wpId,
       contactId: '1001',
+      resync: false,
     });
-    expect(again.changed).toBe(false);
+    expect(again).toMatchObject({ changed: false, resync: null });
     expect(sandbox.snapshot().users.find((u) => u.login === 'orphaned')?.contactId).toBe('1001');
     const audit = core.context.workspace.db
       .prepare(`SELECT subject, details FROM audit_log WHERE action = 'wordpress/relink' ORDER BY id`)
