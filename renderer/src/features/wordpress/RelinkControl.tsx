@@ -21,11 +21,19 @@ export function RelinkControl(props: {
     setBusy(true);
     setError(null);
     try {
-      await api.call('wordpress/relink', {
+      const out = await api.call('wordpress/relink', {
         connectionId: props.connectionId,
         wpId: props.wpId,
         contactId: value.trim(),
       });
+      if (out.resync && !out.resync.ok) {
+        // The link changed; only the tag refresh failed. Say so and leave the form open to retry.
+        setError(
+          `Linked to ${out.after}, but the tag resync failed: ${out.resync.message ?? 'unknown error'}`,
+        );
+        props.onDone();
+        return;
+      }
       setOpen(false);
       props.onDone();
     } catch (err) {
