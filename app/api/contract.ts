@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './methods/app';
+import { mergeMethods } from './methods/merge';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -8,6 +9,7 @@ import type { ErrorShape } from '../domain/errors';
  */
 export const contract = {
   ...appMethods,
+  ...mergeMethods,
 };
 
 export type Contract = typeof contract;
@@ -25,4 +27,5 @@ export function isMethodName(name: unknown): name is MethodName {
 
 export type { ErrorShape };
 export type * from './methods/app';
+export type * from './methods/merge';
 export type * from './events';

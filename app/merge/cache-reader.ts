@@ -62,7 +62,9 @@ const parseJson = <T>(text: string, fallback: T): T => {
  * the only WordPress connection of the workspace.
  */
 export function wordpressConnectionFor(db: Db, crmConnectionId: string): string | null {
-  const rows = db.prepare(`SELECT id, settings FROM connections WHERE kind = 'wordpress' ORDER BY created_at`).all() as {
+  const rows = db
+    .prepare(`SELECT id, settings FROM connections WHERE kind = 'wordpress' ORDER BY created_at`)
+    .all() as {
     id: string;
     settings: string;
   }[];
@@ -91,29 +93,41 @@ export class CacheReader {
         .pluck(),
       contact: db.prepare(`SELECT pk, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
         job_title, birthday, email_opt_in, created_at, updated_at FROM contacts WHERE connection_id = ? AND crm_id = ?`),
-      emails: db.prepare('SELECT slot, email, opt_in, status FROM contact_emails WHERE contact_pk = ? ORDER BY slot'),
-      phones: db.prepare('SELECT slot, number, extension, type FROM contact_phones WHERE contact_pk = ? ORDER BY slot'),
+      emails: db.prepare(
+        'SELECT slot, email, opt_in, status FROM contact_emails WHERE contact_pk = ? ORDER BY slot',
+      ),
+      phones: db.prepare(
+        'SELECT slot, number, extension, type FROM contact_phones WHERE contact_pk = ? ORDER BY slot',
+      ),
       addresses: db.prepare(`SELECT slot, line1, line2, locality, region, postal_code, country_code
         FROM contact_addresses WHERE contact_pk = ? ORDER BY slot`),
       tagIds: db
-        .prepare('SELECT t.crm_id FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = ?')
+        .prepare(
+          'SELECT t.crm_id FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = ?',
+        )
         .pluck(),
       tag: db.prepare('SELECT crm_id AS id, name, category FROM tags WHERE connection_id = ? AND crm_id = ?'),
       orders: db.prepare(`SELECT crm_id, title, status, total, order_date FROM orders
         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY order_date, crm_id`),
       subs: db.prepare(`SELECT crm_id, title, status, active, next_bill_date FROM subscriptions
         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`),
-      wpUsers: db.prepare(`SELECT connection_id, wp_id, login, email, last_login_at, aa_tags, progress FROM wp_users
+      wpUsers:
+        db.prepare(`SELECT connection_id, wp_id, login, email, last_login_at, aa_tags, progress FROM wp_users
         WHERE linked_contact_id = ? AND (? IS NULL OR connection_id = ?) ORDER BY wp_id`),
       wpOrders: db.prepare(`SELECT wp_order_id, kind, title, status FROM wp_orders
         WHERE contact_id = ? AND (? IS NULL OR connection_id = ?) ORDER BY kind, wp_order_id`),
     };
   }
 
-  groupMembers(groupId: number): { connectionId: string; groupKey: string; lane: string; status: string; crmIds: string[] } {
+  groupMembers(groupId: number): {
+    connectionId: string;
+    groupKey: string;
+    lane: string;
+    status: string;
+    crmIds: string[];
+  } {
     const g = this.stmts.group.get(groupId) as
-      | { id: number; connection_id: string; group_key: string; lane: string; status: string }
-      | undefined;
+      { id: number; connection_id: string; group_key: string; lane: string; status: string } | undefined;
     if (!g) throw new AppError('NOT_FOUND', `Duplicate group ${groupId} does not exist.`);
     return {
       connectionId: g.connection_id,
@@ -156,10 +170,25 @@ export class CacheReader {
     const c = this.stmts.contact.get(connectionId, crmId) as ContactRow | undefined;
     if (!c) throw new AppError('NOT_FOUND', `Contact ${crmId} is not in the cache; sync first.`, { crmId });
     const emails = (
-      this.stmts.emails.all(c.pk) as { slot: string; email: string; opt_in: number | null; status: string | null }[]
-    ).map((e) => ({ slot: e.slot, email: e.email, optIn: e.opt_in === null ? null : e.opt_in === 1, status: e.status }));
+      this.stmts.emails.all(c.pk) as {
+        slot: string;
+        email: string;
+        opt_in: number | null;
+        status: string | null;
+      }[]
+    ).map((e) => ({
+      slot: e.slot,
+      email: e.email,
+      optIn: e.opt_in === null ? null : e.opt_in === 1,
+      status: e.status,
+    }));
     const phones = (
-      this.stmts.phones.all(c.pk) as { slot: string; number: string; extension: string | null; type: string | null }[]
+      this.stmts.phones.all(c.pk) as {
+        slot: string;
+        number: string;
+        extension: string | null;
+        type: string | null;
+      }[]
     ).map((p) => ({ slot: p.slot, number: p.number, extension: p.extension, type: p.type }));
     const addresses = (
       this.stmts.addresses.all(c.pk) as {
@@ -188,7 +217,13 @@ export class CacheReader {
         total: number | null;
         order_date: string | null;
       }[]
-    ).map((o) => ({ id: o.crm_id, title: o.title, status: o.status, total: o.total, orderDate: o.order_date }));
+    ).map((o) => ({
+      id: o.crm_id,
+      title: o.title,
+      status: o.status,
+      total: o.total,
+      orderDate: o.order_date,
+    }));
     const subscriptions = (
       this.stmts.subs.all(connectionId, crmId) as {
         crm_id: string;
@@ -227,7 +262,9 @@ export class CacheReader {
         hasProgress: hasProgress(progress),
         accessTagNames: Array.isArray(aaTags)
           ? aaTags.map((t) =>
-              typeof t === 'object' && t !== null && 'name' in t ? String((t as { name: unknown }).name) : String(t),
+              typeof t === 'object' && t !== null && 'name' in t
+                ? String((t as { name: unknown }).name)
+                : String(t),
             )
           : [],
       };

@@ -21,7 +21,10 @@ export function registerCrmClientFactory(kind: CrmKind, factory: CrmClientFactor
   };
 }
 
-export function registerWordPressClientFactory(kind: 'wordpress', factory: WordPressClientFactory): () => void {
+export function registerWordPressClientFactory(
+  kind: 'wordpress',
+  factory: WordPressClientFactory,
+): () => void {
   wpFactories.set(kind, factory);
   return () => {
     if (wpFactories.get(kind) === factory) wpFactories.delete(kind);
@@ -34,14 +37,19 @@ export function forgetClients(ctx: CoreContext): void {
 }
 
 function connectionKind(ctx: CoreContext, connectionId: string): string {
-  const kind = ctx.workspace.db.prepare('SELECT kind FROM connections WHERE id = ?').pluck().get(connectionId) as
-    | string
-    | undefined;
+  const kind = ctx.workspace.db
+    .prepare('SELECT kind FROM connections WHERE id = ?')
+    .pluck()
+    .get(connectionId) as string | undefined;
   if (!kind) throw new AppError('NOT_FOUND', `Connection ${connectionId} does not exist.`);
   return kind;
 }
 
-function cached<T extends CrmClient | WordPressClient>(ctx: CoreContext, connectionId: string, build: () => T): T {
+function cached<T extends CrmClient | WordPressClient>(
+  ctx: CoreContext,
+  connectionId: string,
+  build: () => T,
+): T {
   let map = instances.get(ctx);
   if (!map) instances.set(ctx, (map = new Map()));
   const hit = map.get(connectionId);
@@ -55,7 +63,11 @@ export function crmClientFor(ctx: CoreContext, connectionId: string): CrmClient 
   const kind = connectionKind(ctx, connectionId);
   const factory = crmFactories.get(kind);
   if (!factory) {
-    throw new AppError('UNSUPPORTED', `No CRM connector is available for ${kind} connections in this build.`, { kind });
+    throw new AppError(
+      'UNSUPPORTED',
+      `No CRM connector is available for ${kind} connections in this build.`,
+      { kind },
+    );
   }
   return cached(ctx, connectionId, () => factory(ctx, connectionId));
 }
@@ -63,7 +75,8 @@ export function crmClientFor(ctx: CoreContext, connectionId: string): CrmClient 
 export function wordPressClientFor(ctx: CoreContext, connectionId: string): WordPressClient {
   const kind = connectionKind(ctx, connectionId);
   const factory = wpFactories.get(kind);
-  if (!factory) throw new AppError('UNSUPPORTED', `No WordPress connector is available in this build.`, { kind });
+  if (!factory)
+    throw new AppError('UNSUPPORTED', `No WordPress connector is available in this build.`, { kind });
   return cached(ctx, connectionId, () => factory(ctx, connectionId));
 }
 

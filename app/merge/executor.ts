@@ -60,7 +60,8 @@ async function all<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promi
   throw new AppError('REMOTE_ERROR', 'The CRM kept returning pages; stopped after 10,000.');
 }
 
-const norm = (v: string | null | undefined) => (v === null || v === undefined || v.trim() === '' ? null : v.trim());
+const norm = (v: string | null | undefined) =>
+  v === null || v === undefined || v.trim() === '' ? null : v.trim();
 
 /** Whether the contact already carries what the patch writes: the check before writing fields again. */
 export function patchApplied(c: CrmContact, patch: ContactPatch): boolean {
@@ -102,27 +103,40 @@ export class MergeExecutor {
   async run(runId: string, confirmed?: readonly string[]): Promise<RunOutcome> {
     const run = this.journal.run(runId);
     if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
-    if (run.dryRun) throw new AppError('INVALID_INPUT', 'A dry run is never executed; plan the merge again to run it.');
+    if (run.dryRun)
+      throw new AppError('INVALID_INPUT', 'A dry run is never executed; plan the merge again to run it.');
     if (!RUNNABLE.has(run.status)) {
-      throw new AppError('CONFLICT', `Merge run ${runId} is ${run.status} and cannot run.`, { status: run.status });
+      throw new AppError('CONFLICT', `Merge run ${runId} is ${run.status} and cannot run.`, {
+        status: run.status,
+      });
     }
     if (active.has(runId)) throw new AppError('BUSY', `Merge run ${runId} is already running.`);
     const plan = run.plan;
     const confirmations = [...new Set([...run.confirmed, ...((confirmed ?? []) as RunRow['confirmed'])])];
     assertGuards(plan, confirmations);
     if (plan.strategy === 'native' && !this.deps.crm.capabilities.nativeMerge) {
-      throw new AppError('UNSUPPORTED', 'This plan uses the CRM merge, which this connection does not offer.');
+      throw new AppError(
+        'UNSUPPORTED',
+        'This plan uses the CRM merge, which this connection does not offer.',
+      );
     }
     if (plan.wpConnectionId !== null && this.deps.wp === null && touchesWordPress(plan)) {
-      throw new AppError('UNSUPPORTED', 'This plan changes WordPress but no WordPress connector is available.');
+      throw new AppError(
+        'UNSUPPORTED',
+        'This plan changes WordPress but no WordPress connector is available.',
+      );
     }
     active.add(runId);
     try {
       this.journal.setConfirmed(runId, confirmations);
       const steps = stepsFor(plan);
       this.journal.ensureSteps(runId, steps);
-      if (run.status === 'planned') this.journal.audit('merge.started', plan.connectionId, runId, `#${plan.survivorId}`, {});
-      else this.journal.audit('merge.resumed', plan.connectionId, runId, `#${plan.survivorId}`, { from: run.status });
+      if (run.status === 'planned')
+        this.journal.audit('merge.started', plan.connectionId, runId, `#${plan.survivorId}`, {});
+      else
+        this.journal.audit('merge.resumed', plan.connectionId, runId, `#${plan.survivorId}`, {
+          from: run.status,
+        });
       this.journal.setRunStatus(runId, 'running', { started: true });
       for (const step of this.journal.steps(runId)) {
         if (step.seq === 0 || step.status === 'done') continue;
@@ -132,13 +146,18 @@ export class MergeExecutor {
         await this.runStep(run, step);
       }
       this.journal.setRunStatus(runId, 'completed', { finished: true });
-      this.journal.audit('merge.completed', plan.connectionId, runId, `#${plan.survivorId}`, { losers: plan.loserIds });
+      this.journal.audit('merge.completed', plan.connectionId, runId, `#${plan.survivorId}`, {
+        losers: plan.loserIds,
+      });
       this.deps.emit?.('merge/finished', { runId, status: 'completed' });
       return { runId, status: 'completed', error: null };
     } catch (error) {
       const shape = toErrorShape(error);
-      const status: RunRow['status'] =
-        isAppError(error, 'STALE') ? 'stale' : isTransient(error) || isAppError(error, 'CANCELLED') || isAppError(error, 'QUOTA_EXHAUSTED') ? 'interrupted' : 'failed';
+      const status: RunRow['status'] = isAppError(error, 'STALE')
+        ? 'stale'
+        : isTransient(error) || isAppError(error, 'CANCELLED') || isAppError(error, 'QUOTA_EXHAUSTED')
+          ? 'interrupted'
+          : 'failed';
       try {
         this.journal.setRunStatus(runId, status, { error: shape, finished: status === 'stale' });
         this.journal.audit(`merge.${status}`, plan.connectionId, runId, `#${plan.survivorId}`, shape);
@@ -164,7 +183,19 @@ export class MergeExecutor {
       this.deps.emit?.('merge/step', { runId: run.id, seq: step.seq, name: step.name, status: 'running' });
       try {
         const result = await this.act(run, step);
-        this.journal.stepDone(run.id, step.seq, result.response, result.commit);
+        this.journal.stepDone(run.id, step.seq, result.response, () => {
+          result.commit?.();
+          this.journal.audit(
+            `merge.step.${step.name}`,
+            run.plan.connectionId,
+            run.id,
+            step.target ? `#${step.target}` : `#${run.plan.survivorId}`,
+            {
+              attempt,
+              response: step.name === 'verified' ? { ok: true } : result.response,
+            },
+          );
+        });
         this.deps.emit?.('merge/step', {
           runId: run.id,
           seq: step.seq,
@@ -178,13 +209,25 @@ export class MergeExecutor {
         const shape = { code: error.code, message: error.message };
         if (isTransient(error) && attempt < attempts) {
           this.journal.stepError(run.id, step.seq, 'retrying', shape);
-          this.deps.emit?.('merge/step', { runId: run.id, seq: step.seq, name: step.name, status: 'retrying', message: error.message });
+          this.deps.emit?.('merge/step', {
+            runId: run.id,
+            seq: step.seq,
+            name: step.name,
+            status: 'retrying',
+            message: error.message,
+          });
           const delay = base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
           await this.deps.clock.sleep(delay, this.deps.signal);
           continue;
         }
         this.journal.stepError(run.id, step.seq, 'failed', shape);
-        this.deps.emit?.('merge/step', { runId: run.id, seq: step.seq, name: step.name, status: 'failed', message: error.message });
+        this.deps.emit?.('merge/step', {
+          runId: run.id,
+          seq: step.seq,
+          name: step.name,
+          status: 'failed',
+          message: error.message,
+        });
         throw error;
       }
     }
@@ -192,7 +235,8 @@ export class MergeExecutor {
 
   private snapshot(runId: string, contactId: string): RecordSnapshot {
     const hit = this.journal.snapshots(runId).find((s) => s.kind === 'record' && s.ref === contactId);
-    if (!hit) throw new AppError('INTERNAL', `The before-snapshot of #${contactId} is missing from the journal.`);
+    if (!hit)
+      throw new AppError('INTERNAL', `The before-snapshot of #${contactId} is missing from the journal.`);
     return hit.data as RecordSnapshot;
   }
 
@@ -213,7 +257,8 @@ export class MergeExecutor {
         if (Object.keys(plan.patch).length === 0) return { response: { skipped: 'nothing to write' } };
         const current = await crm.getContact(s, signal);
         if (!current) throw new AppError('NOT_FOUND', `The survivor #${s} no longer exists in the CRM.`);
-        if (patchApplied(current, plan.patch)) return { response: { already: true, fields: Object.keys(plan.patch) } };
+        if (patchApplied(current, plan.patch))
+          return { response: { already: true, fields: Object.keys(plan.patch) } };
         await crm.updateContact(s, plan.patch, signal);
         return { response: { written: Object.keys(plan.patch) } };
       }
@@ -242,7 +287,8 @@ export class MergeExecutor {
       }
       case 'sequence_added': {
         const seq = plan.sequences.find((q) => q.sequenceId === step.target);
-        if (!seq || !crm.addToSequence) throw new AppError('UNSUPPORTED', 'This CRM client cannot add to sequences.');
+        if (!seq || !crm.addToSequence)
+          throw new AppError('UNSUPPORTED', 'This CRM client cannot add to sequences.');
         // The CRM reports ALREADY_IN_SEQUENCE for a repeat, so a resumed add is harmless.
         await crm.addToSequence(s, seq, signal);
         return { response: { added: seq } };
@@ -253,7 +299,8 @@ export class MergeExecutor {
         const done: unknown[] = [];
         for (const u of plan.wpRelinks) {
           const member = await wp.getMember(u.wpId, signal);
-          if (!member) throw new AppError('NOT_FOUND', `WordPress user ${u.login} (#${u.wpId}) no longer exists.`);
+          if (!member)
+            throw new AppError('NOT_FOUND', `WordPress user ${u.login} (#${u.wpId}) no longer exists.`);
           if (member.linkedContactId === s) {
             done.push({ wpId: u.wpId, already: true });
             continue;
@@ -264,7 +311,8 @@ export class MergeExecutor {
         return { response: { relinked: done } };
       }
       case 'orders_rekeyed': {
-        if (!this.deps.wp || plan.wpConnectionId === null) return { response: { skipped: 'no WordPress connection' } };
+        if (!this.deps.wp || plan.wpConnectionId === null)
+          return { response: { skipped: 'no WordPress connection' } };
         const wp = this.deps.wp;
         const moved: unknown[] = [];
         for (const loser of plan.loserIds) {
@@ -324,33 +372,55 @@ export class MergeExecutor {
       const tagIds = [...(await crm.getContactTagIds(id, signal))].sort();
       const seen = plan.seen[id];
       if (seen && (seen.updatedAt ?? null) !== (contact.updatedAt ?? null)) {
-        changes.push(`#${id} was updated in the CRM (${seen.updatedAt ?? 'unknown'} → ${contact.updatedAt ?? 'unknown'})`);
+        changes.push(
+          `#${id} was updated in the CRM (${seen.updatedAt ?? 'unknown'} → ${contact.updatedAt ?? 'unknown'})`,
+        );
       }
       if (seen && JSON.stringify(seen.tagIds) !== JSON.stringify(tagIds)) {
         const added = tagIds.filter((t) => !seen.tagIds.includes(t));
         const removed = seen.tagIds.filter((t) => !tagIds.includes(t));
-        changes.push(`#${id} tags changed (added ${added.join(', ') || 'none'}; removed ${removed.join(', ') || 'none'})`);
+        changes.push(
+          `#${id} tags changed (added ${added.join(', ') || 'none'}; removed ${removed.join(', ') || 'none'})`,
+        );
       }
-      const orders = await all((cursor) => crm.listOrders({ contactId: id, cursor, ...(signal ? { signal } : {}) }));
+      const orders = await all((cursor) =>
+        crm.listOrders({ contactId: id, cursor, ...(signal ? { signal } : {}) }),
+      );
       const subscriptions = await all((cursor) =>
         crm.listSubscriptions({ contactId: id, cursor, ...(signal ? { signal } : {}) }),
       );
       const wpMembers = wp ? await wp.membersForContact(id, signal) : [];
       const wpOrders = wp ? await wp.listOrders({ contactId: id, ...(signal ? { signal } : {}) }) : [];
       if (id !== plan.survivorId) {
-        const planned = new Set([...plan.wpRelinks, ...plan.wpLeftLinked].filter((u) => u.fromContactId === id).map((u) => u.wpId));
+        const planned = new Set(
+          [...plan.wpRelinks, ...plan.wpLeftLinked].filter((u) => u.fromContactId === id).map((u) => u.wpId),
+        );
         const extra = wpMembers.filter((m) => !planned.has(m.wpId));
-        if (extra.length > 0) changes.push(`#${id} has WordPress user(s) ${extra.map((m) => m.login).join(', ')} the review did not show`);
+        if (extra.length > 0)
+          changes.push(
+            `#${id} has WordPress user(s) ${extra.map((m) => m.login).join(', ')} the review did not show`,
+          );
       }
       snaps.push([id, { contact, tagIds, orders, subscriptions, wpMembers, wpOrders }]);
     }
     if (changes.length > 0) {
-      throw new AppError('STALE', `The records changed since review; the group is back in the queue: ${changes.join('; ')}.`, {
-        changes,
-      });
+      throw new AppError(
+        'STALE',
+        `The records changed since review; the group is back in the queue: ${changes.join('; ')}.`,
+        {
+          changes,
+        },
+      );
     }
     return {
-      response: { records: snaps.map(([id, s]) => ({ id, tags: s.tagIds.length, orders: s.orders.length, wpUsers: s.wpMembers.length })) },
+      response: {
+        records: snaps.map(([id, s]) => ({
+          id,
+          tags: s.tagIds.length,
+          orders: s.orders.length,
+          wpUsers: s.wpMembers.length,
+        })),
+      },
       commit: () => {
         for (const [id, snap] of snaps) this.journal.saveSnapshot(run.id, 'record', id, snap);
       },
@@ -373,11 +443,16 @@ export class MergeExecutor {
     for (const l of plan.loserIds) {
       const left = await crm.getContact(l, signal);
       if (plan.loserAction === 'archive') {
-        if (!left || !(await crm.getContactTagIds(l, signal)).includes(plan.archiveTagId!)) problems.push(`#${l} is not archived`);
+        if (!left || !(await crm.getContactTagIds(l, signal)).includes(plan.archiveTagId!))
+          problems.push(`#${l} is not archived`);
       } else if (left) problems.push(`#${l} still exists`);
     }
-    const orders = await all((cursor) => crm.listOrders({ contactId: s, cursor, ...(signal ? { signal } : {}) }));
-    const subscriptions = await all((cursor) => crm.listSubscriptions({ contactId: s, cursor, ...(signal ? { signal } : {}) }));
+    const orders = await all((cursor) =>
+      crm.listOrders({ contactId: s, cursor, ...(signal ? { signal } : {}) }),
+    );
+    const subscriptions = await all((cursor) =>
+      crm.listSubscriptions({ contactId: s, cursor, ...(signal ? { signal } : {}) }),
+    );
     if (plan.strategy === 'native') {
       const orderIds = new Set(orders.map((o) => o.id));
       const subIds = new Set(subscriptions.map((o) => o.id));
@@ -394,7 +469,8 @@ export class MergeExecutor {
       for (const u of plan.wpRelinks) {
         const m = await this.deps.wp.getMember(u.wpId, signal);
         wpState.push({ wpId: u.wpId, linkedContactId: m?.linkedContactId ?? null });
-        if (m?.linkedContactId !== s) problems.push(`WordPress user ${u.login} is linked to ${m?.linkedContactId ?? 'nothing'}`);
+        if (m?.linkedContactId !== s)
+          problems.push(`WordPress user ${u.login} is linked to ${m?.linkedContactId ?? 'nothing'}`);
       }
       for (const l of plan.loserIds) {
         const left = await this.deps.wp.listOrders({ contactId: l, ...(signal ? { signal } : {}) });
@@ -417,7 +493,12 @@ export class MergeExecutor {
     const plan = run.plan;
     const verified = this.journal.steps(run.id).find((x) => x.name === 'verified')?.response as
       | {
-          survivor: { contact: CrmContact; tagIds: string[]; orders: CrmOrder[]; subscriptions: CrmSubscription[] };
+          survivor: {
+            contact: CrmContact;
+            tagIds: string[];
+            orders: CrmOrder[];
+            subscriptions: CrmSubscription[];
+          };
         }
       | undefined;
     if (!verified) throw new AppError('INTERNAL', 'The verified state is missing from the journal.');
@@ -433,13 +514,20 @@ export class MergeExecutor {
         repo.saveSubscriptions(subscriptions, now);
         if (plan.loserAction !== 'archive') repo.deleteContacts(plan.loserIds);
         if (plan.wpConnectionId !== null) {
-          const relink = db.prepare('UPDATE wp_users SET linked_contact_id = ? WHERE connection_id = ? AND wp_id = ?');
+          const relink = db.prepare(
+            'UPDATE wp_users SET linked_contact_id = ? WHERE connection_id = ? AND wp_id = ?',
+          );
           for (const u of plan.wpRelinks) relink.run(plan.survivorId, u.connectionId, u.wpId);
-          const rekey = db.prepare('UPDATE wp_orders SET contact_id = ? WHERE connection_id = ? AND contact_id = ?');
+          const rekey = db.prepare(
+            'UPDATE wp_orders SET contact_id = ? WHERE connection_id = ? AND contact_id = ?',
+          );
           for (const l of plan.loserIds) rekey.run(plan.survivorId, plan.wpConnectionId, l);
         }
         if (plan.groupId !== null) {
-          db.prepare(`UPDATE dup_groups SET status = 'merged', updated_at = ? WHERE id = ?`).run(now, plan.groupId);
+          db.prepare(`UPDATE dup_groups SET status = 'merged', updated_at = ? WHERE id = ?`).run(
+            now,
+            plan.groupId,
+          );
         }
       },
     };
@@ -451,7 +539,10 @@ export class MergeExecutor {
     const db = this.deps.db;
     db.transaction(() => {
       if (plan.groupId !== null) {
-        db.prepare(`UPDATE dup_groups SET status = 'open', updated_at = ? WHERE id = ?`).run(now, plan.groupId);
+        db.prepare(`UPDATE dup_groups SET status = 'open', updated_at = ? WHERE id = ?`).run(
+          now,
+          plan.groupId,
+        );
       }
       db.prepare(
         `UPDATE decisions SET undone_at = ?, payload = json_set(payload, '$.staleRunId', ?, '$.changes', json(?))

@@ -3,14 +3,7 @@ import type { Db } from '../store/database';
 import type { GuardCode, MergePlan } from './types';
 
 export type RunStatus =
-  | 'planned'
-  | 'dry_run'
-  | 'running'
-  | 'completed'
-  | 'failed'
-  | 'interrupted'
-  | 'stale'
-  | 'restored';
+  'planned' | 'dry_run' | 'running' | 'completed' | 'failed' | 'interrupted' | 'stale' | 'restored';
 export type StepStatus = 'pending' | 'running' | 'retrying' | 'done' | 'failed';
 
 export interface RunRow {
@@ -106,7 +99,10 @@ export class MergeJournal {
     private readonly now: () => string,
   ) {}
 
-  createRun(plan: MergePlan, options: { status: 'planned' | 'dry_run'; confirmed?: readonly GuardCode[] }): string {
+  createRun(
+    plan: MergePlan,
+    options: { status: 'planned' | 'dry_run'; confirmed?: readonly GuardCode[] },
+  ): string {
     const id = randomUUID();
     this.db.transaction(() => {
       this.db
@@ -128,10 +124,16 @@ export class MergeJournal {
           options.status === 'dry_run' ? 1 : 0,
           this.now(),
         );
-      this.audit(options.status === 'dry_run' ? 'merge.dry_run' : 'merge.planned', plan.connectionId, id, `#${plan.survivorId}`, {
-        losers: plan.loserIds,
-        groupId: plan.groupId,
-      });
+      this.audit(
+        options.status === 'dry_run' ? 'merge.dry_run' : 'merge.planned',
+        plan.connectionId,
+        id,
+        `#${plan.survivorId}`,
+        {
+          losers: plan.loserIds,
+          groupId: plan.groupId,
+        },
+      );
     })();
     return id;
   }
@@ -192,20 +194,34 @@ export class MergeJournal {
     this.db.transaction(() => {
       insert.run(runId, 0, 'planned', null);
       this.db
-        .prepare(`UPDATE merge_steps SET status = 'done', finished_at = coalesce(finished_at, ?) WHERE run_id = ? AND seq = 0`)
+        .prepare(
+          `UPDATE merge_steps SET status = 'done', finished_at = coalesce(finished_at, ?) WHERE run_id = ? AND seq = 0`,
+        )
         .run(this.now(), runId);
       steps.forEach((s, i) => insert.run(runId, i + 1, s.name, s.target));
     })();
   }
 
-  setRunStatus(runId: string, status: RunStatus, extra: { error?: unknown; finished?: boolean; started?: boolean } = {}): void {
+  setRunStatus(
+    runId: string,
+    status: RunStatus,
+    extra: { error?: unknown; finished?: boolean; started?: boolean } = {},
+  ): void {
     const now = this.now();
     this.db
       .prepare(
         `UPDATE merge_runs SET status = ?, error = ?, started_at = CASE WHEN ? THEN coalesce(started_at, ?) ELSE started_at END,
           finished_at = CASE WHEN ? THEN ? ELSE NULL END WHERE id = ?`,
       )
-      .run(status, extra.error === undefined ? null : json(extra.error), extra.started ? 1 : 0, now, extra.finished ? 1 : 0, now, runId);
+      .run(
+        status,
+        extra.error === undefined ? null : json(extra.error),
+        extra.started ? 1 : 0,
+        now,
+        extra.finished ? 1 : 0,
+        now,
+        runId,
+      );
   }
 
   setConfirmed(runId: string, confirmed: readonly GuardCode[]): void {
@@ -226,12 +242,19 @@ export class MergeJournal {
     this.db.transaction(() => {
       alsoInSameTransaction?.();
       this.db
-        .prepare(`UPDATE merge_steps SET status = 'done', finished_at = ?, response = ?, error = NULL WHERE run_id = ? AND seq = ?`)
+        .prepare(
+          `UPDATE merge_steps SET status = 'done', finished_at = ?, response = ?, error = NULL WHERE run_id = ? AND seq = ?`,
+        )
         .run(this.now(), json(response), runId, seq);
     })();
   }
 
-  stepError(runId: string, seq: number, status: 'retrying' | 'failed', error: { code: string; message: string }): void {
+  stepError(
+    runId: string,
+    seq: number,
+    status: 'retrying' | 'failed',
+    error: { code: string; message: string },
+  ): void {
     this.db
       .prepare(`UPDATE merge_steps SET status = ?, error = ? WHERE run_id = ? AND seq = ?`)
       .run(status, json(error), runId, seq);
@@ -245,7 +268,9 @@ export class MergeJournal {
 
   snapshots(runId: string): { kind: string; ref: string; data: unknown; takenAt: string }[] {
     return (
-      this.db.prepare('SELECT kind, ref, data, taken_at FROM snapshots WHERE run_id = ? ORDER BY id').all(runId) as {
+      this.db
+        .prepare('SELECT kind, ref, data, taken_at FROM snapshots WHERE run_id = ? ORDER BY id')
+        .all(runId) as {
         kind: string;
         ref: string;
         data: string;
@@ -260,9 +285,17 @@ export class MergeJournal {
       .run(this.now(), json(result), runId);
   }
 
-  audit(action: string, connectionId: string | null, runId: string | null, subject: string | null, details: unknown): void {
+  audit(
+    action: string,
+    connectionId: string | null,
+    runId: string | null,
+    subject: string | null,
+    details: unknown,
+  ): void {
     this.db
-      .prepare('INSERT INTO audit_log (at, action, connection_id, run_id, subject, details) VALUES (?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO audit_log (at, action, connection_id, run_id, subject, details) VALUES (?, ?, ?, ?, ?, ?)',
+      )
       .run(this.now(), action, connectionId, runId, subject, json(details));
   }
 

@@ -26,7 +26,8 @@ export interface PlanInput {
   readonly now: string;
 }
 
-const clean = (v: string | null | undefined): string | null => (v === null || v === undefined || v.trim() === '' ? null : v.trim());
+const clean = (v: string | null | undefined): string | null =>
+  v === null || v === undefined || v.trim() === '' ? null : v.trim();
 
 function selectedKeys(row: MultiFieldRow, chosen: readonly string[] | undefined): string[] {
   if (!chosen) return row.options.filter((o) => o.defaultChecked).map((o) => o.key);
@@ -40,14 +41,24 @@ function selectedKeys(row: MultiFieldRow, chosen: readonly string[] | undefined)
 
 const KEAP_SLOT = { emails: /^EMAIL\d+$/, phones: /^PHONE\d+$/ } as const;
 
-function slotFor(kind: 'emails' | 'phones', index: number, original: string, allSlots: readonly string[]): string {
+function slotFor(
+  kind: 'emails' | 'phones',
+  index: number,
+  original: string,
+  allSlots: readonly string[],
+): string {
   const keap = allSlots.length > 0 && allSlots.every((s) => KEAP_SLOT[kind].test(s));
   return keap ? `${kind === 'emails' ? 'EMAIL' : 'PHONE'}${index + 1}` : original;
 }
 
 const ADDRESS_SLOTS = ['BILLING', 'SHIPPING', 'OTHER'];
 
-function buildMulti(records: readonly CachedRecord[], review: ReviewModel, choices: ReviewChoices, optOutWins: boolean) {
+function buildMulti(
+  records: readonly CachedRecord[],
+  review: ReviewModel,
+  choices: ReviewChoices,
+  optOutWins: boolean,
+) {
   const row = (field: 'emails' | 'phones' | 'addresses') =>
     review.rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === field)!;
   const emailsRow = row('emails');
@@ -65,7 +76,12 @@ function buildMulti(records: readonly CachedRecord[], review: ReviewModel, choic
     const optIn = optIns.length === 0 ? null : optOutWins ? !optIns.includes(false) : (first.optIn ?? null);
     const status = holders.find((h) => h.optIn === false)?.status ?? first.status ?? null;
     return {
-      slot: slotFor('emails', i, first.slot, allEmails.map((e) => e.slot)),
+      slot: slotFor(
+        'emails',
+        i,
+        first.slot,
+        allEmails.map((e) => e.slot),
+      ),
       email: first.email.trim(),
       optIn,
       status,
@@ -75,7 +91,12 @@ function buildMulti(records: readonly CachedRecord[], review: ReviewModel, choic
   const phones: CrmPhone[] = phoneSel.map((key, i) => {
     const first = allPhones.find((p) => phoneKey(p) === key)!;
     return {
-      slot: slotFor('phones', i, first.slot, allPhones.map((p) => p.slot)),
+      slot: slotFor(
+        'phones',
+        i,
+        first.slot,
+        allPhones.map((p) => p.slot),
+      ),
       number: first.number,
       extension: first.extension ?? null,
       type: first.type ?? null,
@@ -85,7 +106,9 @@ function buildMulti(records: readonly CachedRecord[], review: ReviewModel, choic
   const usedSlots = new Set<string>();
   const addresses: CrmAddress[] = addrSel.map((key) => {
     const first = allAddresses.find((a) => addressKey(a) === key)!;
-    const slot = !usedSlots.has(first.slot) ? first.slot : (ADDRESS_SLOTS.find((s) => !usedSlots.has(s)) ?? first.slot);
+    const slot = !usedSlots.has(first.slot)
+      ? first.slot
+      : (ADDRESS_SLOTS.find((s) => !usedSlots.has(s)) ?? first.slot);
     usedSlots.add(slot);
     return { ...first, slot };
   });
@@ -107,7 +130,8 @@ const sameEmails = (a: readonly CrmEmail[], b: readonly CrmEmail[]) =>
 const samePhones = (a: readonly CrmPhone[], b: readonly CrmPhone[]) =>
   JSON.stringify(a.map((p) => [p.slot, phoneKey(p)])) === JSON.stringify(b.map((p) => [p.slot, phoneKey(p)]));
 const sameAddresses = (a: readonly CrmAddress[], b: readonly CrmAddress[]) =>
-  JSON.stringify(a.map((x) => [x.slot, addressKey(x)])) === JSON.stringify(b.map((x) => [x.slot, addressKey(x)]));
+  JSON.stringify(a.map((x) => [x.slot, addressKey(x)])) ===
+  JSON.stringify(b.map((x) => [x.slot, addressKey(x)]));
 
 /** Builds the plan from the cached group, the settings and the reviewer's choices. Pure. */
 export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewModel } {
@@ -122,7 +146,8 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   const losers = review.records.slice(1).map((r) => byId.get(r.contactId)!);
   const guards: Guard[] = [];
   const guard = (code: GuardCode, severity: Guard['severity'], message: string) => {
-    if (!guards.some((g) => g.code === code && g.message === message)) guards.push({ code, severity, message });
+    if (!guards.some((g) => g.code === code && g.message === message))
+      guards.push({ code, severity, message });
   };
 
   const patch: Record<string, unknown> = {};
@@ -154,7 +179,8 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   if (!samePhones(multi.phones, survivor.phones)) patch.phones = multi.phones;
   if (!sameAddresses(multi.addresses, survivor.addresses)) patch.addresses = multi.addresses;
   for (const l of multi.limits) {
-    if (l.n > l.max) guard('too_many_values', 'block', `${l.n} ${l.field} chosen; the CRM holds at most ${l.max}.`);
+    if (l.n > l.max)
+      guard('too_many_values', 'block', `${l.n} ${l.field} chosen; the CRM holds at most ${l.max}.`);
   }
 
   const skip = new Set(choices.skipTagIds ?? []);
@@ -169,7 +195,9 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     tagNames[t] = info.name;
     if (classifyTag(info, access).access) accessTagIds.push(t);
   }
-  const lostAccess = accessTagIds.filter((t) => skip.has(t) && losers.some((l) => l.tagIds.includes(t)) && !survivorTags.has(t));
+  const lostAccess = accessTagIds.filter(
+    (t) => skip.has(t) && losers.some((l) => l.tagIds.includes(t)) && !survivorTags.has(t),
+  );
   if (lostAccess.length > 0) {
     guard(
       'access_loss',
@@ -182,7 +210,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     guard(
       'access_loss',
       'confirm',
-      'Keap merges the duplicate\'s tags into the survivor itself: skipped tags will still arrive with the merge.',
+      "Keap merges the duplicate's tags into the survivor itself: skipped tags will still arrive with the merge.",
     );
   }
   for (const w of review.warnings) {
@@ -197,7 +225,13 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   const wpLeftLinked: PlanWpRelink[] = [];
   for (const r of data.records) {
     for (const u of r.wpUsers) {
-      const item = { connectionId: u.connectionId, wpId: u.wpId, login: u.login, fromContactId: r.contactId, keep: u.wpId === keepWpId };
+      const item = {
+        connectionId: u.connectionId,
+        wpId: u.wpId,
+        login: u.login,
+        fromContactId: r.contactId,
+        keep: u.wpId === keepWpId,
+      };
       if (r.contactId === survivor.contactId) continue;
       if (item.keep || (choices.otherWpUsers ?? 'relink') === 'relink') wpRelinks.push(item);
       else {
@@ -212,19 +246,33 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       }
     }
   }
-  if (keepWpId !== null && keepWpId !== undefined && !data.records.some((r) => r.wpUsers.some((u) => u.wpId === keepWpId))) {
+  if (
+    keepWpId !== null &&
+    keepWpId !== undefined &&
+    !data.records.some((r) => r.wpUsers.some((u) => u.wpId === keepWpId))
+  ) {
     throw new AppError('INVALID_INPUT', `WordPress user ${keepWpId} is not linked to this group.`);
   }
-  const wpOrdersToRekey = losers.flatMap((l) => l.wpOrders.map((o) => ({ id: o.id, kind: o.kind, fromContactId: l.contactId })));
+  const wpOrdersToRekey = losers.flatMap((l) =>
+    l.wpOrders.map((o) => ({ id: o.id, kind: o.kind, fromContactId: l.contactId })),
+  );
   const touchesWp = data.records.some((r) => r.wpUsers.length > 0) || wpOrdersToRekey.length > 0;
   if (touchesWp && data.wpConnectionId === null) {
-    guard('no_wordpress_client', 'block', 'WordPress users or AccessAlly orders are involved but no WordPress connection is configured.');
+    guard(
+      'no_wordpress_client',
+      'block',
+      'WordPress users or AccessAlly orders are involved but no WordPress connection is configured.',
+    );
   }
 
   const loserAction: MergePlan['loserAction'] =
     strategy === 'native' ? 'merge' : (choices.loserAction ?? survivorship.manualLoserAction);
   if (loserAction === 'archive' && !survivorship.archiveTagId) {
-    guard('archive_tag_missing', 'block', 'Archiving a duplicate needs an archive tag set in Settings → Survivorship.');
+    guard(
+      'archive_tag_missing',
+      'block',
+      'Archiving a duplicate needs an archive tag set in Settings → Survivorship.',
+    );
   }
 
   const plan: MergePlan = {
@@ -244,14 +292,18 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     tagNames,
     accessTagIds,
     crmOrders: losers.flatMap((l) => l.orders.map((o) => ({ id: o.id, fromContactId: l.contactId }))),
-    crmSubscriptions: losers.flatMap((l) => l.subscriptions.map((s) => ({ id: s.id, fromContactId: l.contactId }))),
+    crmSubscriptions: losers.flatMap((l) =>
+      l.subscriptions.map((s) => ({ id: s.id, fromContactId: l.contactId })),
+    ),
     wpRelinks,
     wpLeftLinked,
     wpOrdersToRekey,
     sequences: choices.sequences ?? [],
     loserAction,
     archiveTagId: loserAction === 'archive' ? survivorship.archiveTagId : null,
-    seen: Object.fromEntries(data.records.map((r) => [r.contactId, { updatedAt: r.updatedAt, tagIds: [...r.tagIds].sort() }])),
+    seen: Object.fromEntries(
+      data.records.map((r) => [r.contactId, { updatedAt: r.updatedAt, tagIds: [...r.tagIds].sort() }]),
+    ),
     guards,
     createdAt: input.now,
   };
@@ -272,9 +324,14 @@ export function stepsFor(plan: MergePlan): { name: string; target: string | null
   }
   steps.push({ name: 'wp_relinked', target: null }, { name: 'orders_rekeyed', target: null });
   if (plan.strategy === 'manual') {
-    for (const l of plan.loserIds) steps.push({ name: plan.loserAction === 'archive' ? 'loser_archived' : 'loser_deleted', target: l });
+    for (const l of plan.loserIds)
+      steps.push({ name: plan.loserAction === 'archive' ? 'loser_archived' : 'loser_deleted', target: l });
   }
-  steps.push({ name: 'resynced', target: null }, { name: 'verified', target: null }, { name: 'cache_updated', target: null });
+  steps.push(
+    { name: 'resynced', target: null },
+    { name: 'verified', target: null },
+    { name: 'cache_updated', target: null },
+  );
   return steps;
 }
 
@@ -283,7 +340,11 @@ const fmt = (v: unknown): string => {
   if (Array.isArray(v)) {
     return v
       .map((x: Record<string, unknown>) =>
-        'email' in x ? String(x.email) + (x.optIn === false ? ' (opted out)' : '') : 'number' in x ? String(x.number) : addressDisplay(x as unknown as CrmAddress),
+        'email' in x
+          ? String(x.email) + (x.optIn === false ? ' (opted out)' : '')
+          : 'number' in x
+            ? String(x.number)
+            : addressDisplay(x as unknown as CrmAddress),
       )
       .join('; ');
   }
@@ -293,56 +354,116 @@ const fmt = (v: unknown): string => {
 /** Every change in execution order, in words, and what cannot be undone. */
 export function previewPlan(plan: MergePlan): PlanPreview {
   const lines: PreviewLine[] = [];
-  const add = (step: string, text: string, reversible: boolean) => lines.push({ seq: lines.length + 1, step, text, reversible });
+  const add = (step: string, text: string, reversible: boolean) =>
+    lines.push({ seq: lines.length + 1, step, text, reversible });
   const s = `#${plan.survivorId}`;
   const all = [plan.survivorId, ...plan.loserIds].map((id) => `#${id}`).join(', ');
-  add('snapshotted', `Re-read ${all} from the CRM${plan.wpConnectionId ? ' and WordPress' : ''}; if anything changed since review, stop and return the group to the queue. Save before-snapshots.`, true);
+  add(
+    'snapshotted',
+    `Re-read ${all} from the CRM${plan.wpConnectionId ? ' and WordPress' : ''}; if anything changed since review, stop and return the group to the queue. Save before-snapshots.`,
+    true,
+  );
   const fields = Object.entries(plan.patch);
-  if (fields.length === 0) add('fields_written', `Survivor ${s} already has every chosen value: nothing to write.`, true);
-  for (const [k, v] of fields) add('fields_written', `Write ${k} on ${s} = ${fmt(v)} (from ${plan.fieldSources[k] ?? 'the union'})`, true);
+  if (fields.length === 0)
+    add('fields_written', `Survivor ${s} already has every chosen value: nothing to write.`, true);
+  for (const [k, v] of fields)
+    add(
+      'fields_written',
+      `Write ${k} on ${s} = ${fmt(v)} (from ${plan.fieldSources[k] ?? 'the union'})`,
+      true,
+    );
   const names = (ids: readonly string[]) => ids.map((t) => `"${plan.tagNames[t] ?? t}"`).join(', ');
   if (plan.tagsToApply.length === 0) add('tags_unioned', `Survivor ${s} already carries every tag.`, true);
-  else add('tags_unioned', `Apply ${plan.tagsToApply.length} tag(s) to ${s}: ${names(plan.tagsToApply)}`, true);
-  if (plan.skippedTagIds.length > 0) add('tags_unioned', `Not applied (skipped by the reviewer): ${names(plan.skippedTagIds)}`, true);
+  else
+    add('tags_unioned', `Apply ${plan.tagsToApply.length} tag(s) to ${s}: ${names(plan.tagsToApply)}`, true);
+  if (plan.skippedTagIds.length > 0)
+    add('tags_unioned', `Not applied (skipped by the reviewer): ${names(plan.skippedTagIds)}`, true);
   if (plan.strategy === 'native') {
     plan.loserIds.forEach((l, i) =>
-      add('crm_merged', `CRM merge ${i + 1}/${plan.loserIds.length}: merge #${l} into ${s} (the CRM moves its tags, orders and subscriptions, then deletes #${l})`, false),
+      add(
+        'crm_merged',
+        `CRM merge ${i + 1}/${plan.loserIds.length}: merge #${l} into ${s} (the CRM moves its tags, orders and subscriptions, then deletes #${l})`,
+        false,
+      ),
     );
   } else {
-    for (const q of plan.sequences) add('sequence_added', `Add ${s} to sequence ${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''}`, false);
+    for (const q of plan.sequences)
+      add(
+        'sequence_added',
+        `Add ${s} to sequence ${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''}`,
+        false,
+      );
   }
-  for (const u of plan.wpRelinks) add('wp_relinked', `Relink WordPress user ${u.login} (#${u.wpId}) from contact #${u.fromContactId} to ${s}${u.keep ? ' — the login that stays the main account' : ''}`, true);
-  for (const u of plan.wpLeftLinked) add('wp_relinked', `Leave WordPress user ${u.login} linked to #${u.fromContactId} (that contact is removed)`, true);
-  if (plan.wpRelinks.length === 0 && plan.wpLeftLinked.length === 0) add('wp_relinked', 'No WordPress user to relink.', true);
+  for (const u of plan.wpRelinks)
+    add(
+      'wp_relinked',
+      `Relink WordPress user ${u.login} (#${u.wpId}) from contact #${u.fromContactId} to ${s}${u.keep ? ' — the login that stays the main account' : ''}`,
+      true,
+    );
+  for (const u of plan.wpLeftLinked)
+    add(
+      'wp_relinked',
+      `Leave WordPress user ${u.login} linked to #${u.fromContactId} (that contact is removed)`,
+      true,
+    );
+  if (plan.wpRelinks.length === 0 && plan.wpLeftLinked.length === 0)
+    add('wp_relinked', 'No WordPress user to relink.', true);
   const byLoser = new Map<string, string[]>();
-  for (const o of plan.wpOrdersToRekey) byLoser.set(o.fromContactId, [...(byLoser.get(o.fromContactId) ?? []), `${o.kind} ${o.id}`]);
-  for (const [l, list] of byLoser) add('orders_rekeyed', `Re-key AccessAlly ${list.join(', ')} from #${l} to ${s}`, true);
+  for (const o of plan.wpOrdersToRekey)
+    byLoser.set(o.fromContactId, [...(byLoser.get(o.fromContactId) ?? []), `${o.kind} ${o.id}`]);
+  for (const [l, list] of byLoser)
+    add('orders_rekeyed', `Re-key AccessAlly ${list.join(', ')} from #${l} to ${s}`, true);
   if (byLoser.size === 0) add('orders_rekeyed', 'No AccessAlly order or subscription to re-key.', true);
   if (plan.strategy === 'native' && (plan.crmOrders.length > 0 || plan.crmSubscriptions.length > 0)) {
-    add('orders_rekeyed', `CRM orders ${plan.crmOrders.map((o) => o.id).join(', ') || '—'} and subscriptions ${plan.crmSubscriptions.map((o) => o.id).join(', ') || '—'} move to ${s} with the CRM merge`, false);
+    add(
+      'orders_rekeyed',
+      `CRM orders ${plan.crmOrders.map((o) => o.id).join(', ') || '—'} and subscriptions ${plan.crmSubscriptions.map((o) => o.id).join(', ') || '—'} move to ${s} with the CRM merge`,
+      false,
+    );
   }
   if (plan.strategy === 'manual') {
     for (const l of plan.loserIds) {
-      if (plan.loserAction === 'archive') add('loser_archived', `Tag #${l} with the archive tag ${plan.archiveTagId} (kept in the CRM)`, true);
+      if (plan.loserAction === 'archive')
+        add('loser_archived', `Tag #${l} with the archive tag ${plan.archiveTagId} (kept in the CRM)`, true);
       else add('loser_deleted', `Delete #${l} from the CRM`, false);
     }
     const stranded = [...plan.crmOrders, ...plan.crmSubscriptions];
-    if (stranded.length > 0) add('orders_rekeyed', `The CRM API cannot move orders/subscriptions ${stranded.map((o) => o.id).join(', ')}: they stay on the duplicate's id`, false);
+    if (stranded.length > 0)
+      add(
+        'orders_rekeyed',
+        `The CRM API cannot move orders/subscriptions ${stranded.map((o) => o.id).join(', ')}: they stay on the duplicate's id`,
+        false,
+      );
   }
   const kept = plan.wpRelinks.filter((u) => u.keep);
-  add('resynced', kept.length > 0 ? `Ask AccessAlly to refresh ${kept.map((u) => u.login).join(', ')} from the CRM` : 'No WordPress user to resync.', true);
-  add('verified', `Read back ${s}, ${plan.loserIds.map((l) => `#${l}`).join(', ')}, the WordPress users and AccessAlly orders; check every tag, order and link landed.`, true);
+  add(
+    'resynced',
+    kept.length > 0
+      ? `Ask AccessAlly to refresh ${kept.map((u) => u.login).join(', ')} from the CRM`
+      : 'No WordPress user to resync.',
+    true,
+  );
+  add(
+    'verified',
+    `Read back ${s}, ${plan.loserIds.map((l) => `#${l}`).join(', ')}, the WordPress users and AccessAlly orders; check every tag, order and link landed.`,
+    true,
+  );
   add('cache_updated', 'Update the local cache and mark the group merged.', true);
 
   const irreversible: string[] = [];
   if (plan.strategy === 'native' || plan.loserAction === 'delete') {
-    irreversible.push(`Contact id(s) ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`);
-    irreversible.push('Email engagement history and notes of the removed contacts do not come back with a restore.');
+    irreversible.push(
+      `Contact id(s) ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
+    );
+    irreversible.push(
+      'Email engagement history and notes of the removed contacts do not come back with a restore.',
+    );
   }
   if (plan.strategy === 'native' && (plan.crmOrders.length > 0 || plan.crmSubscriptions.length > 0)) {
     irreversible.push('Orders and subscriptions the CRM moves to the survivor stay there after a restore.');
   }
-  if (plan.tagsToApply.length > 0) irreversible.push('Automations started by applying tags cannot be undone.');
+  if (plan.tagsToApply.length > 0)
+    irreversible.push('Automations started by applying tags cannot be undone.');
   return { lines, irreversible, guards: plan.guards };
 }
 

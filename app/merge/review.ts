@@ -43,7 +43,9 @@ export const addressKey = (a: CrmAddress): string =>
     .map((v) => (v ?? '').trim().toLowerCase().replace(/\s+/g, ' '))
     .join('|');
 export const addressDisplay = (a: CrmAddress): string =>
-  [a.line1, a.line2, a.locality, a.region, a.postalCode, a.countryCode].filter((v) => v && v.trim()).join(', ');
+  [a.line1, a.line2, a.locality, a.region, a.postalCode, a.countryCode]
+    .filter((v) => v && v.trim())
+    .join(', ');
 
 export function completeness(r: CachedRecord): number {
   const fields = SINGLE_FIELDS.filter((f) => (r.fields[f] ?? '').trim() !== '').length;
@@ -59,7 +61,9 @@ export function completeness(r: CachedRecord): number {
 }
 
 const displayName = (r: CachedRecord): string =>
-  [r.fields.givenName, r.fields.familyName].filter(Boolean).join(' ') || r.emails[0]?.email || `#${r.contactId}`;
+  [r.fields.givenName, r.fields.familyName].filter(Boolean).join(' ') ||
+  r.emails[0]?.email ||
+  `#${r.contactId}`;
 
 const candidate = (r: CachedRecord): SurvivorCandidate => ({
   contactId: r.contactId,
@@ -157,11 +161,17 @@ function emailOptions(records: readonly CachedRecord[], settings: SurvivorshipSe
   );
 }
 
-function chooseWpUser(records: readonly CachedRecord[], survivorId: string): WpPlanHint & { all: ReviewWpUser[] } {
+function chooseWpUser(
+  records: readonly CachedRecord[],
+  survivorId: string,
+): WpPlanHint & { all: ReviewWpUser[] } {
   const all = records.flatMap((r) => r.wpUsers.map((u) => ({ ...u, fromContactId: r.contactId })));
-  if (all.length === 0) return { keepWpId: null, reason: 'No WordPress user is linked to these records', users: [], all };
+  if (all.length === 0)
+    return { keepWpId: null, reason: 'No WordPress user is linked to these records', users: [], all };
   const score = (u: (typeof all)[number]) =>
-    (u.hasProgress ? 1e15 : 0) + (u.lastLoginAt ? Date.parse(u.lastLoginAt) || 0 : 0) + (u.fromContactId === survivorId ? 1 : 0);
+    (u.hasProgress ? 1e15 : 0) +
+    (u.lastLoginAt ? Date.parse(u.lastLoginAt) || 0 : 0) +
+    (u.fromContactId === survivorId ? 1 : 0);
   const keep = [...all].sort((a, b) => score(b) - score(a))[0]!;
   const reason = keep.hasProgress
     ? `Keeps ${keep.login}: it holds course progress`
@@ -213,8 +223,19 @@ export function buildReview(
     });
   }
   rows.push(emailOptions(records, survivorship));
-  rows.push(multiRow('phones', records, (r) => r.phones, phoneKey, (p) => p.number, survivorship.maxPhones));
-  rows.push(multiRow('addresses', records, (r) => r.addresses, addressKey, addressDisplay, survivorship.maxAddresses));
+  rows.push(
+    multiRow(
+      'phones',
+      records,
+      (r) => r.phones,
+      phoneKey,
+      (p) => p.number,
+      survivorship.maxPhones,
+    ),
+  );
+  rows.push(
+    multiRow('addresses', records, (r) => r.addresses, addressKey, addressDisplay, survivorship.maxAddresses),
+  );
 
   const skip = new Set(options.skipTagIds ?? []);
   const classes = new Map<string, TagClass>();
@@ -224,7 +245,14 @@ export function buildReview(
   const views: TagView[] = [...holders].map(([id, on]) => {
     const info = data.tags.get(id) ?? { id, name: `Tag ${id}`, category: null };
     const cls = classes.get(id) ?? { access: false, revoke: false, automation: false };
-    return { id, name: info.name, category: info.category, on, ...cls, newOnSurvivor: !on.includes(survivor.contactId) };
+    return {
+      id,
+      name: info.name,
+      category: info.category,
+      on,
+      ...cls,
+      newOnSurvivor: !on.includes(survivor.contactId),
+    };
   });
   const byCategory = new Map<string, TagView[]>();
   for (const v of views) {
@@ -256,14 +284,19 @@ export function buildReview(
   }
   const emailsRow = rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === 'emails');
   const optInValues = records.map((r) => r.emailOptIn).filter((v): v is boolean => v !== null);
-  if (emailsRow?.options.some((o) => o.optInConflict) || (optInValues.includes(true) && optInValues.includes(false))) {
+  if (
+    emailsRow?.options.some((o) => o.optInConflict) ||
+    (optInValues.includes(true) && optInValues.includes(false))
+  ) {
     warnings.push({
       code: 'consent',
       message: 'One record opted out of email and another opted in: the opt-out wins on the survivor.',
     });
   }
   const activeSubHolders = records.filter(
-    (r) => r.subscriptions.some((s) => s.active) || r.wpOrders.some((o) => o.kind === 'subscription' && isActive(o.status)),
+    (r) =>
+      r.subscriptions.some((s) => s.active) ||
+      r.wpOrders.some((o) => o.kind === 'subscription' && isActive(o.status)),
   );
   if (activeSubHolders.length >= 2) {
     warnings.push({
@@ -280,20 +313,32 @@ export function buildReview(
     });
   }
   if (wp.all.length > 0 && data.wpConnectionId === null) {
-    warnings.push({ code: 'no_wordpress', message: 'WordPress users are linked but no WordPress connection is set up.' });
+    warnings.push({
+      code: 'no_wordpress',
+      message: 'WordPress users are linked but no WordPress connection is set up.',
+    });
   }
 
   const accessName = (id: string) => data.tags.get(id)?.name ?? id;
   const isAccess = (id: string) => classes.get(id)?.access ?? false;
-  const before = records.map((r) => ({ contactId: r.contactId, tags: r.tagIds.filter(isAccess).map(accessName) }));
+  const before = records.map((r) => ({
+    contactId: r.contactId,
+    tags: r.tagIds.filter(isAccess).map(accessName),
+  }));
   const allAccess = new Set(records.flatMap((r) => r.tagIds.filter(isAccess)));
   const afterIds = [...allAccess].filter((t) => !skip.has(t));
   const survivorAccess = new Set(survivor.tagIds.filter(isAccess));
   const accessPreview: AccessPreview = {
     before,
     after: afterIds.map(accessName).sort(),
-    gained: afterIds.filter((t) => !survivorAccess.has(t)).map(accessName).sort(),
-    lost: [...allAccess].filter((t) => skip.has(t)).map(accessName).sort(),
+    gained: afterIds
+      .filter((t) => !survivorAccess.has(t))
+      .map(accessName)
+      .sort(),
+    lost: [...allAccess]
+      .filter((t) => skip.has(t))
+      .map(accessName)
+      .sort(),
   };
 
   const { all: _all, ...wordpress } = wp;

@@ -21,15 +21,27 @@ export function loadGroup(ctx: CoreContext, ref: GroupRef): GroupData {
   const reader = new CacheReader(ctx.workspace.db);
   if (ref.groupId !== undefined) {
     const g = reader.groupMembers(ref.groupId);
-    return reader.load({ connectionId: g.connectionId, crmIds: g.crmIds, groupId: ref.groupId, groupKey: g.groupKey, lane: g.lane });
+    return reader.load({
+      connectionId: g.connectionId,
+      crmIds: g.crmIds,
+      groupId: ref.groupId,
+      groupKey: g.groupKey,
+      lane: g.lane,
+    });
   }
   if (!ref.connectionId || !ref.crmIds || ref.crmIds.length < 2) {
-    throw new AppError('INVALID_INPUT', 'Give a group id, or a connection id and at least two CRM contact ids.');
+    throw new AppError(
+      'INVALID_INPUT',
+      'Give a group id, or a connection id and at least two CRM contact ids.',
+    );
   }
   return reader.load({ connectionId: ref.connectionId, crmIds: [...new Set(ref.crmIds)] });
 }
 
-export function reviewGroup(ctx: CoreContext, ref: GroupRef & { survivorId?: string | undefined; skipTagIds?: readonly string[] | undefined }): ReviewModel {
+export function reviewGroup(
+  ctx: CoreContext,
+  ref: GroupRef & { survivorId?: string | undefined; skipTagIds?: readonly string[] | undefined },
+): ReviewModel {
   const data = loadGroup(ctx, ref);
   const db = ctx.workspace.db;
   return buildReview(data, readSurvivorship(db), readAccess(db), {
@@ -43,13 +55,20 @@ function resolveStrategy(ctx: CoreContext, connectionId: string): 'native' | 'ma
   const s = strategyFor(ctx, connectionId);
   if (s === 'unknown') {
     // Offline planning without a connector: the connection kind decides (Keap merges natively).
-    const kind = ctx.workspace.db.prepare('SELECT kind FROM connections WHERE id = ?').pluck().get(connectionId);
+    const kind = ctx.workspace.db
+      .prepare('SELECT kind FROM connections WHERE id = ?')
+      .pluck()
+      .get(connectionId);
     return kind === 'keap' ? 'native' : 'manual';
   }
   return s;
 }
 
-export function planMerge(ctx: CoreContext, ref: GroupRef, choices: ReviewChoices): { plan: MergePlan; preview: PlanPreview; review: ReviewModel } {
+export function planMerge(
+  ctx: CoreContext,
+  ref: GroupRef,
+  choices: ReviewChoices,
+): { plan: MergePlan; preview: PlanPreview; review: ReviewModel } {
   const data = loadGroup(ctx, ref);
   const db = ctx.workspace.db;
   const { plan, review } = buildPlan({
@@ -79,11 +98,18 @@ export function queuePlan(ctx: CoreContext, plan: MergePlan, confirmed: readonly
   assertGuards(plan, confirmed);
   const db = ctx.workspace.db;
   const journal = journalFor(ctx);
-  const open = plan.groupId === null ? [] : journal.runs({ groupId: plan.groupId, status: ['planned', 'running', 'interrupted'] });
+  const open =
+    plan.groupId === null
+      ? []
+      : journal.runs({ groupId: plan.groupId, status: ['planned', 'running', 'interrupted'] });
   if (open.length > 0) {
-    throw new AppError('CONFLICT', `Group ${plan.groupId} already has a merge waiting (${open[0]!.id}); run or resume it first.`, {
-      runId: open[0]!.id,
-    });
+    throw new AppError(
+      'CONFLICT',
+      `Group ${plan.groupId} already has a merge waiting (${open[0]!.id}); run or resume it first.`,
+      {
+        runId: open[0]!.id,
+      },
+    );
   }
   const runId = journal.createRun(plan, { status: 'planned', confirmed });
   db.prepare(
@@ -99,9 +125,11 @@ export function queuePlan(ctx: CoreContext, plan: MergePlan, confirmed: readonly
 
 /** Accepts an exported plan JSON back, checking it is one this version understands. */
 export function importPlan(ctx: CoreContext, plan: MergePlan): MergePlan {
-  if (plan.version !== 1) throw new AppError('INVALID_INPUT', `Plan version ${String(plan.version)} is not supported.`);
+  if (plan.version !== 1)
+    throw new AppError('INVALID_INPUT', `Plan version ${String(plan.version)} is not supported.`);
   const known = ctx.workspace.db.prepare('SELECT 1 FROM connections WHERE id = ?').get(plan.connectionId);
-  if (!known) throw new AppError('NOT_FOUND', `Connection ${plan.connectionId} does not exist in this workspace.`);
+  if (!known)
+    throw new AppError('NOT_FOUND', `Connection ${plan.connectionId} does not exist in this workspace.`);
   return plan;
 }
 
@@ -137,7 +165,11 @@ export async function executeRun(
 }
 
 /** Resumes one run, or every run a crash, a sleep or a lost connection left unfinished. */
-export async function resumeRuns(ctx: CoreContext, runId?: string, signal?: AbortSignal): Promise<RunOutcome[]> {
+export async function resumeRuns(
+  ctx: CoreContext,
+  runId?: string,
+  signal?: AbortSignal,
+): Promise<RunOutcome[]> {
   const journal = journalFor(ctx);
   const runs = runId
     ? [journal.run(runId)].filter((r): r is RunRow => r !== null)
@@ -169,7 +201,10 @@ export interface RunSummary {
   readonly stepsTotal: number;
 }
 
-export function listRuns(ctx: CoreContext, filter: { status?: readonly RunStatus[]; limit?: number }): RunSummary[] {
+export function listRuns(
+  ctx: CoreContext,
+  filter: { status?: readonly RunStatus[]; limit?: number },
+): RunSummary[] {
   const journal = journalFor(ctx);
   const counts = ctx.workspace.db.prepare(
     `SELECT count(*) AS total, sum(status = 'done') AS done FROM merge_steps WHERE run_id = ? AND seq > 0`,
@@ -214,7 +249,9 @@ export function summariseResponse(response: unknown): string | null {
   if (typeof r.skipped === 'string') return `Skipped: ${r.skipped}`;
   if (r.already) return 'Already done (found on resume; not repeated)';
   if (r.ok && r.survivor) return 'Verified: every tag, order and link is in place';
-  const text = JSON.stringify(r, (_k, v: unknown) => (Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v));
+  const text = JSON.stringify(r, (_k, v: unknown) =>
+    Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v,
+  );
   return text.length > 240 ? `${text.slice(0, 237)}...` : text;
 }
 
@@ -228,7 +265,9 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
     plan: run.plan,
     preview: previewPlan(run.plan),
     confirmed: run.confirmed,
-    steps: journal.steps(runId).map(({ request: _req, response, ...s }) => ({ ...s, summary: summariseResponse(response) })),
+    steps: journal
+      .steps(runId)
+      .map(({ request: _req, response, ...s }) => ({ ...s, summary: summariseResponse(response) })),
     snapshots: journal.snapshots(runId).map((s) => ({ kind: s.kind, ref: s.ref, takenAt: s.takenAt })),
     restoreResult: run.restoreResult,
   };

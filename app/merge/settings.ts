@@ -2,7 +2,13 @@ import { z } from 'zod';
 import type { Db } from '../store/database';
 import { readSetting, writeSetting } from '../store/settings';
 
-export const FIELD_RULES = ['prefer_non_empty', 'survivor', 'most_recent', 'oldest', 'most_complete'] as const;
+export const FIELD_RULES = [
+  'prefer_non_empty',
+  'survivor',
+  'most_recent',
+  'oldest',
+  'most_complete',
+] as const;
 export type FieldRule = (typeof FIELD_RULES)[number];
 
 export const SURVIVOR_RULES = ['most_complete', 'most_recently_updated', 'oldest'] as const;

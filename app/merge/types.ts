@@ -113,7 +113,8 @@ export interface TagGroup {
 }
 
 export interface ReviewWarning {
-  readonly code: 'access_conflict' | 'automation' | 'consent' | 'subscriptions' | 'wp_progress' | 'no_wordpress';
+  readonly code:
+    'access_conflict' | 'automation' | 'consent' | 'subscriptions' | 'wp_progress' | 'no_wordpress';
   readonly message: string;
   readonly tagIds?: readonly string[];
 }
@@ -159,7 +160,9 @@ export interface ReviewModel {
 export interface ReviewChoices {
   readonly survivorId?: string;
   /** Single field → contact id whose value to take, or an explicit value. */
-  readonly fields?: Partial<Record<SingleField, { readonly from: string } | { readonly value: string | null }>>;
+  readonly fields?: Partial<
+    Record<SingleField, { readonly from: string } | { readonly value: string | null }>
+  >;
   /** Multi field → the option keys to keep (in order). */
   readonly multi?: Partial<Record<MultiField, readonly string[]>>;
   /** Tags not to apply to the survivor (applied "silently" skipped). */
@@ -226,7 +229,11 @@ export interface MergePlan {
   readonly crmSubscriptions: readonly { readonly id: string; readonly fromContactId: string }[];
   readonly wpRelinks: readonly PlanWpRelink[];
   readonly wpLeftLinked: readonly PlanWpRelink[];
-  readonly wpOrdersToRekey: readonly { readonly id: string; readonly kind: string; readonly fromContactId: string }[];
+  readonly wpOrdersToRekey: readonly {
+    readonly id: string;
+    readonly kind: string;
+    readonly fromContactId: string;
+  }[];
   readonly sequences: readonly { readonly campaignId?: string; readonly sequenceId: string }[];
   readonly loserAction: 'merge' | 'delete' | 'archive';
   readonly archiveTagId: string | null;

@@ -20,7 +20,16 @@ export type ContactSeed = Omit<CrmContact, 'raw' | 'tagIds' | 'updatedAt' | 'cre
   readonly updatedAt?: string;
 };
 
-const FIELDS = ['givenName', 'middleName', 'familyName', 'prefix', 'suffix', 'company', 'jobTitle', 'birthday'] as const;
+const FIELDS = [
+  'givenName',
+  'middleName',
+  'familyName',
+  'prefix',
+  'suffix',
+  'company',
+  'jobTitle',
+  'birthday',
+] as const;
 
 /**
  * An in-memory CRM that behaves like Keap's documented API (reference/apis.md §1.6, §6.1 item 8): duplicate
@@ -71,7 +80,10 @@ export class FakeCrm implements CrmClient {
   }
 
   /** A change made by someone else in the CRM (for stale-decision tests). */
-  touch(id: string, change: (c: Mutable<Omit<CrmContact, 'tagIds' | 'raw'>>, tags: Set<string>) => void): void {
+  touch(
+    id: string,
+    change: (c: Mutable<Omit<CrmContact, 'tagIds' | 'raw'>>, tags: Set<string>) => void,
+  ): void {
     const c = this.contacts.get(id)!;
     change(c, this.contactTags.get(id)!);
     c.updatedAt = this.stamp();
@@ -92,21 +104,32 @@ export class FakeCrm implements CrmClient {
 
   // ----- CrmClient -----
   testConnection(): Promise<CrmAccountInfo> {
-    return this.faults.around('crm', 'testConnection', false, {}, () => ({ kind: 'keap' as const, account: 'fake', details: {} }));
+    return this.faults.around('crm', 'testConnection', false, {}, () => ({
+      kind: 'keap' as const,
+      account: 'fake',
+      details: {},
+    }));
   }
 
   listContacts(options: ListOptions & { updatedSince?: string | null }): Promise<Page<CrmContact>> {
     return this.faults.around('crm', 'listContacts', false, options, () =>
-      this.page([...this.contacts.keys()].sort().map((id) => this.view(id)), options),
+      this.page(
+        [...this.contacts.keys()].sort().map((id) => this.view(id)),
+        options,
+      ),
     );
   }
 
   listContactIds(options: ListOptions): Promise<Page<string>> {
-    return this.faults.around('crm', 'listContactIds', false, options, () => this.page([...this.contacts.keys()].sort(), options));
+    return this.faults.around('crm', 'listContactIds', false, options, () =>
+      this.page([...this.contacts.keys()].sort(), options),
+    );
   }
 
   getContact(id: string): Promise<CrmContact | null> {
-    return this.faults.around('crm', 'getContact', false, { id }, () => (this.contacts.has(id) ? this.view(id) : null));
+    return this.faults.around('crm', 'getContact', false, { id }, () =>
+      this.contacts.has(id) ? this.view(id) : null,
+    );
   }
 
   updateContact(id: string, patch: ContactPatch): Promise<CrmContact> {
@@ -121,7 +144,15 @@ export class FakeCrm implements CrmClient {
   createContact(patch: ContactPatch): Promise<CrmContact> {
     return this.faults.around('crm', 'createContact', true, { patch }, () => {
       const id = String(this.nextId++);
-      this.contacts.set(id, { id, emails: [], phones: [], addresses: [], ...patch, createdAt: this.stamp(), updatedAt: this.stamp() });
+      this.contacts.set(id, {
+        id,
+        emails: [],
+        phones: [],
+        addresses: [],
+        ...patch,
+        createdAt: this.stamp(),
+        updatedAt: this.stamp(),
+      });
       this.contactTags.set(id, new Set());
       return this.view(id);
     });
@@ -135,11 +166,15 @@ export class FakeCrm implements CrmClient {
   }
 
   listTags(options: ListOptions): Promise<Page<CrmTag>> {
-    return this.faults.around('crm', 'listTags', false, options, () => this.page([...this.tags.values()], options));
+    return this.faults.around('crm', 'listTags', false, options, () =>
+      this.page([...this.tags.values()], options),
+    );
   }
 
   getContactTagIds(contactId: string): Promise<readonly string[]> {
-    return this.faults.around('crm', 'getContactTagIds', false, { contactId }, () => [...this.mustTags(contactId)].sort());
+    return this.faults.around('crm', 'getContactTagIds', false, { contactId }, () =>
+      [...this.mustTags(contactId)].sort(),
+    );
   }
 
   applyTags(contactId: string, tagIds: readonly string[]): Promise<void> {
@@ -161,7 +196,9 @@ export class FakeCrm implements CrmClient {
   listOrders(options: ListOptions & { contactId?: string }): Promise<Page<CrmOrder>> {
     return this.faults.around('crm', 'listOrders', false, options, () =>
       this.page(
-        [...this.orders.values()].filter((o) => !options.contactId || o.contactId === options.contactId).sort((a, b) => a.id.localeCompare(b.id)),
+        [...this.orders.values()]
+          .filter((o) => !options.contactId || o.contactId === options.contactId)
+          .sort((a, b) => a.id.localeCompare(b.id)),
         options,
       ),
     );
@@ -170,7 +207,9 @@ export class FakeCrm implements CrmClient {
   listSubscriptions(options: ListOptions & { contactId?: string }): Promise<Page<CrmSubscription>> {
     return this.faults.around('crm', 'listSubscriptions', false, options, () =>
       this.page(
-        [...this.subscriptions.values()].filter((o) => !options.contactId || o.contactId === options.contactId).sort((a, b) => a.id.localeCompare(b.id)),
+        [...this.subscriptions.values()]
+          .filter((o) => !options.contactId || o.contactId === options.contactId)
+          .sort((a, b) => a.id.localeCompare(b.id)),
         options,
       ),
     );
@@ -178,12 +217,20 @@ export class FakeCrm implements CrmClient {
 
   mergeContacts(survivorId: string, duplicateId: string): Promise<CrmContact> {
     return this.faults.around('crm', 'mergeContacts', true, { survivorId, duplicateId }, () => {
-      if (survivorId === duplicateId) throw new AppError('REMOTE_ERROR', 'contact_id and duplicate_contact_id are the same.', { status: 400 });
+      if (survivorId === duplicateId)
+        throw new AppError('REMOTE_ERROR', 'contact_id and duplicate_contact_id are the same.', {
+          status: 400,
+        });
       const s = this.must(survivorId);
       const d = this.must(duplicateId);
       for (const f of FIELDS) if (!s[f] && d[f]) s[f] = d[f];
       const slots = new Set(s.emails.map((e) => e.slot));
-      s.emails = [...s.emails, ...d.emails.filter((e) => !slots.has(e.slot) && !s.emails.some((x) => x.email.toLowerCase() === e.email.toLowerCase()))];
+      s.emails = [
+        ...s.emails,
+        ...d.emails.filter(
+          (e) => !slots.has(e.slot) && !s.emails.some((x) => x.email.toLowerCase() === e.email.toLowerCase()),
+        ),
+      ];
       const tags = this.mustTags(survivorId);
       for (const t of this.mustTags(duplicateId)) tags.add(t);
       for (const o of this.orders.values()) if (o.contactId === duplicateId) o.contactId = survivorId;
@@ -223,7 +270,11 @@ export class FakeCrm implements CrmClient {
 
   private view(id: string): CrmContact {
     const c = this.must(id);
-    return { ...structuredClone(c), tagIds: [...this.contactTags.get(id)!].sort(), raw: { id, source: 'fake-crm' } };
+    return {
+      ...structuredClone(c),
+      tagIds: [...this.contactTags.get(id)!].sort(),
+      raw: { id, source: 'fake-crm' },
+    };
   }
 
   private page<T>(items: readonly T[], options: ListOptions): Page<T> {

@@ -18,7 +18,9 @@ export class FakeWordPress implements WordPressClient {
     private readonly crmTags: (contactId: string) => { id: string; name: string }[] = () => [],
   ) {}
 
-  seedMember(m: Omit<WpMember, 'raw' | 'accessTags' | 'progress'> & Partial<Pick<WpMember, 'accessTags' | 'progress'>>): void {
+  seedMember(
+    m: Omit<WpMember, 'raw' | 'accessTags' | 'progress'> & Partial<Pick<WpMember, 'accessTags' | 'progress'>>,
+  ): void {
     this.members.set(m.wpId, { accessTags: [], progress: {}, ...m, raw: { id: m.wpId } });
   }
 
@@ -60,7 +62,9 @@ export class FakeWordPress implements WordPressClient {
 
   membersForContact(contactId: string): Promise<readonly WpMember[]> {
     return this.faults.around('wp', 'membersForContact', false, { contactId }, () =>
-      [...this.members.values()].filter((m) => m.linkedContactId === contactId).sort((a, b) => a.wpId - b.wpId),
+      [...this.members.values()]
+        .filter((m) => m.linkedContactId === contactId)
+        .sort((a, b) => a.wpId - b.wpId),
     );
   }
 
@@ -80,7 +84,10 @@ export class FakeWordPress implements WordPressClient {
     );
   }
 
-  rekeyOrders(fromContactId: string, toContactId: string): Promise<{ moved: number; orders: readonly WpOrder[] }> {
+  rekeyOrders(
+    fromContactId: string,
+    toContactId: string,
+  ): Promise<{ moved: number; orders: readonly WpOrder[] }> {
     return this.faults.around('wp', 'rekeyOrders', true, { fromContactId, toContactId }, () => {
       const moved = [...this.orders.values()].filter((o) => o.contactId === fromContactId);
       for (const o of moved) o.contactId = toContactId;

@@ -40,12 +40,26 @@ export class FaultInjector {
 
   /** Fault on the global call number `index` (1-based). */
   atCall(index: number, when: 'before' | 'after', kind: FaultKind, onCrash?: () => void): this {
-    this.faults.push({ match: (e) => e.index === index, when, kind, times: 1, used: 0, ...(onCrash ? { onCrash } : {}) });
+    this.faults.push({
+      match: (e) => e.index === index,
+      when,
+      kind,
+      times: 1,
+      used: 0,
+      ...(onCrash ? { onCrash } : {}),
+    });
     return this;
   }
 
   /** Fault on the nth call of one method (1-based), `times` times in a row from there. */
-  onMethod(method: string, nth: number, when: 'before' | 'after', kind: FaultKind, times = 1, onCrash?: () => void): this {
+  onMethod(
+    method: string,
+    nth: number,
+    when: 'before' | 'after',
+    kind: FaultKind,
+    times = 1,
+    onCrash?: () => void,
+  ): this {
     this.faults.push({
       match: (e, n) => e.method === method && n >= nth && n < nth + times,
       when,
@@ -68,14 +82,29 @@ export class FaultInjector {
   /** Side effects that actually happened, per service and method. */
   mutatingCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const c of this.calls) if (c.mutating && c.effected) out[`${c.service}.${c.method}`] = (out[`${c.service}.${c.method}`] ?? 0) + 1;
+    for (const c of this.calls)
+      if (c.mutating && c.effected)
+        out[`${c.service}.${c.method}`] = (out[`${c.service}.${c.method}`] ?? 0) + 1;
     return out;
   }
 
-  async around<T>(service: 'crm' | 'wp', method: string, mutating: boolean, args: unknown, act: () => T): Promise<T> {
+  async around<T>(
+    service: 'crm' | 'wp',
+    method: string,
+    mutating: boolean,
+    args: unknown,
+    act: () => T,
+  ): Promise<T> {
     const n = (this.perMethod.get(method) ?? 0) + 1;
     this.perMethod.set(method, n);
-    const entry: CallEntry = { index: this.calls.length + 1, service, method, mutating, args, effected: false };
+    const entry: CallEntry = {
+      index: this.calls.length + 1,
+      service,
+      method,
+      mutating,
+      args,
+      effected: false,
+    };
     this.calls.push(entry);
     await Promise.resolve();
     this.maybeFail(entry, n, 'before');
@@ -95,7 +124,9 @@ export class FaultInjector {
         fault.onCrash?.();
         throw new SimulatedCrash(where);
       case 'network':
-        throw new AppError('CONNECTION_FAILED', `Could not reach the server (ECONNRESET) at ${where}.`, { code: 'ECONNRESET' });
+        throw new AppError('CONNECTION_FAILED', `Could not reach the server (ECONNRESET) at ${where}.`, {
+          code: 'ECONNRESET',
+        });
       case 'timeout':
         throw new AppError('TIMEOUT', `${where} timed out.`, { code: 'ETIMEDOUT' });
       case '5xx':

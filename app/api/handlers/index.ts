@@ -1,7 +1,9 @@
 import type { Handlers } from './types';
 import { appHandlers } from './app';
+import { mergeHandlers } from './merge';
 
 /** Every contract method has exactly one handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
   ...appHandlers,
+  ...mergeHandlers,
 } satisfies Handlers;

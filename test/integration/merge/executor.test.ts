@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MergeJournal } from '../../../app/merge/journal';
 import { SimulatedCrash } from '../../helpers/faults';
-import { cacheState, executor, fileDb, planFor, queue, seedCache, seedRemotes } from '../../helpers/merge-world';
+import {
+  cacheState,
+  executor,
+  fileDb,
+  planFor,
+  queue,
+  seedCache,
+  seedRemotes,
+} from '../../helpers/merge-world';
 import { openDatabase, type Db } from '../../../app/store/database';
 
 const cleanups: (() => void)[] = [];
@@ -38,10 +46,23 @@ describe('merge executor against Keap-like and AccessAlly-like fakes', () => {
     expect(faults.count('mergeContacts')).toBe(1);
     const steps = new MergeJournal(db, () => '').steps(runId);
     expect(steps.map((s) => s.name)).toEqual([
-      'planned', 'snapshotted', 'fields_written', 'tags_unioned', 'crm_merged', 'wp_relinked', 'orders_rekeyed', 'resynced', 'verified', 'cache_updated',
+      'planned',
+      'snapshotted',
+      'fields_written',
+      'tags_unioned',
+      'crm_merged',
+      'wp_relinked',
+      'orders_rekeyed',
+      'resynced',
+      'verified',
+      'cache_updated',
     ]);
     expect(steps.every((s) => s.status === 'done')).toBe(true);
-    const cache = cacheState(db) as { contacts: { crm_id: string }[]; groups: { status: string }[]; wpUsers: unknown[] };
+    const cache = cacheState(db) as {
+      contacts: { crm_id: string }[];
+      groups: { status: string }[];
+      wpUsers: unknown[];
+    };
     expect(cache.contacts.map((c) => c.crm_id)).toEqual(['101']);
     expect(cache.groups[0]!.status).toBe('merged');
     expect(cache.wpUsers).toEqual([{ wp_id: 7, linked_contact_id: '101' }]);
@@ -59,7 +80,11 @@ describe('merge executor against Keap-like and AccessAlly-like fakes', () => {
     ]);
     expect([...crm.contacts.keys()]).toEqual(['101']);
     expect(wp.orders.get('subscription:aa-2')!.contactId).toBe('101');
-    expect(crm.contacts.get('101')!.emails.map((e) => e.email)).toEqual(['ann@example.com', 'ann.lee@work.test', 'ann@old.test']);
+    expect(crm.contacts.get('101')!.emails.map((e) => e.email)).toEqual([
+      'ann@example.com',
+      'ann.lee@work.test',
+      'ann@old.test',
+    ]);
   });
 
   it.each([
@@ -74,7 +99,10 @@ describe('merge executor against Keap-like and AccessAlly-like fakes', () => {
     cleanups.push(() => db.close());
     const groupId = await seedCache(db, remotes.crm, remotes.wp, ['101', '102']);
     const runId = queue(db, planFor(db, groupId, { survivorId: '101' }));
-    remotes.faults.onMethod('mergeContacts', 1, when, kind).onMethod('relinkMember', 1, when, kind).onMethod('applyTags', 1, when, kind);
+    remotes.faults
+      .onMethod('mergeContacts', 1, when, kind)
+      .onMethod('relinkMember', 1, when, kind)
+      .onMethod('applyTags', 1, when, kind);
     const outcome = await executor(db, remotes.crm, remotes.wp).run(runId);
     expect(outcome.status).toBe('completed');
     expect(remotes.crm.contacts.has('102')).toBe(false);
@@ -139,9 +167,17 @@ describe('crash at every remote call, before and after its side effect', () => {
         const counts = remotes.faults.mutatingCounts();
         for (const [method, n] of Object.entries(cleanCounts)) {
           // A resync only refreshes AccessAlly from the CRM; it is the one call a crash right after it may repeat.
-          const allowed = method === 'wp.resyncMember' && remotes.faults.calls[index - 1]?.method === 'resyncMember' ? n + 1 : n;
-          expect(counts[method] ?? 0, `${method} calls after crash at ${index} ${when}`).toBeLessThanOrEqual(allowed);
-          expect(counts[method] ?? 0, `${method} calls after crash at ${index} ${when}`).toBeGreaterThanOrEqual(n);
+          const allowed =
+            method === 'wp.resyncMember' && remotes.faults.calls[index - 1]?.method === 'resyncMember'
+              ? n + 1
+              : n;
+          expect(counts[method] ?? 0, `${method} calls after crash at ${index} ${when}`).toBeLessThanOrEqual(
+            allowed,
+          );
+          expect(
+            counts[method] ?? 0,
+            `${method} calls after crash at ${index} ${when}`,
+          ).toBeGreaterThanOrEqual(n);
         }
         db.close();
       }

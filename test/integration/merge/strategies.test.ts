@@ -47,7 +47,12 @@ describe('offline decisions re-checked before running', () => {
 describe('manual strategy (a CRM without a usable merge)', () => {
   it('applies tags and fields, adds sequences, relinks WordPress, re-keys AccessAlly orders and deletes the loser', async () => {
     const { crm, wp, db, groupId, faults } = await setup({ nativeMerge: false });
-    const plan = planFor(db, groupId, { survivorId: '101', sequences: [{ campaignId: 'c1', sequenceId: 'welcome' }] }, 'manual');
+    const plan = planFor(
+      db,
+      groupId,
+      { survivorId: '101', sequences: [{ campaignId: 'c1', sequenceId: 'welcome' }] },
+      'manual',
+    );
     expect(plan.loserAction).toBe('delete');
     const runId = queue(db, plan);
     const outcome = await executor(db, crm, wp).run(runId);

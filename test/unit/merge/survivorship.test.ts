@@ -25,8 +25,14 @@ describe('survivor rules', () => {
 describe('field rules', () => {
   const withValues = (values: (string | null)[]) => recs.map((r, i) => ({ ...r, value: values[i] ?? null }));
   it('prefer non-empty keeps the survivor value, or fills an empty survivor', () => {
-    expect(chooseValue('prefer_non_empty', withValues(['x', 'y', null]))).toMatchObject({ contactId: 'a', rule: 'prefer_non_empty' });
-    expect(chooseValue('prefer_non_empty', withValues([null, 'y', 'z']))).toMatchObject({ contactId: 'b', rule: 'prefer_non_empty' });
+    expect(chooseValue('prefer_non_empty', withValues(['x', 'y', null]))).toMatchObject({
+      contactId: 'a',
+      rule: 'prefer_non_empty',
+    });
+    expect(chooseValue('prefer_non_empty', withValues([null, 'y', 'z']))).toMatchObject({
+      contactId: 'b',
+      rule: 'prefer_non_empty',
+    });
   });
   it('most recent / oldest / most complete choose among non-empty values', () => {
     expect(chooseValue('most_recent', withValues(['x', 'y', 'z'])).contactId).toBe('b');
@@ -38,7 +44,10 @@ describe('field rules', () => {
   });
   it('flags identical and single values', () => {
     expect(chooseValue('most_recent', withValues(['x', 'x', 'x'])).rule).toBe('identical');
-    expect(chooseValue('survivor', withValues([null, 'y', null]))).toMatchObject({ contactId: 'b', rule: 'only_value' });
+    expect(chooseValue('survivor', withValues([null, 'y', null]))).toMatchObject({
+      contactId: 'b',
+      rule: 'only_value',
+    });
     expect(chooseValue('survivor', withValues([null, null, null])).contactId).toBeNull();
   });
 });
