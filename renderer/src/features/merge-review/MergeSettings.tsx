@@ -37,14 +37,23 @@ const parseList = (v: string) =>
 /** Survivorship rules (which record and which values win) and which tags count as access or automation. */
 export function MergeSettings() {
   const settings = useQuery('merge/settings-get', {});
+  const [saved, setSaved] = useState<string | null>(null);
   return (
     <section aria-labelledby="merge-settings-title" className="review-section">
       <h2 id="merge-settings-title">Merging</h2>
       {settings.loading && !settings.data && <Loading />}
       {settings.error && <ErrorBanner error={settings.error} onRetry={settings.reload} />}
       {settings.data && (
-        <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} onSaved={settings.reload} />
+        <SettingsForm
+          key={JSON.stringify(settings.data)}
+          initial={settings.data}
+          onSaved={() => {
+            setSaved('Saved. New reviews use these rules.');
+            settings.reload();
+          }}
+        />
       )}
+      {saved && <p role="status">{saved}</p>}
     </section>
   );
 }
@@ -63,7 +72,6 @@ function SettingsForm(props: {
     automationCategories: list(acc.automationCategories),
     automationNamePatterns: list(acc.automationNamePatterns),
   }));
-  const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
 
   async function save() {
@@ -79,7 +87,6 @@ function SettingsForm(props: {
           automationNamePatterns: parseList(a.automationNamePatterns),
         },
       });
-      setSaved('Saved. New reviews use these rules.');
       props.onSaved();
     } catch (e) {
       setError(e as { code: string; message: string });
@@ -193,7 +200,6 @@ function SettingsForm(props: {
           <button type="submit" className="primary">
             Save merge settings
           </button>
-          {saved && <span role="status">{saved}</span>}
         </div>
       </form>
     </>
