@@ -201,34 +201,39 @@ export interface RunSummary {
   readonly stepsTotal: number;
 }
 
+const summarise = (r: RunRow, counts: { total: number; done: number | null }): RunSummary => ({
+  id: r.id,
+  connectionId: r.connectionId,
+  groupId: r.groupId,
+  survivorId: r.survivorId,
+  loserIds: r.loserIds,
+  strategy: r.strategy,
+  status: r.status,
+  dryRun: r.dryRun,
+  createdAt: r.createdAt,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+  error: r.error,
+  restoredAt: r.restoredAt,
+  stepsDone: counts.done ?? 0,
+  stepsTotal: counts.total,
+});
+
+function stepCounts(ctx: CoreContext) {
+  const stmt = ctx.workspace.db.prepare(
+    `SELECT count(*) AS total, sum(status = 'done') AS done FROM merge_steps WHERE run_id = ? AND seq > 0`,
+  );
+  return (runId: string) => stmt.get(runId) as { total: number; done: number | null };
+}
+
 export function listRuns(
   ctx: CoreContext,
   filter: { status?: readonly RunStatus[]; limit?: number },
 ): RunSummary[] {
-  const journal = journalFor(ctx);
-  const counts = ctx.workspace.db.prepare(
-    `SELECT count(*) AS total, sum(status = 'done') AS done FROM merge_steps WHERE run_id = ? AND seq > 0`,
-  );
-  return journal.runs(filter).map((r) => {
-    const c = counts.get(r.id) as { total: number; done: number | null };
-    return {
-      id: r.id,
-      connectionId: r.connectionId,
-      groupId: r.groupId,
-      survivorId: r.survivorId,
-      loserIds: r.loserIds,
-      strategy: r.strategy,
-      status: r.status,
-      dryRun: r.dryRun,
-      createdAt: r.createdAt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      error: r.error,
-      restoredAt: r.restoredAt,
-      stepsDone: c.done ?? 0,
-      stepsTotal: c.total,
-    };
-  });
+  const counts = stepCounts(ctx);
+  return journalFor(ctx)
+    .runs(filter)
+    .map((r) => summarise(r, counts(r.id)));
 }
 
 export interface RunDetail {
@@ -259,7 +264,7 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
   const journal = journalFor(ctx);
   const run = journal.run(runId);
   if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
-  const summary = listRuns(ctx, { limit: 100_000 }).find((r) => r.id === runId)!;
+  const summary = summarise(run, stepCounts(ctx)(runId));
   return {
     run: summary,
     plan: run.plan,

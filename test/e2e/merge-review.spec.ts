@@ -19,7 +19,7 @@ test('side-by-side review: survivor, picks, tags, WordPress, access preview, pla
 }) => {
   const groupId = await seed(app.workspace);
   await page.goto(app.url);
-  await page.evaluate((id) => (window.location.hash = `#/duplicates/${id}`), groupId);
+  await page.evaluate(`window.location.hash = "#/duplicates/${groupId}"`);
   const review = page.getByRole('region', { name: `Review group ${groupId}` });
   await expect(review).toBeVisible();
   await expect(page.getByRole('columnheader').nth(1)).toContainText('Survivor');
@@ -50,7 +50,7 @@ test('side-by-side review: survivor, picks, tags, WordPress, access preview, pla
 test('not a duplicate dismisses the group; merge settings save', async ({ page, app }) => {
   const groupId = await seed(app.workspace);
   await page.goto(app.url);
-  await page.evaluate((id) => (window.location.hash = `#/duplicates/${id}`), groupId);
+  await page.evaluate(`window.location.hash = "#/duplicates/${groupId}"`);
   await expect(page.getByRole('region', { name: `Review group ${groupId}` })).toBeVisible();
   await page.getByRole('button', { name: 'Not a duplicate' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Duplicates' })).toBeVisible();

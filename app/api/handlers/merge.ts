@@ -48,8 +48,7 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
   },
   'merge/resume': async (input, ctx) => {
     const outcomes = await resumeRuns(ctx, input.runId);
-    const ids = new Set(outcomes.map((o) => o.runId));
-    return listRuns(ctx, { limit: 1000 }).filter((r) => ids.has(r.id));
+    return outcomes.map((o) => runDetail(ctx, o.runId).run);
   },
   'merge/restore-preview': (input, ctx) => restorePreview(ctx, input.runId),
   'merge/restore': (input, ctx) => restoreRun(ctx, input.runId),

@@ -83,8 +83,22 @@ describe('merge through the contract', () => {
     expect(done.merged + done.skipped.length).toBe(1);
     if (done.merged === 1)
       expect(db.prepare('SELECT status FROM dup_groups WHERE id = ?').pluck().get(groupId)).toBe('merged');
-    const dismissed = await core.invoke('merge/not-duplicate', { groupId });
-    expect(dismissed.ok).toBe(true);
+  });
+
+  it('skips a safe-lane group whose plan raises a guard instead of merging it', async () => {
+    remotes.crm.contacts.get('101')!.emails = [{ slot: 'EMAIL1', email: 'ann@example.com', optIn: false }];
+    const groupId = await seedCache(
+      core.context.workspace.db,
+      remotes.crm,
+      remotes.wp,
+      ['101', '102'],
+      'safe',
+    );
+    await core.call('merge/batch-start', { groupIds: [groupId] });
+    const done = await waitForBatch(core.context);
+    expect(done.merged).toBe(0);
+    expect(done.skipped[0]?.reason).toContain('opted out');
+    expect(remotes.faults.mutatingCounts()).toEqual({});
   });
 
   it('remembers not-a-duplicate and removes a member from a group', async () => {
