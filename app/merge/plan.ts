@@ -319,9 +319,10 @@ export function stepsFor(plan: MergePlan): { name: string; target: string | null
   ];
   if (plan.strategy === 'native') {
     for (const l of plan.loserIds) steps.push({ name: 'crm_merged', target: l });
-  } else {
-    for (const s of plan.sequences) steps.push({ name: 'sequence_added', target: s.sequenceId });
   }
+  // A CRM merge does not carry the duplicate's sequence membership (Keap, per AccessAlly's guidance): both
+  // strategies re-add the survivor to the sequences the reviewer chose.
+  for (const s of plan.sequences) steps.push({ name: 'sequence_added', target: s.sequenceId });
   steps.push({ name: 'wp_relinked', target: null }, { name: 'orders_rekeyed', target: null });
   if (plan.strategy === 'manual') {
     for (const l of plan.loserIds)
@@ -386,14 +387,13 @@ export function previewPlan(plan: MergePlan): PlanPreview {
         false,
       ),
     );
-  } else {
-    for (const q of plan.sequences)
-      add(
-        'sequence_added',
-        `Add ${s} to sequence ${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''}`,
-        false,
-      );
   }
+  for (const q of plan.sequences)
+    add(
+      'sequence_added',
+      `Add ${s} to sequence ${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''} (a CRM merge does not carry sequences)`,
+      false,
+    );
   for (const u of plan.wpRelinks)
     add(
       'wp_relinked',

@@ -83,6 +83,18 @@ describe('manual strategy (a CRM without a usable merge)', () => {
   });
 });
 
+describe('sequences', () => {
+  it('re-adds the survivor to chosen sequences after a native merge (the CRM merge does not carry them)', async () => {
+    const { crm, wp, db, groupId, faults } = await setup();
+    const plan = planFor(db, groupId, { survivorId: '101', sequences: [{ sequenceId: 'vip-onboarding' }] });
+    const outcome = await executor(db, crm, wp).run(queue(db, plan));
+    expect(outcome.status).toBe('completed');
+    expect([...crm.sequences.get('101')!]).toEqual(['vip-onboarding']);
+    const names = faults.calls.filter((c) => c.mutating).map((c) => c.method);
+    expect(names.indexOf('addToSequence')).toBeGreaterThan(names.indexOf('mergeContacts'));
+  });
+});
+
 describe('guards at execution', () => {
   it('refuses to run a plan whose confirmable guards were not confirmed', async () => {
     const { crm, wp, db, groupId, faults } = await setup();

@@ -48,12 +48,14 @@ export function GroupReview(props: {
   const [fieldPicks, setFieldPicks] = useState<Partial<Record<SingleField, string>>>({});
   const [multi, setMulti] = useState<Partial<Record<MultiField, string[]>>>({});
   const [keepWpId, setKeepWpId] = useState<number | null | undefined>(undefined);
+  const [sequencesText, setSequencesText] = useState('');
   const [showIdentical, setShowIdentical] = useState(false);
   const [planOpen, setPlanOpen] = useState(false);
   const [actionError, setActionError] = useState<{ code: string; message: string } | null>(null);
   const [done, setDone] = useState<RunDetail | null>(null);
 
   const model = review.data;
+  const sequences = useMemo(() => parseSequences(sequencesText), [sequencesText]);
   const choices: Choices = useMemo(() => {
     const fields: Record<string, { from: string }> = {};
     for (const [k, v] of Object.entries(fieldPicks)) if (v) fields[k] = { from: v };
@@ -63,8 +65,9 @@ export function GroupReview(props: {
       ...(Object.keys(multi).length ? { multi } : {}),
       ...(skipTagIds.length ? { skipTagIds } : {}),
       ...(keepWpId !== undefined ? { keepWpId } : {}),
+      ...(sequences.length ? { sequences } : {}),
     };
-  }, [model, fieldPicks, multi, skipTagIds, keepWpId]);
+  }, [model, fieldPicks, multi, skipTagIds, keepWpId, sequences]);
 
   async function notDuplicate() {
     try {
@@ -202,6 +205,19 @@ export function GroupReview(props: {
         setKeep={setKeepWpId}
       />
       <AccessPreview model={model} />
+      <section className="review-section" aria-labelledby="seq-title">
+        <h3 id="seq-title">Sequences</h3>
+        <p className="muted">
+          A merge does not carry the duplicates&apos; sequence membership. Add the survivor to sequences (ids,
+          comma-separated; write campaign:sequence when the CRM needs the campaign).
+        </p>
+        <input
+          aria-labelledby="seq-title"
+          value={sequencesText}
+          onChange={(e) => setSequencesText(e.target.value)}
+          placeholder="e.g. 12:34, 56"
+        />
+      </section>
       <details className="shortcuts review-section">
         <summary>Keyboard shortcuts</summary>
         <ul>
@@ -214,6 +230,17 @@ export function GroupReview(props: {
       </details>
     </section>
   );
+}
+
+function parseSequences(text: string): { campaignId?: string; sequenceId: string }[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [a, b] = s.split(':').map((x) => x.trim());
+      return b ? { campaignId: a!, sequenceId: b } : { sequenceId: a! };
+    });
 }
 
 function Warnings(props: { model: ReviewModel }) {
