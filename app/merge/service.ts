@@ -1,5 +1,5 @@
 import type { CoreContext } from '../api/context';
-import { AppError } from '../domain/errors';
+import { AppError, isAppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';
 import { CacheReader, type GroupData } from './cache-reader';
@@ -178,7 +178,13 @@ export async function resumeRuns(
   const out: RunOutcome[] = [];
   for (const r of runs) {
     if (signal?.aborted) break;
-    out.push(await executorFor(ctx, r.plan, signal).run(r.id));
+    try {
+      out.push(await executorFor(ctx, r.plan, signal).run(r.id));
+    } catch (error) {
+      // A run this process is executing right now (a batch, another window) is not "unfinished".
+      if (!runId && isAppError(error, 'BUSY')) continue;
+      throw error;
+    }
   }
   return out;
 }
