@@ -37,6 +37,11 @@ export class FaultInjector {
   readonly calls: CallEntry[] = [];
   private readonly perMethod = new Map<string, number>();
   private faults: Fault[] = [];
+  /** Called around every side effect; a child process uses it to persist state and to stop dead at a point. */
+  hooks: {
+    beforeAct?: (e: CallEntry) => Promise<void> | void;
+    afterAct?: (e: CallEntry) => Promise<void> | void;
+  } = {};
 
   /** Fault on the global call number `index` (1-based). */
   atCall(index: number, when: 'before' | 'after', kind: FaultKind, onCrash?: () => void): this {
@@ -108,8 +113,10 @@ export class FaultInjector {
     this.calls.push(entry);
     await Promise.resolve();
     this.maybeFail(entry, n, 'before');
+    await this.hooks.beforeAct?.(entry);
     const result = act();
     entry.effected = true;
+    await this.hooks.afterAct?.(entry);
     this.maybeFail(entry, n, 'after');
     return structuredClone(result);
   }
