@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appMethods } from './methods/app';
 import { wordpressMethods } from './methods/wordpress';
+import { mergeMethods } from './methods/merge';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -10,6 +11,7 @@ import type { ErrorShape } from '../domain/errors';
 export const contract = {
   ...appMethods,
   ...wordpressMethods,
+  ...mergeMethods,
 };
 
 export type Contract = typeof contract;
@@ -28,4 +30,5 @@ export function isMethodName(name: unknown): name is MethodName {
 export type { ErrorShape };
 export type * from './methods/app';
 export type * from './methods/wordpress';
+export type * from './methods/merge';
 export type * from './events';

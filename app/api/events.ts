@@ -36,6 +36,27 @@ export interface EventMap {
     readonly message?: string;
   };
   'merge/finished': { readonly runId: string; readonly status: string };
+  'merge/batch': MergeBatchPayload;
+}
+
+export interface MergeBatchPayload {
+  readonly id: string;
+  readonly status: 'running' | 'paused' | 'stopping' | 'stopped' | 'finished';
+  readonly dryRun: boolean;
+  readonly total: number;
+  readonly done: number;
+  readonly merged: number;
+  readonly current: number | null;
+  readonly skipped: readonly { readonly groupId: number; readonly reason: string }[];
+  readonly failed: readonly {
+    readonly groupId: number;
+    readonly runId: string | null;
+    readonly code: string;
+    readonly message: string;
+  }[];
+  readonly runIds: readonly string[];
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
 }
 
 export type EventName = keyof EventMap;
@@ -48,6 +69,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'detect/finished',
   'merge/step',
   'merge/finished',
+  'merge/batch',
 ];
 
 export interface CoreEvent<E extends EventName = EventName> {

@@ -132,6 +132,8 @@ export interface CrmClient {
   /** null when the CRM says the contact does not exist (404). */
   getContact(id: string, signal?: AbortSignal): Promise<CrmContact | null>;
   updateContact(id: string, patch: ContactPatch, signal?: AbortSignal): Promise<CrmContact>;
+  /** Creates a contact (used by a best-effort restore of a merged-away record). Optional: restore needs it. */
+  createContact?(patch: ContactPatch, signal?: AbortSignal): Promise<CrmContact>;
   /** Idempotent: deleting a contact that is already gone succeeds. */
   deleteContact(id: string, signal?: AbortSignal): Promise<void>;
   listTags(options: ListOptions): Promise<Page<CrmTag>>;

@@ -236,24 +236,39 @@ export const initial: Migration = {
     );
     CREATE INDEX decisions_lookup ON decisions (connection_id, kind, crm_ids);
 
+    -- The merge journal. A run's plan is the reviewed, versioned plan JSON; status moves planned → running →
+    -- completed | failed | interrupted | stale (returned to the queue), and restored after a restore. A step's
+    -- intent (status 'running', request) is committed before its side effect and its result after, so a resumed
+    -- run knows exactly which side effects may have happened and checks them before acting again.
     CREATE TABLE merge_runs (
       id TEXT PRIMARY KEY,
       connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      group_id INTEGER,
       group_key TEXT,
+      survivor_id TEXT NOT NULL,
+      loser_ids TEXT NOT NULL,
+      strategy TEXT NOT NULL CHECK (strategy IN ('native', 'manual')),
       plan TEXT NOT NULL,
-      status TEXT NOT NULL,
+      confirmed TEXT NOT NULL DEFAULT '[]',
+      status TEXT NOT NULL CHECK (status IN ('planned', 'dry_run', 'running', 'completed', 'failed', 'interrupted',
+        'stale', 'restored')),
       dry_run INTEGER NOT NULL DEFAULT 0,
       created_at TEXT NOT NULL,
       started_at TEXT,
       finished_at TEXT,
-      error TEXT
+      error TEXT,
+      restored_at TEXT,
+      restore_result TEXT
     );
+    CREATE INDEX merge_runs_status ON merge_runs (status, created_at);
+    CREATE INDEX merge_runs_group ON merge_runs (group_id);
 
     CREATE TABLE merge_steps (
       run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE,
       seq INTEGER NOT NULL,
       name TEXT NOT NULL,
-      status TEXT NOT NULL,
+      target TEXT,
+      status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'retrying', 'done', 'failed')),
       attempts INTEGER NOT NULL DEFAULT 0,
       started_at TEXT,
       finished_at TEXT,
@@ -263,23 +278,34 @@ export const initial: Migration = {
       PRIMARY KEY (run_id, seq)
     ) WITHOUT ROWID;
 
+    -- Raw before-images (CRM contact, tags, orders, subscriptions, WordPress users and AccessAlly orders) of every
+    -- record a run touches; never updated.
     CREATE TABLE snapshots (
       id INTEGER PRIMARY KEY,
       run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE,
       kind TEXT NOT NULL,
       ref TEXT NOT NULL,
       data TEXT NOT NULL,
-      taken_at TEXT NOT NULL
+      taken_at TEXT NOT NULL,
+      UNIQUE (run_id, kind, ref)
     );
 
+    -- Append-only: triggers refuse updates and deletes.
     CREATE TABLE audit_log (
       id INTEGER PRIMARY KEY AUTOINCREMENT,
       at TEXT NOT NULL,
       action TEXT NOT NULL,
       connection_id TEXT,
+      run_id TEXT,
       subject TEXT,
       details TEXT NOT NULL DEFAULT '{}'
     );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN
+      SELECT RAISE(ABORT, 'audit_log is append-only');
+    END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN
+      SELECT RAISE(ABORT, 'audit_log is append-only');
+    END;
 
     CREATE VIRTUAL TABLE contacts_fts USING fts5(
       search_text, content='contacts', content_rowid='pk', tokenize='trigram'

@@ -1,8 +1,14 @@
 import { useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
+import { GroupReview } from '../features/merge-review/GroupReview';
+import { navigate } from '../lib/router';
 
-export function DuplicatesScreen(_props: { param: string | null }) {
+export function DuplicatesScreen(props: { param: string | null }) {
   const status = useQuery('workspace/status', {});
+  const groupId = props.param ? Number(props.param) : NaN;
+  if (Number.isInteger(groupId) && groupId > 0) {
+    return <GroupReview groupId={groupId} onDone={() => navigate('duplicates')} />;
+  }
   return (
     <section>
       <h1>Duplicates</h1>

@@ -1,12 +1,229 @@
-import { EmptyState } from '../components/states';
+import { useState } from 'react';
+import { useApi, useEvent, useQuery } from '../lib/api-context';
+import { EmptyState, ErrorBanner, Loading } from '../components/states';
+import { navigate } from '../lib/router';
+import type { RestorePreview, RunSummary } from '../../../app/api/contract';
+import '../features/merge-review/merge-review.css';
 
-export function HistoryScreen(_props: { param: string | null }) {
+const STATUS_LABEL: Record<RunSummary['status'], string> = {
+  planned: 'queued',
+  dry_run: 'dry run',
+  running: 'running / interrupted',
+  completed: 'completed',
+  failed: 'failed',
+  interrupted: 'interrupted',
+  stale: 'returned to review',
+  restored: 'restored',
+};
+
+function download(filename: string, mime: string, content: string) {
+  const url = URL.createObjectURL(new Blob([content], { type: mime }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  URL.revokeObjectURL(url);
+}
+
+/** Every merge run with its steps; resume, restore and export from here. */
+export function HistoryScreen(props: { param: string | null }) {
+  const api = useApi();
+  const runs = useQuery('merge/runs', { limit: 200 });
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  useEvent('merge/finished', () => runs.reload());
+
+  async function exportAudit(format: 'csv' | 'json') {
+    try {
+      const out = await api.call('merge/audit-export', { format });
+      download(out.filename, out.mime, out.content);
+    } catch (e) {
+      setError(e as { code: string; message: string });
+    }
+  }
+
   return (
     <section>
       <h1>History</h1>
-      <EmptyState title="No merges yet">
-        Every merge you run is journaled here, step by step, with a before-snapshot you can restore from.
-      </EmptyState>
+      <div className="review-actions">
+        <button type="button" onClick={() => void exportAudit('csv')}>
+          Export audit log (CSV)
+        </button>
+        <button type="button" onClick={() => void exportAudit('json')}>
+          Export audit log (JSON)
+        </button>
+      </div>
+      {error && <ErrorBanner error={error} />}
+      {runs.loading && !runs.data && <Loading />}
+      {runs.error && <ErrorBanner error={runs.error} onRetry={runs.reload} />}
+      {runs.data && runs.data.length === 0 && (
+        <EmptyState title="No merges yet">
+          Every merge you run is journaled here, step by step, with a before-snapshot you can restore from.
+        </EmptyState>
+      )}
+      {runs.data && runs.data.length > 0 && (
+        <table className="review-grid">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Status</th>
+              <th scope="col">Survivor ← merged</th>
+              <th scope="col">Steps</th>
+              <th scope="col">Problem</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.data.map((r) => (
+              <tr key={r.id} className={props.param === r.id ? 'survivor' : undefined}>
+                <td>
+                  <a href={`#/history/${encodeURIComponent(r.id)}`}>
+                    {r.createdAt.replace('T', ' ').slice(0, 19)}
+                  </a>
+                </td>
+                <td>{STATUS_LABEL[r.status]}</td>
+                <td>
+                  #{r.survivorId} ← {r.loserIds.map((l) => `#${l}`).join(', ')}
+                </td>
+                <td>
+                  {r.stepsDone}/{r.stepsTotal}
+                </td>
+                <td>{r.error?.message ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {props.param && <RunDetailView runId={props.param} onChanged={runs.reload} />}
+    </section>
+  );
+}
+
+function RunDetailView(props: { runId: string; onChanged: () => void }) {
+  const api = useApi();
+  const detail = useQuery('merge/run', { runId: props.runId });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [restore, setRestore] = useState<RestorePreview | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  useEvent('merge/step', (p) => {
+    if (p.runId === props.runId) detail.reload();
+  });
+
+  async function act(fn: () => Promise<string>) {
+    setBusy(true);
+    setError(null);
+    try {
+      setMessage(await fn());
+      detail.reload();
+      props.onChanged();
+    } catch (e) {
+      setError(e as { code: string; message: string });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (detail.loading && !detail.data) return <Loading label="Opening the run…" />;
+  if (detail.error && !detail.data) return <ErrorBanner error={detail.error} onRetry={detail.reload} />;
+  if (!detail.data) return null;
+  const d = detail.data;
+  const resumable = ['planned', 'running', 'interrupted', 'failed'].includes(d.run.status);
+  const restorable = ['completed', 'failed', 'interrupted'].includes(d.run.status) && d.snapshots.length > 0;
+  return (
+    <section className="plan-dialog" aria-labelledby="run-title">
+      <h2 id="run-title">
+        Run {d.run.id.slice(0, 8)} · {STATUS_LABEL[d.run.status]}
+      </h2>
+      <p className="muted">
+        {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor #{d.run.survivorId} ·
+        confirmed guards: {d.confirmed.join(', ') || 'none'}
+      </p>
+      {d.run.error && <p className="warning">{d.run.error.message}</p>}
+      <ol className="step-list">
+        {d.steps.map((s) => (
+          <li key={s.seq} data-status={s.status}>
+            <strong>{s.name}</strong>
+            {s.target ? ` #${s.target}` : ''}: {s.status}
+            {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
+            {s.summary && <div className="muted">{s.summary}</div>}
+            {s.error && <div className="warning">{s.error.message}</div>}
+          </li>
+        ))}
+      </ol>
+      <div className="review-actions">
+        {resumable && (
+          <button
+            type="button"
+            className="primary"
+            disabled={busy}
+            onClick={() =>
+              void act(async () => {
+                const out = await api.call('merge/resume', { runId: d.run.id });
+                return `Resume finished: ${out[0]?.status ?? 'nothing to do'}.`;
+              })
+            }
+          >
+            Resume
+          </button>
+        )}
+        {restorable && !restore && (
+          <button
+            type="button"
+            disabled={busy}
+            onClick={() =>
+              void api.call('merge/restore-preview', { runId: d.run.id }).then(setRestore, setError)
+            }
+          >
+            Restore from snapshot…
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() =>
+            download(`mergedesk-plan-${d.run.id}.json`, 'application/json', JSON.stringify(d.plan, null, 2))
+          }
+        >
+          Export plan (JSON)
+        </button>
+        <button type="button" onClick={() => navigate('history')}>
+          Close
+        </button>
+      </div>
+      {restore && (
+        <div role="dialog" aria-label="Restore preview">
+          <h3>Restore will</h3>
+          <ul>
+            {restore.willDo.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+          <h3>Cannot come back</h3>
+          <ul>
+            {restore.cannotReturn.map((t) => (
+              <li key={t}>{t}</li>
+            ))}
+          </ul>
+          {restore.reason && <p className="warning">{restore.reason}</p>}
+          <button
+            type="button"
+            className="primary"
+            disabled={busy || !restore.possible}
+            onClick={() =>
+              void act(async () => {
+                const r = await api.call('merge/restore', { runId: d.run.id, confirm: true });
+                setRestore(null);
+                return `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
+              })
+            }
+          >
+            Restore now
+          </button>{' '}
+          <button type="button" onClick={() => setRestore(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
+      {message && <p role="status">{message}</p>}
+      {error && <ErrorBanner error={error} />}
     </section>
   );
 }

@@ -14,6 +14,10 @@ CREATE INDEX decisions_lookup ON decisions (connection_id, kind, crm_ids);
 CREATE INDEX dup_group_members_contact ON dup_group_members (contact_pk);
 -- index dup_groups_lane
 CREATE INDEX dup_groups_lane ON dup_groups (status, lane, score);
+-- index merge_runs_group
+CREATE INDEX merge_runs_group ON merge_runs (group_id);
+-- index merge_runs_status
+CREATE INDEX merge_runs_status ON merge_runs (status, created_at);
 -- index orders_contact
 CREATE INDEX orders_contact ON orders (connection_id, contact_crm_id);
 -- index subscriptions_contact
@@ -23,7 +27,7 @@ CREATE INDEX wp_orders_contact ON wp_orders (contact_id);
 -- index wp_users_contact
 CREATE INDEX wp_users_contact ON wp_users (linked_contact_id, connection_id);
 -- table audit_log
-CREATE TABLE audit_log ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, connection_id TEXT, subject TEXT, details TEXT NOT NULL DEFAULT '{}' );
+CREATE TABLE audit_log ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, connection_id TEXT, run_id TEXT, subject TEXT, details TEXT NOT NULL DEFAULT '{}' );
 -- table candidate_pairs
 CREATE TABLE candidate_pairs ( a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, b_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, score REAL NOT NULL, weight REAL NOT NULL, contributions TEXT NOT NULL, PRIMARY KEY (a_pk, b_pk) ) WITHOUT ROWID;
 -- table connections
@@ -55,15 +59,15 @@ CREATE TABLE dup_group_members ( group_id INTEGER NOT NULL REFERENCES dup_groups
 -- table dup_groups
 CREATE TABLE dup_groups ( id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_key TEXT NOT NULL, lane TEXT NOT NULL CHECK (lane IN ('safe', 'needs_choice', 'maybe_two_people')), score REAL NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, last_activity TEXT, status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'dismissed', 'stale')), evidence TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (connection_id, group_key) );
 -- table merge_runs
-CREATE TABLE merge_runs ( id TEXT PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_key TEXT, plan TEXT NOT NULL, status TEXT NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, error TEXT );
+CREATE TABLE merge_runs ( id TEXT PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_id INTEGER, group_key TEXT, survivor_id TEXT NOT NULL, loser_ids TEXT NOT NULL, strategy TEXT NOT NULL CHECK (strategy IN ('native', 'manual')), plan TEXT NOT NULL, confirmed TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL CHECK (status IN ('planned', 'dry_run', 'running', 'completed', 'failed', 'interrupted', 'stale', 'restored')), dry_run INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, error TEXT, restored_at TEXT, restore_result TEXT );
 -- table merge_steps
-CREATE TABLE merge_steps ( run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, name TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, started_at TEXT, finished_at TEXT, request TEXT, response TEXT, error TEXT, PRIMARY KEY (run_id, seq) ) WITHOUT ROWID;
+CREATE TABLE merge_steps ( run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, name TEXT NOT NULL, target TEXT, status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'retrying', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0, started_at TEXT, finished_at TEXT, request TEXT, response TEXT, error TEXT, PRIMARY KEY (run_id, seq) ) WITHOUT ROWID;
 -- table orders
 CREATE TABLE orders ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, crm_id TEXT NOT NULL, contact_crm_id TEXT, title TEXT, status TEXT, total REAL, order_date TEXT, raw TEXT NOT NULL, synced_at TEXT NOT NULL, UNIQUE (connection_id, crm_id) );
 -- table settings
 CREATE TABLE settings ( key TEXT PRIMARY KEY, value TEXT NOT NULL );
 -- table snapshots
-CREATE TABLE snapshots ( id INTEGER PRIMARY KEY, run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE, kind TEXT NOT NULL, ref TEXT NOT NULL, data TEXT NOT NULL, taken_at TEXT NOT NULL );
+CREATE TABLE snapshots ( id INTEGER PRIMARY KEY, run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE, kind TEXT NOT NULL, ref TEXT NOT NULL, data TEXT NOT NULL, taken_at TEXT NOT NULL, UNIQUE (run_id, kind, ref) );
 -- table sqlite_sequence
 CREATE TABLE sqlite_sequence(name,seq);
 -- table sqlite_stat1
@@ -82,6 +86,10 @@ CREATE TABLE tags ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENC
 CREATE TABLE wp_orders ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, wp_order_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('order', 'subscription')), contact_id TEXT, title TEXT, status TEXT, raw TEXT NOT NULL, synced_at TEXT NOT NULL, UNIQUE (connection_id, kind, wp_order_id) );
 -- table wp_users
 CREATE TABLE wp_users ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, wp_id INTEGER NOT NULL, login TEXT NOT NULL, email TEXT, display_name TEXT, registered_at TEXT, last_login_at TEXT, linked_contact_id TEXT, aa_tags TEXT NOT NULL DEFAULT '[]', progress TEXT NOT NULL DEFAULT '{}', raw TEXT NOT NULL, synced_at TEXT NOT NULL, UNIQUE (connection_id, wp_id) );
+-- trigger audit_log_no_delete
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- trigger audit_log_no_update
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- trigger contacts_fts_ad
 CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); END;
 -- trigger contacts_fts_ai

@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import { method } from '../define';
+import { accessSettingsSchema, survivorshipSettingsSchema, SINGLE_FIELDS } from '../../merge/settings';
+import type { AccessSettings, SurvivorshipSettings } from '../../merge/settings';
+import type { MergePlan, PlanPreview, ReviewModel } from '../../merge/types';
+import type { RunDetail, RunSummary } from '../../merge/service';
+import type { RestorePreview, RestoreResult } from '../../merge/restore';
+import type { AuditExport } from '../../merge/audit-export';
+import type { MergeBatchPayload } from '../events';
+
+export type {
+  ReviewModel,
+  MergePlan,
+  PlanPreview,
+  RunDetail,
+  RunSummary,
+  RestorePreview,
+  RestoreResult,
+  AuditExport,
+  AccessSettings,
+  SurvivorshipSettings,
+};
+export type {
+  FieldRow,
+  SingleFieldRow,
+  MultiFieldRow,
+  TagGroup,
+  TagView,
+  ReviewRecord,
+  ReviewWarning,
+  Guard,
+  GuardCode,
+  PreviewLine,
+} from '../../merge/types';
+
+const crmId = z.string().trim().min(1).max(64);
+const groupRef = {
+  groupId: z.number().int().positive().optional(),
+  connectionId: z.string().min(1).max(100).optional(),
+  crmIds: z.array(crmId).min(2).max(25).optional(),
+};
+const refine = <
+  T extends {
+    groupId?: number | undefined;
+    connectionId?: string | undefined;
+    crmIds?: string[] | undefined;
+  },
+>(
+  v: T,
+) => v.groupId !== undefined || (v.connectionId !== undefined && v.crmIds !== undefined);
+const refMessage = { message: 'Give a groupId, or a connectionId with at least two crmIds.' };
+
+const guardCode = z.enum([
+  'access_loss',
+  'access_conflict',
+  'consent_conflict',
+  'two_active_subscriptions',
+  'two_wp_users_with_progress',
+  'too_many_values',
+  'no_wordpress_client',
+  'archive_tag_missing',
+]);
+
+export const choicesSchema = z
+  .object({
+    survivorId: crmId.optional(),
+    fields: z
+      .partialRecord(
+        z.enum(SINGLE_FIELDS),
+        z.union([
+          z.object({ from: crmId }).strict(),
+          z.object({ value: z.string().max(500).nullable() }).strict(),
+        ]),
+      )
+      .optional(),
+    multi: z
+      .object({
+        emails: z.array(z.string().max(500)).max(20).optional(),
+        phones: z.array(z.string().max(100)).max(20).optional(),
+        addresses: z.array(z.string().max(2000)).max(20).optional(),
+      })
+      .strict()
+      .optional(),
+    skipTagIds: z.array(crmId).max(500).optional(),
+    keepWpId: z.number().int().positive().nullable().optional(),
+    otherWpUsers: z.enum(['relink', 'leave']).optional(),
+    sequences: z
+      .array(
+        z
+          .object({ campaignId: z.string().max(64).optional(), sequenceId: z.string().min(1).max(64) })
+          .strict(),
+      )
+      .max(20)
+      .optional(),
+    loserAction: z.enum(['delete', 'archive']).optional(),
+  })
+  .strict();
+
+const planInput = z
+  .object({ ...groupRef, choices: choicesSchema.default({}) })
+  .strict()
+  .refine(refine, refMessage);
+
+const runStatus = z.enum([
+  'planned',
+  'dry_run',
+  'running',
+  'completed',
+  'failed',
+  'interrupted',
+  'stale',
+  'restored',
+]);
+
+export interface MergeSettings {
+  readonly survivorship: SurvivorshipSettings;
+  readonly access: AccessSettings;
+}
+
+export const mergeMethods = {
+  'merge/review': method(
+    z
+      .object({ ...groupRef, survivorId: crmId.optional(), skipTagIds: z.array(crmId).max(500).optional() })
+      .strict()
+      .refine(refine, refMessage),
+    'Side-by-side review of a group (by group id or CRM ids) from the cache, with defaults from the survivorship rules.',
+  ).returns<ReviewModel>(),
+  'merge/plan': method(
+    planInput,
+    "Build the merge plan and its step-by-step preview from the reviewer's choices; changes nothing.",
+  ).returns<{
+    plan: MergePlan;
+    preview: PlanPreview;
+  }>(),
+  'merge/dry-run': method(
+    planInput,
+    'Record a dry run in the history: the plan and preview, with nothing touched.',
+  ).returns<{
+    runId: string;
+    plan: MergePlan;
+    preview: PlanPreview;
+  }>(),
+  'merge/queue': method(
+    z
+      .object({ ...groupRef, choices: choicesSchema.default({}), confirm: z.array(guardCode).default([]) })
+      .strict()
+      .refine(refine, refMessage),
+    'Save a reviewed plan to run later (works offline); it is re-checked against the live records before it runs.',
+  ).returns<{ runId: string; plan: MergePlan; preview: PlanPreview }>(),
+  'merge/execute': method(
+    z
+      .object({
+        runId: z.string().min(1).max(64).optional(),
+        ...groupRef,
+        choices: choicesSchema.default({}),
+        confirm: z.array(guardCode).default([]),
+      })
+      .strict()
+      .refine((v) => v.runId !== undefined || refine(v), {
+        message: 'Give a runId, a groupId, or a connectionId with crmIds.',
+      }),
+    'Run a queued plan (runId) or plan-and-run a group now; progress arrives as merge/step events.',
+  ).returns<RunDetail>(),
+  'merge/resume': method(
+    z.object({ runId: z.string().min(1).max(64).optional() }).strict(),
+    'Resume one run, or every run a crash, sleep or lost connection left unfinished.',
+  ).returns<RunSummary[]>(),
+  'merge/restore-preview': method(
+    z.object({ runId: z.string().min(1).max(64) }).strict(),
+    'What a restore from the before-snapshots will do, and what cannot come back.',
+  ).returns<RestorePreview>(),
+  'merge/restore': method(
+    z.object({ runId: z.string().min(1).max(64), confirm: z.literal(true) }).strict(),
+    'Best-effort restore of a merge from its before-snapshots.',
+  ).returns<RestoreResult>(),
+  'merge/runs': method(
+    z
+      .object({
+        status: z.array(runStatus).optional(),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+    'Merge runs, newest first.',
+  ).returns<RunSummary[]>(),
+  'merge/run': method(
+    z.object({ runId: z.string().min(1).max(64) }).strict(),
+    'One run with its steps, plan and snapshots.',
+  ).returns<RunDetail>(),
+  'merge/audit-export': method(
+    z.object({ format: z.enum(['csv', 'json']).default('csv') }).strict(),
+    'The append-only audit log as CSV or JSON.',
+  ).returns<AuditExport>(),
+  'merge/batch-start': method(
+    z
+      .object({
+        groupIds: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+        lane: z.literal('safe').optional(),
+        dryRun: z.boolean().default(false),
+      })
+      .strict()
+      .refine((v) => v.groupIds !== undefined || v.lane === 'safe', {
+        message: "Give groupIds or lane: 'safe'.",
+      }),
+    'Merge a selection of safe-lane groups or the whole safe lane; progress arrives as merge/batch events.',
+  ).returns<MergeBatchPayload>(),
+  'merge/batch-status': method(z.object({}).strict(), 'The current or last batch.').returns<{
+    batch: MergeBatchPayload | null;
+  }>(),
+  'merge/batch-pause': method(
+    z.object({ paused: z.boolean() }).strict(),
+    'Pause or continue the batch.',
+  ).returns<MergeBatchPayload>(),
+  'merge/batch-stop': method(
+    z.object({}).strict(),
+    'Stop the batch after the current step.',
+  ).returns<MergeBatchPayload>(),
+  'merge/settings-get': method(
+    z.object({}).strict(),
+    'Survivorship and access settings.',
+  ).returns<MergeSettings>(),
+  'merge/settings-set': method(
+    z
+      .object({
+        survivorship: survivorshipSettingsSchema.optional(),
+        access: accessSettingsSchema.optional(),
+      })
+      .strict(),
+    'Save survivorship and/or access settings.',
+  ).returns<MergeSettings>(),
+  'merge/not-duplicate': method(
+    z.object({ groupId: z.number().int().positive() }).strict(),
+    'Mark a group as not duplicates; remembered by CRM ids across re-syncs.',
+  ).returns<{ groupId: number; status: 'dismissed' }>(),
+  'merge/remove-member': method(
+    z.object({ groupId: z.number().int().positive(), crmId }).strict(),
+    'Take one record out of a group (remembered as not a duplicate of the others).',
+  ).returns<{ groupId: number; remaining: number; status: string }>(),
+};

@@ -1,0 +1,380 @@
+import type { CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
+import type { CachedRecord, GroupData } from './cache-reader';
+import { chooseValue, fieldRuleFor, pickSurvivor, type SurvivorCandidate } from './survivorship';
+import { SINGLE_FIELDS, type AccessSettings, type SingleField, type SurvivorshipSettings } from './settings';
+import { accessConflicts, classifyTag, type TagClass } from './tag-rules';
+import type {
+  AccessPreview,
+  FieldRow,
+  MultiField,
+  MultiFieldRow,
+  MultiValueOption,
+  ReviewModel,
+  ReviewRecord,
+  ReviewWarning,
+  ReviewWpUser,
+  TagGroup,
+  TagView,
+  WpPlanHint,
+} from './types';
+import { AppError } from '../domain/errors';
+
+export const FIELD_LABELS: Record<SingleField | MultiField, string> = {
+  givenName: 'First name',
+  middleName: 'Middle name',
+  familyName: 'Last name',
+  prefix: 'Prefix',
+  suffix: 'Suffix',
+  company: 'Company',
+  jobTitle: 'Job title',
+  birthday: 'Birthday',
+  emails: 'Email addresses',
+  phones: 'Phone numbers',
+  addresses: 'Addresses',
+};
+
+export const emailKey = (e: CrmEmail): string => e.email.trim().toLowerCase();
+export const phoneKey = (p: CrmPhone): string => {
+  const digits = p.number.replace(/\D+/g, '');
+  return `${digits.length > 10 ? digits.slice(-10) : digits}${p.extension ? `x${p.extension}` : ''}`;
+};
+export const addressKey = (a: CrmAddress): string =>
+  [a.line1, a.line2, a.locality, a.region, a.postalCode, a.countryCode]
+    .map((v) => (v ?? '').trim().toLowerCase().replace(/\s+/g, ' '))
+    .join('|');
+export const addressDisplay = (a: CrmAddress): string =>
+  [a.line1, a.line2, a.locality, a.region, a.postalCode, a.countryCode]
+    .filter((v) => v && v.trim())
+    .join(', ');
+
+export function completeness(r: CachedRecord): number {
+  const fields = SINGLE_FIELDS.filter((f) => (r.fields[f] ?? '').trim() !== '').length;
+  return (
+    fields +
+    r.emails.length +
+    r.phones.length +
+    r.addresses.length +
+    r.tagIds.length +
+    r.orders.length +
+    r.subscriptions.length
+  );
+}
+
+const displayName = (r: CachedRecord): string =>
+  [r.fields.givenName, r.fields.familyName].filter(Boolean).join(' ') ||
+  r.emails[0]?.email ||
+  `#${r.contactId}`;
+
+const candidate = (r: CachedRecord): SurvivorCandidate => ({
+  contactId: r.contactId,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+  completeness: completeness(r),
+});
+
+/** Survivor first, then the others in their group order. */
+export function orderColumns(
+  data: GroupData,
+  settings: SurvivorshipSettings,
+  chosenSurvivor?: string,
+): { records: CachedRecord[]; survivorRule: ReviewModel['survivorRule']; reason: string } {
+  if (data.records.length < 2) throw new AppError('INVALID_INPUT', 'A merge needs at least two records.');
+  let survivorId: string;
+  let survivorRule: ReviewModel['survivorRule'];
+  let reason: string;
+  if (chosenSurvivor) {
+    if (!data.records.some((r) => r.contactId === chosenSurvivor)) {
+      throw new AppError('INVALID_INPUT', `Contact ${chosenSurvivor} is not in this group.`);
+    }
+    survivorId = chosenSurvivor;
+    survivorRule = 'chosen';
+    reason = 'Survivor chosen by the reviewer';
+  } else {
+    const pick = pickSurvivor(settings.survivor, data.records.map(candidate));
+    survivorId = pick.contactId;
+    survivorRule = settings.survivor;
+    reason = pick.reason;
+  }
+  const survivor = data.records.find((r) => r.contactId === survivorId)!;
+  return { records: [survivor, ...data.records.filter((r) => r !== survivor)], survivorRule, reason };
+}
+
+function multiRow<T>(
+  field: MultiField,
+  records: readonly CachedRecord[],
+  values: (r: CachedRecord) => readonly T[],
+  key: (v: T) => string,
+  display: (v: T) => string,
+  limit: number,
+  extra?: (key: string, holders: readonly { contactId: string; value: T }[]) => Partial<MultiValueOption>,
+): MultiFieldRow {
+  const byKey = new Map<string, { contactId: string; value: T }[]>();
+  for (const r of records) {
+    for (const v of values(r)) {
+      const k = key(v);
+      if (!k || k === '|||||') continue;
+      const list = byKey.get(k) ?? [];
+      if (!list.some((h) => h.contactId === r.contactId)) list.push({ contactId: r.contactId, value: v });
+      byKey.set(k, list);
+    }
+  }
+  const options: MultiValueOption[] = [...byKey].map(([k, holders], i) => ({
+    key: k,
+    display: display(holders[0]!.value),
+    on: holders.map((h) => h.contactId),
+    defaultChecked: i < limit,
+    ...(extra ? extra(k, holders) : {}),
+  }));
+  const perRecord = records.map((r) => values(r).map(key).sort().join('\n'));
+  const identical = perRecord.every((v) => v === perRecord[0]);
+  const over = options.length > limit;
+  return {
+    kind: 'multi',
+    field,
+    label: FIELD_LABELS[field],
+    options,
+    identical,
+    limit,
+    reason: over
+      ? `Union of every record; the CRM holds at most ${limit}, so the first ${limit} are ticked`
+      : identical
+        ? 'Same on every record'
+        : 'Union of every record (nothing is dropped)',
+  };
+}
+
+function emailOptions(records: readonly CachedRecord[], settings: SurvivorshipSettings): MultiFieldRow {
+  return multiRow(
+    'emails',
+    records,
+    (r) => r.emails,
+    emailKey,
+    (e) => e.email.trim(),
+    settings.maxEmails,
+    (_k, holders) => {
+      const optIns = holders.map((h) => h.value.optIn).filter((v): v is boolean => typeof v === 'boolean');
+      return {
+        optedOut: optIns.includes(false),
+        optInConflict: optIns.includes(false) && optIns.includes(true),
+      };
+    },
+  );
+}
+
+function chooseWpUser(
+  records: readonly CachedRecord[],
+  survivorId: string,
+): WpPlanHint & { all: ReviewWpUser[] } {
+  const all = records.flatMap((r) => r.wpUsers.map((u) => ({ ...u, fromContactId: r.contactId })));
+  if (all.length === 0)
+    return { keepWpId: null, reason: 'No WordPress user is linked to these records', users: [], all };
+  const score = (u: (typeof all)[number]) =>
+    (u.hasProgress ? 1e15 : 0) +
+    (u.lastLoginAt ? Date.parse(u.lastLoginAt) || 0 : 0) +
+    (u.fromContactId === survivorId ? 1 : 0);
+  const keep = [...all].sort((a, b) => score(b) - score(a))[0]!;
+  const reason = keep.hasProgress
+    ? `Keeps ${keep.login}: it holds course progress`
+    : keep.lastLoginAt
+      ? `Keeps ${keep.login}: most recent login`
+      : `Keeps ${keep.login}`;
+  return {
+    keepWpId: keep.wpId,
+    reason,
+    users: all.map((u) => ({
+      wpId: u.wpId,
+      login: u.login,
+      fromContactId: u.fromContactId,
+      outcome:
+        u.fromContactId === survivorId
+          ? `stays linked to ${survivorId}`
+          : `relinked from ${u.fromContactId} to ${survivorId}`,
+    })),
+    all,
+  };
+}
+
+/** Builds the side-by-side review: pure over the cached group data and the settings. */
+export function buildReview(
+  data: GroupData,
+  survivorship: SurvivorshipSettings,
+  access: AccessSettings,
+  options: { survivorId?: string; strategy: ReviewModel['strategy']; skipTagIds?: readonly string[] },
+): ReviewModel {
+  const { records, survivorRule, reason } = orderColumns(data, survivorship, options.survivorId);
+  const survivor = records[0]!;
+  const candidates = records.map(candidate);
+
+  const rows: FieldRow[] = [];
+  for (const field of SINGLE_FIELDS) {
+    const values = records.map((r) => r.fields[field] ?? null);
+    const choice = chooseValue(
+      fieldRuleFor(field, survivorship),
+      candidates.map((c, i) => ({ ...c, value: values[i] ?? null })),
+    );
+    const norm = values.map((v) => (v ?? '').trim());
+    rows.push({
+      kind: 'single',
+      field,
+      label: FIELD_LABELS[field],
+      values,
+      identical: norm.every((v) => v === norm[0]),
+      choice,
+    });
+  }
+  rows.push(emailOptions(records, survivorship));
+  rows.push(
+    multiRow(
+      'phones',
+      records,
+      (r) => r.phones,
+      phoneKey,
+      (p) => p.number,
+      survivorship.maxPhones,
+    ),
+  );
+  rows.push(
+    multiRow('addresses', records, (r) => r.addresses, addressKey, addressDisplay, survivorship.maxAddresses),
+  );
+
+  const skip = new Set(options.skipTagIds ?? []);
+  const classes = new Map<string, TagClass>();
+  for (const [id, t] of data.tags) classes.set(id, classifyTag(t, access));
+  const holders = new Map<string, string[]>();
+  for (const r of records) for (const t of r.tagIds) holders.set(t, [...(holders.get(t) ?? []), r.contactId]);
+  const views: TagView[] = [...holders].map(([id, on]) => {
+    const info = data.tags.get(id) ?? { id, name: `Tag ${id}`, category: null };
+    const cls = classes.get(id) ?? { access: false, revoke: false, automation: false };
+    return {
+      id,
+      name: info.name,
+      category: info.category,
+      on,
+      ...cls,
+      newOnSurvivor: !on.includes(survivor.contactId),
+    };
+  });
+  const byCategory = new Map<string, TagView[]>();
+  for (const v of views) {
+    const cat = v.category ?? 'Uncategorised';
+    byCategory.set(cat, [...(byCategory.get(cat) ?? []), v]);
+  }
+  const tags: TagGroup[] = [...byCategory]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([category, list]) => ({ category, tags: list.sort((a, b) => a.name.localeCompare(b.name)) }));
+
+  const warnings: ReviewWarning[] = [];
+  const tagsByRecord = new Map(records.map((r) => [r.contactId, r.tagIds] as const));
+  for (const c of accessConflicts(tagsByRecord, classes)) {
+    const a = data.tags.get(c.accessTagId)?.name ?? c.accessTagId;
+    const r = data.tags.get(c.revokeTagId)?.name ?? c.revokeTagId;
+    warnings.push({
+      code: 'access_conflict',
+      message: `"${a}" (access, on ${c.accessOn.join(', ')}) and "${r}" (revoke/cancel, on ${c.revokeOn.join(', ')}) end up on the same member: check which one the site honours.`,
+      tagIds: [c.accessTagId, c.revokeTagId],
+    });
+  }
+  const automationNew = views.filter((v) => v.automation && v.newOnSurvivor && !skip.has(v.id));
+  if (automationNew.length > 0) {
+    warnings.push({
+      code: 'automation',
+      message: `Applying ${automationNew.map((v) => `"${v.name}"`).join(', ')} to the survivor may start automations (emails, charges). Untick to apply the others silently.`,
+      tagIds: automationNew.map((v) => v.id),
+    });
+  }
+  const emailsRow = rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === 'emails');
+  const optInValues = records.map((r) => r.emailOptIn).filter((v): v is boolean => v !== null);
+  if (
+    emailsRow?.options.some((o) => o.optInConflict) ||
+    (optInValues.includes(true) && optInValues.includes(false))
+  ) {
+    warnings.push({
+      code: 'consent',
+      message: 'One record opted out of email and another opted in: the opt-out wins on the survivor.',
+    });
+  }
+  const activeSubHolders = records.filter(
+    (r) =>
+      r.subscriptions.some((s) => s.active) ||
+      r.wpOrders.some((o) => o.kind === 'subscription' && isActive(o.status)),
+  );
+  if (activeSubHolders.length >= 2) {
+    warnings.push({
+      code: 'subscriptions',
+      message: `${activeSubHolders.length} records each have an active subscription: the member may be billed twice.`,
+    });
+  }
+  const wp = chooseWpUser(records, survivor.contactId);
+  const withProgress = wp.all.filter((u) => u.hasProgress);
+  if (withProgress.length >= 2) {
+    warnings.push({
+      code: 'wp_progress',
+      message: `${withProgress.length} WordPress users hold course progress (${withProgress.map((u) => u.login).join(', ')}); only one login can stay the member's main account.`,
+    });
+  }
+  if (wp.all.length > 0 && data.wpConnectionId === null) {
+    warnings.push({
+      code: 'no_wordpress',
+      message: 'WordPress users are linked but no WordPress connection is set up.',
+    });
+  }
+
+  const accessName = (id: string) => data.tags.get(id)?.name ?? id;
+  const isAccess = (id: string) => classes.get(id)?.access ?? false;
+  const before = records.map((r) => ({
+    contactId: r.contactId,
+    tags: r.tagIds.filter(isAccess).map(accessName),
+  }));
+  const allAccess = new Set(records.flatMap((r) => r.tagIds.filter(isAccess)));
+  const afterIds = [...allAccess].filter((t) => !skip.has(t));
+  const survivorAccess = new Set(survivor.tagIds.filter(isAccess));
+  const accessPreview: AccessPreview = {
+    before,
+    after: afterIds.map(accessName).sort(),
+    gained: afterIds
+      .filter((t) => !survivorAccess.has(t))
+      .map(accessName)
+      .sort(),
+    lost: [...allAccess]
+      .filter((t) => skip.has(t))
+      .map(accessName)
+      .sort(),
+  };
+
+  const { all: _all, ...wordpress } = wp;
+  const reviewRecords: ReviewRecord[] = records.map((r) => ({
+    contactId: r.contactId,
+    pk: r.pk,
+    displayName: displayName(r),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    completeness: completeness(r),
+    emailOptIn: r.emailOptIn,
+    tagIds: r.tagIds,
+    orders: r.orders,
+    subscriptions: r.subscriptions,
+    wpUsers: r.wpUsers,
+    wpOrders: r.wpOrders,
+  }));
+  return {
+    connectionId: data.connectionId,
+    wpConnectionId: data.wpConnectionId,
+    groupId: data.groupId,
+    groupKey: data.groupKey,
+    lane: data.lane,
+    strategy: options.strategy,
+    survivorId: survivor.contactId,
+    survivorRule,
+    survivorReason: reason,
+    records: reviewRecords,
+    rows,
+    tags,
+    warnings,
+    access: accessPreview,
+    wordpress,
+  };
+}
+
+export function isActive(status: string | null): boolean {
+  return /^(active|trial|trialing|current|paid)$/i.test((status ?? '').trim());
+}

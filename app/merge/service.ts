@@ -1,0 +1,287 @@
+import type { CoreContext } from '../api/context';
+import { AppError, isAppError } from '../domain/errors';
+import { isoNow } from '../ports/clock';
+import type { WordPressClient } from '../ports/wordpress';
+import { CacheReader, type GroupData } from './cache-reader';
+import { crmClientFor, strategyFor, wordPressClientFor } from './clients';
+import { MergeExecutor, type RunOutcome } from './executor';
+import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
+import { assertGuards, buildPlan, previewPlan } from './plan';
+import { buildReview } from './review';
+import { readAccess, readSurvivorship } from './settings';
+import type { GuardCode, MergePlan, PlanPreview, ReviewChoices, ReviewModel } from './types';
+
+export interface GroupRef {
+  readonly groupId?: number | undefined;
+  readonly connectionId?: string | undefined;
+  readonly crmIds?: readonly string[] | undefined;
+}
+
+export function loadGroup(ctx: CoreContext, ref: GroupRef): GroupData {
+  const reader = new CacheReader(ctx.workspace.db);
+  if (ref.groupId !== undefined) {
+    const g = reader.groupMembers(ref.groupId);
+    return reader.load({
+      connectionId: g.connectionId,
+      crmIds: g.crmIds,
+      groupId: ref.groupId,
+      groupKey: g.groupKey,
+      lane: g.lane,
+    });
+  }
+  if (!ref.connectionId || !ref.crmIds || ref.crmIds.length < 2) {
+    throw new AppError(
+      'INVALID_INPUT',
+      'Give a group id, or a connection id and at least two CRM contact ids.',
+    );
+  }
+  return reader.load({ connectionId: ref.connectionId, crmIds: [...new Set(ref.crmIds)] });
+}
+
+export function reviewGroup(
+  ctx: CoreContext,
+  ref: GroupRef & { survivorId?: string | undefined; skipTagIds?: readonly string[] | undefined },
+): ReviewModel {
+  const data = loadGroup(ctx, ref);
+  const db = ctx.workspace.db;
+  return buildReview(data, readSurvivorship(db), readAccess(db), {
+    ...(ref.survivorId ? { survivorId: ref.survivorId } : {}),
+    ...(ref.skipTagIds ? { skipTagIds: ref.skipTagIds } : {}),
+    strategy: strategyFor(ctx, data.connectionId),
+  });
+}
+
+function resolveStrategy(ctx: CoreContext, connectionId: string): 'native' | 'manual' {
+  const s = strategyFor(ctx, connectionId);
+  if (s === 'unknown') {
+    // Offline planning without a connector: the connection kind decides (Keap merges natively).
+    const kind = ctx.workspace.db
+      .prepare('SELECT kind FROM connections WHERE id = ?')
+      .pluck()
+      .get(connectionId);
+    return kind === 'keap' ? 'native' : 'manual';
+  }
+  return s;
+}
+
+export function planMerge(
+  ctx: CoreContext,
+  ref: GroupRef,
+  choices: ReviewChoices,
+): { plan: MergePlan; preview: PlanPreview; review: ReviewModel } {
+  const data = loadGroup(ctx, ref);
+  const db = ctx.workspace.db;
+  const { plan, review } = buildPlan({
+    data,
+    survivorship: readSurvivorship(db),
+    access: readAccess(db),
+    strategy: resolveStrategy(ctx, data.connectionId),
+    choices,
+    now: isoNow(ctx.clock),
+  });
+  return { plan, preview: previewPlan(plan), review };
+}
+
+const journalFor = (ctx: CoreContext) => new MergeJournal(ctx.workspace.db, () => isoNow(ctx.clock));
+
+export function saveDryRun(ctx: CoreContext, ref: GroupRef, choices: ReviewChoices) {
+  const { plan, preview } = planMerge(ctx, ref, choices);
+  const runId = journalFor(ctx).createRun(plan, { status: 'dry_run' });
+  return { runId, plan, preview };
+}
+
+/**
+ * Saves a reviewed plan as a queued run, with the record versions the reviewer saw (a 'reviewed_plan'
+ * decision), so it can run later — after a flight, say — and be re-checked against the live records first.
+ */
+export function queuePlan(ctx: CoreContext, plan: MergePlan, confirmed: readonly GuardCode[]): string {
+  assertGuards(plan, confirmed);
+  const db = ctx.workspace.db;
+  const journal = journalFor(ctx);
+  const open =
+    plan.groupId === null
+      ? []
+      : journal.runs({ groupId: plan.groupId, status: ['planned', 'running', 'interrupted'] });
+  if (open.length > 0) {
+    throw new AppError(
+      'CONFLICT',
+      `Group ${plan.groupId} already has a merge waiting (${open[0]!.id}); run or resume it first.`,
+      {
+        runId: open[0]!.id,
+      },
+    );
+  }
+  const runId = journal.createRun(plan, { status: 'planned', confirmed });
+  db.prepare(
+    `INSERT INTO decisions (connection_id, kind, crm_ids, payload, created_at) VALUES (?, 'reviewed_plan', ?, ?, ?)`,
+  ).run(
+    plan.connectionId,
+    JSON.stringify([plan.survivorId, ...plan.loserIds].sort()),
+    JSON.stringify({ runId, groupId: plan.groupId, seen: plan.seen }),
+    isoNow(ctx.clock),
+  );
+  return runId;
+}
+
+/** Accepts an exported plan JSON back, checking it is one this version understands. */
+export function importPlan(ctx: CoreContext, plan: MergePlan): MergePlan {
+  if (plan.version !== 1)
+    throw new AppError('INVALID_INPUT', `Plan version ${String(plan.version)} is not supported.`);
+  const known = ctx.workspace.db.prepare('SELECT 1 FROM connections WHERE id = ?').get(plan.connectionId);
+  if (!known)
+    throw new AppError('NOT_FOUND', `Connection ${plan.connectionId} does not exist in this workspace.`);
+  return plan;
+}
+
+function wpClientOrNull(ctx: CoreContext, wpConnectionId: string | null): WordPressClient | null {
+  if (wpConnectionId === null) return null;
+  try {
+    return wordPressClientFor(ctx, wpConnectionId);
+  } catch {
+    return null;
+  }
+}
+
+export function executorFor(ctx: CoreContext, plan: MergePlan, signal?: AbortSignal): MergeExecutor {
+  return new MergeExecutor({
+    db: ctx.workspace.db,
+    crm: crmClientFor(ctx, plan.connectionId),
+    wp: wpClientOrNull(ctx, plan.wpConnectionId),
+    clock: ctx.clock,
+    emit: (name, payload) => ctx.events.emit(name, payload),
+    ...(signal ? { signal } : {}),
+  });
+}
+
+export async function executeRun(
+  ctx: CoreContext,
+  runId: string,
+  confirmed: readonly GuardCode[] = [],
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
+  const run = journalFor(ctx).run(runId);
+  if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
+  return executorFor(ctx, run.plan, signal).run(runId, confirmed);
+}
+
+/** Resumes one run, or every run a crash, a sleep or a lost connection left unfinished. */
+export async function resumeRuns(
+  ctx: CoreContext,
+  runId?: string,
+  signal?: AbortSignal,
+): Promise<RunOutcome[]> {
+  const journal = journalFor(ctx);
+  const runs = runId
+    ? [journal.run(runId)].filter((r): r is RunRow => r !== null)
+    : journal.runs({ status: ['running', 'interrupted'] }).reverse();
+  if (runId && runs.length === 0) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
+  const out: RunOutcome[] = [];
+  for (const r of runs) {
+    if (signal?.aborted) break;
+    try {
+      out.push(await executorFor(ctx, r.plan, signal).run(r.id));
+    } catch (error) {
+      // A run this process is executing right now (a batch, another window) is not "unfinished".
+      if (!runId && isAppError(error, 'BUSY')) continue;
+      throw error;
+    }
+  }
+  return out;
+}
+
+export interface RunSummary {
+  readonly id: string;
+  readonly connectionId: string;
+  readonly groupId: number | null;
+  readonly survivorId: string;
+  readonly loserIds: readonly string[];
+  readonly strategy: 'native' | 'manual';
+  readonly status: RunStatus;
+  readonly dryRun: boolean;
+  readonly createdAt: string;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly error: RunRow['error'];
+  readonly restoredAt: string | null;
+  readonly stepsDone: number;
+  readonly stepsTotal: number;
+}
+
+const summarise = (r: RunRow, counts: { total: number; done: number | null }): RunSummary => ({
+  id: r.id,
+  connectionId: r.connectionId,
+  groupId: r.groupId,
+  survivorId: r.survivorId,
+  loserIds: r.loserIds,
+  strategy: r.strategy,
+  status: r.status,
+  dryRun: r.dryRun,
+  createdAt: r.createdAt,
+  startedAt: r.startedAt,
+  finishedAt: r.finishedAt,
+  error: r.error,
+  restoredAt: r.restoredAt,
+  stepsDone: counts.done ?? 0,
+  stepsTotal: counts.total,
+});
+
+function stepCounts(ctx: CoreContext) {
+  const stmt = ctx.workspace.db.prepare(
+    `SELECT count(*) AS total, sum(status = 'done') AS done FROM merge_steps WHERE run_id = ? AND seq > 0`,
+  );
+  return (runId: string) => stmt.get(runId) as { total: number; done: number | null };
+}
+
+export function listRuns(
+  ctx: CoreContext,
+  filter: { status?: readonly RunStatus[]; limit?: number },
+): RunSummary[] {
+  const counts = stepCounts(ctx);
+  return journalFor(ctx)
+    .runs(filter)
+    .map((r) => summarise(r, counts(r.id)));
+}
+
+export interface RunDetail {
+  readonly run: RunSummary;
+  readonly plan: MergePlan;
+  readonly preview: PlanPreview;
+  readonly confirmed: readonly GuardCode[];
+  readonly steps: readonly (Omit<StepRow, 'response' | 'request'> & { readonly summary: string | null })[];
+  readonly snapshots: readonly { readonly kind: string; readonly ref: string; readonly takenAt: string }[];
+  readonly restoreResult: unknown;
+}
+
+/** Step responses summarised for people; the full JSON stays in the journal and in the audit export. */
+export function summariseResponse(response: unknown): string | null {
+  if (response === null || response === undefined) return null;
+  if (typeof response !== 'object') return String(response);
+  const r = response as Record<string, unknown>;
+  if (typeof r.skipped === 'string') return `Skipped: ${r.skipped}`;
+  if (r.already) return 'Already done (found on resume; not repeated)';
+  if (r.ok && r.survivor) return 'Verified: every tag, order and link is in place';
+  const text = JSON.stringify(r, (_k, v: unknown) =>
+    Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v,
+  );
+  return text.length > 240 ? `${text.slice(0, 237)}...` : text;
+}
+
+export function runDetail(ctx: CoreContext, runId: string): RunDetail {
+  const journal = journalFor(ctx);
+  const run = journal.run(runId);
+  if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
+  const summary = summarise(run, stepCounts(ctx)(runId));
+  return {
+    run: summary,
+    plan: run.plan,
+    preview: previewPlan(run.plan),
+    confirmed: run.confirmed,
+    steps: journal
+      .steps(runId)
+      .map(({ request: _req, response, ...s }) => ({ ...s, summary: summariseResponse(response) })),
+    snapshots: journal.snapshots(runId).map((s) => ({ kind: s.kind, ref: s.ref, takenAt: s.takenAt })),
+    restoreResult: run.restoreResult,
+  };
+}
+
+export { journalFor };

@@ -1,0 +1,270 @@
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline/promises';
+import { action, type CommandContext } from '../runtime';
+import { AppError } from '../../../app/domain/errors';
+import { waitForBatch } from '../../../app/merge/batch';
+import type { GuardCode, PlanPreview, RunDetail } from '../../../app/api/contract';
+
+const GUARDS: readonly GuardCode[] = [
+  'access_loss',
+  'access_conflict',
+  'consent_conflict',
+  'two_active_subscriptions',
+  'two_wp_users_with_progress',
+];
+
+function parseConfirm(list: string | undefined): GuardCode[] {
+  if (!list) return [];
+  const codes = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = codes.filter((c) => !GUARDS.includes(c as GuardCode));
+  if (bad.length)
+    throw new AppError('INVALID_INPUT', `Unknown guard(s): ${bad.join(', ')}. Known: ${GUARDS.join(', ')}.`);
+  return codes as GuardCode[];
+}
+
+function previewText(preview: PlanPreview): string {
+  const lines = preview.lines.map(
+    (l) =>
+      `  ${String(l.seq).padStart(2)}. [${l.step}] ${l.text}${l.reversible ? '' : '  (cannot be undone)'}`,
+  );
+  const guards = preview.guards.map(
+    (g) => `  ! ${g.severity === 'block' ? 'BLOCKED' : `confirm with --confirm ${g.code}`}: ${g.message}`,
+  );
+  const irreversible = preview.irreversible.map((t) => `  - ${t}`);
+  return [
+    'Plan:',
+    ...lines,
+    ...(guards.length ? ['Guards:', ...guards] : []),
+    ...(irreversible.length ? ['Cannot be undone:', ...irreversible] : []),
+  ].join('\n');
+}
+
+/** Asks on a terminal; refuses elsewhere unless --yes, so scripts never merge by accident. */
+async function confirmOrRefuse(
+  ctx: CommandContext,
+  yes: boolean | undefined,
+  question: string,
+): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY || ctx.options.json) {
+    throw new AppError('GUARD_REFUSED', 'Not confirmed: pass --yes to run without a prompt.');
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} Type "yes" to continue: `);
+    if (answer.trim().toLowerCase() !== 'yes')
+      throw new AppError('CANCELLED', 'Not confirmed; nothing was changed.');
+  } finally {
+    rl.close();
+  }
+}
+
+function followSteps(ctx: CommandContext): () => void {
+  return ctx.core.events.subscribe((e) => {
+    if (e.name === 'merge/step') {
+      const p = e.payload as { seq: number; name: string; status: string; message?: string };
+      if (p.status !== 'running')
+        ctx.progress(`step ${p.seq} ${p.name}: ${p.status}${p.message ? ` ${p.message}` : ''}`);
+    } else if (e.name === 'merge/batch') {
+      const p = e.payload as {
+        done: number;
+        total: number;
+        merged: number;
+        skipped: readonly unknown[];
+        failed: readonly unknown[];
+      };
+      ctx.progress(
+        `batch ${p.done}/${p.total}: merged ${p.merged}, skipped ${p.skipped.length}, failed ${p.failed.length}`,
+      );
+    }
+  });
+}
+
+function runText(d: RunDetail): string {
+  return [
+    `Run ${d.run.id}: ${d.run.status}  survivor #${d.run.survivorId}  merged ${d.run.loserIds.map((l) => `#${l}`).join(', ')}`,
+    ...d.steps.map(
+      (s) =>
+        `  ${String(s.seq).padStart(2)}. ${s.name}${s.target ? ` ${s.target}` : ''}: ${s.status}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${s.summary ? `  ${s.summary}` : ''}${s.error ? `  ${s.error.message}` : ''}`,
+    ),
+    ...(d.run.error ? [`Error: ${d.run.error.message}`] : []),
+  ].join('\n');
+}
+
+export function registerMerge(program: Command): void {
+  program
+    .command('merge')
+    .argument('[group]', 'duplicate group id')
+    .description('Merge one duplicate group, or the whole safe lane (--lane safe). Shows the plan first.')
+    .option('--survivor <contactId>', 'the CRM contact id that survives (default: by the survivorship rules)')
+    .option('--lane <lane>', "merge every open group of a lane in a batch (only 'safe')")
+    .option('--dry-run', 'show and record the plan; change nothing')
+    .option('--confirm <guards>', `comma-separated guards you accept (${GUARDS.join(', ')})`)
+    .option('--yes', 'do not prompt')
+    .action(
+      action(
+        async (
+          ctx,
+          group: string | undefined,
+          opts: { survivor?: string; lane?: string; dryRun?: boolean; confirm?: string; yes?: boolean },
+        ) => {
+          if (opts.lane !== undefined) {
+            if (opts.lane !== 'safe')
+              throw new AppError('INVALID_INPUT', "Only the 'safe' lane can be merged in a batch.");
+            if (!opts.dryRun)
+              await confirmOrRefuse(ctx, opts.yes, 'Merge every open group in the safe lane?');
+            const unsubscribe = followSteps(ctx);
+            try {
+              await ctx.core.call('merge/batch-start', { lane: 'safe', dryRun: Boolean(opts.dryRun) });
+              const state = await waitForBatch(ctx.core.context);
+              ctx.print(state, () =>
+                [
+                  `${opts.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.total} group(s), ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed.`,
+                  ...state.skipped.map((s) => `  skipped group ${s.groupId}: ${s.reason}`),
+                  ...state.failed.map(
+                    (f) =>
+                      `  failed group ${f.groupId}: ${f.message}${f.runId ? ` (run ${f.runId}; mergedesk resume)` : ''}`,
+                  ),
+                ].join('\n'),
+              );
+              if (state.failed.length) process.exitCode = 1;
+            } finally {
+              unsubscribe();
+            }
+            return;
+          }
+          const groupId = Number(group);
+          if (!group || !Number.isInteger(groupId) || groupId <= 0)
+            throw new AppError('INVALID_INPUT', 'Give a group id, or --lane safe.');
+          const choices = opts.survivor ? { survivorId: opts.survivor } : {};
+          if (opts.dryRun) {
+            const dry = await ctx.core.call('merge/dry-run', { groupId, choices });
+            ctx.print(
+              dry,
+              () => `${previewText(dry.preview)}\nDry run recorded as ${dry.runId}; nothing was changed.`,
+            );
+            return;
+          }
+          const confirm = parseConfirm(opts.confirm);
+          const { plan, preview } = await ctx.core.call('merge/plan', { groupId, choices });
+          if (!ctx.options.json) ctx.io.err(`${previewText(preview)}\n`);
+          const blocked = plan.guards.filter((g) => g.severity === 'block' || !confirm.includes(g.code));
+          if (blocked.length) {
+            throw new AppError('GUARD_REFUSED', `Refused: ${blocked.map((g) => g.message).join(' ')}`, {
+              guards: blocked,
+            });
+          }
+          await confirmOrRefuse(
+            ctx,
+            opts.yes,
+            `Merge ${plan.loserIds.map((l) => `#${l}`).join(', ')} into #${plan.survivorId}?`,
+          );
+          const unsubscribe = followSteps(ctx);
+          try {
+            const detail = await ctx.core.call('merge/execute', { groupId, choices, confirm });
+            ctx.print(detail, () => runText(detail));
+            if (detail.run.status === 'stale')
+              throw new AppError('STALE', detail.run.error?.message ?? 'The records changed since review.');
+            if (detail.run.status !== 'completed') {
+              throw new AppError(
+                detail.run.error?.code === 'CONFLICT' ? 'CONFLICT' : 'REMOTE_ERROR',
+                `${detail.run.error?.message ?? detail.run.status} Run \`mergedesk resume ${detail.run.id}\` to continue.`,
+              );
+            }
+          } finally {
+            unsubscribe();
+          }
+        },
+      ),
+    );
+
+  program
+    .command('journal')
+    .argument('[run]', 'a run id to show step by step')
+    .description('List merge runs (the journal), show one run, or export the audit log.')
+    .option('--export <format>', 'print the audit log as csv or json')
+    .action(
+      action(async (ctx, run: string | undefined, opts: { export?: string }) => {
+        if (opts.export) {
+          if (opts.export !== 'csv' && opts.export !== 'json')
+            throw new AppError('INVALID_INPUT', '--export takes csv or json.');
+          const out = await ctx.core.call('merge/audit-export', { format: opts.export });
+          ctx.io.out(out.content);
+          return;
+        }
+        if (run) {
+          const detail = await ctx.core.call('merge/run', { runId: run });
+          ctx.print(detail, () => runText(detail));
+          return;
+        }
+        const runs = await ctx.core.call('merge/runs', { limit: 200 });
+        ctx.print(runs, () =>
+          runs.length === 0
+            ? 'No merges yet.'
+            : runs
+                .map(
+                  (r) =>
+                    `${r.createdAt}  ${r.id}  ${r.status.padEnd(11)} #${r.survivorId} ← ${r.loserIds.map((l) => `#${l}`).join(', ')}  steps ${r.stepsDone}/${r.stepsTotal}${r.error ? `  ${r.error.message}` : ''}`,
+                )
+                .join('\n'),
+        );
+      }),
+    );
+
+  program
+    .command('resume')
+    .argument('[run]', 'one run id (default: every unfinished run)')
+    .description('Resume merges a crash, a sleep or a lost connection left unfinished.')
+    .action(
+      action(async (ctx, run: string | undefined) => {
+        const unsubscribe = followSteps(ctx);
+        try {
+          const runs = await ctx.core.call('merge/resume', run ? { runId: run } : {});
+          ctx.print(runs, () =>
+            runs.length === 0
+              ? 'Nothing to resume.'
+              : runs.map((r) => `${r.id}: ${r.status}${r.error ? `  ${r.error.message}` : ''}`).join('\n'),
+          );
+          if (runs.some((r) => r.status !== 'completed')) process.exitCode = 1;
+        } finally {
+          unsubscribe();
+        }
+      }),
+    );
+
+  program
+    .command('restore')
+    .argument('<run>', 'the run id to restore from its before-snapshots')
+    .description('Best-effort restore of a merge; says first what cannot come back.')
+    .option('--yes', 'do not prompt')
+    .action(
+      action(async (ctx, run: string, opts: { yes?: boolean }) => {
+        const preview = await ctx.core.call('merge/restore-preview', { runId: run });
+        if (!ctx.options.json) {
+          ctx.io.err(
+            [
+              'Restore will:',
+              ...preview.willDo.map((t) => `  - ${t}`),
+              'Cannot come back:',
+              ...preview.cannotReturn.map((t) => `  - ${t}`),
+              '',
+            ].join('\n'),
+          );
+        }
+        if (!preview.possible)
+          throw new AppError('CONFLICT', preview.reason ?? 'This run cannot be restored.');
+        await confirmOrRefuse(ctx, opts.yes, 'Restore?');
+        const result = await ctx.core.call('merge/restore', { runId: run, confirm: true });
+        ctx.print(result, () =>
+          [
+            ...result.recreated.map((r) => `Recreated #${r.oldId} as #${r.newId}`),
+            ...result.unarchived.map((id) => `Unarchived #${id}`),
+            ...result.notes,
+          ].join('\n'),
+        );
+      }),
+    );
+}

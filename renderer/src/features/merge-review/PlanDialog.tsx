@@ -1,0 +1,209 @@
+import { useEffect, useRef, useState } from 'react';
+import { useApi, useEvent, useQuery } from '../../lib/api-context';
+import { ErrorBanner, Loading } from '../../components/states';
+import type { GuardCode, Input, RunDetail } from '../../../../app/api/contract';
+
+type Choices = Input<'merge/plan'>['choices'];
+
+interface StepView {
+  readonly seq: number;
+  readonly name: string;
+  readonly status: string;
+  readonly message?: string | undefined;
+}
+
+/**
+ * The plan preview: every change in order, the guards to confirm and what cannot be undone; then the run,
+ * step by step, from the merge/step events.
+ */
+export function PlanDialog(props: {
+  groupId: number;
+  choices: Choices;
+  onClose: () => void;
+  onDone: (detail: RunDetail) => void;
+}) {
+  const api = useApi();
+  const plan = useQuery('merge/plan', { groupId: props.groupId, choices: props.choices });
+  const [confirmed, setConfirmed] = useState<GuardCode[]>([]);
+  const [runId, setRunId] = useState<string | null>(null);
+  const [steps, setSteps] = useState<StepView[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+
+  useEvent('merge/step', (p) => {
+    if (p.runId !== runId) return;
+    setSteps((list) =>
+      [
+        ...list.filter((s) => s.seq !== p.seq),
+        { seq: p.seq, name: p.name, status: p.status, message: p.message },
+      ].sort((a, b) => a.seq - b.seq),
+    );
+  });
+
+  const guards = plan.data?.plan.guards ?? [];
+  const blocked = guards.some((g) => g.severity === 'block');
+  const unconfirmed = guards.filter((g) => g.severity === 'confirm' && !confirmed.includes(g.code));
+
+  const fail = (e: unknown) => {
+    const err = e as { code?: string; message?: string };
+    setError({ code: err.code ?? 'INTERNAL', message: err.message ?? String(e) });
+  };
+
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      const queued = await api.call('merge/queue', {
+        groupId: props.groupId,
+        choices: props.choices,
+        confirm: confirmed,
+      });
+      setRunId(queued.runId);
+      const detail = await api.call('merge/execute', { runId: queued.runId, confirm: confirmed });
+      if (detail.run.status === 'completed') props.onDone(detail);
+      else
+        setError(
+          detail.run.error ?? { code: detail.run.status, message: `The merge is ${detail.run.status}.` },
+        );
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function queueOnly() {
+    setBusy(true);
+    try {
+      const queued = await api.call('merge/queue', {
+        groupId: props.groupId,
+        choices: props.choices,
+        confirm: confirmed,
+      });
+      setNotice(
+        `Saved for later as run ${queued.runId}. It is re-checked against the CRM before it runs (History → Resume).`,
+      );
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function dryRun() {
+    setBusy(true);
+    try {
+      const dry = await api.call('merge/dry-run', { groupId: props.groupId, choices: props.choices });
+      setNotice(`Dry run recorded in History as ${dry.runId}. Nothing was changed.`);
+    } catch (e) {
+      fail(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="plan-dialog" role="dialog" aria-modal="false" aria-labelledby="plan-title">
+      <h2 id="plan-title" tabIndex={-1} ref={heading}>
+        Merge plan
+      </h2>
+      {plan.loading && !plan.data && <Loading label="Building the plan…" />}
+      {plan.error && <ErrorBanner error={plan.error} onRetry={plan.reload} />}
+      {plan.data && (
+        <>
+          <ol className="plan-lines">
+            {plan.data.preview.lines.map((l) => (
+              <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
+                <span className="badge">{l.step}</span> {l.text}
+                {!l.reversible && <strong> (cannot be undone)</strong>}
+              </li>
+            ))}
+          </ol>
+          {plan.data.preview.irreversible.length > 0 && (
+            <>
+              <h3>What cannot be undone</h3>
+              <ul>
+                {plan.data.preview.irreversible.map((t) => (
+                  <li key={t}>{t}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {guards.length > 0 && (
+            <fieldset>
+              <legend>Guards</legend>
+              {guards.map((g) => (
+                <label key={`${g.code}-${g.message}`} style={{ display: 'block' }}>
+                  {g.severity === 'block' ? (
+                    <span className="warning">Blocked: {g.message}</span>
+                  ) : (
+                    <>
+                      <input
+                        type="checkbox"
+                        checked={confirmed.includes(g.code)}
+                        onChange={(e) =>
+                          setConfirmed((c) =>
+                            e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code),
+                          )
+                        }
+                      />{' '}
+                      I understand: {g.message}
+                    </>
+                  )}
+                </label>
+              ))}
+            </fieldset>
+          )}
+          <div className="review-actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy || blocked || unconfirmed.length > 0 || runId !== null}
+              onClick={() => void run()}
+            >
+              Run merge
+            </button>
+            <button
+              type="button"
+              disabled={busy || blocked || unconfirmed.length > 0 || runId !== null}
+              onClick={() => void queueOnly()}
+            >
+              Save for later
+            </button>
+            <button type="button" disabled={busy} onClick={() => void dryRun()}>
+              Record dry run
+            </button>
+            <button type="button" onClick={props.onClose} disabled={busy}>
+              Close
+            </button>
+          </div>
+        </>
+      )}
+      {notice && <p role="status">{notice}</p>}
+      {steps.length > 0 && (
+        <>
+          <h3>Progress</h3>
+          <ol className="step-list" aria-live="polite">
+            {steps.map((s) => (
+              <li key={s.seq} data-status={s.status}>
+                {s.name}: {s.status}
+                {s.message ? ` — ${s.message}` : ''}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      {error && (
+        <ErrorBanner
+          error={{
+            code: error.code,
+            message: `${error.message}${runId ? ' The journal kept every finished step: resume it from History.' : ''}`,
+          }}
+        />
+      )}
+    </section>
+  );
+}
