@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../../app/api/core';
 import { hasValidToken, isAllowedHost, isAllowedOrigin } from './request-guard';
-import { readStatic } from './static-files';
+import { readStatic } from '../shared/static-files';
 
 export interface WebHostOptions {
   readonly core: Core;
