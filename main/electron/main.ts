@@ -23,6 +23,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = parseElectronArgs(process.argv.slice(1));
 
 app.setName('Mergedesk');
+// A separate profile (window state, single-instance lock) for tests and portable set-ups.
+if (process.env.MERGEDESK_USER_DATA) app.setPath('userData', resolve(process.env.MERGEDESK_USER_DATA));
 // Before `ready`: the scheme must be privileged before any session exists, and every renderer is sandboxed.
 registerAppScheme(protocol);
 app.enableSandbox();
