@@ -39,9 +39,10 @@ describe('electron-builder.yml', () => {
       deb: { depends: string[] };
       mac: { hardenedRuntime: boolean; entitlements: string };
     };
-    expect(config.files).toEqual(
-      expect.arrayContaining(['package.json', 'dist/electron/**', 'dist/renderer/**']),
-    );
+    // The loader normalises `files` into file sets.
+    const files = (config.files as { filter: string[] }[]).flatMap((set) => set.filter);
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/electron/**', 'dist/renderer/**']));
+    expect(files).not.toContain('**/*');
     expect(config.asarUnpack).toContain('**/*.node');
     expect(config.electronVersion).toBe('45.5.0');
     expect(config.deb.depends).toContain('libsecret-1-0');
