@@ -35,6 +35,7 @@ function onPath(command) {
 }
 
 const only = process.argv.slice(2);
+const suiteStarted = Date.now();
 const results = [];
 let passed = 0;
 let failed = 0;
@@ -107,7 +108,9 @@ run('electron', needsXvfb ? 'xvfb-run' : node, needsXvfb ? ['-a', node, ...elect
   report: { file: 'test-results/electron-results.json', parse: playwrightCounts },
 });
 
+const totalSeconds = ((Date.now() - suiteStarted) / 1000).toFixed(1);
 process.stdout.write('\n=== summary\n');
 for (const r of results) process.stdout.write(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.seconds}s)\n`);
+process.stdout.write(`total ${totalSeconds}s\n`);
 process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);
