@@ -67,7 +67,7 @@ test('a fresh workspace shows empty states, not errors', async ({ page, app }) =
   }
   const status = page.getByRole('contentinfo', { name: 'Workspace status' });
   await expect(status).toContainText('0 contacts');
-  await expect(status).toContainText('0 open duplicate groups');
+  await expect(status).toContainText('0 groups to review');
 });
 
 test('keyboard: Alt+number moves between screens', async ({ page, app }) => {
@@ -199,5 +199,5 @@ test('the status bar refreshes when the workspace changes', async ({ page, app }
   await page.goto(app.url);
   const status = page.getByRole('contentinfo', { name: 'Workspace status' });
   await expect(status).toContainText('1,234 contacts');
-  await expect(status).toContainText('8 open duplicate groups');
+  await expect(status).toContainText('8 groups to review');
 });

@@ -36,17 +36,12 @@ export function StatusBar() {
             <span className="stat-value">{n(data.contacts)}</span> contacts
           </li>
           <li>
-            <span className="stat-value">{n(data.tags)}</span> tags
-          </li>
-          <li>
-            <span className="stat-value">{n(data.orders)}</span> orders
-          </li>
-          <li>
             <span className="stat-value">{n(data.wp_users)}</span> WordPress users
           </li>
           <li>
             <a href="#/duplicates">
-              <span className="stat-value">{n(data.groups)}</span> open duplicate groups
+              <span className="stat-value">{n(data.groups)}</span> {data.groups === 1 ? 'group' : 'groups'} to
+              review
             </a>
           </li>
           <li>

@@ -53,22 +53,20 @@ function Toast(props: { notice: Notice; onDismiss: (id: string) => void }) {
       <div className="toast-text">
         <strong>{notice.title}</strong>
         {notice.body && <span>{notice.body}</span>}
-      </div>
-      <div className="toast-actions">
         {notice.action && (
           <a href={notice.action.href} onClick={() => onDismiss(notice.id)}>
             {notice.action.label}
           </a>
         )}
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={`Dismiss: ${notice.title}`}
-          onClick={() => onDismiss(notice.id)}
-        >
-          ×
-        </button>
       </div>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={`Dismiss: ${notice.title}`}
+        onClick={() => onDismiss(notice.id)}
+      >
+        ×
+      </button>
     </div>
   );
 }
