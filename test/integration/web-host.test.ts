@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { EventBus } from '../../app/api/event-bus';
@@ -40,18 +40,22 @@ function send(
 describe('web host', () => {
   let core: ReturnType<typeof tempCore>;
   let host: WebHost;
+  let parent: string;
 
   beforeEach(async () => {
     core = tempCore('web');
-    const staticDir = tempDir('md-static-');
-    mkdirSync(join(staticDir, 'assets'));
+    // The served folder sits next to a file that a path-traversal bug would expose.
+    parent = tempDir('md-static-');
+    const staticDir = join(parent, 'renderer');
+    mkdirSync(join(staticDir, 'assets'), { recursive: true });
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Mergedesk</title>');
-    writeFileSync(join(tempDir(), 'secret.txt'), 'outside');
+    writeFileSync(join(parent, 'secret.txt'), 'outside');
     host = await startWebHost({ core, staticDir, token: 'test-token' });
   });
   afterEach(async () => {
     await host.close();
     core.dispose();
+    rmSync(parent, { recursive: true, force: true });
   });
 
   const auth = { Authorization: 'Bearer test-token', 'Content-Type': 'application/json' };
@@ -103,8 +107,10 @@ describe('web host', () => {
     const page = await send(host, '/');
     expect(page.status).toBe(200);
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
-    const traversal = await send(host, '/..%2f..%2fsecret.txt');
-    expect(traversal.body).not.toContain('outside');
+    for (const path of ['/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt']) {
+      const traversal = await send(host, path);
+      expect(traversal.body, path).not.toContain('outside');
+    }
   });
 });
 
@@ -114,9 +120,15 @@ describe('web host limits and lifecycle', () => {
     for (const c of cleanups.splice(0).reverse()) await c();
   });
 
+  const dir = () => {
+    const d = tempDir('md-static-');
+    cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+    return d;
+  };
+
   async function start(options: Partial<Parameters<typeof startWebHost>[0]> = {}) {
     const core = tempCore('web');
-    const staticDir = tempDir('md-static-');
+    const staticDir = dir();
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Mergedesk</title>');
     const host = await startWebHost({ core, staticDir, token: 't', ...options });
     cleanups.push(() => core.dispose());
@@ -163,7 +175,7 @@ describe('web host limits and lifecycle', () => {
 
   it('shows a friendly page when the renderer has not been built', async () => {
     const core = tempCore('web');
-    const host = await startWebHost({ core, staticDir: join(tempDir(), 'missing'), token: 't' });
+    const host = await startWebHost({ core, staticDir: join(dir(), 'missing'), token: 't' });
     cleanups.push(() => core.dispose());
     cleanups.push(() => host.close());
     const page = await send(host, '/');
@@ -196,7 +208,7 @@ describe('web host limits and lifecycle', () => {
           release = () => resolve({ ok: true, data: 'finished' });
         }),
     } as unknown as Core;
-    const host = await startWebHost({ core: slowCore, staticDir: tempDir(), token: 't' });
+    const host = await startWebHost({ core: slowCore, staticDir: dir(), token: 't' });
     const pending = send(host, '/api/invoke', {
       method: 'POST',
       headers: auth,
