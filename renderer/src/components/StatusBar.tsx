@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useEvent, useQuery } from '../lib/api-context';
 import { nextActivity, type JobActivity } from '../lib/notices';
+import { useThrottled } from '../lib/throttle';
 import type { CoreEvent } from '../../../app/api/contract';
 
 const n = (value: number) => value.toLocaleString();
@@ -13,19 +14,20 @@ export function StatusBar() {
   const status = useQuery('workspace/status', {});
   const [activity, setActivity] = useState<JobActivity | null>(null);
   const track = (event: CoreEvent) => setActivity((current) => nextActivity(current, event));
+  const refresh = useThrottled(status.reload, 1000);
 
-  useEvent('workspace/changed', status.reload);
+  useEvent('workspace/changed', refresh);
   useEvent('sync/progress', (payload) => track({ name: 'sync/progress', payload }));
   useEvent('detect/progress', (payload) => track({ name: 'detect/progress', payload }));
   useEvent('sync/finished', (payload) => {
     track({ name: 'sync/finished', payload });
-    status.reload();
+    refresh();
   });
   useEvent('detect/finished', (payload) => {
     track({ name: 'detect/finished', payload });
-    status.reload();
+    refresh();
   });
-  useEvent('merge/finished', status.reload);
+  useEvent('merge/finished', refresh);
 
   const data = status.data;
   return (
