@@ -23,7 +23,7 @@ export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDi
 }
 
 /**
- * Answers one app:// request from `rendererDir`: GET (and HEAD) only, our host only, never a file outside the
+ * Answers one app:// request from `rendererDir`: GET only (the renderer never needs more), our host only, never a file outside the
  * folder (the traversal guard lives in readStatic), every response with the CSP.
  */
 export async function serveAppRequest(
@@ -31,7 +31,7 @@ export async function serveAppRequest(
   request: Pick<Request, 'method' | 'url'>,
 ): Promise<Response> {
   const url = parseUrl(request.url);
-  if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed.');
+  if (request.method !== 'GET') return plain(405, 'Method not allowed.');
   if (
     !url ||
     url.protocol !== `${APP_SCHEME}:` ||
@@ -43,7 +43,7 @@ export async function serveAppRequest(
   }
   const file = await readStatic(resolve(rendererDir), url.pathname === '/' ? '/index.html' : url.pathname);
   if (!file) return plain(404, 'Not found.');
-  return new Response(request.method === 'HEAD' ? null : new Uint8Array(file.body), {
+  return new Response(new Uint8Array(file.body), {
     status: 200,
     headers: { ...SECURITY_HEADERS, 'Content-Type': file.type, 'Cache-Control': 'no-cache' },
   });
