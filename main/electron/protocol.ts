@@ -23,8 +23,8 @@ export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDi
 }
 
 /**
- * Answers one app:// request from `rendererDir`: GET only (the renderer never needs more), our host only, never a file outside the
- * folder (the traversal guard lives in readStatic), every response with the CSP.
+ * Answers one app:// request from `rendererDir`: GET only (the renderer never needs more), our host only, never a
+ * file outside the folder (the traversal guard lives in readStatic), every response with the CSP.
  */
 export async function serveAppRequest(
   rendererDir: string,
