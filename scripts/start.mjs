@@ -49,6 +49,12 @@ const electron = wantsWeb ? null : electronBinary();
 
 if (wantsWeb) {
   startWebHost(passThrough);
+} else if (!electron && process.env.ELECTRON_PATH) {
+  process.stderr.write(
+    `ELECTRON_PATH is set to ${process.env.ELECTRON_PATH}, which does not exist.\n` +
+      'Starting Mergedesk in your browser instead (same app, served to this computer only)…\n\n',
+  );
+  startWebHost(passThrough);
 } else if (!electron) {
   process.stderr.write(
     'Electron is not installed on this machine (its binary is downloaded separately, which needs internet access:\n' +

@@ -66,6 +66,10 @@ try {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
-  process.stderr.write(`mergedesk-web: ${toErrorShape(error).message}\n`);
+  const inUse = (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+  const message = inUse
+    ? `Port ${opts.port} is already in use. Choose another with --port, or leave it out to get a free one.`
+    : toErrorShape(error).message;
+  process.stderr.write(`mergedesk-web: ${message}\n`);
   process.exit(1);
 }
