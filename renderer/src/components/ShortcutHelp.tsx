@@ -3,7 +3,6 @@ import { SHORTCUTS } from '../lib/shortcuts';
 
 /** The `?` overlay: a modal dialog listing every shortcut; Esc or the button closes it and focus goes back. */
 export function ShortcutHelp(props: { onClose: () => void }) {
-  const dialog = useRef<HTMLDivElement>(null);
   const closeButton = useRef<HTMLButtonElement>(null);
   const { onClose } = props;
 
@@ -29,7 +28,7 @@ export function ShortcutHelp(props: { onClose: () => void }) {
 
   return (
     <div className="overlay" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title" ref={dialog}>
+      <div className="dialog" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title">
         <div className="dialog-head">
           <h2 id="shortcuts-title">Keyboard shortcuts</h2>
           <button type="button" ref={closeButton} onClick={onClose}>
