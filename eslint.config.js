@@ -77,6 +77,17 @@ export default tseslint.config(
     },
   },
   {
+    // Links reach the OS browser only through main/electron/open-external.ts, which lets http(s) through and
+    // nothing else (file:, javascript:, protocol handlers).
+    files: ['main/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'shell', property: 'openExternal', message: 'Use safeOpenExternal (main/electron).' },
+      ],
+    },
+  },
+  {
     files: ['main/cli/**/*.ts', 'scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -22,10 +22,30 @@ const common = {
 };
 
 rmSync('dist/node', { recursive: true, force: true });
+rmSync('dist/electron', { recursive: true, force: true });
 
-await build({ ...common, format: 'esm', outdir: 'dist/node', entryPoints: nodeEntries });
-
-// Electron host bundles (main as ESM, the sandboxed preload as CommonJS) are added with main/electron.
+await Promise.all([
+  build({ ...common, format: 'esm', outdir: 'dist/node', entryPoints: nodeEntries }),
+  // Electron main process: ESM (package.json "main"); `electron` and every dependency load at run time.
+  build({
+    ...common,
+    format: 'esm',
+    target: 'node22',
+    outfile: 'dist/electron/main.mjs',
+    entryPoints: ['main/electron/main.ts'],
+  }),
+  // The sandboxed preload can `require` only a few Electron modules, never node_modules: bundle everything else,
+  // and it must be CommonJS.
+  build({
+    ...common,
+    packages: undefined,
+    external: ['electron'],
+    format: 'cjs',
+    target: 'chrome140',
+    outfile: 'dist/electron/preload.cjs',
+    entryPoints: ['main/electron/preload.ts'],
+  }),
+]);
 
 if (!nodeOnly) {
   execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], {

@@ -3,6 +3,7 @@ import type { HostKind } from '../../app/api/context';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { resolveWorkspaceDir } from '../../app/workspace/paths';
 import type { SecretStore } from '../../app/ports/secret-store';
+import { AppError } from '../../app/domain/errors';
 
 export interface OpenCoreOptions {
   readonly host: HostKind;
@@ -14,6 +15,13 @@ export interface OpenCoreOptions {
 /** The same start-up for every host: resolve the workspace, open (and migrate) its cache, build the core. */
 export function openCore(options: OpenCoreOptions): Core {
   const dir = resolveWorkspaceDir(options.workspace);
-  const workspace = openWorkspace(dir, options.secrets ? { secrets: options.secrets } : {});
+  let workspace;
+  try {
+    workspace = openWorkspace(dir, options.secrets ? { secrets: options.secrets } : {});
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AppError('INTERNAL', `Cannot open the workspace ${dir}: ${reason}`, { dir });
+  }
   return createCore({ workspace, host: options.host });
 }

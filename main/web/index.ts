@@ -1,17 +1,33 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { openCore } from '../shared/open-core';
 import { rendererDir } from '../shared/paths';
 import { startWebHost } from './server';
+import { openBrowser } from './open-browser';
 import { toErrorShape } from '../../app/domain/errors';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new InvalidArgumentError('not a port number');
+  return port;
+}
 
 const program = new Command('mergedesk-web')
   .description('Serve Mergedesk to a browser on this computer only (127.0.0.1).')
   .option('--workspace <dir>', 'workspace folder (default: MERGEDESK_HOME or the user-data folder)')
-  .option('--port <port>', 'port to listen on (default: a free one)', (v) => Number.parseInt(v, 10))
+  .option('--port <port>', 'port to listen on (default: a free one)', parsePort)
   .option('--token <token>', 'session token (default: random per run)')
+  .option('--open', 'open the app in the default browser once it is ready')
+  .option('--log-requests', 'print one line per HTTP request on stderr (paths only, never the token)')
   .parse();
 
-const opts = program.opts<{ workspace?: string; port?: number; token?: string }>();
+const opts = program.opts<{
+  workspace?: string;
+  port?: number;
+  token?: string;
+  open?: boolean;
+  logRequests?: boolean;
+}>();
 
 try {
   const core = openCore({ host: 'web', ...(opts.workspace ? { workspace: opts.workspace } : {}) });
@@ -20,6 +36,9 @@ try {
     staticDir: rendererDir(),
     ...(opts.port !== undefined ? { port: opts.port } : {}),
     ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.logRequests || process.env.MERGEDESK_LOG_REQUESTS === '1'
+      ? { log: (line: string) => process.stderr.write(`${line}\n`) }
+      : {}),
   });
   process.stdout.write(
     `Mergedesk is running for this computer only.\n` +
@@ -27,14 +46,30 @@ try {
       `Open: ${host.openUrl}\n` +
       `Press Ctrl+C to stop.\n`,
   );
-  const stop = async () => {
+  if (opts.open && !(await openBrowser(host.openUrl))) {
+    process.stderr.write('Could not open a browser here; open the link above yourself.\n');
+  }
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl+C means "now": the journal makes an interrupted merge resumable anyway.
+      process.stderr.write(`\nStopping immediately (${signal}).\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    process.stderr.write('\nStopping Mergedesk: letting running calls finish…\n');
     await host.close();
     core.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
-  process.stderr.write(`mergedesk-web: ${toErrorShape(error).message}\n`);
+  const inUse = (error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE';
+  const message = inUse
+    ? `Port ${opts.port} is already in use. Choose another with --port, or leave it out to get a free one.`
+    : toErrorShape(error).message;
+  process.stderr.write(`mergedesk-web: ${message}\n`);
   process.exit(1);
 }

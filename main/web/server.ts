@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../../app/api/core';
 import { hasValidToken, isAllowedHost, isAllowedOrigin } from './request-guard';
-import { readStatic } from './static-files';
+import { readStatic } from '../shared/static-files';
 
 export interface WebHostOptions {
   readonly core: Core;
@@ -12,7 +12,10 @@ export interface WebHostOptions {
   readonly port?: number;
   /** Tests pass a fixed token; otherwise a fresh random one per run. */
   readonly token?: string;
+  /** Largest accepted request body; bigger ones get 413 without being read. Default 32 MiB. */
   readonly maxBodyBytes?: number;
+  /** Called with one line per request (`GET /assets/x.js 200 3ms`); off unless the host asks for it. */
+  readonly log?: (line: string) => void;
 }
 
 export interface WebHost {
@@ -20,7 +23,11 @@ export interface WebHost {
   readonly openUrl: string;
   readonly port: number;
   readonly token: string;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: refuses new connections, ends event streams, lets calls already running finish (up to
+   * `graceMs`), then closes every socket.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 const SECURITY_HEADERS = {
@@ -41,15 +48,32 @@ const SECURITY_HEADERS = {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const staticDir = resolve(options.staticDir);
-  const maxBody = options.maxBodyBytes ?? 256 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const streams = new Set<ServerResponse>();
+  const inFlight = new Set<Promise<unknown>>();
+  let closing = false;
   let port = 0;
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    const started = Date.now();
+    if (options.log) {
+      const log = options.log;
+      // Only the path: the token travels in a header or the fragment, never in what is logged.
+      res.on('finish', () =>
+        log(`${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`),
+      );
+    }
+    if (closing) {
+      res.writeHead(503, { Connection: 'close', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Mergedesk is shutting down.');
+      return;
+    }
+    const work = handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: String(error) });
       else res.end();
     });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -69,29 +93,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendJson(res, 405, refusal('Method not allowed.'));
     const file = (await readStatic(staticDir, url.pathname)) ?? (await readStatic(staticDir, '/index.html'));
-    if (!file) {
-      return sendText(
-        res,
-        503,
-        'The renderer has not been built. Run `npm run build`, then reload this page.',
-      );
-    }
+    if (!file) return sendNotBuilt(res);
     res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': file.type, 'Cache-Control': 'no-store' });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
 
   async function invoke(req: IncomingMessage, res: ServerResponse) {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBody) return refuseTooLarge(req, res);
     let body: unknown;
     try {
       body = JSON.parse((await readBody(req, maxBody)).toString('utf8'));
     } catch (error) {
-      const tooLarge = error instanceof BodyTooLargeError;
-      return sendJson(res, tooLarge ? 413 : 400, {
+      if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res);
+      return sendJson(res, 400, {
         ok: false,
-        error: {
-          code: 'INVALID_INPUT',
-          message: tooLarge ? 'The request is too large.' : 'The request body is not valid JSON.',
-        },
+        error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON.' },
       });
     }
     const { method, input } = (body ?? {}) as { method?: unknown; input?: unknown };
@@ -130,13 +147,28 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     openUrl: `${url}/#token=${token}`,
     port,
     token,
-    close: () =>
-      new Promise<void>((resolveClose) => {
-        for (const s of streams) s.end();
-        server.close(() => resolveClose());
-        server.closeAllConnections();
-      }),
+    async close(graceMs = 5_000) {
+      closing = true;
+      const closed = new Promise<void>((resolveClose) => server.close(() => resolveClose()));
+      for (const stream of streams) stream.end();
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...inFlight]),
+        new Promise((r) => (timer = setTimeout(r, graceMs))),
+      ]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+    },
   };
+}
+
+/** Answers 413 and closes the connection so the rest of an oversized upload is never read. */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse) {
+  res.setHeader('Connection', 'close');
+  sendJson(res, 413, { ok: false, error: { code: 'INVALID_INPUT', message: 'The request is too large.' } });
+  res.on('finish', () => req.destroy());
 }
 
 class BodyTooLargeError extends Error {}
@@ -148,8 +180,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
+        // Stop buffering; the caller answers 413 and then drops the connection.
+        req.removeAllListeners('data');
+        req.pause();
         reject(new BodyTooLargeError());
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -172,7 +206,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-function sendText(res: ServerResponse, status: number, body: string) {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
-  res.end(body);
+/** A page (no script, its own tiny stylesheet) for a host started before `npm run build`. */
+const NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Mergedesk — not built yet</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;color:#1d2330;background:#f5f6f8;margin:0;display:grid;place-items:center;min-height:100vh}
+main{background:#fff;border:1px solid #dfe3e8;border-radius:10px;padding:32px 40px;max-width:560px}
+h1{font-size:20px;margin:0 0 12px}code{background:#eef1f5;padding:2px 6px;border-radius:4px}</style></head>
+<body><main><h1>Mergedesk is running, but its interface has not been built</h1>
+<p>Stop this server (Ctrl+C), run <code>npm run build</code> in the Mergedesk folder, start it again and open the
+link it prints. <code>npm start</code> and <code>npm run web</code> build it for you.</p></main></body></html>`;
+
+function sendNotBuilt(res: ServerResponse) {
+  res.writeHead(503, {
+    ...SECURITY_HEADERS,
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+  });
+  res.end(NOT_BUILT_PAGE);
 }

@@ -45,7 +45,10 @@ export async function stopHost(host: AppHost): Promise<void> {
   if (host.process.exitCode === null) {
     const exited = new Promise((r) => host.process.once('exit', r));
     host.process.kill('SIGTERM');
+    // The host shuts down gracefully; if it ever hangs, do not leave it behind.
+    const force = setTimeout(() => host.process.kill('SIGKILL'), 15_000);
     await exited;
+    clearTimeout(force);
   }
   rmSync(host.workspace, { recursive: true, force: true });
 }

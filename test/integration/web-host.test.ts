@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
+import { EventBus } from '../../app/api/event-bus';
+import type { Core } from '../../app/api/core';
 import { tempCore, tempDir } from '../helpers/workspace';
 
 interface Reply {
@@ -15,7 +17,7 @@ interface Reply {
 function send(
   host: WebHost,
   path: string,
-  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  opts: { method?: string; headers?: Record<string, string>; body?: string; chunked?: boolean } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -27,25 +29,33 @@ function send(
       },
     );
     req.on('error', reject);
-    req.end(opts.body);
+    if (opts.chunked && opts.body) {
+      // No Content-Length: the size is only discovered while reading.
+      req.write(opts.body.slice(0, opts.body.length / 2));
+      req.end(opts.body.slice(opts.body.length / 2));
+    } else req.end(opts.body);
   });
 }
 
 describe('web host', () => {
   let core: ReturnType<typeof tempCore>;
   let host: WebHost;
+  let parent: string;
 
   beforeEach(async () => {
     core = tempCore('web');
-    const staticDir = tempDir('md-static-');
-    mkdirSync(join(staticDir, 'assets'));
+    // The served folder sits next to a file that a path-traversal bug would expose.
+    parent = tempDir('md-static-');
+    const staticDir = join(parent, 'renderer');
+    mkdirSync(join(staticDir, 'assets'), { recursive: true });
     writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Mergedesk</title>');
-    writeFileSync(join(tempDir(), 'secret.txt'), 'outside');
+    writeFileSync(join(parent, 'secret.txt'), 'outside');
     host = await startWebHost({ core, staticDir, token: 'test-token' });
   });
   afterEach(async () => {
     await host.close();
     core.dispose();
+    rmSync(parent, { recursive: true, force: true });
   });
 
   const auth = { Authorization: 'Bearer test-token', 'Content-Type': 'application/json' };
@@ -97,7 +107,119 @@ describe('web host', () => {
     const page = await send(host, '/');
     expect(page.status).toBe(200);
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
-    const traversal = await send(host, '/..%2f..%2fsecret.txt');
-    expect(traversal.body).not.toContain('outside');
+    for (const path of ['/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/secret.txt']) {
+      const traversal = await send(host, path);
+      expect(traversal.body, path).not.toContain('outside');
+    }
+  });
+});
+
+describe('web host limits and lifecycle', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  const dir = () => {
+    const d = tempDir('md-static-');
+    cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+    return d;
+  };
+
+  async function start(options: Partial<Parameters<typeof startWebHost>[0]> = {}) {
+    const core = tempCore('web');
+    const staticDir = dir();
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Mergedesk</title>');
+    const host = await startWebHost({ core, staticDir, token: 't', ...options });
+    cleanups.push(() => core.dispose());
+    cleanups.push(() => host.close());
+    return host;
+  }
+  const auth = { Authorization: 'Bearer t', 'Content-Type': 'application/json' };
+
+  it('refuses a Host header without our port, and IPv6 loopback (we only listen on 127.0.0.1)', async () => {
+    const host = await start();
+    for (const hostHeader of [
+      '127.0.0.1',
+      'localhost',
+      `[::1]:${host.port}`,
+      '[::1]',
+      `127.0.0.2:${host.port}`,
+    ]) {
+      const reply = await send(host, '/', { headers: { Host: hostHeader } });
+      expect(reply.status, hostHeader).toBe(403);
+    }
+    expect((await send(host, '/', { headers: { Host: `localhost:${host.port}` } })).status).toBe(200);
+  });
+
+  it('answers 413 to an oversized body, declared or streamed, and keeps serving', async () => {
+    const host = await start({ maxBodyBytes: 1024 });
+    const big = JSON.stringify({ method: 'app/info', input: { pad: 'x'.repeat(4096) } });
+    const declared = await send(host, '/api/invoke', { method: 'POST', headers: auth, body: big });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body).error.code).toBe('INVALID_INPUT');
+    const streamed = await send(host, '/api/invoke', {
+      method: 'POST',
+      headers: auth,
+      body: big,
+      chunked: true,
+    });
+    expect(streamed.status).toBe(413);
+    const ok = await send(host, '/api/invoke', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ method: 'app/info', input: {} }),
+    });
+    expect(JSON.parse(ok.body).ok).toBe(true);
+  });
+
+  it('shows a friendly page when the renderer has not been built', async () => {
+    const core = tempCore('web');
+    const host = await startWebHost({ core, staticDir: join(dir(), 'missing'), token: 't' });
+    cleanups.push(() => core.dispose());
+    cleanups.push(() => host.close());
+    const page = await send(host, '/');
+    expect(page.status).toBe(503);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('npm run build');
+    expect(page.body).not.toContain('<script');
+  });
+
+  it('logs requests only when asked, and never the token', async () => {
+    const lines: string[] = [];
+    const host = await start({ log: (l) => lines.push(l) });
+    await send(host, '/api/invoke', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ method: 'app/info', input: {} }),
+    });
+    await send(host, '/index.html?token=t');
+    await expect.poll(() => lines.length).toBe(2);
+    expect(lines[0]).toMatch(/^POST \/api\/invoke 200 \d+ms$/);
+    expect(lines.join('\n')).not.toContain('token');
+  });
+
+  it('closes gracefully: a call already running finishes, new connections are refused', async () => {
+    let release: (() => void) | undefined;
+    const slowCore = {
+      events: new EventBus(),
+      invoke: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ ok: true, data: 'finished' });
+        }),
+    } as unknown as Core;
+    const host = await startWebHost({ core: slowCore, staticDir: dir(), token: 't' });
+    const pending = send(host, '/api/invoke', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ method: 'app/info', input: {} }),
+    });
+    await expect.poll(() => release !== undefined).toBe(true);
+    const closing = host.close(10_000);
+    await expect(send(host, '/')).rejects.toThrow();
+    release!();
+    const reply = await pending;
+    expect(JSON.parse(reply.body)).toEqual({ ok: true, data: 'finished' });
+    await closing;
   });
 });

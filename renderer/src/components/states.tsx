@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 
+/** A calm "nothing here yet" panel that says what to do next. */
 export function EmptyState(props: { title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="empty-state" role="status">
@@ -10,10 +11,14 @@ export function EmptyState(props: { title: string; children?: ReactNode; action?
   );
 }
 
+/** A failed call: the core's sentence, its code for support, and a retry when one makes sense. */
 export function ErrorBanner(props: { error: { code: string; message: string }; onRetry?: () => void }) {
   return (
     <div className="error-banner" role="alert">
-      <span>{props.error.message}</span>
+      <span className="error-text">
+        {props.error.message}
+        {props.error.code !== 'INTERNAL' && <span className="error-code"> ({props.error.code})</span>}
+      </span>
       {props.onRetry && (
         <button type="button" onClick={props.onRetry}>
           Try again
@@ -23,6 +28,9 @@ export function ErrorBanner(props: { error: { code: string; message: string }; o
   );
 }
 
+/**
+ * A spinner that fades in only after a short delay (pure CSS), so fast answers never flash a loading state.
+ */
 export function Loading(props: { label?: string }) {
   return (
     <div className="loading" role="status" aria-live="polite">
@@ -37,14 +45,14 @@ export function ProgressBar(props: { done: number; total: number | null; label: 
   return (
     <div className="progress">
       <div
-        className="progress-track"
+        className={pct === undefined ? 'progress-track indeterminate' : 'progress-track'}
         role="progressbar"
         aria-label={props.label}
         aria-valuemin={0}
         aria-valuemax={props.total ?? undefined}
         aria-valuenow={props.done}
       >
-        <div className="progress-fill" style={{ width: pct === undefined ? '100%' : `${pct}%` }} />
+        <div className="progress-fill" style={{ width: pct === undefined ? '30%' : `${pct}%` }} />
       </div>
       <div className="progress-label">{props.label}</div>
     </div>

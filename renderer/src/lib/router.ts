@@ -3,6 +3,14 @@ import { useEffect, useState } from 'react';
 export const SCREENS = ['connections', 'contacts', 'duplicates', 'history', 'settings'] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
+export const SCREEN_LABELS: Readonly<Record<ScreenId, string>> = {
+  connections: 'Connections',
+  contacts: 'Contacts',
+  duplicates: 'Duplicates',
+  history: 'History',
+  settings: 'Settings',
+};
+
 export interface Route {
   readonly screen: ScreenId;
   /** Whatever follows the screen in the hash, e.g. a group or contact id. */

@@ -83,7 +83,18 @@ function webTransport(token: string): Transport {
           },
         };
       }
-      return (await res.json()) as Result<unknown>;
+      try {
+        return (await res.json()) as Result<unknown>;
+      } catch {
+        // Not the contract's JSON: the host is shutting down, or something else answered on this port.
+        return {
+          ok: false,
+          error: {
+            code: 'CONNECTION_FAILED',
+            message: `Mergedesk did not answer properly (HTTP ${res.status}). If it was stopped, start it again and reload.`,
+          },
+        };
+      }
     },
     subscribe(listener) {
       listeners.add(listener);
