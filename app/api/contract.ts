@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { appMethods } from './methods/app';
+import { connectionMethods } from './methods/connections';
+import { syncMethods } from './methods/sync';
+import { contactMethods } from './methods/contacts';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -8,6 +11,9 @@ import type { ErrorShape } from '../domain/errors';
  */
 export const contract = {
   ...appMethods,
+  ...connectionMethods,
+  ...syncMethods,
+  ...contactMethods,
 };
 
 export type Contract = typeof contract;
@@ -25,4 +31,7 @@ export function isMethodName(name: unknown): name is MethodName {
 
 export type { ErrorShape };
 export type * from './methods/app';
+export type * from './methods/connections';
+export type * from './methods/sync';
+export type * from './methods/contacts';
 export type * from './events';

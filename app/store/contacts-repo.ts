@@ -128,6 +128,50 @@ export class ContactsRepo {
     })();
   }
 
+  /** Removes contacts of this connection that a complete pass started at `runStartedAt` did not see. */
+  deleteContactsNotSyncedSince(runStartedAt: string): number {
+    return this.db
+      .prepare('DELETE FROM contacts WHERE connection_id = ? AND synced_at < ?')
+      .run(this.connectionId, runStartedAt).changes;
+  }
+
+  deleteOrdersNotSyncedSince(runStartedAt: string): number {
+    return this.db
+      .prepare('DELETE FROM orders WHERE connection_id = ? AND synced_at < ?')
+      .run(this.connectionId, runStartedAt).changes;
+  }
+
+  deleteSubscriptionsNotSyncedSince(runStartedAt: string): number {
+    return this.db
+      .prepare('DELETE FROM subscriptions WHERE connection_id = ? AND synced_at < ?')
+      .run(this.connectionId, runStartedAt).changes;
+  }
+
+  /** Tags the CRM no longer lists and no cached contact carries. */
+  deleteUnlistedTags(listed: ReadonlySet<string>): number {
+    const rows = this.db
+      .prepare(
+        `SELECT t.pk, t.crm_id FROM tags t WHERE t.connection_id = ?
+         AND NOT EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_pk = t.pk)`,
+      )
+      .all(this.connectionId) as { pk: number; crm_id: string }[];
+    const del = this.db.prepare('DELETE FROM tags WHERE pk = ?');
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const r of rows) if (!listed.has(r.crm_id)) removed += del.run(r.pk).changes;
+    })();
+    this.tagCache.clear();
+    return removed;
+  }
+
+  /** Every cached CRM id of this connection (for the deletion sweep). */
+  cachedContactIds(): string[] {
+    return this.db
+      .prepare('SELECT crm_id FROM contacts WHERE connection_id = ?')
+      .pluck()
+      .all(this.connectionId) as string[];
+  }
+
   deleteContacts(crmIds: readonly string[]): number {
     let removed = 0;
     this.db.transaction(() => {

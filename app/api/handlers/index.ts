@@ -1,7 +1,13 @@
 import type { Handlers } from './types';
 import { appHandlers } from './app';
+import { connectionHandlers } from './connections';
+import { syncHandlers } from './sync';
+import { contactHandlers } from './contacts';
 
 /** Every contract method has exactly one handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
   ...appHandlers,
+  ...connectionHandlers,
+  ...syncHandlers,
+  ...contactHandlers,
 } satisfies Handlers;
