@@ -237,7 +237,7 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
       id,
       ...d.record,
       create_time: new Date(d.createdAt).toISOString(),
-      update_time: new Date(Math.min(updated, ANCHOR - 1000)).toISOString(),
+      update_time: new Date(updated < ANCHOR ? updated : ANCHOR - faker.number.int({ min: 1, max: 30 * DAY })).toISOString(),
     };
   });
 
