@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import { registerStatus } from './status';
+import { registerConnect } from './connect';
+import { registerSync } from './sync';
+import { registerContacts } from './contacts';
+import { registerSandbox } from './sandbox';
 
 /** Every CLI command; one file per command (or command family). */
 export function registerCommands(program: Command): void {
   registerStatus(program);
+  registerConnect(program);
+  registerSync(program);
+  registerContacts(program);
+  registerSandbox(program);
 }
