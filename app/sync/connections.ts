@@ -15,6 +15,10 @@ export const connectionSettingsSchema = z
       .optional(),
     pageSize: z.number().int().min(1).max(1000).optional(),
     overlapMinutes: z.number().min(0).max(24 * 60).optional(),
+    /** Network tuning, for slow links (and for tests that inject slow responses). */
+    timeoutMs: z.number().int().min(100).max(600_000).optional(),
+    retryBaseDelayMs: z.number().int().min(1).max(60_000).optional(),
+    maxRetries: z.number().int().min(0).max(20).optional(),
   })
   .catch({});
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
@@ -116,6 +120,9 @@ export async function createCrmClient(
     auth: new ApiKeyAuth(key),
     limits: { ...KEAP_KEY_LIMITS, ...settings.rateLimits },
     clock: ctx.clock,
+    ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.retryBaseDelayMs !== undefined ? { baseDelayMs: settings.retryBaseDelayMs } : {}),
+    ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
     ...(overrides.onRequest ? { onRequest: overrides.onRequest } : {}),
   });
 }

@@ -7,7 +7,7 @@ export type FaultKind =
   | { readonly type: 'slow'; readonly delayMs: number }
   | { readonly type: 'drop' }
   | { readonly type: 'malformed' }
-  | { readonly type: 'rate_limit'; readonly window?: 'minute' | 'day' };
+  | { readonly type: 'rate_limit'; readonly window?: 'second' | 'minute' | 'day' | 'unspecified' };
 
 export interface FaultRule {
   readonly fault: FaultKind;

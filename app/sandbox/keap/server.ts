@@ -249,8 +249,9 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
       case 'rate_limit':
         rateHeaders = limiter.headersFor(key);
         if (fault.window === 'day') rateHeaders['x-keap-product-quota-available'] = '0';
-        else rateHeaders['x-keap-product-throttle-available'] = '0';
-        tooMany(res, fault.window ?? 'minute');
+        else if (fault.window === 'minute' || fault.window === undefined)
+          rateHeaders['x-keap-product-throttle-available'] = '0';
+        tooMany(res, fault.window === 'unspecified' || fault.window === undefined ? 'minute' : fault.window);
         return true;
     }
   }
