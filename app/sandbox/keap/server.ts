@@ -43,6 +43,8 @@ export interface KeapSandboxOptions {
   readonly random?: () => number;
   readonly merge?: Partial<MergeModel>;
   readonly defaultPageSize?: number;
+  /** Added to every response, to look like a distant server in demos and UI tests. */
+  readonly latencyMs?: number;
 }
 
 export interface RecordedCall {
@@ -187,6 +189,7 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
       });
     }
 
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const fault = faults.pick(`${method} ${url.pathname}${url.search}`);
     if (fault && (await applyFault(fault, req, res, key))) return;
 

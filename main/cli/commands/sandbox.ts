@@ -11,8 +11,9 @@ export function registerSandbox(program: Command): void {
     .option('--port <port>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
     .option('--contacts <n>', 'contacts to seed', (v) => Number.parseInt(v, 10), 2000)
     .option('--seed <n>', 'seed for the generated data', (v) => Number.parseInt(v, 10), 42)
+    .option('--latency <ms>', 'delay every response by this much', (v) => Number.parseInt(v, 10))
     .option('--state-dir <dir>', 'keep the state (merges, deletions) in this folder across restarts')
-    .action(async (opts: { port?: number; contacts: number; seed: number; stateDir?: string }, command: Command) => {
+    .action(async (opts: { port?: number; contacts: number; seed: number; stateDir?: string; latency?: number }, command: Command) => {
       const json = globalOptions(command).json;
       try {
         const sb = await startKeapSandbox({
@@ -20,6 +21,7 @@ export function registerSandbox(program: Command): void {
           seed: opts.seed,
           ...(opts.port !== undefined ? { port: opts.port } : {}),
           ...(opts.stateDir ? { stateDir: resolve(opts.stateDir) } : {}),
+          ...(opts.latency ? { latencyMs: opts.latency } : {}),
         });
         const info = {
           baseUrl: sb.baseUrl,
