@@ -187,8 +187,14 @@ export async function runSync(
       });
     };
     report(`Syncing ${resource}…`);
-    for (;;) {
-      const page = await fetchPage(resource, cursor);
+    // Pipelined: the next page is requested before this one is written, so the rate limiter, not the cache
+    // write, sets the pace. Only a committed page moves the stored cursor.
+    let inflight: Promise<Page<unknown>> | null = fetchPage(resource, cursor);
+    while (inflight) {
+      const page: Page<unknown> = await inflight;
+      inflight = page.nextCursor ? fetchPage(resource, page.nextCursor) : null;
+      // Observed below on the next turn; this only keeps a failure during the write from being "unhandled".
+      inflight?.catch(() => undefined);
       const syncedAt = iso();
       rejected += page.rejected?.length ?? 0;
       db.transaction(() => {
@@ -229,7 +235,6 @@ export async function runSync(
       counts.rejected += page.rejected?.length ?? 0;
       options.onPageCommitted?.(resource, done);
       report(`Syncing ${resource}…`);
-      if (!cursor) break;
     }
 
     // End of a complete listing: reflect deletions, then mark the resource done in the same transaction.

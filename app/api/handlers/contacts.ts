@@ -50,8 +50,10 @@ export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> 
       params.push(input.connectionId);
     }
     if (term.kind === 'fts') {
-      where.push('c.pk IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ?)');
-      params.push(`"${term.term.replace(/"/g, '""')}"`);
+      // No ESCAPE clause: it would stop FTS5 from using the trigram index. A literal '_' then matches any one
+      // character, which only widens the result slightly.
+      where.push('c.pk IN (SELECT rowid FROM contacts_fts WHERE search_text LIKE ?)');
+      params.push(`%${term.term.replace(/%/g, '')}%`);
     } else if (term.kind === 'like') {
       where.push(`c.search_text LIKE ? ESCAPE '\\'`);
       params.push(`%${term.term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
