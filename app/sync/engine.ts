@@ -195,6 +195,8 @@ export async function runSync(
       inflight = page.nextCursor ? fetchPage(resource, page.nextCursor) : null;
       // Observed below on the next turn; this only keeps a failure during the write from being "unhandled".
       inflight?.catch(() => undefined);
+      // Let the limiter put the next request on the wire before the (synchronous) write blocks the thread.
+      if (inflight) await new Promise((resolve) => setImmediate(resolve));
       const syncedAt = iso();
       rejected += page.rejected?.length ?? 0;
       db.transaction(() => {
