@@ -30,9 +30,14 @@ const PER_MINUTE = Number(process.env.BENCH_PER_MINUTE ?? RATE * 60);
 
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-'));
-  const core = createCore({ workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }), host: 'cli' });
+  const core = createCore({
+    workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
+    host: 'cli',
+  });
   core.context.workspace.db
-    .prepare(`INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('c1', 'keap', 'Bench', 'http://x', ?)`)
+    .prepare(
+      `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('c1', 'keap', 'Bench', 'http://x', ?)`,
+    )
     .run(new Date().toISOString());
   return {
     core,
@@ -50,7 +55,9 @@ async function cacheWrite() {
   );
   const ws = workspace();
   const repo = new ContactsRepo(ws.core.context.workspace.db, 'c1');
-  repo.saveTags(Object.values(world.tags).map((t) => ({ id: t.id, name: t.name, category: t.category?.id ?? null })));
+  repo.saveTags(
+    Object.values(world.tags).map((t) => ({ id: t.id, name: t.name, category: t.category?.id ?? null })),
+  );
   const syncedAt = new Date().toISOString();
   const run = () => {
     const t0 = performance.now();
@@ -73,9 +80,13 @@ interface SandboxStats {
 }
 
 async function rateLimitedSync() {
-  const child = fork(fileURLToPath(new URL('./sandbox-process.ts', import.meta.url)), [String(SYNC_CONTACTS), String(RATE), String(PER_MINUTE)], {
-    execArgv: ['--import', 'tsx'],
-  });
+  const child = fork(
+    fileURLToPath(new URL('./sandbox-process.ts', import.meta.url)),
+    [String(SYNC_CONTACTS), String(RATE), String(PER_MINUTE)],
+    {
+      execArgv: ['--import', 'tsx'],
+    },
+  );
   const next = <T>() => new Promise<T>((resolve) => child.once('message', (m) => resolve(m as T)));
   const sb = await next<{ baseUrl: string; apiKey: string }>();
   const ws = workspace();
@@ -89,18 +100,22 @@ async function rateLimitedSync() {
     onWait: () => waits++,
   });
   const t0 = performance.now();
-  let unhandled429 = 0;
-  try {
-    await runSync(ws.core.context.workspace.db, 'c1', client, { mode: 'full', clock: systemClock, pageSize: 100 });
-  } catch (error) {
-    if ((error as { code?: string }).code === 'RATE_LIMITED') unhandled429++;
-    throw error;
-  }
+  // A 429 the client gave up on would surface here as RATE_LIMITED and end the benchmark with an error;
+  // reaching the figures below means none did.
+  await runSync(ws.core.context.workspace.db, 'c1', client, {
+    mode: 'full',
+    clock: systemClock,
+    pageSize: 100,
+  });
+  const unhandled429 = 0;
   const seconds = (performance.now() - t0) / 1000;
   child.send('stats');
   const { stats } = await next<{ stats: SandboxStats }>();
   child.send('stop');
-  const cached = ws.core.context.workspace.db.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
+  const cached = ws.core.context.workspace.db
+    .prepare('SELECT count(*) FROM contacts')
+    .pluck()
+    .get() as number;
   const achieved = requests / seconds;
   const allowed = Math.min(RATE, PER_MINUTE / 60);
   console.log(

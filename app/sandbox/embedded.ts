@@ -26,7 +26,10 @@ export interface EmbeddedOptions {
  * the sandbox connection gets the sandbox started again (its state, merges included, lives in the workspace) and
  * the connection pointed at this run's port. A workspace with real connections only is left alone (null).
  */
-export async function ensureSandboxWorkspace(core: Core, options: EmbeddedOptions = {}): Promise<EmbeddedSandbox | null> {
+export async function ensureSandboxWorkspace(
+  core: Core,
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedSandbox | null> {
   const ctx = core.context;
   const db = ctx.workspace.db;
   const rows = listConnections(db);

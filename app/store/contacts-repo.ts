@@ -30,7 +30,9 @@ export class ContactsRepo {
     private readonly connectionId: string,
     private readonly defaultRegion: CountryCode = 'US',
   ) {
-    this.upsertContact = db.prepare(`
+    this.upsertContact = db
+      .prepare(
+        `
       INSERT INTO contacts (connection_id, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
         job_title, birthday, email_opt_in, created_at, updated_at, raw, fingerprint, search_text, synced_at)
       VALUES (@connection_id, @crm_id, @given_name, @middle_name, @family_name, @prefix, @suffix, @company,
@@ -42,7 +44,9 @@ export class ContactsRepo {
         created_at = excluded.created_at, updated_at = excluded.updated_at, raw = excluded.raw,
         fingerprint = excluded.fingerprint,
         search_text = excluded.search_text, synced_at = excluded.synced_at
-      RETURNING pk`).pluck();
+      RETURNING pk`,
+      )
+      .pluck();
     this.existing = db.prepare(
       `SELECT crm_id, pk, fingerprint FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
     );
@@ -103,7 +107,10 @@ export class ContactsRepo {
       }
       for (const c of contacts) {
         const raw = JSON.stringify(c.raw ?? null);
-        const fingerprint = createHash('sha1').update(JSON.stringify({ ...c, raw: undefined })).update(raw).digest('base64');
+        const fingerprint = createHash('sha1')
+          .update(JSON.stringify({ ...c, raw: undefined }))
+          .update(raw)
+          .digest('base64');
         const prior = known.get(c.id);
         if (prior && prior.fingerprint === fingerprint) {
           this.touch.run(syncedAt, prior.pk);
@@ -246,7 +253,14 @@ export class ContactsRepo {
     }
     for (const p of c.phones) {
       if (!p.number) continue;
-      this.insertPhone.run(pk, p.slot, p.number, p.extension ?? null, p.type ?? null, p.e164 || this.e164(p.number));
+      this.insertPhone.run(
+        pk,
+        p.slot,
+        p.number,
+        p.extension ?? null,
+        p.type ?? null,
+        p.e164 || this.e164(p.number),
+      );
     }
     for (const a of c.addresses) {
       this.insertAddress.run(

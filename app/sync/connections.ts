@@ -14,7 +14,11 @@ export const connectionSettingsSchema = z
       .object({ perSecond: z.number().positive().optional(), perMinute: z.number().positive().optional() })
       .optional(),
     pageSize: z.number().int().min(1).max(1000).optional(),
-    overlapMinutes: z.number().min(0).max(24 * 60).optional(),
+    overlapMinutes: z
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
     /** Network tuning, for slow links (and for tests that inject slow responses). */
     timeoutMs: z.number().int().min(100).max(600_000).optional(),
     retryBaseDelayMs: z.number().int().min(1).max(60_000).optional(),
@@ -68,7 +72,11 @@ export interface NewConnection {
   readonly testedOk: boolean;
 }
 
-export async function insertConnection(ctx: CoreContext, input: NewConnection, secret: string): Promise<string> {
+export async function insertConnection(
+  ctx: CoreContext,
+  input: NewConnection,
+  secret: string,
+): Promise<string> {
   const id = randomUUID();
   const ref = secretRefFor(id);
   // The secret goes to the secret store first: a row without its key would be a broken connection.
@@ -110,9 +118,13 @@ export async function createCrmClient(
   if (row.kind !== 'keap') {
     throw new AppError('UNSUPPORTED', `Connections of kind ${row.kind} are not a CRM this version can sync.`);
   }
-  const key = overrides.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
+  const key =
+    overrides.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
   if (!key) {
-    throw new AppError('AUTH_FAILED', `No API key is stored for "${row.label}". Edit the connection and paste the key again.`);
+    throw new AppError(
+      'AUTH_FAILED',
+      `No API key is stored for "${row.label}". Edit the connection and paste the key again.`,
+    );
   }
   const settings = parseSettings(row);
   return new KeapClient({

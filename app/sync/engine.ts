@@ -68,10 +68,14 @@ export async function runSync(
   // Resume an interrupted run unless a full pass was asked for over an interrupted incremental one.
   const existing = states.all();
   const contactsState = existing.get('contacts');
-  const interrupted = [...existing.values()].some((s) => s.phase === 'pending' || s.phase === 'running' || s.phase === 'done');
+  const interrupted = [...existing.values()].some(
+    (s) => s.phase === 'pending' || s.phase === 'running' || s.phase === 'done',
+  );
   const storedRun = contactsState?.stats;
   const resumed =
-    interrupted && contactsState?.runStartedAt != null && !(options.mode === 'full' && storedRun?.mode !== 'full');
+    interrupted &&
+    contactsState?.runStartedAt != null &&
+    !(options.mode === 'full' && storedRun?.mode !== 'full');
   let run: RunInfo;
   let runStartedAt: string;
   const highWater = contactsState?.highWater ?? null;
@@ -127,7 +131,8 @@ export async function runSync(
     const contacts = states.all().get('contacts')!;
     const maxUpdated = contacts.stats.maxUpdated ?? null;
     const candidates = [runStartedAt, maxUpdated].filter((v): v is string => Boolean(v)).sort();
-    const newHighWater = run.mode === 'full' || !highWater ? candidates[0]! : [highWater, candidates[0]!].sort()[1]!;
+    const newHighWater =
+      run.mode === 'full' || !highWater ? candidates[0]! : [highWater, candidates[0]!].sort()[1]!;
     const finished = iso();
     db.transaction(() => {
       for (const resource of RESOURCES) {
@@ -176,7 +181,8 @@ export async function runSync(
     const report = (message: string) => {
       const seconds = (clock.now() - started) / 1000;
       const rate = seconds > 0.5 ? (done - doneAtStart) / seconds : null;
-      const eta = rate && total && total > done ? (total - done) / rate : total !== null && done >= total ? 0 : null;
+      const eta =
+        rate && total && total > done ? (total - done) / rate : total !== null && done >= total ? 0 : null;
       options.onProgress?.({
         resource,
         done,
@@ -230,7 +236,12 @@ export async function runSync(
         // The sweep keeps its ids in memory, so it restarts rather than resumes.
         const persistCursor = resource === 'contact_ids' ? null : cursor;
         states.put(
-          { ...state, phase: 'running', cursor: persistCursor, stats: { ...state.stats, done, maxUpdated, rejected } },
+          {
+            ...state,
+            phase: 'running',
+            cursor: persistCursor,
+            stats: { ...state.stats, done, maxUpdated, rejected },
+          },
           syncedAt,
         );
       })();
@@ -241,7 +252,8 @@ export async function runSync(
 
     // End of a complete listing: reflect deletions, then mark the resource done in the same transaction.
     db.transaction(() => {
-      if (resource === 'contacts' && run.mode === 'full') counts.deleted += repo.deleteContactsNotSyncedSince(runStartedAt);
+      if (resource === 'contacts' && run.mode === 'full')
+        counts.deleted += repo.deleteContactsNotSyncedSince(runStartedAt);
       if (resource === 'orders') repo.deleteOrdersNotSyncedSince(runStartedAt);
       if (resource === 'subscriptions') repo.deleteSubscriptionsNotSyncedSince(runStartedAt);
       if (resource === 'tags') repo.deleteUnlistedTags(seenTags);
@@ -297,7 +309,10 @@ async function estimateContacts(
   signal?: AbortSignal,
 ): Promise<number | null> {
   if (run.mode === 'incremental') return null;
-  const cached = db.prepare('SELECT count(*) FROM contacts WHERE connection_id = ?').pluck().get(connectionId) as number;
+  const cached = db
+    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
+    .pluck()
+    .get(connectionId) as number;
   if (cached > 0) return cached;
   return client.estimateContactCount ? client.estimateContactCount(signal) : null;
 }

@@ -54,7 +54,9 @@ export class SyncManager {
           mode,
           clock: this.ctx.clock,
           signal: abort.signal,
-          ...(options.pageSize ?? settings.pageSize ? { pageSize: options.pageSize ?? settings.pageSize } : {}),
+          ...((options.pageSize ?? settings.pageSize)
+            ? { pageSize: options.pageSize ?? settings.pageSize }
+            : {}),
           ...(settings.overlapMinutes !== undefined ? { overlapMs: settings.overlapMinutes * 60_000 } : {}),
           onProgress: (p) => {
             job.progress = p;

@@ -18,7 +18,11 @@ export interface ResourceState {
   readonly cursor: string | null;
   readonly highWater: string | null;
   readonly runStartedAt: string | null;
-  readonly stats: RunInfo & { readonly done: number; readonly maxUpdated?: string | null; readonly rejected?: number };
+  readonly stats: RunInfo & {
+    readonly done: number;
+    readonly maxUpdated?: string | null;
+    readonly rejected?: number;
+  };
 }
 
 interface Row {
@@ -39,7 +43,9 @@ export class SyncStateRepo {
 
   all(): Map<Resource, ResourceState> {
     const rows = this.db
-      .prepare('SELECT resource, phase, cursor, high_water, run_started_at, stats FROM sync_state WHERE connection_id = ?')
+      .prepare(
+        'SELECT resource, phase, cursor, high_water, run_started_at, stats FROM sync_state WHERE connection_id = ?',
+      )
       .all(this.connectionId) as Row[];
     const map = new Map<Resource, ResourceState>();
     for (const r of rows) {

@@ -91,7 +91,9 @@ export function action<A extends unknown[]>(
           const off = core.events.subscribe((e) => {
             if (e.name === 'sync/progress' && !options.json) {
               const p = e.payload as { resource: string; done: number; total: number | null };
-              ctx.progress(`Setting up the sandbox CRM: ${p.resource} ${p.done}${p.total ? `/${p.total}` : ''}`);
+              ctx.progress(
+                `Setting up the sandbox CRM: ${p.resource} ${p.done}${p.total ? `/${p.total}` : ''}`,
+              );
             }
           });
           try {

@@ -39,7 +39,9 @@ try {
             embedded = e;
           },
           (error: unknown) => {
-            process.stderr.write(`mergedesk-web: the sandbox CRM did not start: ${toErrorShape(error).message}\n`);
+            process.stderr.write(
+              `mergedesk-web: the sandbox CRM did not start: ${toErrorShape(error).message}\n`,
+            );
           },
         );
   const stop = async () => {

@@ -9,9 +9,13 @@ interface SandboxProcess {
 
 /** The sandbox CRM as a user would run it: `mergedesk sandbox`, a little slow so the progress is visible. */
 async function startSandbox(): Promise<SandboxProcess> {
-  const child = spawn(process.execPath, ['bin/mergedesk.js', '--json', 'sandbox', '--contacts', '3000', '--latency', '250'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['bin/mergedesk.js', '--json', 'sandbox', '--contacts', '3000', '--latency', '250'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const info = await new Promise<{ baseUrl: string; apiKey: string }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${out}`)), 30_000);

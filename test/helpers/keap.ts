@@ -15,7 +15,12 @@ export async function sandbox(options: KeapSandboxOptions = {}): Promise<KeapSan
 
 /** Adds the sandbox as a Keap connection through the contract (tests the key on the way). */
 export async function connect(core: Core, sb: KeapSandbox, label = 'Test Keap'): Promise<string> {
-  const added = await core.call('connections/add', { kind: 'keap', label, baseUrl: sb.baseUrl, apiKey: sb.apiKey });
+  const added = await core.call('connections/add', {
+    kind: 'keap',
+    label,
+    baseUrl: sb.baseUrl,
+    apiKey: sb.apiKey,
+  });
   return added.connection.id;
 }
 
@@ -26,7 +31,11 @@ export function fastSettings(core: Core, connectionId: string, settings: Record<
     .run(JSON.stringify({ rateLimits: { perSecond: 200, perMinute: 100000 }, ...settings }), connectionId);
 }
 
-export async function syncNow(core: Core, connectionId: string, mode: 'auto' | 'full' | 'incremental' = 'auto'): Promise<SyncResult> {
+export async function syncNow(
+  core: Core,
+  connectionId: string,
+  mode: 'auto' | 'full' | 'incremental' = 'auto',
+): Promise<SyncResult> {
   await core.call('sync/start', { connectionId, mode });
   return syncManager(core.context).wait(connectionId);
 }

@@ -92,24 +92,25 @@ export const connectionHandlers: HandlerSubset<
     let test: ConnectionTestResult | null = null;
     if (input.baseUrl !== undefined || input.apiKey !== undefined) {
       if (row.kind !== 'keap') throw new AppError('UNSUPPORTED', 'Only Keap connections can be edited here.');
-      const key = input.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
+      const key =
+        input.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
       if (!key) throw new AppError('AUTH_FAILED', 'No API key is stored for this connection; paste one.');
       test = await testKeap(ctx, input.baseUrl ?? row.base_url, key);
-      if (input.apiKey !== undefined && row.secret_ref) await ctx.workspace.secrets.set(row.secret_ref, input.apiKey);
+      if (input.apiKey !== undefined && row.secret_ref)
+        await ctx.workspace.secrets.set(row.secret_ref, input.apiKey);
       recordTest(db, row.id, true, test.account, now(ctx));
     }
-    db.prepare('UPDATE connections SET label = COALESCE(?, label), base_url = COALESCE(?, base_url) WHERE id = ?').run(
-      input.label ?? null,
-      input.baseUrl ? input.baseUrl.replace(/\/+$/, '') : null,
-      row.id,
-    );
+    db.prepare(
+      'UPDATE connections SET label = COALESCE(?, label), base_url = COALESCE(?, base_url) WHERE id = ?',
+    ).run(input.label ?? null, input.baseUrl ? input.baseUrl.replace(/\/+$/, '') : null, row.id);
     ctx.events.emit('workspace/changed', { reason: 'connection edited' });
     return { connection: await detail(ctx, getConnection(db, row.id)), test };
   },
 
   'connections/remove': async (input, ctx) => {
     const db = ctx.workspace.db;
-    const row = db.prepare('SELECT * FROM connections WHERE id = ?').get(input.id) as ConnectionRow | undefined;
+    const row = db.prepare('SELECT * FROM connections WHERE id = ?').get(input.id) as
+      ConnectionRow | undefined;
     if (!row) return { removed: false };
     const manager = syncManager(ctx);
     if (manager.cancel(row.id)) await manager.wait(row.id).catch(() => undefined);
@@ -130,7 +131,12 @@ export const connectionHandlers: HandlerSubset<
     } catch (error) {
       const shape = toErrorShape(error);
       recordTest(db, row.id, false, null, now(ctx));
-      return { ok: false, account: row.account, details: {}, error: { code: shape.code, message: shape.message } };
+      return {
+        ok: false,
+        account: row.account,
+        details: {},
+        error: { code: shape.code, message: shape.message },
+      };
     }
   },
 };

@@ -59,7 +59,10 @@ export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> 
       params.push(`%${term.term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = db.prepare(`SELECT count(*) FROM contacts c ${clause}`).pluck().get(...params) as number;
+    const total = db
+      .prepare(`SELECT count(*) FROM contacts c ${clause}`)
+      .pluck()
+      .get(...params) as number;
     const rows = db
       .prepare(
         `SELECT ${LIST_COLUMNS} FROM contacts c ${clause}
@@ -88,15 +91,25 @@ export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> 
          WHERE c.pk = ?`,
       )
       .get(input.pk) as
-      | (Record<string, string | number | null> & { raw: string; connection_label: string; synced_at: string })
+      | (Record<string, string | number | null> & {
+          raw: string;
+          connection_label: string;
+          synced_at: string;
+        })
       | undefined;
-    if (!c) throw new AppError('NOT_FOUND', 'That contact is no longer in the cache (it may have been merged or deleted).');
+    if (!c)
+      throw new AppError(
+        'NOT_FOUND',
+        'That contact is no longer in the cache (it may have been merged or deleted).',
+      );
     const s = (k: string) => (c[k] === null || c[k] === undefined ? null : String(c[k]));
     const emails = db
       .prepare('SELECT slot, email, opt_in, status FROM contact_emails WHERE contact_pk = ? ORDER BY slot')
       .all(input.pk) as { slot: string; email: string; opt_in: number | null; status: string | null }[];
     const phones = db
-      .prepare('SELECT slot, number, extension, type, e164 FROM contact_phones WHERE contact_pk = ? ORDER BY slot')
+      .prepare(
+        'SELECT slot, number, extension, type, e164 FROM contact_phones WHERE contact_pk = ? ORDER BY slot',
+      )
       .all(input.pk) as ContactDetail['phones'][number][];
     const addresses = db
       .prepare(
@@ -122,14 +135,11 @@ export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> 
           `SELECT crm_id AS id, title, status, active, next_bill_date AS nextBillDate FROM subscriptions
            WHERE connection_id = ? AND contact_crm_id = ? ORDER BY active DESC, crm_id`,
         )
-        .all(c.connection_id, c.crm_id) as (Omit<ContactDetail['subscriptions'][number], 'active'> & { active: number })[]
+        .all(c.connection_id, c.crm_id) as (Omit<ContactDetail['subscriptions'][number], 'active'> & {
+        active: number;
+      })[]
     ).map((r) => ({ ...r, active: r.active === 1 }));
-    let raw: unknown = null;
-    try {
-      raw = JSON.parse(c.raw);
-    } catch {
-      raw = c.raw;
-    }
+    const raw = parseJson(c.raw);
     return {
       pk: input.pk,
       connectionId: String(c.connection_id),
@@ -148,7 +158,12 @@ export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> 
       createdAt: s('created_at'),
       updatedAt: s('updated_at'),
       syncedAt: c.synced_at,
-      emails: emails.map((e) => ({ slot: e.slot, email: e.email, optIn: e.opt_in === null ? null : e.opt_in === 1, status: e.status })),
+      emails: emails.map((e) => ({
+        slot: e.slot,
+        email: e.email,
+        optIn: e.opt_in === null ? null : e.opt_in === 1,
+        status: e.status,
+      })),
       phones,
       addresses,
       tags,
@@ -158,3 +173,12 @@ export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> 
     };
   },
 };
+
+/** Raw JSON as stored; text that does not parse is shown as it is rather than hidden. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

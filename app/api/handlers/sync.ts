@@ -23,7 +23,11 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
   'sync/cancel': (input, ctx) => ({ cancelled: syncManager(ctx).cancel(input.connectionId) }),
   'sync/status': (input, ctx) => {
     const db = ctx.workspace.db;
-    const running = new Map(syncManager(ctx).running().map((j) => [j.connectionId, j]));
+    const running = new Map(
+      syncManager(ctx)
+        .running()
+        .map((j) => [j.connectionId, j]),
+    );
     const rows = listConnections(db).filter(
       (c) => c.kind !== 'wordpress' && (!input.connectionId || c.id === input.connectionId),
     );
@@ -38,12 +42,7 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
     return rows.map((c): SyncConnectionStatus => {
       const job = running.get(c.id);
       const run = lastRun.get(c.id) as RunRow | undefined;
-      let stats: Record<string, unknown> = {};
-      try {
-        stats = run ? (JSON.parse(run.stats) as Record<string, unknown>) : {};
-      } catch {
-        stats = {};
-      }
+      const stats = run ? parseStats(run.stats) : {};
       return {
         connectionId: c.id,
         label: c.label,
@@ -67,3 +66,11 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
     });
   },
 };
+
+function parseStats(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

@@ -32,7 +32,13 @@ export interface ContactDetail {
   readonly updatedAt: string | null;
   readonly syncedAt: string;
   readonly emails: readonly { slot: string; email: string; optIn: boolean | null; status: string | null }[];
-  readonly phones: readonly { slot: string; number: string; extension: string | null; type: string | null; e164: string | null }[];
+  readonly phones: readonly {
+    slot: string;
+    number: string;
+    extension: string | null;
+    type: string | null;
+    e164: string | null;
+  }[];
   readonly addresses: readonly {
     slot: string;
     line1: string | null;

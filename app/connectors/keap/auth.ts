@@ -81,7 +81,11 @@ export class OAuth2Auth implements KeapAuth {
       idempotent: false,
     });
     const body = res.data ?? {};
-    if (res.status !== 200 || typeof body.access_token !== 'string' || typeof body.refresh_token !== 'string') {
+    if (
+      res.status !== 200 ||
+      typeof body.access_token !== 'string' ||
+      typeof body.refresh_token !== 'string'
+    ) {
       throw new AppError(
         'AUTH_FAILED',
         'Keap refused to refresh the OAuth token; connect the account again.',

@@ -113,7 +113,8 @@ export class KeapClient implements CrmClient {
         details.businessName = name;
       }
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'AUTH_FAILED' || error.code === 'CANCELLED')) throw error;
+      if (error instanceof AppError && (error.code === 'AUTH_FAILED' || error.code === 'CANCELLED'))
+        throw error;
     }
     if (this.quota?.quotaLimit !== null && this.quota?.quotaLimit !== undefined) {
       details.dailyQuota = `${this.quota.quotaAvailable ?? '?'} of ${this.quota.quotaLimit} left`;
@@ -121,10 +122,16 @@ export class KeapClient implements CrmClient {
     if (this.quota?.throttleLimit !== null && this.quota?.throttleLimit !== undefined) {
       details.throttle = `${this.quota.throttleLimit} per minute`;
     }
-    return { kind: 'keap', account: name ?? (tenant ? `Keap app ${tenant}` : new URL(this.baseUrl).host), details };
+    return {
+      kind: 'keap',
+      account: name ?? (tenant ? `Keap app ${tenant}` : new URL(this.baseUrl).host),
+      details,
+    };
   }
 
-  async listContacts(options: ListOptions & { readonly updatedSince?: string | null }): Promise<Page<CrmContact>> {
+  async listContacts(
+    options: ListOptions & { readonly updatedSince?: string | null },
+  ): Promise<Page<CrmContact>> {
     const res = await this.request<Record<string, unknown>>({
       method: 'GET',
       path: `${V2}/contacts`,
@@ -162,7 +169,8 @@ export class KeapClient implements CrmClient {
       if (low === null || high === null) return low === null ? 0 : null;
       return high >= low ? high - low + 1 : null;
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'CANCELLED' || error.code === 'AUTH_FAILED')) throw error;
+      if (error instanceof AppError && (error.code === 'CANCELLED' || error.code === 'AUTH_FAILED'))
+        throw error;
       return null;
     }
   }
@@ -225,7 +233,8 @@ export class KeapClient implements CrmClient {
   }
 
   async listTags(options: ListOptions): Promise<Page<CrmTag>> {
-    if (!options.cursor || !this.categoryNames) this.categoryNames = await this.loadCategories(options.signal);
+    if (!options.cursor || !this.categoryNames)
+      this.categoryNames = await this.loadCategories(options.signal);
     const names = this.categoryNames;
     const res = await this.request<Record<string, unknown>>({
       method: 'GET',
@@ -247,10 +256,16 @@ export class KeapClient implements CrmClient {
         ...(signal ? { signal } : {}),
       });
       if (res.status === 404) throw notFound(contactId);
-      const page: Page<string> = readPage(res.data, 'tags', 'GET /rest/v2/contacts/{id}/tags', cursor, (t) => {
-        const tag = (t as { tag?: unknown }).tag ?? t;
-        return toCrmTag(tag, new Map()).id;
-      });
+      const page: Page<string> = readPage(
+        res.data,
+        'tags',
+        'GET /rest/v2/contacts/{id}/tags',
+        cursor,
+        (t) => {
+          const tag = (t as { tag?: unknown }).tag ?? t;
+          return toCrmTag(tag, new Map()).id;
+        },
+      );
       ids.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -313,7 +328,13 @@ export class KeapClient implements CrmClient {
       },
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return readPage(res.data, 'subscriptions', 'GET /rest/v2/subscriptions', options.cursor, toCrmSubscription);
+    return readPage(
+      res.data,
+      'subscriptions',
+      'GET /rest/v2/subscriptions',
+      options.cursor,
+      toCrmSubscription,
+    );
   }
 
   async mergeContacts(survivorId: string, duplicateId: string, signal?: AbortSignal): Promise<CrmContact> {
@@ -326,10 +347,14 @@ export class KeapClient implements CrmClient {
       ...(signal ? { signal } : {}),
     });
     if (res.status === 404) {
-      throw new AppError('NOT_FOUND', `Keap could not find contact ${survivorId} or ${duplicateId} to merge.`, {
-        survivorId,
-        duplicateId,
-      });
+      throw new AppError(
+        'NOT_FOUND',
+        `Keap could not find contact ${survivorId} or ${duplicateId} to merge.`,
+        {
+          survivorId,
+          duplicateId,
+        },
+      );
     }
     return readRecord(res.data, toCrmContact, 'POST /rest/v2/contacts:merge');
   }
@@ -349,7 +374,8 @@ export class KeapClient implements CrmClient {
     if (res.status === 404) throw new AppError('NOT_FOUND', 'Keap has no such campaign sequence.');
     const result = (res.data?.add_to_sequence_results as Record<string, unknown> | undefined)?.[contactId];
     if (result === 'CONTACT_DOES_NOT_EXIST') throw notFound(contactId);
-    if (result === 'FAILED') throw new AppError('REMOTE_ERROR', `Keap could not add contact ${contactId} to the sequence.`);
+    if (result === 'FAILED')
+      throw new AppError('REMOTE_ERROR', `Keap could not add contact ${contactId} to the sequence.`);
   }
 
   private async loadCategories(signal?: AbortSignal): Promise<Map<string, string>> {
@@ -364,12 +390,18 @@ export class KeapClient implements CrmClient {
       });
       // Categories only name tags; a server without the endpoint still yields usable tags.
       if (res.status === 404) return names;
-      const page: Page<{ id: string; name: string }> = readPage(res.data, 'tag_categories', 'GET /rest/v2/tags/categories', cursor, (c) => {
-        const o = c as { id?: unknown; name?: unknown };
-        const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : null;
-        if (!id) throw new MalformedRecordError(null, 'tag category has no id');
-        return { id, name: typeof o.name === 'string' ? o.name : id };
-      });
+      const page: Page<{ id: string; name: string }> = readPage(
+        res.data,
+        'tag_categories',
+        'GET /rest/v2/tags/categories',
+        cursor,
+        (c) => {
+          const o = c as { id?: unknown; name?: unknown };
+          const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : null;
+          if (!id) throw new MalformedRecordError(null, 'tag category has no id');
+          return { id, name: typeof o.name === 'string' ? o.name : id };
+        },
+      );
       for (const c of page.items) names.set(c.id, c.name);
       cursor = page.nextCursor;
     } while (cursor);
@@ -392,7 +424,10 @@ function normaliseBaseUrl(url: string): string {
     throw new AppError('INVALID_INPUT', 'The Keap base URL must start with https://.');
   }
   // Accept a pasted ".../crm/rest/v2" and keep the documented base.
-  return parsed.toString().replace(/\/+$/, '').replace(/\/rest\/v2$/, '');
+  return parsed
+    .toString()
+    .replace(/\/+$/, '')
+    .replace(/\/rest\/v2$/, '');
 }
 
 function pageSize(n: number | undefined): number {
@@ -431,7 +466,10 @@ function readPage<T>(
     } catch (error) {
       if (!(error instanceof MalformedRecordError)) throw error;
       const id = (item as { id?: unknown } | null)?.id;
-      rejected.push({ id: typeof id === 'string' || typeof id === 'number' ? String(id) : null, reason: error.message });
+      rejected.push({
+        id: typeof id === 'string' || typeof id === 'number' ? String(id) : null,
+        reason: error.message,
+      });
     }
   }
   const token = (data as Record<string, unknown>).next_page_token;

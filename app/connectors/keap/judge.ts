@@ -50,7 +50,8 @@ export function classifyRateLimit(
   const { code, text } = describeBody(body);
   if (/spikearrest/i.test(code)) return { kind: 'throttle', window: 'second' };
   if (/\b(daily|per day|day quota)\b/i.test(text)) return { kind: 'quota', resetsAt };
-  if (q.throttleAvailable === 0 || q.tenantAvailable.minute === 0) return { kind: 'throttle', window: 'minute' };
+  if (q.throttleAvailable === 0 || q.tenantAvailable.minute === 0)
+    return { kind: 'throttle', window: 'minute' };
   return { kind: 'throttle', window: 'unknown' };
 }
 
@@ -66,12 +67,17 @@ export function createKeapJudge(hooks: JudgeHooks) {
     const now = hooks.now();
     const quota = readQuotaHeaders(response.headers);
     hooks.onQuota?.(quota);
-    if (quota.throttleAvailable === 0 || quota.tenantAvailable.minute === 0) hooks.pauseUntil(nextMinute(now));
+    if (quota.throttleAvailable === 0 || quota.tenantAvailable.minute === 0)
+      hooks.pauseUntil(nextMinute(now));
     const s = response.status;
     const idempotent = request.idempotent ?? request.method !== 'POST';
     if (s >= 200 && s < 300) {
       // A 2xx GET whose body is not JSON (a proxy page, a cut-off stream) is a transient fault, not data.
-      if (request.method === 'GET' && s !== 204 && (typeof response.data !== 'object' || response.data === null))
+      if (
+        request.method === 'GET' &&
+        s !== 204 &&
+        (typeof response.data !== 'object' || response.data === null)
+      )
         return { kind: 'retry', reason: `HTTP ${s} with a body that is not JSON` };
       return { kind: 'ok' };
     }
@@ -133,7 +139,8 @@ export function createKeapJudge(hooks: JudgeHooks) {
 }
 
 function describeBody(body: unknown): { code: string; text: string } {
-  if (typeof body !== 'object' || body === null) return { code: '', text: typeof body === 'string' ? body.slice(0, 200) : '' };
+  if (typeof body !== 'object' || body === null)
+    return { code: '', text: typeof body === 'string' ? body.slice(0, 200) : '' };
   const b = body as Record<string, unknown>;
   const fault = b.fault as { faultstring?: unknown; detail?: { errorcode?: unknown } } | undefined;
   if (fault) return { code: String(fault.detail?.errorcode ?? ''), text: String(fault.faultstring ?? '') };

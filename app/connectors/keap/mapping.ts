@@ -131,7 +131,8 @@ export function toKeapPatch(patch: ContactPatch): { body: Json; updateMask: stri
   if (patch.suffix !== undefined) set('suffix', patch.suffix);
   if (patch.jobTitle !== undefined) set('job_title', patch.jobTitle);
   if (patch.birthday !== undefined) set('birth_date', patch.birthday);
-  if (patch.company !== undefined) set('company', patch.company === null ? null : { company_name: patch.company });
+  if (patch.company !== undefined)
+    set('company', patch.company === null ? null : { company_name: patch.company });
   if (patch.emails !== undefined) {
     set(
       'email_addresses',

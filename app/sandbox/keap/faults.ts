@@ -42,7 +42,8 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if ((rule.count ?? 0) <= 0) continue;
       if (rule.match !== undefined) {
-        const hit = typeof rule.match === 'string' ? signature.includes(rule.match) : rule.match.test(signature);
+        const hit =
+          typeof rule.match === 'string' ? signature.includes(rule.match) : rule.match.test(signature);
         if (!hit) continue;
       }
       if (rule.probability !== undefined && this.random() >= rule.probability) continue;

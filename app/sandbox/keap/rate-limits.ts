@@ -25,7 +25,11 @@ interface Window {
 
 export type LimitVerdict =
   | { readonly ok: true; readonly headers: Record<string, string> }
-  | { readonly ok: false; readonly window: 'second' | 'minute' | 'day'; readonly headers: Record<string, string> };
+  | {
+      readonly ok: false;
+      readonly window: 'second' | 'minute' | 'day';
+      readonly headers: Record<string, string>;
+    };
 
 const SECOND = 1000;
 const MINUTE = 60_000;

@@ -197,9 +197,11 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     rateHeaders = verdict.headers;
     if (!verdict.ok) return tooMany(res, verdict.window);
 
-    if (!url.pathname.startsWith(`${PREFIX}/`)) throw new HttpError(404, `No route ${method} ${url.pathname}`);
+    if (!url.pathname.startsWith(`${PREFIX}/`))
+      throw new HttpError(404, `No route ${method} ${url.pathname}`);
     const path = url.pathname.slice(PREFIX.length);
-    const body = method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJson(req) : undefined;
+    const body =
+      method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJson(req) : undefined;
     const route = routeName(method, path);
     stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1;
     if (method !== 'GET') calls.push({ method, path, body, at: iso() });
@@ -361,7 +363,14 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     const keyOf = contactKey(orderField);
     const sorted = store.sortedContacts(`${orderField}`, (a, b) => cmpKeys(keyOf(a), keyOf(b)));
     const list = dir === 'desc' ? [...sorted].reverse() : sorted;
-    const page = paginateSorted(list, q, `${orderField} ${dir}|${q.get('filter') ?? ''}`, keyOf, predicate, dir);
+    const page = paginateSorted(
+      list,
+      q,
+      `${orderField} ${dir}|${q.get('filter') ?? ''}`,
+      keyOf,
+      predicate,
+      dir,
+    );
     return { contacts: page.items.map((c) => project(c, fields)), next_page_token: page.next };
   }
 
@@ -423,9 +432,12 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
         if (!same) return false;
         if (option === 'Email') return true;
         const sameName =
-          (c.given_name ?? '') === (input.given_name ?? '') && (c.family_name ?? '') === (input.family_name ?? '');
+          (c.given_name ?? '') === (input.given_name ?? '') &&
+          (c.family_name ?? '') === (input.family_name ?? '');
         if (option === 'EmailAndName') return sameName;
-        return sameName && c.company?.company_name === (input.company as { company_name?: string })?.company_name;
+        return (
+          sameName && c.company?.company_name === (input.company as { company_name?: string })?.company_name
+        );
       });
       if (existing) return patchContact(existing, body, new URLSearchParams());
     }
@@ -471,7 +483,8 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     const input = asObject(body);
     const survivorId = idString(input.contact_id);
     const duplicateId = idString(input.duplicate_contact_id);
-    if (!survivorId || !duplicateId) throw new HttpError(400, 'contact_id and duplicate_contact_id are required');
+    if (!survivorId || !duplicateId)
+      throw new HttpError(400, 'contact_id and duplicate_contact_id are required');
     if (survivorId === duplicateId) throw new HttpError(400, 'A contact cannot be merged with itself');
     const survivor = data.contacts[survivorId];
     const duplicate = data.contacts[duplicateId];
@@ -483,7 +496,8 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
       for (const [t, at] of Object.entries(data.contactTags[duplicateId] ?? {})) target[t] ??= at;
     }
     if (model.moveOrders) for (const o of Object.values(data.orders)) rekey(o, duplicateId, survivorId);
-    if (model.moveSubscriptions) for (const s of Object.values(data.subscriptions)) rekey(s, duplicateId, survivorId);
+    if (model.moveSubscriptions)
+      for (const s of Object.values(data.subscriptions)) rekey(s, duplicateId, survivorId);
     if (model.moveSequences) {
       for (const [k, members] of Object.entries(data.sequences)) {
         if (members.includes(duplicateId))
@@ -594,7 +608,14 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     _unused: unknown[],
   ): { items: T[]; next: string } {
     const sorted = [...items].sort((a, b) => keyOf(a) - keyOf(b));
-    return paginateSorted(sorted, q, scope, (t) => [keyOf(t)], () => true, 'asc');
+    return paginateSorted(
+      sorted,
+      q,
+      scope,
+      (t) => [keyOf(t)],
+      () => true,
+      'asc',
+    );
   }
 
   function paginateSorted<T>(
@@ -641,7 +662,10 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
 
   function decodeToken(token: string, scope: string): (string | number)[] {
     try {
-      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s: string; k: unknown };
+      const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+        s: string;
+        k: unknown;
+      };
       if (parsed.s === scope && Array.isArray(parsed.k)) return parsed.k as (string | number)[];
     } catch {
       // fall through

@@ -42,7 +42,10 @@ export class SandboxStore {
   }
 
   /** Contacts sorted by a key, cached until the next change. */
-  sortedContacts(key: string, compare: (a: KeapContactRecord, b: KeapContactRecord) => number): KeapContactRecord[] {
+  sortedContacts(
+    key: string,
+    compare: (a: KeapContactRecord, b: KeapContactRecord) => number,
+  ): KeapContactRecord[] {
     const hit = this.sorted.get(key);
     if (hit && hit.version === this.version) return hit.list;
     const list = Object.values(this.data.contacts).sort(compare);

@@ -31,7 +31,13 @@ const COURSES = [
   'Bookkeeping for Makers',
   'Yoga for Runners',
 ];
-const MARKETING = ['Newsletter', 'Webinar attendee', 'Lead magnet: checklist', 'Black Friday 2025', 'Cold lead'];
+const MARKETING = [
+  'Newsletter',
+  'Webinar attendee',
+  'Lead magnet: checklist',
+  'Black Friday 2025',
+  'Cold lead',
+];
 const NICKNAMES: Record<string, string> = {
   Robert: 'Bob',
   William: 'Bill',
@@ -153,13 +159,21 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
         postal_code: faker.location.zipCode('#####'),
         country_code: 'USA',
       },
-      company: overrides.company !== undefined ? overrides.company : faker.number.int(3) === 0 ? faker.company.name() : null,
+      company:
+        overrides.company !== undefined
+          ? overrides.company
+          : faker.number.int(3) === 0
+            ? faker.company.name()
+            : null,
       jobTitle: faker.number.int(4) === 0 ? faker.person.jobTitle() : null,
       birthDate:
         overrides.birthDate !== undefined
           ? overrides.birthDate
           : faker.number.int(2) === 0
-            ? faker.date.birthdate({ min: 20, max: 75, mode: 'age', refDate: ANCHOR }).toISOString().slice(0, 10)
+            ? faker.date
+                .birthdate({ min: 20, max: 75, mode: 'age', refDate: ANCHOR })
+                .toISOString()
+                .slice(0, 10)
             : null,
       ...(overrides.suffix ? { suffix: overrides.suffix } : {}),
     };
@@ -181,7 +195,13 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
       if (kinds.includes('nickname_same_phone') && !NICKNAMES[person.given]) {
         person.given = faker.helpers.arrayElement(Object.keys(NICKNAMES));
       }
-      drafts.push({ record: contactFrom(person, faker), createdAt, updatedAt: createdAt, person: pIndex, role: 'buyer' });
+      drafts.push({
+        record: contactFrom(person, faker),
+        createdAt,
+        updatedAt: createdAt,
+        person: pIndex,
+        role: 'buyer',
+      });
       let when = createdAt;
       for (const kind of kinds) {
         when += faker.number.int({ min: 2, max: 400 }) * DAY;
@@ -197,7 +217,13 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
     } else if (roll < 0.165 && drafts.length + 2 <= target) {
       // Look-alikes that are different people.
       const kind = faker.number.int(1) === 0 ? 'sr_jr' : 'family_shared_email';
-      drafts.push({ record: contactFrom(person, faker), createdAt, updatedAt: createdAt, person: pIndex, role: 'single' });
+      drafts.push({
+        record: contactFrom(person, faker),
+        createdAt,
+        updatedAt: createdAt,
+        person: pIndex,
+        role: 'single',
+      });
       const other =
         kind === 'sr_jr'
           ? newPerson({
@@ -221,7 +247,13 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
         lookalikeKind: kind,
       });
     } else {
-      drafts.push({ record: contactFrom(person, faker), createdAt, updatedAt: createdAt, person: pIndex, role: 'single' });
+      drafts.push({
+        record: contactFrom(person, faker),
+        createdAt,
+        updatedAt: createdAt,
+        person: pIndex,
+        role: 'single',
+      });
     }
   }
 
@@ -237,7 +269,9 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
       id,
       ...d.record,
       create_time: new Date(d.createdAt).toISOString(),
-      update_time: new Date(updated < ANCHOR ? updated : ANCHOR - faker.number.int({ min: 1, max: 30 * DAY })).toISOString(),
+      update_time: new Date(
+        updated < ANCHOR ? updated : ANCHOR - faker.number.int({ min: 1, max: 30 * DAY }),
+      ).toISOString(),
     };
   });
 
@@ -257,8 +291,12 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
     const c = contacts[id]!;
     const created = Date.parse(c.create_time);
     if (faker.number.int(2) === 0) tagOn(id, faker.helpers.arrayElement(marketingTags), created);
-    const buys = d.role === 'buyer' ? 1 + faker.number.int(1) : d.role === 'single' && faker.number.int(2) === 0 ? 1 : 0;
-    const courses = faker.helpers.arrayElements(courseTags.map((_, k) => k), buys);
+    const buys =
+      d.role === 'buyer' ? 1 + faker.number.int(1) : d.role === 'single' && faker.number.int(2) === 0 ? 1 : 0;
+    const courses = faker.helpers.arrayElements(
+      courseTags.map((_, k) => k),
+      buys,
+    );
     purchasesOf.set(id, courses);
     for (const k of courses) {
       const ct = courseTags[k]!;
@@ -294,8 +332,15 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
           billing_frequency: 1,
           start_date: new Date(at).toISOString().slice(0, 10),
           ...(active
-            ? { next_bill_date: new Date(ANCHOR + faker.number.int({ min: 1, max: 28 }) * DAY).toISOString().slice(0, 10) }
-            : { end_date: new Date(at + 90 * DAY).toISOString().slice(0, 10), reason_stopped: 'Cancelled by customer' }),
+            ? {
+                next_bill_date: new Date(ANCHOR + faker.number.int({ min: 1, max: 28 }) * DAY)
+                  .toISOString()
+                  .slice(0, 10),
+              }
+            : {
+                end_date: new Date(at + 90 * DAY).toISOString().slice(0, 10),
+                reason_stopped: 'Cancelled by customer',
+              }),
           modification_time: new Date(at).toISOString(),
         };
       }
@@ -359,11 +404,15 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
       displayName: [c.given_name, c.family_name].filter(Boolean).join(' ').trim() || base,
       linkedContactId: contactId,
       registeredAt: new Date(registered).toISOString(),
-      lastLoginAt: progressOn ? new Date(ANCHOR - faker.number.int({ min: 1, max: 60 }) * DAY).toISOString() : null,
+      lastLoginAt: progressOn
+        ? new Date(ANCHOR - faker.number.int({ min: 1, max: 60 }) * DAY).toISOString()
+        : null,
       progress: progressOn
         ? {
             lessonsCompleted: faker.number.int({ min: 1, max: 40 }),
-            lastActivity: new Date(ANCHOR - faker.number.int({ min: 1, max: 60 }) * DAY).toISOString().slice(0, 10),
+            lastActivity: new Date(ANCHOR - faker.number.int({ min: 1, max: 60 }) * DAY)
+              .toISOString()
+              .slice(0, 10),
           }
         : { lessonsCompleted: 0 },
       accessTags: access,
@@ -399,7 +448,14 @@ export function generateWorld(options: WorldOptions = {}): SandboxStateData {
 }
 
 function pickProvider(faker: Faker): string {
-  return faker.helpers.arrayElement(['gmail.com', 'yahoo.com', 'outlook.com', 'icloud.com', 'fastmail.com', 'proton.me']);
+  return faker.helpers.arrayElement([
+    'gmail.com',
+    'yahoo.com',
+    'outlook.com',
+    'icloud.com',
+    'fastmail.com',
+    'proton.me',
+  ]);
 }
 
 function phoneDigits(faker: Faker): string {
@@ -421,7 +477,9 @@ function contactFrom(p: Person, faker: Faker): Omit<KeapContactRecord, 'id' | 'c
     given_name: p.given,
     family_name: p.family,
     ...(p.suffix ? { suffix: p.suffix } : {}),
-    ...(p.company ? { company: { id: String(faker.number.int({ min: 10, max: 999 })), company_name: p.company } } : {}),
+    ...(p.company
+      ? { company: { id: String(faker.number.int({ min: 10, max: 999 })), company_name: p.company } }
+      : {}),
     ...(p.jobTitle ? { job_title: p.jobTitle } : {}),
     ...(p.birthDate ? { birth_date: p.birthDate } : {}),
     contact_type: 'Customer',
@@ -437,12 +495,19 @@ function contactFrom(p: Person, faker: Faker): Omit<KeapContactRecord, 'id' | 'c
     ],
     phone_numbers: faker.number.int(4) === 0 ? [] : [phone(p.phoneDigits)],
     addresses: faker.number.int(3) === 0 ? [] : [{ ...p.address }],
-    custom_fields: faker.number.int(3) === 0 ? [{ id: '7', content: faker.helpers.arrayElement(['Podcast', 'Instagram', 'Friend', 'Search']) }] : [],
+    custom_fields:
+      faker.number.int(3) === 0
+        ? [{ id: '7', content: faker.helpers.arrayElement(['Podcast', 'Instagram', 'Friend', 'Search']) }]
+        : [],
   };
 }
 
 /** The second record of a person, differing the way real duplicates do. */
-function variant(p: Person, kind: string, faker: Faker): Omit<KeapContactRecord, 'id' | 'create_time' | 'update_time'> {
+function variant(
+  p: Person,
+  kind: string,
+  faker: Faker,
+): Omit<KeapContactRecord, 'id' | 'create_time' | 'update_time'> {
   const base = contactFrom(p, faker);
   base.company = undefined;
   delete base.company;
@@ -451,7 +516,9 @@ function variant(p: Person, kind: string, faker: Faker): Omit<KeapContactRecord,
       base.phone_numbers = [];
       return base;
     case 'email_in_other_slot': {
-      const work = faker.internet.email({ firstName: p.given, lastName: p.family, provider: 'work.example.com' }).toLowerCase();
+      const work = faker.internet
+        .email({ firstName: p.given, lastName: p.family, provider: 'work.example.com' })
+        .toLowerCase();
       base.email_addresses = [
         { email: work, field: 'EMAIL1', is_opt_in: false, email_opt_status: 'UNENGAGED_MARKETABLE' },
         { email: p.email, field: 'EMAIL2', is_opt_in: true, email_opt_status: 'SINGLE_OPT_IN' },
@@ -506,5 +573,7 @@ function variant(p: Person, kind: string, faker: Faker): Omit<KeapContactRecord,
 function typo(s: string, faker: Faker): string {
   if (s.length < 4) return `${s}${s.slice(-1)}`;
   const i = faker.number.int({ min: 1, max: s.length - 3 });
-  return faker.number.int(1) === 0 ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2) : s.slice(0, i) + s.slice(i + 1);
+  return faker.number.int(1) === 0
+    ? s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2)
+    : s.slice(0, i) + s.slice(i + 1);
 }

@@ -31,11 +31,15 @@ export function registerConnect(program: Command): void {
     .description('Connect a Keap account with a Personal Access Token or Service Account Key.')
     .option('--base-url <url>', 'Keap API base URL', 'https://api.infusionsoft.com/crm')
     .option('--label <label>', 'name to show for this connection')
-    .addHelpText('after', '\nThe key is read from $KEAP_API_KEY, or asked for (not echoed). It is stored encrypted.')
+    .addHelpText(
+      'after',
+      '\nThe key is read from $KEAP_API_KEY, or asked for (not echoed). It is stored encrypted.',
+    )
     .action(
       action(async (ctx, opts: { baseUrl: string; label?: string }) => {
         const key = process.env.KEAP_API_KEY?.trim() || (await promptSecret('Keap API key: '));
-        if (!key) throw new AppError('INVALID_INPUT', 'No API key given (set KEAP_API_KEY or type it when asked).');
+        if (!key)
+          throw new AppError('INVALID_INPUT', 'No API key given (set KEAP_API_KEY or type it when asked).');
         const added = await ctx.core.call('connections/add', {
           kind: 'keap',
           baseUrl: opts.baseUrl,

@@ -16,7 +16,10 @@ export function registerContacts(program: Command): void {
           offset: opts.offset,
         });
         ctx.print(result, () => {
-          if (result.total === 0) return opts.search ? `No contacts match "${opts.search}".` : 'No contacts cached yet (mergedesk sync).';
+          if (result.total === 0)
+            return opts.search
+              ? `No contacts match "${opts.search}".`
+              : 'No contacts cached yet (mergedesk sync).';
           const lines = result.items.map(
             (c) =>
               `${c.crmId.padEnd(8)} ${c.name.slice(0, 30).padEnd(30)} ${(c.email ?? '').slice(0, 36).padEnd(36)} ${c.phone ?? ''}`,

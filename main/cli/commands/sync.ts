@@ -7,7 +7,9 @@ import type { SyncResult } from '../../../app/sync/engine';
 
 export function progressLine(p: EventMap['sync/progress'], label: string): string {
   const pct = p.total ? ` (${Math.min(100, Math.round((p.done / p.total) * 100))}%)` : '';
-  const count = p.total ? `${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}` : p.done.toLocaleString('en-US');
+  const count = p.total
+    ? `${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}`
+    : p.done.toLocaleString('en-US');
   const rate = p.ratePerSecond ? ` · ${Math.round(p.ratePerSecond).toLocaleString('en-US')}/s` : '';
   const eta = p.etaSeconds !== null && p.etaSeconds > 0 ? ` · ETA ${p.etaSeconds}s` : '';
   return `${label}: ${p.resource} ${count}${pct}${rate}${eta}`;
@@ -27,7 +29,9 @@ export function registerSync(program: Command): void {
         if (connections.length === 0) {
           throw new AppError(
             opts.connection ? 'NOT_FOUND' : 'INVALID_INPUT',
-            opts.connection ? `There is no CRM connection ${opts.connection}.` : 'No CRM is connected yet (mergedesk connect keap).',
+            opts.connection
+              ? `There is no CRM connection ${opts.connection}.`
+              : 'No CRM is connected yet (mergedesk connect keap).',
           );
         }
         const results: (SyncResult & { connectionId: string; label: string })[] = [];

@@ -35,7 +35,9 @@ export function ConnectionsScreen() {
             onCancel={() => setAdding(false)}
             onSaved={(c, test) => {
               setAdding(false);
-              setNotice(`Added "${c.label}"${test?.account ? ` — ${test.account}` : ''}. Press Sync now to cache its contacts.`);
+              setNotice(
+                `Added "${c.label}"${test?.account ? ` — ${test.account}` : ''}. Press Sync now to cache its contacts.`,
+              );
               connections.reload();
             }}
           />
@@ -52,7 +54,8 @@ export function ConnectionsScreen() {
             </button>
           }
         >
-          Connect your Keap account and your WordPress site so Mergedesk can cache contacts and find duplicates.
+          Connect your Keap account and your WordPress site so Mergedesk can cache contacts and find
+          duplicates.
         </EmptyState>
       )}
       {list.length > 0 && (

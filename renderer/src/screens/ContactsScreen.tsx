@@ -27,6 +27,8 @@ export function ContactsScreen(props: { param: string | null }) {
   useEvent('sync/finished', () => setReloadKey((k) => k + 1));
 
   const count = total ?? 0;
+  // The virtualizer hands back fresh functions on every render by design; this component is not memoised.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => listRef.current,
@@ -48,7 +50,7 @@ export function ContactsScreen(props: { param: string | null }) {
 
   function onListKey(e: KeyboardEvent<HTMLDivElement>) {
     const page = Math.max(1, Math.floor((listRef.current?.clientHeight ?? 520) / ROW_HEIGHT) - 1);
-    let next = active;
+    let next: number;
     if (e.key === 'ArrowDown' || e.key === 'j') next = Math.min(count - 1, active + 1);
     else if (e.key === 'ArrowUp' || e.key === 'k') next = Math.max(0, active - 1);
     else if (e.key === 'PageDown') next = Math.min(count - 1, active + page);
@@ -154,7 +156,11 @@ export function ContactsScreen(props: { param: string | null }) {
           {selectedPk ? (
             <ContactDetailView pk={selectedPk} />
           ) : (
-            count > 0 && <p className="muted">Select a contact (↑ ↓ and Enter) to see its tags, orders and raw fields.</p>
+            count > 0 && (
+              <p className="muted">
+                Select a contact (↑ ↓ and Enter) to see its tags, orders and raw fields.
+              </p>
+            )
           )}
         </div>
       </div>

@@ -16,7 +16,10 @@ describe('embedded sandbox workspace', () => {
   });
 
   function open(dir: string): Core {
-    const core = createCore({ workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }), host: 'web' });
+    const core = createCore({
+      workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
+      host: 'web',
+    });
     cleanups.push(() => core.close());
     return core;
   }
@@ -30,7 +33,9 @@ describe('embedded sandbox workspace', () => {
     await first!.firstSync;
     const status = await core.call('workspace/status', {});
     expect(status.contacts).toBe(400);
-    expect(status.connections).toMatchObject([{ label: SANDBOX_LABEL, isSandbox: true, baseUrl: first!.sandbox.baseUrl }]);
+    expect(status.connections).toMatchObject([
+      { label: SANDBOX_LABEL, isSandbox: true, baseUrl: first!.sandbox.baseUrl },
+    ]);
     const cluster = first!.sandbox.world.truth.clusters[0]!;
     const res = await fetch(`${first!.sandbox.baseUrl}/rest/v2/contacts:merge`, {
       method: 'POST',
@@ -67,7 +72,9 @@ describe('embedded sandbox workspace', () => {
     'the web host prints its URL at once and syncs the sandbox in the background',
     async () => {
       const dir = tempDir('md-web-');
-      const child = spawn(process.execPath, ['dist/node/web.js', '--workspace', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['dist/node/web.js', '--workspace', dir], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       cleanups.push(async () => {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');

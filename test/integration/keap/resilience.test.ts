@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { KeapSandbox } from '../../../app/sandbox/keap';
+import type { Db } from '../../../app/store/database';
 import { createCore } from '../../../app/api/core';
 import { openWorkspace } from '../../../app/workspace/workspace';
 import { syncManager } from '../../../app/sync/manager';
@@ -10,7 +11,7 @@ import { connect, crmCounts, fastSettings, sandbox, syncNow } from '../../helper
 
 type TestCore = ReturnType<typeof tempCore>;
 
-function cacheCounts(core: { context: { workspace: { db: import('better-sqlite3').Database } } }) {
+function cacheCounts(core: { context: { workspace: { db: Db } } }) {
   const db = core.context.workspace.db;
   const n = (sql: string) => db.prepare(sql).pluck().get() as number;
   return {
@@ -31,7 +32,10 @@ describe('Keap sync resilience', () => {
   async function setup(options: Parameters<typeof sandbox>[0] = {}, settings: Record<string, unknown> = {}) {
     const sb: KeapSandbox = await sandbox(options);
     const core: TestCore = tempCore();
-    cleanups.push(() => sb.close(), () => core.dispose());
+    cleanups.push(
+      () => sb.close(),
+      () => core.dispose(),
+    );
     const id = await connect(core, sb);
     fastSettings(core, id, { retryBaseDelayMs: 20, pageSize: 50, ...settings });
     return { sb, core, id };
@@ -86,7 +90,11 @@ describe('Keap sync resilience', () => {
   it('fails clearly (and resumably) when the CRM keeps failing', async () => {
     const { sb, core, id } = await setup({}, { pageSize: 50, maxRetries: 3 });
     await syncNow(core, id);
-    sb.faults.add({ fault: { type: 'status', status: 503 }, match: 'GET /crm/rest/v2/contacts', count: Infinity });
+    sb.faults.add({
+      fault: { type: 'status', status: 503 },
+      match: 'GET /crm/rest/v2/contacts',
+      count: Infinity,
+    });
     await expect(syncNow(core, id, 'full')).rejects.toMatchObject({ code: 'REMOTE_ERROR' });
     sb.faults.clear();
     const again = await syncNow(core, id);
@@ -108,7 +116,11 @@ describe('Keap sync resilience', () => {
     const { sb, core, id } = await setup({ limits: { perSecond: 20 } }, { rateLimits: { perSecond: 20 } });
     let seen = 0;
     core.events.subscribe((e) => {
-      if (e.name === 'sync/progress' && (e.payload as { resource: string }).resource === 'contacts' && ++seen === 2)
+      if (
+        e.name === 'sync/progress' &&
+        (e.payload as { resource: string }).resource === 'contacts' &&
+        ++seen === 2
+      )
         void core.call('sync/cancel', { connectionId: id });
     });
     await expect(syncNow(core, id)).rejects.toMatchObject({ code: 'CANCELLED' });
@@ -122,7 +134,10 @@ describe('Keap sync resilience', () => {
   it('kill -9 mid-sync in a real process, then resume: no duplicate and no missing row', async () => {
     const sb = await sandbox({ contacts: 3000 });
     const dir = tempDir('md-kill-');
-    cleanups.push(() => sb.close(), () => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(
+      () => sb.close(),
+      () => rmSync(dir, { recursive: true, force: true }),
+    );
     let core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
     const id = await connect(core, sb);
     // Slow enough to be killed in the middle: 100 contacts a page, 20 pages a second.
@@ -144,7 +159,9 @@ describe('Keap sync resilience', () => {
           resolve(Number(m[1]));
         }
       });
-      child.on('exit', (code) => reject(new Error(`child exited (${code}) before the kill:\n${out}\n${stderr}`)));
+      child.on('exit', (code) =>
+        reject(new Error(`child exited (${code}) before the kill:\n${out}\n${stderr}`)),
+      );
     });
     await new Promise((r) => child.once('exit', r));
     expect(killedAt).toBeLessThan(3000);
@@ -161,9 +178,13 @@ describe('Keap sync resilience', () => {
     const result = await syncManager(core.context).wait(id);
     expect(result.resumed).toBe(true);
     // Resumed from the cursor: far fewer contact pages than a fresh 30-page pass.
-    expect((sb.stats.byRoute['GET /contacts'] ?? 0) - contactPagesBefore).toBeLessThan(30 - Math.floor(killedAt / 100) + 3);
+    expect((sb.stats.byRoute['GET /contacts'] ?? 0) - contactPagesBefore).toBeLessThan(
+      30 - Math.floor(killedAt / 100) + 3,
+    );
     const db = core.context.workspace.db;
-    const cached = (db.prepare('SELECT crm_id FROM contacts ORDER BY CAST(crm_id AS INTEGER)').pluck().all() as string[]).join(',');
+    const cached = (
+      db.prepare('SELECT crm_id FROM contacts ORDER BY CAST(crm_id AS INTEGER)').pluck().all() as string[]
+    ).join(',');
     const expected = Object.keys(sb.store.data.contacts)
       .sort((a, b) => Number(a) - Number(b))
       .join(',');

@@ -32,7 +32,11 @@ describe('Keap sync against the sandbox over HTTP', () => {
   }
 
   it('adds a connection after testing the key and shows the account', async () => {
-    const added = await core.call('connections/add', { kind: 'keap', baseUrl: sb.baseUrl, apiKey: sb.apiKey });
+    const added = await core.call('connections/add', {
+      kind: 'keap',
+      baseUrl: sb.baseUrl,
+      apiKey: sb.apiKey,
+    });
     expect(added.test.ok).toBe(true);
     expect(added.connection.account).toBe('Sandbox Keap app');
     expect(added.connection.secretHint).toBe(`…${sb.apiKey.slice(-4)}`);
@@ -63,7 +67,10 @@ describe('Keap sync against the sandbox over HTTP', () => {
     expect(status.contacts).toBe(crmCounts(sb).contacts);
     expect(progress.some((p) => p.resource === 'contacts' && p.done > 0)).toBe(true);
     // Categories are named, not just numbered.
-    const cats = core.context.workspace.db.prepare('SELECT DISTINCT category FROM tags ORDER BY 1').pluck().all();
+    const cats = core.context.workspace.db
+      .prepare('SELECT DISTINCT category FROM tags ORDER BY 1')
+      .pluck()
+      .all();
     expect(cats).toEqual(['access', 'marketing', 'purchase', 'revoke']);
   });
 

@@ -13,7 +13,9 @@ describe('Keap v2 filter parsing', () => {
   });
 
   it('keeps ISO timestamps intact (colons, dots)', () => {
-    expect(parseFilter('start_update_time==2026-01-01T00:00:00.000Z')[0]!.value).toBe('2026-01-01T00:00:00.000Z');
+    expect(parseFilter('start_update_time==2026-01-01T00:00:00.000Z')[0]!.value).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
   });
 
   it('treats empty input as no filter and rejects clauses without an operator', () => {

@@ -40,12 +40,31 @@ describe('Keap throttle and quota headers', () => {
       resetsAt: Date.UTC(2026, 11, 1),
     });
     expect(classifyRateLimit({ 'x-keap-product-quota-available': '0' }, API_429, NOW).kind).toBe('quota');
-    expect(classifyRateLimit({ 'x-keap-tenant-throttle-time-unit': 'minute|day', 'x-keap-tenant-throttle-available': '5|0' }, API_429, NOW).kind).toBe('quota');
     expect(
-      classifyRateLimit({ 'x-keap-product-quota-available': '100', 'x-keap-product-throttle-available': '0' }, QUOTA_FAULT, NOW),
+      classifyRateLimit(
+        { 'x-keap-tenant-throttle-time-unit': 'minute|day', 'x-keap-tenant-throttle-available': '5|0' },
+        API_429,
+        NOW,
+      ).kind,
+    ).toBe('quota');
+    expect(
+      classifyRateLimit(
+        { 'x-keap-product-quota-available': '100', 'x-keap-product-throttle-available': '0' },
+        QUOTA_FAULT,
+        NOW,
+      ),
     ).toEqual({ kind: 'throttle', window: 'minute' });
     expect(
-      classifyRateLimit({}, { fault: { faultstring: 'Spike arrest violation', detail: { errorcode: 'policies.ratelimit.SpikeArrestViolation' } } }, NOW),
+      classifyRateLimit(
+        {},
+        {
+          fault: {
+            faultstring: 'Spike arrest violation',
+            detail: { errorcode: 'policies.ratelimit.SpikeArrestViolation' },
+          },
+        },
+        NOW,
+      ),
     ).toEqual({ kind: 'throttle', window: 'second' });
     expect(classifyRateLimit({}, API_429, NOW)).toEqual({ kind: 'throttle', window: 'unknown' });
   });
@@ -61,19 +80,39 @@ describe('Keap throttle and quota headers', () => {
 
   it('retries a minute throttle after the window, and pauses as soon as available hits 0 on a success', () => {
     const { j, pauses } = judge();
-    const v = j({ status: 429, headers: { 'x-keap-product-throttle-available': '0' }, data: QUOTA_FAULT }, GET);
+    const v = j(
+      { status: 429, headers: { 'x-keap-product-throttle-available': '0' }, data: QUOTA_FAULT },
+      GET,
+    );
     expect(v).toMatchObject({ kind: 'retry', delayMs: 30_050 });
     pauses.length = 0;
-    expect(j({ status: 200, headers: { 'x-keap-product-throttle-available': '0' }, data: { contacts: [] } }, GET)).toEqual({ kind: 'ok' });
+    expect(
+      j({ status: 200, headers: { 'x-keap-product-throttle-available': '0' }, data: { contacts: [] } }, GET),
+    ).toEqual({ kind: 'ok' });
     expect(pauses).toEqual([Date.UTC(2026, 10, 30, 12, 1, 0) + 50]);
   });
 
   it('maps 401 to AUTH_FAILED, 404 to ok (callers return null), 409 to CONFLICT', () => {
     const { j } = judge();
-    const auth = j({ status: 401, headers: {}, data: { fault: { faultstring: 'Invalid Access Token', detail: { errorcode: 'keymanagement.service.invalid_access_token' } } } }, GET);
+    const auth = j(
+      {
+        status: 401,
+        headers: {},
+        data: {
+          fault: {
+            faultstring: 'Invalid Access Token',
+            detail: { errorcode: 'keymanagement.service.invalid_access_token' },
+          },
+        },
+      },
+      GET,
+    );
     expect(auth.kind === 'fail' && auth.error.code).toBe('AUTH_FAILED');
     expect(j({ status: 404, headers: {}, data: { code: 404 } }, GET)).toEqual({ kind: 'ok' });
-    const conflict = j({ status: 409, headers: {}, data: { code: 409, message: 'Busy', status: 'Conflict' } }, POST);
+    const conflict = j(
+      { status: 409, headers: {}, data: { code: 409, message: 'Busy', status: 'Conflict' } },
+      POST,
+    );
     expect(conflict.kind === 'fail' && conflict.error.code).toBe('CONFLICT');
   });
 

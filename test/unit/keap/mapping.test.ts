@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MalformedRecordError, toCrmContact, toCrmOrder, toCrmSubscription, toCrmTag, toKeapPatch } from '../../../app/connectors/keap/mapping';
+import {
+  MalformedRecordError,
+  toCrmContact,
+  toCrmOrder,
+  toCrmSubscription,
+  toCrmTag,
+  toKeapPatch,
+} from '../../../app/connectors/keap/mapping';
 
 const CONTACT = {
   id: '1001',
@@ -19,7 +26,17 @@ const CONTACT = {
     { number: '(555) 010-2000', field: 'PHONE1', type: 'Mobile', number_e164: '+15550102000' },
     { number: '555 0103', field: 'PHONE5', extension: '12' },
   ],
-  addresses: [{ field: 'BILLING', line1: '1 Main St', locality: 'Town', region_code: 'US-AZ', zip_code: '85001', zip_four: '1234', country_code: 'USA' }],
+  addresses: [
+    {
+      field: 'BILLING',
+      line1: '1 Main St',
+      locality: 'Town',
+      region_code: 'US-AZ',
+      zip_code: '85001',
+      zip_four: '1234',
+      country_code: 'USA',
+    },
+  ],
   tag_ids: ['100', 101],
   custom_fields: [{ id: '7', content: 'Podcast' }],
   create_time: '2024-01-10T08:00:00Z',
@@ -57,14 +74,33 @@ describe('Keap v2 → CrmContact mapping', () => {
   });
 
   it('builds a PATCH body with an update_mask of exactly the fields given', () => {
-    const { body, updateMask } = toKeapPatch({ givenName: 'Ada', company: null, emails: [{ slot: 'EMAIL1', email: 'a@x.y', optIn: true }] });
+    const { body, updateMask } = toKeapPatch({
+      givenName: 'Ada',
+      company: null,
+      emails: [{ slot: 'EMAIL1', email: 'a@x.y', optIn: true }],
+    });
     expect(updateMask.sort()).toEqual(['company', 'email_addresses', 'given_name']);
-    expect(body).toEqual({ given_name: 'Ada', company: null, email_addresses: [{ email: 'a@x.y', field: 'EMAIL1', is_opt_in: true }] });
+    expect(body).toEqual({
+      given_name: 'Ada',
+      company: null,
+      email_addresses: [{ email: 'a@x.y', field: 'EMAIL1', is_opt_in: true }],
+    });
   });
 
   it('maps tags with category names, orders with the contact id and amount, subscriptions with status', () => {
-    expect(toCrmTag({ id: '1', name: 'VIP', category: { id: '9' } }, new Map([['9', 'purchase']]))).toEqual({ id: '1', name: 'VIP', category: 'purchase' });
-    expect(toCrmOrder({ id: '5', contact: { id: '1001' }, total: { amount: 9700, currency_code: 'USD' }, creation_time: 't' })).toMatchObject({
+    expect(toCrmTag({ id: '1', name: 'VIP', category: { id: '9' } }, new Map([['9', 'purchase']]))).toEqual({
+      id: '1',
+      name: 'VIP',
+      category: 'purchase',
+    });
+    expect(
+      toCrmOrder({
+        id: '5',
+        contact: { id: '1001' },
+        total: { amount: 9700, currency_code: 'USD' },
+        creation_time: 't',
+      }),
+    ).toMatchObject({
       id: '5',
       contactId: '1001',
       total: 97,

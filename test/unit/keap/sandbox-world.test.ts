@@ -15,7 +15,15 @@ describe('sandbox world', () => {
     const w = generateWorld({ seed: 5, contacts: 3000 });
     expect(Object.keys(w.contacts)).toHaveLength(3000);
     const kinds = new Set(w.truth.clusters.flatMap((c) => c.kinds));
-    for (const k of ['same_email', 'email_in_other_slot', 'case_whitespace', 'nickname_same_phone', 'typo', 'swapped_names', 'moved_address'])
+    for (const k of [
+      'same_email',
+      'email_in_other_slot',
+      'case_whitespace',
+      'nickname_same_phone',
+      'typo',
+      'swapped_names',
+      'moved_address',
+    ])
       expect(kinds).toContain(k);
     expect(new Set(w.truth.lookalikes.map((l) => l.kind))).toEqual(new Set(['sr_jr', 'family_shared_email']));
     for (const cluster of w.truth.clusters) {
@@ -25,7 +33,9 @@ describe('sandbox world', () => {
     // Same email in EMAIL1 on one record and EMAIL2 on another.
     const slot = w.truth.clusters.find((c) => c.kinds.includes('email_in_other_slot'))!;
     const [first, second] = slot.ids.map((id) => w.contacts[id]!);
-    expect(second!.email_addresses.find((e) => e.field === 'EMAIL2')?.email).toBe(first!.email_addresses[0]!.email);
+    expect(second!.email_addresses.find((e) => e.field === 'EMAIL2')?.email).toBe(
+      first!.email_addresses[0]!.email,
+    );
   });
 
   it('describes WordPress members linked to one record of a pair, some on the record that is not the buyer', () => {

@@ -45,7 +45,10 @@ export function ContactDetailView(props: { readonly pk: number }) {
         {c.emails.map((e) => (
           <FactRow key={e.slot} term={e.slot}>
             {e.email}{' '}
-            <span className="muted">{e.optIn === true ? '· opted in' : e.optIn === false ? '· not opted in' : ''}{e.status ? ` · ${e.status}` : ''}</span>
+            <span className="muted">
+              {e.optIn === true ? '· opted in' : e.optIn === false ? '· not opted in' : ''}
+              {e.status ? ` · ${e.status}` : ''}
+            </span>
           </FactRow>
         ))}
         {c.phones.map((p) => (

@@ -10,48 +10,57 @@ export const PAGE_SIZE = 100;
  */
 export function useContactPages(query: string, reloadKey: number) {
   const api = useApi();
-  const [total, setTotal] = useState<number | null>(null);
-  const [error, setError] = useState<{ code: string; message: string } | null>(null);
-  const [, setVersion] = useState(0);
-  const pages = useRef(new Map<number, ContactListItem[]>());
-  const inflight = useRef(new Set<number>());
-  const generation = useRef(0);
+  const key = `${reloadKey}|${query}`;
+  const [state, setState] = useState<{
+    key: string;
+    total: number | null;
+    error: { code: string; message: string } | null;
+    version: number;
+  }>({ key: '', total: null, error: null, version: 0 });
+  const pages = useRef({ key: '', map: new Map<number, ContactListItem[]>(), inflight: new Set<number>() });
 
   const load = useCallback(
     (page: number) => {
-      if (pages.current.has(page) || inflight.current.has(page)) return;
-      inflight.current.add(page);
-      const gen = generation.current;
+      if (pages.current.key !== key) pages.current = { key, map: new Map(), inflight: new Set() };
+      const cache = pages.current;
+      if (cache.map.has(page) || cache.inflight.has(page)) return;
+      cache.inflight.add(page);
       api.call('contacts/search', { query, offset: page * PAGE_SIZE, limit: PAGE_SIZE }).then(
         (res) => {
-          if (gen !== generation.current) return;
-          inflight.current.delete(page);
-          pages.current.set(page, res.items);
-          setTotal(res.total);
-          setError(null);
-          setVersion((v) => v + 1);
+          cache.inflight.delete(page);
+          if (pages.current !== cache) return;
+          cache.map.set(page, res.items);
+          setState((s) => ({ key, total: res.total, error: null, version: s.version + 1 }));
         },
         (err: { code?: string; message?: string }) => {
-          if (gen !== generation.current) return;
-          inflight.current.delete(page);
-          setError({ code: err.code ?? 'INTERNAL', message: err.message ?? String(err) });
+          cache.inflight.delete(page);
+          if (pages.current !== cache) return;
+          setState((s) => ({
+            key,
+            total: s.key === key ? s.total : null,
+            error: { code: err.code ?? 'INTERNAL', message: err.message ?? String(err) },
+            version: s.version + 1,
+          }));
         },
       );
     },
-    [api, query],
+    [api, query, key],
   );
 
   useEffect(() => {
-    generation.current++;
-    pages.current = new Map();
-    inflight.current = new Set();
-    setTotal(null);
     load(0);
-  }, [load, reloadKey]);
+  }, [load]);
 
-  const row = useCallback((index: number): ContactListItem | undefined => {
-    return pages.current.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
-  }, []);
+  const row = useCallback(
+    (index: number): ContactListItem | undefined =>
+      pages.current.key === key
+        ? pages.current.map.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE]
+        : undefined,
+    // state.version: re-create when a page arrives so rows re-render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [key, state.version],
+  );
 
-  return { total, error, row, load };
+  const current = state.key === key;
+  return { total: current ? state.total : null, error: current ? state.error : null, row, load };
 }

@@ -48,16 +48,30 @@ export function ConnectionCard(props: {
         <div className="actions">
           {isCrm && !running && (
             <>
-              <button type="button" className="primary" onClick={() => run('sync', () => api.call('sync/start', { connectionId: c.id, mode: 'auto' }))}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() =>
+                  run('sync', () => api.call('sync/start', { connectionId: c.id, mode: 'auto' }))
+                }
+              >
                 Sync now
               </button>
-              <button type="button" onClick={() => run('sync', () => api.call('sync/start', { connectionId: c.id, mode: 'full' }))}>
+              <button
+                type="button"
+                onClick={() =>
+                  run('sync', () => api.call('sync/start', { connectionId: c.id, mode: 'full' }))
+                }
+              >
                 Full sync
               </button>
             </>
           )}
           {running && (
-            <button type="button" onClick={() => run('cancel', () => api.call('sync/cancel', { connectionId: c.id }))}>
+            <button
+              type="button"
+              onClick={() => run('cancel', () => api.call('sync/cancel', { connectionId: c.id }))}
+            >
               Cancel sync
             </button>
           )}
@@ -85,9 +99,21 @@ export function ConnectionCard(props: {
         <dt>Account</dt>
         <dd>{c.account ?? '—'}</dd>
         <dt>API key</dt>
-        <dd>{c.hasSecret ? `stored (ends ${c.secretHint ?? '…'})` : <span className="warning">missing — edit to add one</span>}</dd>
+        <dd>
+          {c.hasSecret ? (
+            `stored (ends ${c.secretHint ?? '…'})`
+          ) : (
+            <span className="warning">missing — edit to add one</span>
+          )}
+        </dd>
         <dt>Last test</dt>
-        <dd>{c.lastTestOk === null ? 'never' : c.lastTestOk ? `passed ${c.lastTestedAt ? new Date(c.lastTestedAt).toLocaleString() : ''}` : 'failed'}</dd>
+        <dd>
+          {c.lastTestOk === null
+            ? 'never'
+            : c.lastTestOk
+              ? `passed ${c.lastTestedAt ? new Date(c.lastTestedAt).toLocaleString() : ''}`
+              : 'failed'}
+        </dd>
         <dt>Cached contacts</dt>
         <dd>{c.contactCount.toLocaleString()}</dd>
         <dt>Last sync</dt>
@@ -101,16 +127,23 @@ export function ConnectionCard(props: {
         />
       )}
       {!running && finished && finished.status !== 'completed' && finished.error && (
-        <ErrorBanner error={{ code: finished.error.code, message: `Sync ${finished.status}: ${finished.error.message}` }} />
+        <ErrorBanner
+          error={{ code: finished.error.code, message: `Sync ${finished.status}: ${finished.error.message}` }}
+        />
       )}
-      {!running && finished?.status === 'completed' && <p className="ok-note" role="status">Sync finished.</p>}
+      {!running && finished?.status === 'completed' && (
+        <p className="ok-note" role="status">
+          Sync finished.
+        </p>
+      )}
       {test && (
         <div role="status" className={test.ok ? 'ok-note' : 'warning'}>
           {test.ok ? `Connection works: ${test.account ?? ''}` : `Test failed: ${test.error?.message ?? ''}`}
           {test.ok && Object.keys(test.details).length > 0 && (
             <span className="muted">
               {' '}
-              ({Object.entries(test.details)
+              (
+              {Object.entries(test.details)
                 .map(([k, v]) => `${k}: ${v}`)
                 .join(' · ')}
               )
@@ -133,8 +166,8 @@ export function ConnectionCard(props: {
       {confirmRemove && (
         <div className="confirm" role="alertdialog" aria-label={`Remove ${c.label}?`}>
           <p>
-            Remove <strong>{c.label}</strong>? Its stored key and the {c.contactCount.toLocaleString()} cached contacts go
-            with it. Nothing changes in the CRM itself.
+            Remove <strong>{c.label}</strong>? Its stored key and the {c.contactCount.toLocaleString()} cached
+            contacts go with it. Nothing changes in the CRM itself.
           </p>
           <div className="actions">
             <button

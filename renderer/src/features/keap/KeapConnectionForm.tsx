@@ -56,10 +56,16 @@ export function KeapConnectionForm(props: {
   }
 
   return (
-    <form className="keap-form" onSubmit={submit} aria-label={props.existing ? `Edit ${props.existing.label}` : 'Add a Keap account'}>
+    <form
+      className="keap-form"
+      onSubmit={submit}
+      aria-label={props.existing ? `Edit ${props.existing.label}` : 'Add a Keap account'}
+    >
       {error && <ErrorBanner error={error} />}
       <div className="field">
-        <label htmlFor={`${id}-key`}>{props.existing ? 'New API key (leave empty to keep the stored one)' : 'Keap API key'}</label>
+        <label htmlFor={`${id}-key`}>
+          {props.existing ? 'New API key (leave empty to keep the stored one)' : 'Keap API key'}
+        </label>
         <input
           id={`${id}-key`}
           type="password"
@@ -70,12 +76,19 @@ export function KeapConnectionForm(props: {
           placeholder="Personal Access Token or Service Account Key"
           required={!props.existing}
         />
-        <p className="hint">Keap → Settings → API Settings. The key is tested, then stored encrypted and never shown again.</p>
+        <p className="hint">
+          Keap → Settings → API Settings. The key is tested, then stored encrypted and never shown again.
+        </p>
       </div>
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-label`}>Name</label>
-          <input id={`${id}-label`} value={label} onChange={(e) => setLabel(e.target.value)} placeholder="e.g. Main Keap app" />
+          <input
+            id={`${id}-label`}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            placeholder="e.g. Main Keap app"
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-url`}>API base URL</label>

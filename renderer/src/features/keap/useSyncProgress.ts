@@ -63,7 +63,9 @@ export function useSyncProgress(onFinished?: () => void): Record<string, SyncVie
 
 export function describeProgress(p: SyncProgressEvent | null): string {
   if (!p) return 'Starting…';
-  const count = p.total ? `${p.done.toLocaleString()} of ${p.total.toLocaleString()}` : p.done.toLocaleString();
+  const count = p.total
+    ? `${p.done.toLocaleString()} of ${p.total.toLocaleString()}`
+    : p.done.toLocaleString();
   const rate = p.ratePerSecond ? ` · ${Math.round(p.ratePerSecond).toLocaleString()}/s` : '';
   const eta = p.etaSeconds ? ` · about ${formatSeconds(p.etaSeconds)} left` : '';
   return `${RESOURCE_LABELS[p.resource] ?? p.resource}: ${count}${rate}${eta}`;
