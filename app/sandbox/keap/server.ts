@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { WordPressSeed } from '../types';
 import { FaultInjector, type FaultKind } from './faults';
 import { compare, FilterSyntaxError, parseFilter, textMatches, type FilterClause } from './filter';
@@ -45,6 +45,13 @@ export interface KeapSandboxOptions {
   readonly defaultPageSize?: number;
   /** Added to every response, to look like a distant server in demos and UI tests. */
   readonly latencyMs?: number;
+  /** OAuth2 client for `POST /token`; token lifetimes in seconds (defaults: 24 h access, 45 days refresh). */
+  readonly oauth?: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly accessTtlSeconds?: number;
+    readonly refreshTtlSeconds?: number;
+  };
 }
 
 export interface RecordedCall {
@@ -68,6 +75,8 @@ export interface KeapSandbox {
   readonly stats: { requests: number; rateLimited: number; byRoute: Record<string, number> };
   readonly world: { readonly truth: GroundTruth; wordpressSeed(): WordPressSeed };
   merge: MergeModel;
+  /** Stands in for the browser half of the authorization-code flow: a code `POST /token` will exchange once. */
+  authorizationCode(): string;
   close(): Promise<void>;
 }
 
@@ -136,8 +145,67 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     stats,
     world: { truth: data.truth, wordpressSeed: () => data.wordpress },
     merge: { ...DEFAULT_MERGE_MODEL, ...options.merge },
+    authorizationCode: () => {
+      const code = `code-${randomBytes(8).toString('hex')}`;
+      oauthCodes.add(code);
+      return code;
+    },
     close: async () => undefined,
   };
+  const oauthCodes = new Set<string>();
+  const accessTokens = new Map<string, number>();
+  const refreshTokens = new Map<string, number>();
+
+  function tokenResponse(res: ServerResponse) {
+    const o = options.oauth!;
+    const access = `sbx-at-${randomBytes(12).toString('hex')}`;
+    const refresh = `sbx-rt-${randomBytes(12).toString('hex')}`;
+    const accessTtl = o.accessTtlSeconds ?? 86_400;
+    accessTokens.set(access, now() + accessTtl * 1000);
+    refreshTokens.set(refresh, now() + (o.refreshTtlSeconds ?? 45 * 86_400) * 1000);
+    send(res, 200, {
+      access_token: access,
+      refresh_token: refresh,
+      expires_in: accessTtl,
+      token_type: 'bearer',
+      scope: 'full',
+    });
+  }
+
+  async function handleToken(req: IncomingMessage, res: ServerResponse) {
+    const o = options.oauth;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const [id, secret] = basic
+      ? Buffer.from(basic, 'base64').toString('utf8').split(':')
+      : [form.get('client_id'), form.get('client_secret')];
+    if (!o || id !== o.clientId || secret !== o.clientSecret) {
+      return send(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
+    }
+    const grant = form.get('grant_type');
+    if (grant === 'authorization_code') {
+      const code = form.get('code') ?? '';
+      if (!oauthCodes.delete(code))
+        return send(res, 400, { error: 'invalid_grant', error_description: 'Invalid code' });
+      return tokenResponse(res);
+    }
+    if (grant === 'refresh_token') {
+      const token = form.get('refresh_token') ?? '';
+      const expires = refreshTokens.get(token);
+      // Rotation: a refresh token works once.
+      refreshTokens.delete(token);
+      if (expires === undefined || expires < now()) {
+        return send(res, 400, { error: 'invalid_request', error_description: 'Invalid Refresh Token' });
+      }
+      return tokenResponse(res);
+    }
+    return send(res, 400, {
+      error: 'unsupported_grant_type',
+      error_description: `Unsupported grant_type: ${grant}`,
+    });
+  }
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -178,8 +246,10 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     const method = req.method ?? 'GET';
     stats.requests++;
 
+    if (url.pathname === '/token' && method === 'POST') return handleToken(req, res);
     const key = credential(req);
-    if (key !== apiKey) {
+    const tokenExpiry = key ? accessTokens.get(key) : undefined;
+    if (key !== apiKey && (tokenExpiry === undefined || tokenExpiry < now())) {
       rateHeaders = limiter.headersFor('anonymous');
       return send(res, 401, {
         fault: {
@@ -189,11 +259,13 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
       });
     }
 
+    // OAuth tokens share their client's limits; a key has its own.
+    const limitKey = key === apiKey ? apiKey : 'oauth-client';
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const fault = faults.pick(`${method} ${url.pathname}${url.search}`);
-    if (fault && (await applyFault(fault, req, res, key))) return;
+    if (fault && (await applyFault(fault, req, res, limitKey))) return;
 
-    const verdict = limiter.take(key);
+    const verdict = limiter.take(limitKey);
     rateHeaders = verdict.headers;
     if (!verdict.ok) return tooMany(res, verdict.window);
 
