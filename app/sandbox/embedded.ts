@@ -10,7 +10,10 @@ export const SANDBOX_LABEL = 'Sandbox Keap';
 export interface EmbeddedSandbox {
   readonly sandbox: KeapSandbox;
   readonly connectionId: string;
-  /** The first sync of a new workspace; null when the workspace already had the sandbox connection. */
+  /**
+   * The sync this call started: the first sync of a new workspace, or the resumption of one that was cut short.
+   * Null when the sandbox connection was already in sync.
+   */
   readonly firstSync: Promise<SyncResult> | null;
   close(): Promise<void>;
 }
@@ -48,6 +51,13 @@ export async function ensureSandboxWorkspace(
       connectionId = existing.id;
       db.prepare('UPDATE connections SET base_url = ? WHERE id = ?').run(sandbox.baseUrl, existing.id);
       if (existing.secret_ref) await ctx.workspace.secrets.set(existing.secret_ref, sandbox.apiKey);
+      const interrupted = db
+        .prepare(
+          `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
+        )
+        .pluck()
+        .get(existing.id) as number;
+      if (interrupted > 0) firstSync = startSync(existing.id, 'auto');
     } else {
       connectionId = await insertConnection(
         ctx,
@@ -61,18 +71,22 @@ export async function ensureSandboxWorkspace(
         },
         sandbox.apiKey,
       );
-      const manager = syncManager(ctx);
-      manager.start(connectionId, { mode: 'full' });
-      firstSync = manager.wait(connectionId);
-      // The caller may not wait; a failed first sync is reported through sync/finished, never as an unhandled
-      // rejection.
-      firstSync.catch(() => undefined);
+      firstSync = startSync(connectionId, 'full');
     }
     ctx.events.emit('workspace/changed', { reason: 'sandbox started' });
   } catch (error) {
     await sandbox.close();
     throw error;
   }
+  function startSync(id: string, mode: 'full' | 'auto'): Promise<SyncResult> {
+    const manager = syncManager(ctx);
+    manager.start(id, { mode });
+    const done = manager.wait(id);
+    // The caller may not wait; a failed sync is reported through sync/finished, never as an unhandled rejection.
+    done.catch(() => undefined);
+    return done;
+  }
+
   return {
     sandbox,
     connectionId,

@@ -370,7 +370,7 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     }
     if (path === '/tags' && method === 'GET') return send(res, 200, listTags(q));
     if (path === '/tags/categories' && method === 'GET') {
-      const page = paginate(Object.values(data.categories), q, 'categories', (c) => Number(c.id), []);
+      const page = paginate(Object.values(data.categories), q, 'categories', (c) => Number(c.id));
       return send(res, 200, { tag_categories: page.items, next_page_token: page.next });
     }
     if ((m = /^\/tags\/([^/:]+)\/contacts:(applyTags|removeTags)$/.exec(path)) && method === 'POST') {
@@ -608,14 +608,14 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
       throw new HttpError(400, `Invalid filter field: ${cl.field}`);
     });
     const all = Object.values(data.tags).filter((t) => tests.every((f) => f(t as never)));
-    const page = paginate(all, q, `tags|${q.get('filter') ?? ''}`, (t) => Number(t.id), []);
+    const page = paginate(all, q, `tags|${q.get('filter') ?? ''}`, (t) => Number(t.id));
     return { tags: page.items, next_page_token: page.next };
   }
 
   function listOrders(q: URLSearchParams) {
     const predicate = recordPredicate(parseOrBad(q.get('filter')));
     const all = Object.values(data.orders).filter(predicate);
-    const page = paginate(all, q, `orders|${q.get('filter') ?? ''}`, (o) => Number(o.id), []);
+    const page = paginate(all, q, `orders|${q.get('filter') ?? ''}`, (o) => Number(o.id));
     return {
       orders: page.items.map((o) => {
         const c = data.contacts[o.contact_id];
@@ -637,7 +637,7 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
   function listSubscriptions(q: URLSearchParams) {
     const predicate = recordPredicate(parseOrBad(q.get('filter')));
     const all = Object.values(data.subscriptions).filter(predicate);
-    const page = paginate(all, q, `subs|${q.get('filter') ?? ''}`, (s) => Number(s.id), []);
+    const page = paginate(all, q, `subs|${q.get('filter') ?? ''}`, (s) => Number(s.id));
     return { subscriptions: page.items, next_page_token: page.next };
   }
 
@@ -677,7 +677,6 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     q: URLSearchParams,
     scope: string,
     keyOf: (t: T) => number,
-    _unused: unknown[],
   ): { items: T[]; next: string } {
     const sorted = [...items].sort((a, b) => keyOf(a) - keyOf(b));
     return paginateSorted(

@@ -58,6 +58,27 @@ describe('embedded sandbox workspace', () => {
     expect((await core.call('workspace/status', {})).contacts).toBe(399);
   });
 
+  it('resumes a sync of the sandbox connection that was cut short', async () => {
+    const dir = tempDir('md-emb-');
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    let core = open(dir);
+    const first = await ensureSandboxWorkspace(core, { contacts: 300 });
+    await first!.firstSync;
+    await first!.close();
+    // As a kill -9 mid-run would leave it: cursors of a run that never finished.
+    core.context.workspace.db.prepare(`UPDATE sync_state SET phase = 'done' WHERE resource = 'tags'`).run();
+    core.context.workspace.db
+      .prepare(`UPDATE sync_state SET phase = 'pending' WHERE resource != 'tags'`)
+      .run();
+    core.close();
+    core = open(dir);
+    const again = await ensureSandboxWorkspace(core, { contacts: 300 });
+    cleanups.push(() => again?.close());
+    expect(again!.firstSync).not.toBeNull();
+    expect((await again!.firstSync)!.resumed).toBe(true);
+    expect((await core.call('workspace/status', {})).contacts).toBe(300);
+  });
+
   it('leaves a workspace with real connections alone', async () => {
     const sb = await sandbox();
     cleanups.push(() => sb.close());
