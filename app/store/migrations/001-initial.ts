@@ -294,7 +294,8 @@ export const initial: Migration = {
     CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN
       INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
     END;
-    CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts BEGIN
+    CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts
+    WHEN old.search_text IS NOT new.search_text BEGIN
       INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
       INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text);
     END;
