@@ -108,6 +108,10 @@ export async function runSync(
     })();
   }
 
+  // A run still marked running here was cut short (this process owns the connection's only job).
+  db.prepare(
+    `UPDATE sync_runs SET status = 'interrupted' WHERE connection_id = ? AND status = 'running'`,
+  ).run(connectionId);
   const runId = db
     .prepare(
       `INSERT INTO sync_runs (connection_id, mode, status, started_at, stats) VALUES (?, ?, 'running', ?, ?) RETURNING id`,

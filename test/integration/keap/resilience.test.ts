@@ -177,6 +177,8 @@ describe('Keap sync resilience', () => {
     await core.call('sync/start', { connectionId: id, mode: 'auto' });
     const result = await syncManager(core.context).wait(id);
     expect(result.resumed).toBe(true);
+    const runs = core.context.workspace.db.prepare('SELECT status FROM sync_runs ORDER BY id').pluck().all();
+    expect(runs).toEqual(['interrupted', 'completed']);
     // Resumed from the cursor: far fewer contact pages than a fresh 30-page pass.
     expect((sb.stats.byRoute['GET /contacts'] ?? 0) - contactPagesBefore).toBeLessThan(
       30 - Math.floor(killedAt / 100) + 3,
