@@ -136,7 +136,12 @@ export function ContactsScreen(props: { param: string | null }) {
                         <>
                           <div className="contact-name">
                             {r.name}
-                            {r.tagCount > 0 && <span className="muted"> · {r.tagCount} tags</span>}
+                            {r.tagCount > 0 && (
+                              <span className="muted">
+                                {' '}
+                                · {r.tagCount} {r.tagCount === 1 ? 'tag' : 'tags'}
+                              </span>
+                            )}
                           </div>
                           <div className="muted contact-sub">
                             {[r.email, r.phone, r.company].filter(Boolean).join(' · ') || `Keap #${r.crmId}`}
