@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { appMethods } from './methods/app';
 import { wordpressMethods } from './methods/wordpress';
 import { mergeMethods } from './methods/merge';
+import { connectionMethods } from './methods/connections';
+import { syncMethods } from './methods/sync';
+import { contactMethods } from './methods/contacts';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -12,6 +15,9 @@ export const contract = {
   ...appMethods,
   ...wordpressMethods,
   ...mergeMethods,
+  ...connectionMethods,
+  ...syncMethods,
+  ...contactMethods,
 };
 
 export type Contract = typeof contract;
@@ -31,4 +37,7 @@ export type { ErrorShape };
 export type * from './methods/app';
 export type * from './methods/wordpress';
 export type * from './methods/merge';
+export type * from './methods/connections';
+export type * from './methods/sync';
+export type * from './methods/contacts';
 export type * from './events';

@@ -19,6 +19,8 @@ export interface CrmPhone {
   readonly number: string;
   readonly extension?: string | null;
   readonly type?: string | null;
+  /** E.164 when the CRM computes it (Keap's `number_e164`); the cache parses `number` otherwise. */
+  readonly e164?: string | null;
 }
 
 export interface CrmAddress {
@@ -97,6 +99,8 @@ export interface Page<T> {
   readonly items: readonly T[];
   /** Opaque; null when this was the last page. */
   readonly nextCursor: string | null;
+  /** Records on this page the connector could not read (no id, wrong types); reported, never silently dropped. */
+  readonly rejected?: readonly { readonly id: string | null; readonly reason: string }[];
 }
 
 export interface CrmAccountInfo {
@@ -127,6 +131,8 @@ export interface CrmClient {
   testConnection(signal?: AbortSignal): Promise<CrmAccountInfo>;
   /** Contacts ordered for stable paging; `updatedSince` (ISO) restricts to recently changed ones. */
   listContacts(options: ListOptions & { readonly updatedSince?: string | null }): Promise<Page<CrmContact>>;
+  /** A quick upper bound of the number of contacts (for a first sync's progress bar); null when unknown. */
+  estimateContactCount?(signal?: AbortSignal): Promise<number | null>;
   /** Every live contact id, cheaply (for reflecting deletions). */
   listContactIds(options: ListOptions): Promise<Page<string>>;
   /** null when the CRM says the contact does not exist (404). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { Db } from './database';
 import type { CrmContact, CrmOrder, CrmSubscription, CrmTag } from '../ports/crm';
@@ -9,6 +10,8 @@ import type { CrmContact, CrmOrder, CrmSubscription, CrmTag } from '../ports/crm
  */
 export class ContactsRepo {
   private readonly upsertContact;
+  private readonly existing;
+  private readonly touch;
   private readonly deleteChildren;
   private readonly insertEmail;
   private readonly insertPhone;
@@ -27,18 +30,27 @@ export class ContactsRepo {
     private readonly connectionId: string,
     private readonly defaultRegion: CountryCode = 'US',
   ) {
-    this.upsertContact = db.prepare(`
+    this.upsertContact = db
+      .prepare(
+        `
       INSERT INTO contacts (connection_id, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
-        job_title, birthday, email_opt_in, created_at, updated_at, raw, search_text, synced_at)
+        job_title, birthday, email_opt_in, created_at, updated_at, raw, fingerprint, search_text, synced_at)
       VALUES (@connection_id, @crm_id, @given_name, @middle_name, @family_name, @prefix, @suffix, @company,
-        @job_title, @birthday, @email_opt_in, @created_at, @updated_at, @raw, @search_text, @synced_at)
+        @job_title, @birthday, @email_opt_in, @created_at, @updated_at, @raw, @fingerprint, @search_text, @synced_at)
       ON CONFLICT (connection_id, crm_id) DO UPDATE SET
         given_name = excluded.given_name, middle_name = excluded.middle_name, family_name = excluded.family_name,
         prefix = excluded.prefix, suffix = excluded.suffix, company = excluded.company,
         job_title = excluded.job_title, birthday = excluded.birthday, email_opt_in = excluded.email_opt_in,
         created_at = excluded.created_at, updated_at = excluded.updated_at, raw = excluded.raw,
+        fingerprint = excluded.fingerprint,
         search_text = excluded.search_text, synced_at = excluded.synced_at
-      RETURNING pk`);
+      RETURNING pk`,
+      )
+      .pluck();
+    this.existing = db.prepare(
+      `SELECT crm_id, pk, fingerprint FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
+    );
+    this.touch = db.prepare('UPDATE contacts SET synced_at = ? WHERE pk = ?');
     this.deleteChildren = [
       db.prepare('DELETE FROM contact_emails WHERE contact_pk = ?'),
       db.prepare('DELETE FROM contact_phones WHERE contact_pk = ?'),
@@ -78,10 +90,36 @@ export class ContactsRepo {
     this.deleteContact = db.prepare('DELETE FROM contacts WHERE connection_id = ? AND crm_id = ?');
   }
 
-  /** Inserts or replaces a batch of contacts with their emails, phones, addresses and tag links. */
+  /**
+   * Inserts or replaces a batch of contacts with their emails, phones, addresses and tag links. One lookup per
+   * batch tells new contacts (no child rows to clear) from known ones; a known contact whose content (fingerprint of
+   * every field and the raw CRM JSON) is unchanged only has its `synced_at` touched, which makes re-syncs cheap.
+   */
   saveContacts(contacts: readonly CrmContact[], syncedAt: string): void {
     this.db.transaction(() => {
-      for (const c of contacts) this.saveOne(c, syncedAt);
+      const known = new Map<string, { pk: number; fingerprint: string | null }>();
+      for (const row of this.existing.all(this.connectionId, JSON.stringify(contacts.map((c) => c.id))) as {
+        crm_id: string;
+        pk: number;
+        fingerprint: string | null;
+      }[]) {
+        known.set(row.crm_id, { pk: row.pk, fingerprint: row.fingerprint });
+      }
+      for (const c of contacts) {
+        const raw = JSON.stringify(c.raw ?? null);
+        const fingerprint = createHash('sha1')
+          .update(JSON.stringify({ ...c, raw: undefined }))
+          .update(raw)
+          .digest('base64');
+        const prior = known.get(c.id);
+        if (prior && prior.fingerprint === fingerprint) {
+          this.touch.run(syncedAt, prior.pk);
+          continue;
+        }
+        const pk = this.saveOne(c, raw, fingerprint, syncedAt, prior?.pk);
+        // A batch may carry the same contact twice (a page boundary moved); the second copy is an update.
+        known.set(c.id, { pk, fingerprint });
+      }
     })();
   }
 
@@ -128,6 +166,50 @@ export class ContactsRepo {
     })();
   }
 
+  /** Removes contacts of this connection that a complete pass started at `runStartedAt` did not see. */
+  deleteContactsNotSyncedSince(runStartedAt: string): number {
+    return this.db
+      .prepare('DELETE FROM contacts WHERE connection_id = ? AND synced_at < ?')
+      .run(this.connectionId, runStartedAt).changes;
+  }
+
+  deleteOrdersNotSyncedSince(runStartedAt: string): number {
+    return this.db
+      .prepare('DELETE FROM orders WHERE connection_id = ? AND synced_at < ?')
+      .run(this.connectionId, runStartedAt).changes;
+  }
+
+  deleteSubscriptionsNotSyncedSince(runStartedAt: string): number {
+    return this.db
+      .prepare('DELETE FROM subscriptions WHERE connection_id = ? AND synced_at < ?')
+      .run(this.connectionId, runStartedAt).changes;
+  }
+
+  /** Tags the CRM no longer lists and no cached contact carries. */
+  deleteUnlistedTags(listed: ReadonlySet<string>): number {
+    const rows = this.db
+      .prepare(
+        `SELECT t.pk, t.crm_id FROM tags t WHERE t.connection_id = ?
+         AND NOT EXISTS (SELECT 1 FROM contact_tags ct WHERE ct.tag_pk = t.pk)`,
+      )
+      .all(this.connectionId) as { pk: number; crm_id: string }[];
+    const del = this.db.prepare('DELETE FROM tags WHERE pk = ?');
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const r of rows) if (!listed.has(r.crm_id)) removed += del.run(r.pk).changes;
+    })();
+    this.tagCache.clear();
+    return removed;
+  }
+
+  /** Every cached CRM id of this connection (for the deletion sweep). */
+  cachedContactIds(): string[] {
+    return this.db
+      .prepare('SELECT crm_id FROM contacts WHERE connection_id = ?')
+      .pluck()
+      .all(this.connectionId) as string[];
+  }
+
   deleteContacts(crmIds: readonly string[]): number {
     let removed = 0;
     this.db.transaction(() => {
@@ -136,9 +218,15 @@ export class ContactsRepo {
     return removed;
   }
 
-  private saveOne(c: CrmContact, syncedAt: string): void {
+  private saveOne(
+    c: CrmContact,
+    raw: string,
+    fingerprint: string,
+    syncedAt: string,
+    knownPk: number | undefined,
+  ): number {
     const optIns = c.emails.map((e) => e.optIn).filter((v): v is boolean => typeof v === 'boolean');
-    const pk = this.upsertContact.pluck().get({
+    const pk = this.upsertContact.get({
       connection_id: this.connectionId,
       crm_id: c.id,
       given_name: c.givenName ?? null,
@@ -152,11 +240,12 @@ export class ContactsRepo {
       email_opt_in: optIns.length === 0 ? null : optIns.some(Boolean) ? 1 : 0,
       created_at: c.createdAt ?? null,
       updated_at: c.updatedAt ?? null,
-      raw: JSON.stringify(c.raw ?? null),
+      raw,
+      fingerprint,
       search_text: searchText(c),
       synced_at: syncedAt,
     }) as number;
-    for (const stmt of this.deleteChildren) stmt.run(pk);
+    if (knownPk !== undefined) for (const stmt of this.deleteChildren) stmt.run(pk);
     for (const e of c.emails) {
       if (!e.email) continue;
       const optIn = e.optIn === undefined || e.optIn === null ? null : e.optIn ? 1 : 0;
@@ -164,7 +253,14 @@ export class ContactsRepo {
     }
     for (const p of c.phones) {
       if (!p.number) continue;
-      this.insertPhone.run(pk, p.slot, p.number, p.extension ?? null, p.type ?? null, this.e164(p.number));
+      this.insertPhone.run(
+        pk,
+        p.slot,
+        p.number,
+        p.extension ?? null,
+        p.type ?? null,
+        p.e164 || this.e164(p.number),
+      );
     }
     for (const a of c.addresses) {
       this.insertAddress.run(
@@ -179,6 +275,7 @@ export class ContactsRepo {
       );
     }
     for (const tagId of c.tagIds) this.insertContactTag.run(pk, this.tagPkFor(tagId), null);
+    return pk;
   }
 
   private tagPkFor(crmId: string): number {

@@ -49,6 +49,7 @@ export function buildProgram(): Command {
     .version(APP_VERSION, '-V, --version', 'print the version')
     .option('--workspace <dir>', 'workspace folder (default: $MERGEDESK_HOME, then the user-data folder)')
     .option('--json', 'machine-readable output on stdout')
+    .option('--no-sandbox', 'do not start the embedded sandbox CRM (a new workspace otherwise gets one)')
     .helpOption('-h, --help', 'show help for a command')
     .showSuggestionAfterError(true)
     .exitOverride()

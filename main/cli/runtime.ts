@@ -3,10 +3,16 @@ import type { Core } from '../../app/api/core';
 import { openCore } from '../shared/open-core';
 import { AppError, toErrorShape } from '../../app/domain/errors';
 import { exitCodeFor } from './exit-codes';
+import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
+
+/** Commands that must not start the embedded sandbox CRM (they configure connections or are the sandbox). */
+const NO_EMBEDDED_SANDBOX = new Set(['connect', 'sandbox', 'keap']);
 
 export interface GlobalOptions {
   readonly workspace?: string;
   readonly json?: boolean;
+  /** false under `--no-sandbox`. */
+  readonly sandbox?: boolean;
 }
 
 export interface CliIo {
@@ -53,6 +59,7 @@ export function action<A extends unknown[]>(
     const onSigint = () => abort.abort(new AppError('CANCELLED', 'Cancelled by the user.'));
     process.once('SIGINT', onSigint);
     let core: Core | undefined;
+    let embedded: EmbeddedSandbox | null = null;
     let lastProgressLen = 0;
     try {
       core = openCore({ host: 'cli', ...(options.workspace ? { workspace: options.workspace } : {}) });
@@ -73,6 +80,29 @@ export function action<A extends unknown[]>(
           } else io.err(`${line}\n`);
         },
       };
+      if (
+        options.sandbox !== false &&
+        !process.env.MERGEDESK_NO_SANDBOX &&
+        !NO_EMBEDDED_SANDBOX.has(command.name()) &&
+        !NO_EMBEDDED_SANDBOX.has(command.parent?.name() ?? '')
+      ) {
+        embedded = await ensureSandboxWorkspace(core);
+        if (embedded?.firstSync) {
+          const off = core.events.subscribe((e) => {
+            if (e.name === 'sync/progress' && !options.json) {
+              const p = e.payload as { resource: string; done: number; total: number | null };
+              ctx.progress(
+                `Setting up the sandbox CRM: ${p.resource} ${p.done}${p.total ? `/${p.total}` : ''}`,
+              );
+            }
+          });
+          try {
+            await embedded.firstSync;
+          } finally {
+            off();
+          }
+        }
+      }
       await body(ctx, ...(args.slice(0, -1) as A));
       if (lastProgressLen && io.isTTY) io.err('\n');
     } catch (error) {
@@ -83,6 +113,7 @@ export function action<A extends unknown[]>(
       process.exitCode = exitCodeFor(shape.code);
     } finally {
       process.off('SIGINT', onSigint);
+      await embedded?.close().catch(() => undefined);
       core?.close();
     }
   };

@@ -4,6 +4,7 @@ import { rendererDir } from '../shared/paths';
 import { startWebHost } from './server';
 import { openBrowser } from './open-browser';
 import { toErrorShape } from '../../app/domain/errors';
+import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -19,6 +20,7 @@ const program = new Command('mergedesk-web')
   .option('--token <token>', 'session token (default: random per run)')
   .option('--open', 'open the app in the default browser once it is ready')
   .option('--log-requests', 'print one line per HTTP request on stderr (paths only, never the token)')
+  .option('--no-sandbox', 'do not start the embedded sandbox CRM (a new workspace otherwise gets one)')
   .parse();
 
 const opts = program.opts<{
@@ -27,6 +29,7 @@ const opts = program.opts<{
   token?: string;
   open?: boolean;
   logRequests?: boolean;
+  sandbox?: boolean;
 }>();
 
 try {
@@ -50,6 +53,22 @@ try {
     process.stderr.write('Could not open a browser here; open the link above yourself.\n');
   }
 
+  // The URL is printed first; the sandbox CRM and its first sync come up in the background with progress events.
+  let embedded: EmbeddedSandbox | null = null;
+  const embedding =
+    opts.sandbox === false || process.env.MERGEDESK_NO_SANDBOX
+      ? Promise.resolve()
+      : ensureSandboxWorkspace(core).then(
+          (e) => {
+            embedded = e;
+          },
+          (error: unknown) => {
+            process.stderr.write(
+              `mergedesk-web: the sandbox CRM did not start: ${toErrorShape(error).message}\n`,
+            );
+          },
+        );
+
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -59,6 +78,8 @@ try {
     }
     stopping = true;
     process.stderr.write('\nStopping Mergedesk: letting running calls finish…\n');
+    await embedding;
+    await (embedded as EmbeddedSandbox | null)?.close();
     await host.close();
     core.close();
     process.exit(0);

@@ -26,7 +26,7 @@ describe.skipIf(!existsSync('dist/node/cli.js'))('mergedesk CLI (built)', () => 
 
   it('reports workspace status as JSON', () => {
     const ws = tempDir();
-    const out = execFileSync(process.execPath, [CLI, '--workspace', ws, 'status', '--json'], {
+    const out = execFileSync(process.execPath, [CLI, '--workspace', ws, '--no-sandbox', 'status', '--json'], {
       encoding: 'utf8',
     });
     expect(JSON.parse(out)).toEqual({

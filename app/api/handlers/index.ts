@@ -2,10 +2,16 @@ import type { Handlers } from './types';
 import { appHandlers } from './app';
 import { wordpressHandlers } from './wordpress';
 import { mergeHandlers } from './merge';
+import { connectionHandlers } from './connections';
+import { syncHandlers } from './sync';
+import { contactHandlers } from './contacts';
 
 /** Every contract method has exactly one handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
   ...appHandlers,
   ...wordpressHandlers,
   ...mergeHandlers,
+  ...connectionHandlers,
+  ...syncHandlers,
+  ...contactHandlers,
 } satisfies Handlers;

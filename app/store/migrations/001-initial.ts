@@ -45,11 +45,14 @@ export const initial: Migration = {
       created_at TEXT,
       updated_at TEXT,
       raw TEXT NOT NULL,
+      -- Hash of everything saved for the contact: a re-sync skips rewriting contacts that did not change.
+      fingerprint TEXT,
       search_text TEXT NOT NULL DEFAULT '',
       synced_at TEXT NOT NULL,
       UNIQUE (connection_id, crm_id)
     );
     CREATE INDEX contacts_updated ON contacts (connection_id, updated_at);
+    CREATE INDEX contacts_name ON contacts (family_name COLLATE NOCASE, given_name COLLATE NOCASE);
 
     CREATE TABLE contact_emails (
       contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
@@ -307,8 +310,10 @@ export const initial: Migration = {
       SELECT RAISE(ABORT, 'audit_log is append-only');
     END;
 
+    -- Trigram substring search (LIKE '%term%' uses the index). detail='none' keeps only row ids: positions would
+    -- only serve phrase queries, and they make indexing several times slower.
     CREATE VIRTUAL TABLE contacts_fts USING fts5(
-      search_text, content='contacts', content_rowid='pk', tokenize='trigram'
+      search_text, content='contacts', content_rowid='pk', tokenize='trigram', detail='none'
     );
     CREATE TRIGGER contacts_fts_ai AFTER INSERT ON contacts BEGIN
       INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text);
@@ -316,7 +321,8 @@ export const initial: Migration = {
     CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN
       INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
     END;
-    CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts BEGIN
+    CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts
+    WHEN old.search_text IS NOT new.search_text BEGIN
       INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
       INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text);
     END;

@@ -6,6 +6,8 @@ CREATE INDEX contact_emails_norm ON contact_emails (email_norm);
 CREATE INDEX contact_phones_e164 ON contact_phones (e164);
 -- index contact_tags_tag
 CREATE INDEX contact_tags_tag ON contact_tags (tag_pk);
+-- index contacts_name
+CREATE INDEX contacts_name ON contacts (family_name COLLATE NOCASE, given_name COLLATE NOCASE);
 -- index contacts_updated
 CREATE INDEX contacts_updated ON contacts (connection_id, updated_at);
 -- index decisions_lookup
@@ -41,9 +43,9 @@ CREATE TABLE contact_phones ( contact_pk INTEGER NOT NULL REFERENCES contacts(pk
 -- table contact_tags
 CREATE TABLE contact_tags ( contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, tag_pk INTEGER NOT NULL REFERENCES tags(pk) ON DELETE CASCADE, applied_at TEXT, PRIMARY KEY (contact_pk, tag_pk) ) WITHOUT ROWID;
 -- table contacts
-CREATE TABLE contacts ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, crm_id TEXT NOT NULL, given_name TEXT, middle_name TEXT, family_name TEXT, prefix TEXT, suffix TEXT, company TEXT, job_title TEXT, birthday TEXT, email_opt_in INTEGER, created_at TEXT, updated_at TEXT, raw TEXT NOT NULL, search_text TEXT NOT NULL DEFAULT '', synced_at TEXT NOT NULL, UNIQUE (connection_id, crm_id) );
+CREATE TABLE contacts ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, crm_id TEXT NOT NULL, given_name TEXT, middle_name TEXT, family_name TEXT, prefix TEXT, suffix TEXT, company TEXT, job_title TEXT, birthday TEXT, email_opt_in INTEGER, created_at TEXT, updated_at TEXT, raw TEXT NOT NULL, -- Hash of everything saved for the contact: a re-sync skips rewriting contacts that did not change. fingerprint TEXT, search_text TEXT NOT NULL DEFAULT '', synced_at TEXT NOT NULL, UNIQUE (connection_id, crm_id) );
 -- table contacts_fts
-CREATE VIRTUAL TABLE contacts_fts USING fts5( search_text, content='contacts', content_rowid='pk', tokenize='trigram' );
+CREATE VIRTUAL TABLE contacts_fts USING fts5( search_text, content='contacts', content_rowid='pk', tokenize='trigram', detail='none' );
 -- table contacts_fts_config
 CREATE TABLE 'contacts_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 -- table contacts_fts_data
@@ -95,4 +97,4 @@ CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN INSERT INTO contac
 -- trigger contacts_fts_ai
 CREATE TRIGGER contacts_fts_ai AFTER INSERT ON contacts BEGIN INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text); END;
 -- trigger contacts_fts_au
-CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text); END;
+CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts WHEN old.search_text IS NOT new.search_text BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text); END;

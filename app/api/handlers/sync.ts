@@ -1,0 +1,76 @@
+import type { SyncConnectionStatus, SyncRunSummary } from '../methods/sync';
+import type { HandlerSubset } from './types';
+import { getConnection, listConnections } from '../../sync/connections';
+import { syncManager } from '../../sync/manager';
+import { AppError } from '../../domain/errors';
+
+interface RunRow {
+  id: number;
+  mode: SyncRunSummary['mode'];
+  status: SyncRunSummary['status'];
+  started_at: string;
+  finished_at: string | null;
+  stats: string;
+  error: string | null;
+}
+
+export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/status'> = {
+  'sync/start': (input, ctx) => {
+    const row = getConnection(ctx.workspace.db, input.connectionId);
+    if (row.kind !== 'keap') throw new AppError('UNSUPPORTED', `"${row.label}" is not a CRM connection.`);
+    return syncManager(ctx).start(row.id, { mode: input.mode });
+  },
+  'sync/cancel': (input, ctx) => ({ cancelled: syncManager(ctx).cancel(input.connectionId) }),
+  'sync/status': (input, ctx) => {
+    const db = ctx.workspace.db;
+    const running = new Map(
+      syncManager(ctx)
+        .running()
+        .map((j) => [j.connectionId, j]),
+    );
+    const rows = listConnections(db).filter(
+      (c) => c.kind !== 'wordpress' && (!input.connectionId || c.id === input.connectionId),
+    );
+    const lastRun = db.prepare(
+      'SELECT id, mode, status, started_at, finished_at, stats, error FROM sync_runs WHERE connection_id = ? ORDER BY id DESC LIMIT 1',
+    );
+    const pending = db
+      .prepare(
+        `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
+      )
+      .pluck();
+    return rows.map((c): SyncConnectionStatus => {
+      const job = running.get(c.id);
+      const run = lastRun.get(c.id) as RunRow | undefined;
+      const stats = run ? parseStats(run.stats) : {};
+      return {
+        connectionId: c.id,
+        label: c.label,
+        running: Boolean(job),
+        jobId: job?.jobId ?? null,
+        progress: job?.progress ?? null,
+        lastRun: run
+          ? {
+              id: run.id,
+              mode: run.mode,
+              // A run still marked running without a live job was cut short (a crash, a kill).
+              status: run.status === 'running' && !job ? 'interrupted' : run.status,
+              startedAt: run.started_at,
+              finishedAt: run.finished_at,
+              stats,
+              error: run.error,
+            }
+          : null,
+        resumable: !job && ((pending.get(c.id) as number) ?? 0) > 0,
+      };
+    });
+  },
+};
+
+function parseStats(text: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}

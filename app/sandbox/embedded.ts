@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import type { Core } from '../api/core';
+import { insertConnection, listConnections } from '../sync/connections';
+import { syncManager } from '../sync/manager';
+import type { SyncResult } from '../sync/engine';
+import { startKeapSandbox, type KeapSandbox } from './keap';
+
+export const SANDBOX_LABEL = 'Sandbox Keap';
+
+export interface EmbeddedSandbox {
+  readonly sandbox: KeapSandbox;
+  readonly connectionId: string;
+  /**
+   * The sync this call started: the first sync of a new workspace, or the resumption of one that was cut short.
+   * Null when the sandbox connection was already in sync.
+   */
+  readonly firstSync: Promise<SyncResult> | null;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  readonly contacts?: number;
+  readonly seed?: number;
+}
+
+/**
+ * The embedded default: a fresh workspace gets a Keap-compatible CRM on loopback with realistic duplicates, a
+ * "Sandbox Keap" connection and a first sync, so a new user sees real data at once. A workspace that already has
+ * the sandbox connection gets the sandbox started again (its state, merges included, lives in the workspace) and
+ * the connection pointed at this run's port. A workspace with real connections only is left alone (null).
+ */
+export async function ensureSandboxWorkspace(
+  core: Core,
+  options: EmbeddedOptions = {},
+): Promise<EmbeddedSandbox | null> {
+  const ctx = core.context;
+  const db = ctx.workspace.db;
+  const rows = listConnections(db);
+  const existing = rows.find((r) => r.is_sandbox === 1 && r.kind === 'keap');
+  if (rows.length > 0 && !existing) return null;
+
+  const sandbox = await startKeapSandbox({
+    stateDir: join(ctx.workspace.dir, 'sandbox', 'keap'),
+    seed: options.seed ?? 42,
+    contacts: options.contacts ?? 2000,
+  });
+  let connectionId: string;
+  let firstSync: Promise<SyncResult> | null = null;
+  try {
+    if (existing) {
+      connectionId = existing.id;
+      db.prepare('UPDATE connections SET base_url = ? WHERE id = ?').run(sandbox.baseUrl, existing.id);
+      if (existing.secret_ref) await ctx.workspace.secrets.set(existing.secret_ref, sandbox.apiKey);
+      const interrupted = db
+        .prepare(
+          `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
+        )
+        .pluck()
+        .get(existing.id) as number;
+      if (interrupted > 0) firstSync = startSync(existing.id, 'auto');
+    } else {
+      connectionId = await insertConnection(
+        ctx,
+        {
+          kind: 'keap',
+          label: SANDBOX_LABEL,
+          baseUrl: sandbox.baseUrl,
+          account: sandbox.store.data.appName,
+          isSandbox: true,
+          testedOk: true,
+        },
+        sandbox.apiKey,
+      );
+      firstSync = startSync(connectionId, 'full');
+    }
+    ctx.events.emit('workspace/changed', { reason: 'sandbox started' });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  function startSync(id: string, mode: 'full' | 'auto'): Promise<SyncResult> {
+    const manager = syncManager(ctx);
+    manager.start(id, { mode });
+    const done = manager.wait(id);
+    // The caller may not wait; a failed sync is reported through sync/finished, never as an unhandled rejection.
+    done.catch(() => undefined);
+    return done;
+  }
+
+  return {
+    sandbox,
+    connectionId,
+    firstSync,
+    async close() {
+      const manager = syncManager(ctx);
+      if (manager.cancel(connectionId)) await manager.wait(connectionId).catch(() => undefined);
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
+import { action } from '../runtime';
+import { AppError } from '../../../app/domain/errors';
+
+/** Reads a secret from the terminal without echoing it. */
+async function promptSecret(question: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    // Piped input: the first line is the key.
+    const rl = createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line.trim();
+    }
+    return '';
+  }
+  process.stderr.write(question);
+  const muted = new Writable({ write: (_chunk, _enc, cb) => cb() });
+  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stderr.write('\n');
+  return answer.trim();
+}
+
+export function registerConnect(program: Command): void {
+  const connect = program.command('connect').description('Add a connection to a CRM or a WordPress site.');
+  connect
+    .command('keap')
+    .description('Connect a Keap account with a Personal Access Token or Service Account Key.')
+    .option('--base-url <url>', 'Keap API base URL', 'https://api.infusionsoft.com/crm')
+    .option('--label <label>', 'name to show for this connection')
+    .addHelpText(
+      'after',
+      '\nThe key is read from $KEAP_API_KEY, or asked for (not echoed). It is stored encrypted.',
+    )
+    .action(
+      action(async (ctx, opts: { baseUrl: string; label?: string }) => {
+        const key = process.env.KEAP_API_KEY?.trim() || (await promptSecret('Keap API key: '));
+        if (!key)
+          throw new AppError('INVALID_INPUT', 'No API key given (set KEAP_API_KEY or type it when asked).');
+        const added = await ctx.core.call('connections/add', {
+          kind: 'keap',
+          baseUrl: opts.baseUrl,
+          apiKey: key,
+          ...(opts.label ? { label: opts.label } : {}),
+        });
+        ctx.print(added, () =>
+          [
+            `Connected "${added.connection.label}" (${added.test.account ?? 'Keap'}).`,
+            ...Object.entries(added.test.details).map(([k, v]) => `  ${k}: ${v}`),
+            `Connection id: ${added.connection.id}`,
+            'Next: mergedesk sync',
+          ].join('\n'),
+        );
+      }),
+    );
+}

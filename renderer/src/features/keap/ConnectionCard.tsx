@@ -1,0 +1,194 @@
+import { useState } from 'react';
+import { useApi } from '../../lib/api-context';
+import { ErrorBanner, ProgressBar } from '../../components/states';
+import type { ConnectionDetail, ConnectionTestResult } from '../../../../app/api/contract';
+import { KeapConnectionForm } from './KeapConnectionForm';
+import { describeProgress, type SyncView } from './useSyncProgress';
+
+export function ConnectionCard(props: {
+  readonly connection: ConnectionDetail;
+  readonly sync: SyncView | undefined;
+  readonly onChanged: () => void;
+}) {
+  const api = useApi();
+  const c = props.connection;
+  const [editing, setEditing] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const [test, setTest] = useState<ConnectionTestResult | null>(null);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const running = props.sync?.running ?? false;
+  const isCrm = c.kind !== 'wordpress';
+
+  async function run(what: string, fn: () => Promise<unknown>) {
+    setBusy(what);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      const shape = err as { code?: string; message?: string };
+      setError({ code: shape.code ?? 'INTERNAL', message: shape.message ?? String(err) });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const finished = props.sync?.lastResult;
+  return (
+    <li className="connection-card" aria-label={c.label}>
+      <div className="connection-head">
+        <div>
+          <h2>
+            {c.label} {c.isSandbox && <span className="badge">sandbox</span>}
+          </h2>
+          <div className="muted">
+            {c.kind === 'keap' ? 'Keap' : c.kind} · {c.baseUrl}
+          </div>
+        </div>
+        <div className="actions">
+          {isCrm && !running && (
+            <>
+              <button
+                type="button"
+                className="primary"
+                onClick={() =>
+                  run('sync', () => api.call('sync/start', { connectionId: c.id, mode: 'auto' }))
+                }
+              >
+                Sync now
+              </button>
+              <button
+                type="button"
+                onClick={() =>
+                  run('sync', () => api.call('sync/start', { connectionId: c.id, mode: 'full' }))
+                }
+              >
+                Full sync
+              </button>
+            </>
+          )}
+          {running && (
+            <button
+              type="button"
+              onClick={() => run('cancel', () => api.call('sync/cancel', { connectionId: c.id }))}
+            >
+              Cancel sync
+            </button>
+          )}
+          <button
+            type="button"
+            disabled={busy === 'test'}
+            onClick={() =>
+              run('test', async () => {
+                setTest(await api.call('connections/test', { id: c.id }));
+                props.onChanged();
+              })
+            }
+          >
+            {busy === 'test' ? 'Testing…' : 'Test'}
+          </button>
+          <button type="button" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
+            Edit
+          </button>
+          <button type="button" className="danger" onClick={() => setConfirmRemove(true)}>
+            Remove
+          </button>
+        </div>
+      </div>
+      <dl className="facts compact">
+        <dt>Account</dt>
+        <dd>{c.account ?? '—'}</dd>
+        <dt>API key</dt>
+        <dd>
+          {c.hasSecret ? (
+            `stored (ends ${c.secretHint ?? '…'})`
+          ) : (
+            <span className="warning">missing — edit to add one</span>
+          )}
+        </dd>
+        <dt>Last test</dt>
+        <dd>
+          {c.lastTestOk === null
+            ? 'never'
+            : c.lastTestOk
+              ? `passed ${c.lastTestedAt ? new Date(c.lastTestedAt).toLocaleString() : ''}`
+              : 'failed'}
+        </dd>
+        <dt>Cached contacts</dt>
+        <dd>{c.contactCount.toLocaleString()}</dd>
+        <dt>Last sync</dt>
+        <dd>{c.lastSyncAt ? new Date(c.lastSyncAt).toLocaleString() : 'never'}</dd>
+      </dl>
+      {running && (
+        <ProgressBar
+          label={describeProgress(props.sync?.progress ?? null)}
+          done={props.sync?.progress?.done ?? 0}
+          total={props.sync?.progress?.total ?? null}
+        />
+      )}
+      {!running && finished && finished.status !== 'completed' && finished.error && (
+        <ErrorBanner
+          error={{ code: finished.error.code, message: `Sync ${finished.status}: ${finished.error.message}` }}
+        />
+      )}
+      {!running && finished?.status === 'completed' && (
+        <p className="ok-note" role="status">
+          Sync finished.
+        </p>
+      )}
+      {test && (
+        <div role="status" className={test.ok ? 'ok-note' : 'warning'}>
+          {test.ok ? `Connection works: ${test.account ?? ''}` : `Test failed: ${test.error?.message ?? ''}`}
+          {test.ok && Object.keys(test.details).length > 0 && (
+            <span className="muted">
+              {' '}
+              (
+              {Object.entries(test.details)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join(' · ')}
+              )
+            </span>
+          )}
+        </div>
+      )}
+      {error && <ErrorBanner error={error} />}
+      {editing && (
+        <KeapConnectionForm
+          existing={c}
+          onCancel={() => setEditing(false)}
+          onSaved={(_conn, t) => {
+            setEditing(false);
+            setTest(t);
+            props.onChanged();
+          }}
+        />
+      )}
+      {confirmRemove && (
+        <div className="confirm" role="alertdialog" aria-label={`Remove ${c.label}?`}>
+          <p>
+            Remove <strong>{c.label}</strong>? Its stored key and the {c.contactCount.toLocaleString()} cached
+            contacts go with it. Nothing changes in the CRM itself.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="danger"
+              autoFocus
+              onClick={() =>
+                run('remove', async () => {
+                  await api.call('connections/remove', { id: c.id });
+                  props.onChanged();
+                })
+              }
+            >
+              Remove connection
+            </button>
+            <button type="button" onClick={() => setConfirmRemove(false)}>
+              Keep it
+            </button>
+          </div>
+        </div>
+      )}
+    </li>
+  );
+}

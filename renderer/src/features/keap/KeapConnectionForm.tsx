@@ -1,0 +1,110 @@
+import { useId, useState, type FormEvent } from 'react';
+import { useApi } from '../../lib/api-context';
+import { ErrorBanner } from '../../components/states';
+import type { ConnectionDetail, ConnectionTestResult } from '../../../../app/api/contract';
+
+export const KEAP_DEFAULT_URL = 'https://api.infusionsoft.com/crm';
+
+/**
+ * Add a Keap account (or edit one): the key is tested before anything is saved, and once saved it is never shown
+ * again — editing asks for a new key or keeps the stored one.
+ */
+export function KeapConnectionForm(props: {
+  readonly existing?: ConnectionDetail;
+  readonly onSaved: (connection: ConnectionDetail, test: ConnectionTestResult | null) => void;
+  readonly onCancel?: () => void;
+}) {
+  const api = useApi();
+  const id = useId();
+  const [label, setLabel] = useState(props.existing?.label ?? '');
+  const [baseUrl, setBaseUrl] = useState(props.existing?.baseUrl ?? KEAP_DEFAULT_URL);
+  const [apiKey, setApiKey] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      if (props.existing) {
+        const res = await api.call('connections/edit', {
+          id: props.existing.id,
+          ...(label.trim() && label !== props.existing.label ? { label: label.trim() } : {}),
+          ...(baseUrl.trim() !== props.existing.baseUrl ? { baseUrl: baseUrl.trim() } : {}),
+          ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}),
+        });
+        setApiKey('');
+        props.onSaved(res.connection, res.test);
+      } else {
+        const res = await api.call('connections/add', {
+          kind: 'keap',
+          apiKey: apiKey.trim(),
+          baseUrl: baseUrl.trim(),
+          ...(label.trim() ? { label: label.trim() } : {}),
+        });
+        setApiKey('');
+        setLabel('');
+        props.onSaved(res.connection, res.test);
+      }
+    } catch (err) {
+      const shape = err as { code?: string; message?: string };
+      setError({ code: shape.code ?? 'INTERNAL', message: shape.message ?? String(err) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="keap-form"
+      onSubmit={submit}
+      aria-label={props.existing ? `Edit ${props.existing.label}` : 'Add a Keap account'}
+    >
+      {error && <ErrorBanner error={error} />}
+      <div className="field">
+        <label htmlFor={`${id}-key`}>
+          {props.existing ? 'New API key (leave empty to keep the stored one)' : 'Keap API key'}
+        </label>
+        <input
+          id={`${id}-key`}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={apiKey}
+          onChange={(e) => setApiKey(e.target.value)}
+          placeholder="Personal Access Token or Service Account Key"
+          required={!props.existing}
+        />
+        <p className="hint">
+          Keap → Settings → API Settings. The key is tested, then stored encrypted and never shown again.
+        </p>
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={`${id}-label`}>Name</label>
+          <input
+            id={`${id}-label`}
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            placeholder="e.g. Main Keap app"
+          />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-url`}>API base URL</label>
+          <input id={`${id}-url`} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />
+        </div>
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Testing…' : props.existing ? 'Save' : 'Test and add'}
+        </button>
+        {props.onCancel && (
+          <button type="button" onClick={props.onCancel} disabled={busy}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
