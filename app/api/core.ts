@@ -7,6 +7,10 @@ import type { Workspace } from '../workspace/workspace';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Handler } from './handlers/types';
 import { APP_VERSION } from '../version';
+import { registerBuiltInConnectors } from '../connectors/built-in';
+
+// At load time, so a test that registers fakes afterwards overrides the real connectors rather than the reverse.
+registerBuiltInConnectors();
 
 export interface CoreOptions {
   readonly workspace: Workspace;

@@ -4,12 +4,19 @@ import { insertConnection, listConnections } from '../sync/connections';
 import { syncManager } from '../sync/manager';
 import type { SyncResult } from '../sync/engine';
 import { startKeapSandbox, type KeapSandbox } from './keap';
+import { startWordPressSandbox, type WordPressSandbox } from './wordpress';
+import { insertWordPressConnection } from '../connectors/wordpress/connections';
+import { forgetClients } from '../merge/clients';
 
 export const SANDBOX_LABEL = 'Sandbox Keap';
+export const SANDBOX_WP_LABEL = 'Sandbox WordPress';
 
 export interface EmbeddedSandbox {
   readonly sandbox: KeapSandbox;
   readonly connectionId: string;
+  /** The WordPress/AccessAlly site whose members are linked to the sandbox CRM's contacts. */
+  readonly wordpress: WordPressSandbox;
+  readonly wpConnectionId: string;
   /**
    * The sync this call started: the first sync of a new workspace, or the resumption of one that was cut short.
    * Null when the sandbox connection was already in sync.
@@ -44,7 +51,20 @@ export async function ensureSandboxWorkspace(
     seed: options.seed ?? 42,
     contacts: options.contacts ?? 2000,
   });
+  let wordpress: WordPressSandbox;
+  try {
+    // The site's members are derived from the same seeded world, so links, "wrong record" progress and
+    // AccessAlly orders line up with the CRM's duplicates. An existing state file wins over the seed.
+    wordpress = await startWordPressSandbox({
+      stateDir: join(ctx.workspace.dir, 'sandbox', 'wordpress'),
+      seed: sandbox.world.wordpressSeed(),
+    });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
   let connectionId: string;
+  let wpConnectionId: string;
   let firstSync: Promise<SyncResult> | null = null;
   try {
     if (existing) {
@@ -57,6 +77,7 @@ export async function ensureSandboxWorkspace(
         )
         .pluck()
         .get(existing.id) as number;
+      wpConnectionId = await ensureWordPressConnection(existing.id);
       if (interrupted > 0) firstSync = startSync(existing.id, 'auto');
     } else {
       connectionId = await insertConnection(
@@ -71,17 +92,52 @@ export async function ensureSandboxWorkspace(
         },
         sandbox.apiKey,
       );
+      wpConnectionId = await ensureWordPressConnection(connectionId);
       firstSync = startSync(connectionId, 'full');
     }
+    // Clients built for an earlier run point at old ports.
+    forgetClients(ctx);
     ctx.events.emit('workspace/changed', { reason: 'sandbox started' });
   } catch (error) {
+    await wordpress.close();
     await sandbox.close();
     throw error;
+  }
+
+  async function ensureWordPressConnection(crmConnectionId: string): Promise<string> {
+    const current = db
+      .prepare(`SELECT id, secret_ref FROM connections WHERE kind = 'wordpress' AND is_sandbox = 1 LIMIT 1`)
+      .get() as { id: string; secret_ref: string | null } | undefined;
+    if (current) {
+      db.prepare('UPDATE connections SET base_url = ?, account = ? WHERE id = ?').run(
+        wordpress.baseUrl,
+        wordpress.username,
+        current.id,
+      );
+      if (current.secret_ref) await ctx.workspace.secrets.set(current.secret_ref, wordpress.appPassword);
+      return current.id;
+    }
+    return insertWordPressConnection(ctx, {
+      credentials: {
+        url: wordpress.baseUrl,
+        username: wordpress.username,
+        appPassword: wordpress.appPassword,
+      },
+      siteUrl: wordpress.baseUrl,
+      label: SANDBOX_WP_LABEL,
+      crmConnectionId,
+      lastTestOk: true,
+      isSandbox: true,
+    });
   }
   function startSync(id: string, mode: 'full' | 'auto'): Promise<SyncResult> {
     const manager = syncManager(ctx);
     manager.start(id, { mode });
-    const done = manager.wait(id);
+    // Members are synced after the CRM so links to contacts that no longer exist show up as orphans at once.
+    const done = manager.wait(id).then(async (result) => {
+      await core.call('wordpress/sync', { connectionId: wpConnectionId, mode: 'full' });
+      return result;
+    });
     // The caller may not wait; a failed sync is reported through sync/finished, never as an unhandled rejection.
     done.catch(() => undefined);
     return done;
@@ -90,10 +146,13 @@ export async function ensureSandboxWorkspace(
   return {
     sandbox,
     connectionId,
+    wordpress,
+    wpConnectionId,
     firstSync,
     async close() {
       const manager = syncManager(ctx);
       if (manager.cancel(connectionId)) await manager.wait(connectionId).catch(() => undefined);
+      await wordpress.close();
       await sandbox.close();
     },
   };

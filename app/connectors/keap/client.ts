@@ -224,6 +224,24 @@ export class KeapClient implements CrmClient {
     return readRecord(res.data, toCrmContact, `PATCH /rest/v2/contacts/${id}`);
   }
 
+  /**
+   * Creates a contact without Keap's duplicate check (no `duplicate_option`): a restore must bring back the
+   * record it removed, not update the survivor that now carries the same email.
+   */
+  async createContact(patch: ContactPatch, signal?: AbortSignal): Promise<CrmContact> {
+    const { body } = toKeapPatch(patch);
+    const res = await this.request({
+      method: 'POST',
+      path: `${V2}/contacts`,
+      query: { fields: CONTACT_FIELDS.join(',') },
+      body,
+      // A repeated create would make a second contact: only retried when the server provably did not act.
+      idempotent: false,
+      ...(signal ? { signal } : {}),
+    });
+    return readRecord(res.data, toCrmContact, 'POST /rest/v2/contacts');
+  }
+
   async deleteContact(id: string, signal?: AbortSignal): Promise<void> {
     await this.request({
       method: 'DELETE',

@@ -4,7 +4,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { createCore, type Core } from '../../../app/api/core';
 import { openWorkspace } from '../../../app/workspace/workspace';
 import { MemorySecretStore } from '../../../app/secrets/file-secret-store';
-import { ensureSandboxWorkspace, SANDBOX_LABEL } from '../../../app/sandbox/embedded';
+import { ensureSandboxWorkspace, SANDBOX_LABEL, SANDBOX_WP_LABEL } from '../../../app/sandbox/embedded';
 import { syncManager } from '../../../app/sync/manager';
 import { tempDir } from '../../helpers/workspace';
 import { sandbox } from '../../helpers/keap';
@@ -35,7 +35,17 @@ describe('embedded sandbox workspace', () => {
     expect(status.contacts).toBe(400);
     expect(status.connections).toMatchObject([
       { label: SANDBOX_LABEL, isSandbox: true, baseUrl: first!.sandbox.baseUrl },
+      { label: SANDBOX_WP_LABEL, kind: 'wordpress', isSandbox: true, baseUrl: first!.wordpress.baseUrl },
     ]);
+    // The site's members were synced after the CRM and link to its contacts.
+    expect(status.wp_users).toBeGreaterThan(0);
+    const linked = core.context.workspace.db
+      .prepare(
+        `SELECT count(*) FROM wp_users w JOIN contacts c ON c.crm_id = w.linked_contact_id WHERE w.linked_contact_id IS NOT NULL`,
+      )
+      .pluck()
+      .get() as number;
+    expect(linked).toBeGreaterThan(0);
     const cluster = first!.sandbox.world.truth.clusters[0]!;
     const res = await fetch(`${first!.sandbox.baseUrl}/rest/v2/contacts:merge`, {
       method: 'POST',
@@ -50,11 +60,16 @@ describe('embedded sandbox workspace', () => {
     const second = await ensureSandboxWorkspace(core, { contacts: 400 });
     cleanups.push(() => second?.close());
     expect(second!.firstSync).toBeNull();
-    const conn = (await core.call('connections/list', {}))[0]!;
-    expect(conn.baseUrl).toBe(second!.sandbox.baseUrl);
+    const [conn, site] = await core.call('connections/list', {});
+    expect(conn!.baseUrl).toBe(second!.sandbox.baseUrl);
+    expect(site!.baseUrl).toBe(second!.wordpress.baseUrl);
     expect(second!.sandbox.store.data.contacts[cluster.ids[1]!]).toBeUndefined();
-    await core.call('sync/start', { connectionId: conn.id, mode: 'auto' });
-    await syncManager(core.context).wait(conn.id);
+    await core.call('sync/start', { connectionId: conn!.id, mode: 'auto' });
+    await syncManager(core.context).wait(conn!.id);
+    // The restarted site answers with the credentials stored for this run.
+    expect((await core.call('wordpress/sync', { connectionId: site!.id })).members.fetched).toBeGreaterThan(
+      0,
+    );
     expect((await core.call('workspace/status', {})).contacts).toBe(399);
   });
 

@@ -1,5 +1,11 @@
 import type { ComponentType } from 'react';
 import type { ContactDetail } from '../../../../app/api/contract';
+import { LinkedWordPressUsers } from '../wordpress/LinkedWordPressUsers';
+
+function WordPressUsersPanel(props: { readonly contact: ContactDetail }) {
+  // The CRM connection stands for its paired site: the panel resolves which WordPress connection that is.
+  return <LinkedWordPressUsers connectionId={props.contact.connectionId} contactId={props.contact.crmId} />;
+}
 
 /**
  * Extra panels shown in a contact's detail, below the CRM data. Other features add theirs to this list (the
@@ -10,7 +16,9 @@ export interface ContactDetailPanel {
   readonly component: ComponentType<{ readonly contact: ContactDetail }>;
 }
 
-export const CONTACT_DETAIL_PANELS: readonly ContactDetailPanel[] = [];
+export const CONTACT_DETAIL_PANELS: readonly ContactDetailPanel[] = [
+  { id: 'wordpress-users', component: WordPressUsersPanel },
+];
 
 export function ContactDetailPanels(props: { readonly contact: ContactDetail }) {
   return (
