@@ -66,6 +66,16 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     keys: (f) => (f.streetNumber && f.street ? one(`${f.streetNumber}|${f.street}`) : none),
   },
   {
+    name: 'dob_city',
+    description: 'same birthday and city',
+    keys: (f) => (f.dob && f.locality ? one(`${f.dob}|${f.locality}`) : none),
+  },
+  {
+    name: 'street_city',
+    description: 'same street name and city',
+    keys: (f) => (f.street && f.locality ? one(`${f.street}|${f.locality}`) : none),
+  },
+  {
     name: 'family_city',
     description: 'same sounding family name, given initial and city',
     keys: (f) =>

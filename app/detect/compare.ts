@@ -31,7 +31,13 @@ export const FIELDS: readonly FieldSpec[] = [
     m: [0.82, 0.1, 0.04, 0.04],
     tf: true,
   },
-  { name: 'dob', label: 'birthday', levels: ['exact', 'close', 'different'], m: [0.82, 0.14, 0.04], tf: false },
+  {
+    name: 'dob',
+    label: 'birthday',
+    levels: ['exact', 'close', 'near', 'different'],
+    m: [0.8, 0.12, 0.05, 0.03],
+    tf: false,
+  },
   {
     name: 'email',
     label: 'email',
@@ -89,7 +95,11 @@ export function compareDob(a: string, b: string): number {
   const same = Number(ay === by) + Number(am === bm) + Number(ad === bd);
   if (same === 2) return 1;
   if (ay === by && am === bd && ad === bm) return 1;
-  return 2;
+  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
+  if (am === bm && ad === bd) return 2;
+  const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+  if (days <= 366) return 2;
+  return 3;
 }
 
 function bestOf(as: readonly string[], bs: readonly string[]): boolean {
@@ -103,8 +113,17 @@ export function compareEmail(a: Features, b: Features): number {
   if (bestOf(a.emailsFolded, b.emailsFolded)) return 1;
   if (a.emailLocals.length && b.emailLocals.length) {
     if (bestOf(a.emailLocals, b.emailLocals)) return 2;
+    // A typo on either side of the @: compare the parts separately (Jaro–Winkler over the whole address
+    // penalises the repeated letters of long domains).
     for (const x of a.emailsFolded)
-      for (const y of b.emailsFolded) if (x.length > 6 && y.length > 6 && jw(x, y) >= 0.94) return 3;
+      for (const y of b.emailsFolded) {
+        const ax = x.lastIndexOf('@');
+        const by = y.lastIndexOf('@');
+        const localSim = jw(x.slice(0, ax), y.slice(0, by));
+        const domainSim = jw(x.slice(ax + 1), y.slice(by + 1));
+        if ((localSim >= 0.9 && domainSim >= 0.97) || (localSim === 1 && domainSim >= 0.85)) return 3;
+        if (localSim >= 0.95 && domainSim >= 0.9) return 3;
+      }
   }
   return 4;
 }

@@ -13,7 +13,7 @@ const SINGLE_VALUED = [0, 1, 2, 5, 6, 7, 8, 9];
 export function pairFlags(a: Features, b: Features, levels: Int8Array, swapped: boolean): number {
   let flags = swapped ? SWAPPED : 0;
   const suffixClash = a.suffix !== '' && b.suffix !== '' && a.suffix !== b.suffix;
-  if (suffixClash || levels[0] === 5 || levels[2] === 2) flags |= IDENTITY_CONFLICT;
+  if (suffixClash || levels[0] === 5 || levels[2] === 3) flags |= IDENTITY_CONFLICT;
   const middleClash = a.middle !== '' && b.middle !== '' && a.middle !== b.middle;
   if (SINGLE_VALUED.some((k) => levels[k]! > 0) || swapped || a.suffix !== b.suffix || middleClash)
     flags |= VALUE_CONFLICT;
@@ -43,7 +43,7 @@ export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: 
   if (a.suffix && b.suffix && a.suffix !== b.suffix) warn.push(`${cap(a.suffix)}./${cap(b.suffix)}. differ`);
   else if (a.suffix !== b.suffix) warn.push(`${cap(a.suffix || b.suffix)}. on one record only`);
   if (levels[0] === 5) warn.push(`different given names ${cap(a.given)}/${cap(b.given)}`);
-  if (levels[2] === 2) warn.push('different birthdays');
+  if (levels[2] === 3) warn.push('different birthdays');
   switch (levels[3]) {
     case 0:
       agree.push('same email');
@@ -72,6 +72,7 @@ export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: 
   else if (levels[4] === 1) agree.push('phone numbers end alike');
   if (levels[2] === 0) agree.push('same birthday');
   else if (levels[2] === 1) agree.push('birthday off by one digit or day/month swapped');
+  else if (levels[2] === 2) agree.push('birthdays within a year');
   if (levels[6] === 0) agree.push('same street address');
   else if (levels[6] === 1) agree.push('similar street address');
   else if (levels[5] === 0) agree.push('same postcode');

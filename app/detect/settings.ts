@@ -5,9 +5,9 @@ const fieldWeight = z.number().min(0).max(3);
 /** Workspace settings for detection (namespace 'detect'). Every field has a default so an empty store works. */
 export const detectSettingsSchema = z.object({
   /** Match probability at or above which two records are called the same person. */
-  threshold: z.number().min(0.05).max(0.999).default(0.9),
+  threshold: z.number().min(0.05).max(0.999).default(0.8),
   /** Lower bound for pairs still shown to a reviewer (in the "maybe two people" lane). */
-  reviewThreshold: z.number().min(0.01).max(0.999).default(0.5),
+  reviewThreshold: z.number().min(0.01).max(0.999).default(0.2),
   /** ISO region for numbers written without a country code. */
   phoneRegion: z
     .string()
