@@ -133,7 +133,7 @@ export interface BlockOptions {
   readonly maxBlockSize: number;
   /** Compare only records from different sources (linkage). */
   readonly linkage?: boolean;
-  readonly signal?: AbortSignal;
+  readonly signal?: { throwIfAborted(): void };
 }
 
 /** Sorts packed (hash, record) numbers per rule, walks equal-hash runs and emits every pair inside small blocks. */

@@ -3,7 +3,7 @@ import { extractFeatures } from './features';
 import { generateCandidates, type RuleReport } from './blocking';
 import { buildModel, contributions, scorePair, type Model } from './model';
 import { cluster, type Edge } from './cluster';
-import { laneOf, pairFlags, reasonFor } from './lanes';
+import { laneOf, pairFlags, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
 import { FIELDS } from './compare';
 import { Interner } from './normalise/text';
 import type { DetectSettings } from './settings';
@@ -43,10 +43,15 @@ export interface DetectResult {
   readonly stats: DetectStats;
 }
 
+/** AbortSignal fits; a worker passes a flag backed by shared memory. */
+export interface CancelToken {
+  throwIfAborted(): void;
+}
+
 export interface DetectOptions {
   readonly settings: DetectSettings;
   readonly linkage?: boolean;
-  readonly signal?: AbortSignal;
+  readonly signal?: CancelToken;
   readonly onProgress?: (phase: string, done: number, total: number | null) => void;
   /** Pairs a person has ruled out ("not a duplicate"): never scored into a group. */
   readonly isExcluded?: (a: Features, b: Features) => boolean;
@@ -154,12 +159,12 @@ export function detectFeatures(
  * Groups pairs shown to a reviewer: pairs at or above `reviewThreshold`, and pairs sharing an email or phone
  * whatever their score (two people on one address are exactly what the "maybe two people" lane is for).
  */
-export function formGroups<P extends Edge & { flags: number; levels?: Int8Array }>(
+export function formGroups<P extends Edge & { flags: number }>(
   pairs: readonly P[],
   reviewThreshold: number,
   threshold: number,
   score: (i: number, j: number) => number,
-  sharesIdentifier: (p: P) => boolean = (p) => (p.levels ? p.levels[3] === 0 || p.levels[4] === 0 : false),
+  sharesIdentifier: (p: P) => boolean = (p) => (p.flags & SHARES_IDENTIFIER) !== 0,
 ): { groups: (DetectedGroup & { edges: P[] })[]; cut: number } {
   const shown = pairs.filter((p) => p.probability >= reviewThreshold || sharesIdentifier(p));
   const { clusters, cutBridges } = cluster(shown, {
@@ -202,8 +207,8 @@ function groupReason(g: DetectedGroup, features: readonly Features[]): string {
   const edges = [...g.edges].sort((x, y) => y.probability - x.probability);
   const best = edges[0]!;
   // In the "maybe two people" lane lead with the edge that raised the doubt.
-  const doubt = g.lane === 'maybe_two_people' ? (edges.find((e) => e.flags & 1) ?? edges[edges.length - 1]!) : best;
-  return reasonFor(features[doubt.a]!, features[doubt.b]!, doubt.levels, (doubt.flags & 8) !== 0);
+  const doubt = g.lane === 'maybe_two_people' ? (edges.find((e) => e.flags & IDENTITY_CONFLICT) ?? edges[edges.length - 1]!) : best;
+  return reasonFor(features[doubt.a]!, features[doubt.b]!, doubt.levels, (doubt.flags & SWAPPED) !== 0);
 }
 
 export function pairContributions(

@@ -5,6 +5,7 @@ export const IDENTITY_CONFLICT = 1;
 export const VALUE_CONFLICT = 2;
 export const STRONG = 4;
 export const SWAPPED = 8;
+export const SHARES_IDENTIFIER = 16;
 
 /** Fields holding one value per contact (a difference is a choice to make); emails and phones are unioned. */
 const SINGLE_VALUED = [0, 1, 2, 5, 6, 7, 8, 9];
@@ -18,6 +19,7 @@ export function pairFlags(a: Features, b: Features, levels: Int8Array, swapped: 
   if (SINGLE_VALUED.some((k) => levels[k]! > 0) || swapped || a.suffix !== b.suffix || middleClash)
     flags |= VALUE_CONFLICT;
   const nameExact = levels[0] === 0 && levels[1] === 0;
+  if (levels[3] === 0 || levels[4] === 0) flags |= SHARES_IDENTIFIER;
   if (levels[3] === 0 || levels[4] === 0 || (nameExact && (levels[2] === 0 || levels[6] === 0))) flags |= STRONG;
   return flags;
 }

@@ -7,11 +7,16 @@ import type { DetectSettings } from './settings';
  * is estimated on each data set from random pairs, and the exact level of names, emails, phones, postcodes and
  * cities is replaced by the value's own frequency (a shared "Smith" says less than a shared "Linacre").
  */
+/** A Map, or a lazy lookup into the stored table during an incremental re-scan. */
+export interface TermCounts {
+  get(value: string): number | undefined;
+}
+
 export interface Model {
   /** u[field][level] */
   readonly u: number[][];
   /** Counts of values per field for term-frequency adjustment; null for fields without it. */
-  readonly tf: (Map<string, number> | null)[];
+  readonly tf: (TermCounts | null)[];
   readonly nonNull: number[];
   readonly n: number;
   /** log2 prior odds of a match for a random pair. */
@@ -42,9 +47,10 @@ function rng(seed: number): () => number {
   };
 }
 
-export function buildModel(features: readonly Features[], samplePairs = 40_000): Model {
+export function buildModel(features: readonly Features[], samplePairs = 12_000): Model {
   const n = features.length;
-  const tf = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
+  const counting = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
+  const tf: (Map<string, number> | null)[] = counting;
   const nonNull = FIELDS.map(() => 0);
   for (const f of features) {
     for (let k = 0; k < FIELDS.length; k++) {
@@ -89,7 +95,7 @@ export function modelParams(model: Model): ModelParams {
   return { u: model.u, nonNull: model.nonNull, n: model.n, prior: model.prior };
 }
 
-export function restoreModel(params: ModelParams, tf: (Map<string, number> | null)[]): Model {
+export function restoreModel(params: ModelParams, tf: (TermCounts | null)[]): Model {
   return { ...params, tf };
 }
 
@@ -162,4 +168,18 @@ export function contributions(
     });
   }
   return out;
+}
+
+/** Each field's weight for the given levels (0 for a missing field), in FIELDS order. */
+export function fieldWeights(
+  a: Features,
+  b: Features,
+  model: Model,
+  settings: DetectSettings,
+  levels: Int8Array,
+): number[] {
+  return FIELDS.map((spec, k) => {
+    const l = levels[k]!;
+    return l < 0 ? 0 : settings.fieldWeights[spec.name] * fieldWeight(model, k, l, a, b);
+  });
 }
