@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appMethods } from './methods/app';
+import { detectMethods } from './methods/detect';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -8,6 +9,7 @@ import type { ErrorShape } from '../domain/errors';
  */
 export const contract = {
   ...appMethods,
+  ...detectMethods,
 };
 
 export type Contract = typeof contract;
@@ -25,4 +27,5 @@ export function isMethodName(name: unknown): name is MethodName {
 
 export type { ErrorShape };
 export type * from './methods/app';
+export type * from './methods/detect';
 export type * from './events';

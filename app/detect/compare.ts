@@ -1,4 +1,4 @@
-import jaroWinkler from 'talisman/metrics/jaro-winkler';
+import { jaroWinkler } from './talisman';
 import { shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 

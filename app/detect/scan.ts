@@ -212,13 +212,13 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   };
 }
 
-interface LastRun {
+export interface LastRun {
   model: ModelParams;
   watermark: string | null;
   maxPk: number;
 }
 
-function lastRun(db: Db, connectionId: string): LastRun | null {
+export function lastRun(db: Db, connectionId: string): LastRun | null {
   const row = db
     .prepare(
       `SELECT model, watermark, max_pk FROM detect_runs WHERE connection_id = ? AND status = 'completed'
@@ -266,7 +266,8 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
   for (let c = 0; c < connections.length; c++) {
     const connectionId = connections[c]!;
     const run = runs[c]!;
-    contacts += (db.prepare('SELECT count(*) FROM contacts WHERE connection_id = ?').pluck().get(connectionId) as number) ?? 0;
+    const count = (db.prepare('SELECT count(*) FROM contacts WHERE connection_id = ?').pluck().get(connectionId) as number) ?? 0;
+    contacts += count;
     const changedPks = db
       .prepare(
         `SELECT pk FROM contacts WHERE connection_id = ? AND updated_at > ?
@@ -275,8 +276,35 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
       .pluck()
       .all(connectionId, run.watermark ?? '', run.maxPk, connectionId) as number[];
     if (changedPks.length === 0) continue;
-    if (changedPks.length > Math.max(5000, contacts * 0.2)) return fullScan(db, options);
+    if (changedPks.length > Math.max(5000, count * 0.2)) return fullScan(db, options);
     changedTotal += changedPks.length;
+    const r = rescoreContacts(db, connectionId, run, changedPks, options);
+    comparisons += r.comparisons;
+    pairCount += r.pairs;
+  }
+  return {
+    mode: 'incremental',
+    contacts,
+    changed: changedTotal,
+    comparisons,
+    pairs: pairCount,
+    groups: (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
+    lanes: lanesCount(db),
+    rules: [],
+    millis: Math.round(performance.now() - t0),
+  };
+}
+
+
+/** Re-keys and re-scores the given contacts of one connection against the stored keys, then re-groups them. */
+export function rescoreContacts(
+  db: Db,
+  connectionId: string,
+  run: LastRun,
+  changedPks: readonly number[],
+  options: ScanOptions,
+): { comparisons: number; pairs: number } {
+  let comparisons = 0;
     options.onProgress?.('re-keying', 0, changedPks.length);
     const model = storedModel(db, connectionId, run.model);
     const region = options.settings.phoneRegion as CountryCode;
@@ -349,7 +377,6 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
         ]);
       }
     }
-    pairCount += rows.length;
     db.transaction(() => {
       const delA = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ?');
       const delB = db.prepare('DELETE FROM candidate_pairs WHERE b_pk = ?');
@@ -372,18 +399,7 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
         JSON.stringify({ changed: changedPks.length, comparisons: seen.size, pairs: rows.length }),
       );
     })();
-  }
-  return {
-    mode: 'incremental',
-    contacts,
-    changed: changedTotal,
-    comparisons,
-    pairs: pairCount,
-    groups: (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
-    lanes: lanesCount(db),
-    rules: [],
-    millis: Math.round(performance.now() - t0),
-  };
+    return { comparisons, pairs: rows.length };
 }
 
 function maxString(start: string | null, records: readonly CachedRecord[]): string | null {

@@ -49,3 +49,32 @@ export type DetectSettings = z.output<typeof detectSettingsSchema>;
 export type DetectSettingsInput = z.input<typeof detectSettingsSchema>;
 
 export const defaultDetectSettings = (): DetectSettings => detectSettingsSchema.parse({});
+
+const weightPatch = z
+  .object({
+    given: fieldWeight,
+    family: fieldWeight,
+    dob: fieldWeight,
+    email: fieldWeight,
+    phone: fieldWeight,
+    postcode: fieldWeight,
+    street: fieldWeight,
+    locality: fieldWeight,
+    region: fieldWeight,
+    company: fieldWeight,
+  })
+  .partial()
+  .strict();
+
+/** A change to the settings: only the fields given (no defaults filled in, so nothing else is overwritten). */
+export const detectSettingsPatchSchema = z
+  .object({
+    threshold: z.number().min(0.05).max(0.999),
+    reviewThreshold: z.number().min(0.01).max(0.999),
+    phoneRegion: z.string().regex(/^[A-Z]{2}$/),
+    maxBlockSize: z.number().int().min(10).max(5000),
+    fieldWeights: weightPatch,
+    nicknames: z.boolean(),
+  })
+  .partial()
+  .strict();

@@ -1,4 +1,4 @@
-import doubleMetaphone from 'talisman/phonetics/double-metaphone';
+import { doubleMetaphone } from '../talisman';
 import { NICKNAMES_SOURCE } from '../data/nicknames';
 import { fold, tokens } from './text';
 
