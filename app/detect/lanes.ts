@@ -37,6 +37,8 @@ export function laneOf(edges: readonly { probability: number; flags: number }[],
 }
 
 const cap = (s: string): string => s.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
+/** Two values in a stable order, so the same pair always reads the same. */
+const both = (x: string, y: string): string => [cap(x), cap(y)].sort().join('/');
 
 /** One line a person can read: the strongest agreements, and what makes it look like two people. */
 export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: boolean): string {
@@ -44,7 +46,7 @@ export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: 
   const agree: string[] = [];
   if (a.suffix && b.suffix && a.suffix !== b.suffix) warn.push(`${cap(a.suffix)}./${cap(b.suffix)}. differ`);
   else if (a.suffix !== b.suffix) warn.push(`${cap(a.suffix || b.suffix)}. on one record only`);
-  if (levels[0] === 5) warn.push(`different given names ${cap(a.given)}/${cap(b.given)}`);
+  if (levels[0] === 5) warn.push(`different given names ${both(a.given, b.given)}`);
   if (levels[2] === 3) warn.push('different birthdays');
   switch (levels[3]) {
     case 0:
@@ -63,12 +65,12 @@ export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: 
   if (swapped) agree.push('given and family names swapped');
   else if (levels[0] === 0 && levels[1] === 0) agree.push('same name');
   else {
-    if (levels[0] === 1) agree.push(`nickname ${cap(a.given)}/${cap(b.given)}`);
+    if (levels[0] === 1) agree.push(`nickname ${both(a.given, b.given)}`);
     else if (levels[0] === 0) agree.push('same given name');
-    else if (levels[0] === 2 || levels[0] === 3) agree.push(`similar given names ${cap(a.given)}/${cap(b.given)}`);
+    else if (levels[0] === 2 || levels[0] === 3) agree.push(`similar given names ${both(a.given, b.given)}`);
     else if (levels[0] === 4) agree.push('given initial matches');
     if (levels[1] === 0) agree.push('same family name');
-    else if (levels[1] === 1 || levels[1] === 2) agree.push(`similar family names ${cap(a.family)}/${cap(b.family)}`);
+    else if (levels[1] === 1 || levels[1] === 2) agree.push(`similar family names ${both(a.family, b.family)}`);
   }
   if (levels[4] === 0) agree.push('same phone');
   else if (levels[4] === 1) agree.push('phone numbers end alike');

@@ -35,6 +35,8 @@ const MAX_FIELD_WEIGHT = 14;
 const MIN_FIELD_WEIGHT = -8;
 /** Expected true matches per record in a typical contact list; sets the prior with the list size. */
 const MATCHES_PER_RECORD = 1;
+/** Weight of the prior u0 in pseudo-pairs (and in pseudo-records for term frequencies). */
+const PSEUDO = 200;
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -78,13 +80,13 @@ export function buildModel(features: readonly Features[], samplePairs = 12_000):
       seen[k]! += 1;
     }
   }
-  // Smoothed towards a small floor so a level never seen at random still gets a finite, large weight.
+  // Blended with the prior u0 as PSEUDO pseudo-observations, with a floor so a level never seen at random still
+  // gets a finite, large weight.
   const u = FIELDS.map((f, k) =>
     f.levels.map((_, l) => {
       const total = seen[k]!;
-      const floor = 1 / Math.max(1000, total * 4);
-      const est = total === 0 ? 0 : counts[k]![l]! / total;
-      return l === f.levels.length - 1 ? Math.max(0.5, est) : Math.max(floor, est);
+      const est = (counts[k]![l]! + PSEUDO * f.u0[l]!) / (total + PSEUDO);
+      return l === f.levels.length - 1 ? Math.max(0.5, est) : Math.max(1e-6, est);
     }),
   );
   const prior = Math.log2(MATCHES_PER_RECORD / Math.max(1, n - 1));
@@ -115,7 +117,7 @@ function fieldWeight(model: Model, k: number, level: number, a: Features, b: Fea
     const value = exactValue(k, a, b);
     const count = map && value ? (map.get(value) ?? 2) : 0;
     const nn = model.nonNull[k]!;
-    if (count > 0 && nn > 0) u = Math.max(count, 2) / nn;
+    if (count > 0 && nn > 0) u = (Math.max(count, 2) + PSEUDO * spec.u0[0]!) / (nn + PSEUDO);
   }
   const w = Math.log2(m / u);
   return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
