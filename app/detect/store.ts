@@ -204,8 +204,8 @@ const insertGroupSql = `INSERT INTO dup_groups (connection_id, group_key, lane, 
   VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
   ON CONFLICT (connection_id, group_key) DO UPDATE SET lane = excluded.lane, score = excluded.score,
     reason = excluded.reason, size = excluded.size, last_activity = excluded.last_activity,
-    evidence = excluded.evidence, updated_at = excluded.updated_at
-  WHERE dup_groups.status = 'open'
+    evidence = excluded.evidence, updated_at = excluded.updated_at, status = 'open'
+  WHERE dup_groups.status <> 'merged'
   RETURNING id`;
 
 export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): number {
