@@ -1,5 +1,6 @@
 import { useQuery } from '../lib/api-context';
 import { ErrorBanner, Loading } from '../components/states';
+import { DetectionSettings } from '../features/detect/DetectionSettings';
 
 export function SettingsScreen() {
   const info = useQuery('app/info', {});
@@ -21,6 +22,7 @@ export function SettingsScreen() {
           <dd>v{info.data.schemaVersion}</dd>
         </dl>
       )}
+      <DetectionSettings />
     </section>
   );
 }
