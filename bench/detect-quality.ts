@@ -17,7 +17,10 @@ export interface LabelledSet {
 }
 
 function truthColumn(file: string, column: string): string[] {
-  const rows = parse(readFileSync(file, 'utf8'), { columns: true, trim: true, bom: true }) as Record<string, string>[];
+  const rows = parse(readFileSync(file, 'utf8'), { columns: true, trim: true, bom: true }) as Record<
+    string,
+    string
+  >[];
   return rows.map((r) => r[column] ?? '');
 }
 
@@ -37,7 +40,12 @@ export function loadSets(): LabelledSet[] {
     const ra = parseContactsCsv(readFileSync(a, 'utf8')).records.map((r) => ({ ...r, source: 'a' }));
     const rb = parseContactsCsv(readFileSync(b, 'utf8')).records.map((r) => ({ ...r, source: 'b' }));
     const records = [...ra, ...rb];
-    sets.push({ name: 'FEBRL 4a<->4b', records, truth: records.map((r) => febrlEntity(r.id)), linkage: true });
+    sets.push({
+      name: 'FEBRL 4a<->4b',
+      records,
+      truth: records.map((r) => febrlEntity(r.id)),
+      linkage: true,
+    });
   }
   const fake = `${DATA}/splink-fake-1000/fake_1000.csv`;
   if (existsSync(fake)) {
@@ -46,8 +54,17 @@ export function loadSets(): LabelledSet[] {
   }
   const hist = `${DATA}/splink-historical-figures-50k/historical_figures_with_errors_50k.csv`;
   if (existsSync(hist)) {
-    const { records } = parseContactsCsv(readFileSync(hist, 'utf8'), { birthday: 'dob', city: 'birth_place', postcode: 'postcode_fake' });
-    sets.push({ name: 'Historical figures 50k', records, truth: truthColumn(hist, 'cluster'), linkage: false });
+    const { records } = parseContactsCsv(readFileSync(hist, 'utf8'), {
+      birthday: 'dob',
+      city: 'birth_place',
+      postcode: 'postcode_fake',
+    });
+    sets.push({
+      name: 'Historical figures 50k',
+      records,
+      truth: truthColumn(hist, 'cluster'),
+      linkage: false,
+    });
   }
   return sets;
 }
@@ -101,7 +118,10 @@ function pairStats(groups: readonly { members: number[] }[], set: LabelledSet) {
   return { predicted, correct };
 }
 
-export function evaluate(set: LabelledSet, settings: DetectSettings = defaultDetectSettings()): Quality & { result: DetectResult } {
+export function evaluate(
+  set: LabelledSet,
+  settings: DetectSettings = defaultDetectSettings(),
+): Quality & { result: DetectResult } {
   const t0 = performance.now();
   const result = detect(set.records, { settings, linkage: set.linkage });
   const millis = performance.now() - t0;

@@ -7,7 +7,18 @@ import type { CrmContact } from '../app/ports/crm';
  * A synthetic CRM contact list: realistic name/email/phone/address spread with ~8 % of people entered twice or
  * more (typos, nicknames, Gmail dots, other phone formats, a missing field), plus shared family emails.
  */
-const NICK: Record<string, string> = { William: 'Bill', Robert: 'Bob', Elizabeth: 'Liz', Margaret: 'Peggy', James: 'Jim', Richard: 'Dick', Katherine: 'Kate', Michael: 'Mike', Jennifer: 'Jen', Thomas: 'Tom' };
+const NICK: Record<string, string> = {
+  William: 'Bill',
+  Robert: 'Bob',
+  Elizabeth: 'Liz',
+  Margaret: 'Peggy',
+  James: 'Jim',
+  Richard: 'Dick',
+  Katherine: 'Kate',
+  Michael: 'Mike',
+  Jennifer: 'Jen',
+  Thomas: 'Tom',
+};
 
 function pools(seed: number) {
   faker.seed(seed);
@@ -48,7 +59,10 @@ export function* syntheticContacts(n: number, seed = 7): Generator<CrmContact> {
     const email = `${given}.${family}${Math.floor(r() * 100)}@${domain}`.toLowerCase();
     const phone = `(${200 + Math.floor(r() * 700)}) ${100 + Math.floor(r() * 900)}-${1000 + Math.floor(r() * 9000)}`;
     const year = 1940 + Math.floor(r() * 65);
-    const birthday = r() < 0.4 ? `${year}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}` : null;
+    const birthday =
+      r() < 0.4
+        ? `${year}-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`
+        : null;
     const address = {
       slot: 'BILLING',
       line1: `${1 + Math.floor(r() * 9999)} ${pick(p.streets)}`,
@@ -83,7 +97,12 @@ export function* syntheticContacts(n: number, seed = 7): Generator<CrmContact> {
             ? base.emails
             : roll < 0.7 && domain === 'gmail.com'
               ? [{ slot: 'EMAIL1', email: email.replace('.', '') }]
-              : [{ slot: 'EMAIL1', email: `${given[0]}${family}@${pick(['gmail.com', 'work.example'])}`.toLowerCase() }],
+              : [
+                  {
+                    slot: 'EMAIL1',
+                    email: `${given[0]}${family}@${pick(['gmail.com', 'work.example'])}`.toLowerCase(),
+                  },
+                ],
         phones: base.phones.map((ph) => ({ ...ph, number: `+1 ${ph.number.replace(/\D/g, '')}` })),
       };
     }
@@ -119,14 +138,15 @@ export function touchContacts(db: Db, count: number): void {
   for (let i = 0; i < count; i++) {
     const crmId = String(1 + i * step);
     const row = db.prepare('SELECT given_name, family_name FROM contacts WHERE crm_id = ?').get(crmId) as
-      | { given_name: string; family_name: string }
-      | undefined;
+      { given_name: string; family_name: string } | undefined;
     if (!row) continue;
     batch.push({
       id: crmId,
       givenName: row.given_name,
       familyName: row.family_name,
-      emails: [{ slot: 'EMAIL1', email: `${row.given_name}.${row.family_name}.new@example.net`.toLowerCase() }],
+      emails: [
+        { slot: 'EMAIL1', email: `${row.given_name}.${row.family_name}.new@example.net`.toLowerCase() },
+      ],
       phones: [],
       addresses: [],
       tagIds: [],

@@ -13,7 +13,9 @@ const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Num
 
 if (!args.includes('--skip-quality')) {
   console.log('Quality at the default settings (pairs = every pair inside a group)');
-  console.log('data set                  records  compared  true pairs | P@thr   R@thr   F1@thr | review lanes: P  R');
+  console.log(
+    'data set                  records  compared  true pairs | P@thr   R@thr   F1@thr | review lanes: P  R',
+  );
   for (const set of loadSets()) {
     const q = evaluate(set);
     console.log(
@@ -24,7 +26,14 @@ if (!args.includes('--skip-quality')) {
   }
 }
 
-function scan(file: string, mode: string): { millis: number; maxRssMb: number; summary: { groups: number; comparisons: number; pairs: number; changed: number } } {
+function scan(
+  file: string,
+  mode: string,
+): {
+  millis: number;
+  maxRssMb: number;
+  summary: { groups: number; comparisons: number; pairs: number; changed: number };
+} {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/detect-scan.ts', file, mode], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

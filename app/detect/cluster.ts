@@ -113,7 +113,11 @@ function side(start: number, edges: readonly Edge[], cut: number): Set<number> {
   const queue = [start];
   while (queue.length) {
     const v = queue.pop()!;
-    for (const w of adj.get(v) ?? []) if (!seen.has(w)) (seen.add(w), queue.push(w));
+    for (const w of adj.get(v) ?? [])
+      if (!seen.has(w)) {
+        seen.add(w);
+        queue.push(w);
+      }
   }
   return seen;
 }
@@ -123,7 +127,10 @@ export interface Cluster {
   readonly edges: Edge[];
 }
 
-export function cluster(edges: readonly Edge[], options: ClusterOptions): { clusters: Cluster[]; cutBridges: Edge[] } {
+export function cluster(
+  edges: readonly Edge[],
+  options: ClusterOptions,
+): { clusters: Cluster[]; cutBridges: Edge[] } {
   const cut: Edge[] = [];
   const result: Cluster[] = [];
   let pending = components(edges);

@@ -27,41 +27,81 @@ export const FIELDS: readonly FieldSpec[] = [
     label: 'given name',
     levels: ['exact', 'nickname', 'close', 'phonetic', 'initial', 'different'],
     m: [0.78, 0.05, 0.09, 0.03, 0.02, 0.03],
-    u0: [0.01, 0.003, 0.01, 0.02, 0.005, 0.952], tf: true,
+    u0: [0.01, 0.003, 0.01, 0.02, 0.005, 0.952],
+    tf: true,
   },
   {
     name: 'family',
     label: 'family name',
     levels: ['exact', 'close', 'phonetic', 'different'],
     m: [0.82, 0.1, 0.04, 0.04],
-    u0: [0.002, 0.005, 0.01, 0.983], tf: true,
+    u0: [0.002, 0.005, 0.01, 0.983],
+    tf: true,
   },
   {
     name: 'dob',
     label: 'birthday',
     levels: ['exact', 'close', 'near', 'different'],
     m: [0.8, 0.12, 0.05, 0.03],
-    u0: [0.0005, 0.003, 0.01, 0.9865], tf: false,
+    u0: [0.0005, 0.003, 0.01, 0.9865],
+    tf: false,
   },
   {
     name: 'email',
     label: 'email',
     levels: ['exact', 'folded', 'same_local', 'close_local', 'different'],
     m: [0.8, 0.04, 0.04, 0.04, 0.08],
-    u0: [0.0002, 0.0001, 0.0005, 0.0005, 0.9987], tf: true,
+    u0: [0.0002, 0.0001, 0.0005, 0.0005, 0.9987],
+    tf: true,
   },
-  { name: 'phone', label: 'phone', levels: ['exact', 'same_tail', 'different'], m: [0.8, 0.06, 0.14], u0: [0.0002, 0.0005, 0.9993], tf: true },
-  { name: 'postcode', label: 'postcode', levels: ['exact', 'close', 'different'], m: [0.85, 0.08, 0.07], u0: [0.005, 0.02, 0.975], tf: true },
+  {
+    name: 'phone',
+    label: 'phone',
+    levels: ['exact', 'same_tail', 'different'],
+    m: [0.8, 0.06, 0.14],
+    u0: [0.0002, 0.0005, 0.9993],
+    tf: true,
+  },
+  {
+    name: 'postcode',
+    label: 'postcode',
+    levels: ['exact', 'close', 'different'],
+    m: [0.85, 0.08, 0.07],
+    u0: [0.005, 0.02, 0.975],
+    tf: true,
+  },
   {
     name: 'street',
     label: 'street address',
     levels: ['exact', 'close', 'partial', 'different'],
     m: [0.76, 0.1, 0.08, 0.06],
-    u0: [0.0005, 0.001, 0.005, 0.9935], tf: false,
+    u0: [0.0005, 0.001, 0.005, 0.9935],
+    tf: false,
   },
-  { name: 'locality', label: 'city', levels: ['exact', 'close', 'different'], m: [0.84, 0.09, 0.07], u0: [0.02, 0.01, 0.97], tf: true },
-  { name: 'region', label: 'state', levels: ['exact', 'different'], m: [0.94, 0.06], u0: [0.2, 0.8], tf: false },
-  { name: 'company', label: 'company', levels: ['exact', 'close', 'different'], m: [0.75, 0.1, 0.15], u0: [0.01, 0.01, 0.98], tf: false },
+  {
+    name: 'locality',
+    label: 'city',
+    levels: ['exact', 'close', 'different'],
+    m: [0.84, 0.09, 0.07],
+    u0: [0.02, 0.01, 0.97],
+    tf: true,
+  },
+  {
+    name: 'region',
+    label: 'state',
+    levels: ['exact', 'different'],
+    m: [0.94, 0.06],
+    u0: [0.2, 0.8],
+    tf: false,
+  },
+  {
+    name: 'company',
+    label: 'company',
+    levels: ['exact', 'close', 'different'],
+    m: [0.75, 0.1, 0.15],
+    u0: [0.01, 0.01, 0.98],
+    tf: false,
+  },
 ];
 
 export const FIELD_INDEX: Readonly<Record<FieldName, number>> = Object.fromEntries(
@@ -70,7 +110,14 @@ export const FIELD_INDEX: Readonly<Record<FieldName, number>> = Object.fromEntri
 
 export const jw = (a: string, b: string): number => (a === b ? 1 : jaroWinkler(a, b));
 
-export function compareGiven(a: string, b: string, an: Features['nick'], bn: Features['nick'], aph: string, bph: string): number {
+export function compareGiven(
+  a: string,
+  b: string,
+  an: Features['nick'],
+  bn: Features['nick'],
+  aph: string,
+  bph: string,
+): number {
   if (!a || !b) return -1;
   if (a === b) return 0;
   if (shareNickname(an, bn)) return 1;
@@ -87,7 +134,8 @@ export function compareFamily(a: string, b: string, aph: string, bph: string): n
   const s = jw(a, b);
   if (s >= 0.92) return 1;
   // Double-barrelled or married names: "smith" within "smith jones".
-  if (a.length >= 3 && b.length >= 3 && (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `))) return 1;
+  if (a.length >= 3 && b.length >= 3 && (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `)))
+    return 1;
   if ((aph && aph === bph) || s >= 0.85) return 2;
   return 3;
 }

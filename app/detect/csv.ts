@@ -30,7 +30,8 @@ const RECOGNISED: Record<CsvField, RegExp> = {
   given: /^(given_?name|first_?name|firstname|forename|first)$/,
   family: /^(family_?name|surname|last_?name|lastname|last)$/,
   middle: /^(middle_?name|middle_?initial)$/,
-  phone: /^(phone|phone_?number|telephone|tel|mobile|mobile_?phone|cell|cell_?phone|phone_?\d|work_?phone|home_?phone)$/,
+  phone:
+    /^(phone|phone_?number|telephone|tel|mobile|mobile_?phone|cell|cell_?phone|phone_?\d|work_?phone|home_?phone)$/,
   street_number: /^(street_?number|house_?number|street_?no)$/,
   address_1: /^(address_?1|address_?line_?1|street|street_?address|address|addr)$/,
   address_2: /^(address_?2|address_?line_?2)$/,
@@ -58,15 +59,22 @@ const canon = (h: string) =>
     .toLowerCase()
     .replace(/[\s\-.]+/g, '_');
 
-export function recogniseColumns(header: readonly string[], overrides: Record<string, string> = {}): CsvColumns {
+export function recogniseColumns(
+  header: readonly string[],
+  overrides: Record<string, string> = {},
+): CsvColumns {
   const map: Partial<Record<CsvField, number[]>> = {};
   const used = new Set<number>();
   for (const [field, column] of Object.entries(overrides)) {
     if (!FIELD_NAMES.includes(field as CsvField)) {
-      throw new AppError('INVALID_INPUT', `Unknown field "${field}" in --map; use one of: ${FIELD_NAMES.join(', ')}.`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `Unknown field "${field}" in --map; use one of: ${FIELD_NAMES.join(', ')}.`,
+      );
     }
     const idx = header.findIndex((h) => canon(h) === canon(column));
-    if (idx < 0) throw new AppError('INVALID_INPUT', `--map ${field}=${column}: the CSV has no column "${column}".`);
+    if (idx < 0)
+      throw new AppError('INVALID_INPUT', `--map ${field}=${column}: the CSV has no column "${column}".`);
     map[field as CsvField] = [idx];
     used.add(idx);
   }
@@ -112,7 +120,8 @@ export function parseContactsCsv(text: string, overrides: Record<string, string>
     );
   }
   const header = rows[0];
-  if (!header || header.every((h) => h === '')) throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
+  if (!header || header.every((h) => h === ''))
+    throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
   const columns = recogniseColumns(header, overrides);
   const m = columns.map;
   const has = (f: CsvField) => (m[f]?.length ?? 0) > 0;
@@ -190,7 +199,13 @@ export function reviewPairs(result: DetectResult, settings: DetectSettings): Pai
         const score =
           direct.get(i * n + j) ??
           scorePair(result.features[i]!, result.features[j]!, result.model, settings).probability;
-        rows.push({ idA: result.features[i]!.id, idB: result.features[j]!.id, score, lane: g.lane, group: gi + 1 });
+        rows.push({
+          idA: result.features[i]!.id,
+          idB: result.features[j]!.id,
+          score,
+          lane: g.lane,
+          group: gi + 1,
+        });
       }
   });
   return rows;

@@ -207,7 +207,10 @@ function groupReason(g: DetectedGroup, features: readonly Features[]): string {
   const edges = [...g.edges].sort((x, y) => y.probability - x.probability);
   const best = edges[0]!;
   // In the "maybe two people" lane lead with the edge that raised the doubt.
-  const doubt = g.lane === 'maybe_two_people' ? (edges.find((e) => e.flags & IDENTITY_CONFLICT) ?? edges[edges.length - 1]!) : best;
+  const doubt =
+    g.lane === 'maybe_two_people'
+      ? (edges.find((e) => e.flags & IDENTITY_CONFLICT) ?? edges[edges.length - 1]!)
+      : best;
   return reasonFor(features[doubt.a]!, features[doubt.b]!, doubt.levels, (doubt.flags & SWAPPED) !== 0);
 }
 
@@ -216,5 +219,11 @@ export function pairContributions(
   pair: ScoredPair,
   settings: DetectSettings,
 ): Contribution[] {
-  return contributions(result.features[pair.a]!, result.features[pair.b]!, result.model, settings, pair.levels);
+  return contributions(
+    result.features[pair.a]!,
+    result.features[pair.b]!,
+    result.model,
+    settings,
+    pair.levels,
+  );
 }

@@ -20,7 +20,8 @@ export function pairFlags(a: Features, b: Features, levels: Int8Array, swapped: 
     flags |= VALUE_CONFLICT;
   const nameExact = levels[0] === 0 && levels[1] === 0;
   if (levels[3] === 0 || levels[4] === 0) flags |= SHARES_IDENTIFIER;
-  if (levels[3] === 0 || levels[4] === 0 || (nameExact && (levels[2] === 0 || levels[6] === 0))) flags |= STRONG;
+  if (levels[3] === 0 || levels[4] === 0 || (nameExact && (levels[2] === 0 || levels[6] === 0)))
+    flags |= STRONG;
   return flags;
 }
 
@@ -70,7 +71,8 @@ export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: 
     else if (levels[0] === 2 || levels[0] === 3) agree.push(`similar given names ${both(a.given, b.given)}`);
     else if (levels[0] === 4) agree.push('given initial matches');
     if (levels[1] === 0) agree.push('same family name');
-    else if (levels[1] === 1 || levels[1] === 2) agree.push(`similar family names ${both(a.family, b.family)}`);
+    else if (levels[1] === 1 || levels[1] === 2)
+      agree.push(`similar family names ${both(a.family, b.family)}`);
   }
   if (levels[4] === 0) agree.push('same phone');
   else if (levels[4] === 1) agree.push('phone numbers end alike');

@@ -159,17 +159,15 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       );
       insertGroups(
         db,
-        result.groups.map(
-          (g): GroupRow => ({
-            connectionId,
-            members: g.members.map((i) => records[i]!),
-            memberFeatures: g.members.map((i) => features[i]!),
-            lane: g.lane,
-            score: g.score,
-            reason: g.reason,
-            edges: g.edges.length,
-          }),
-        ),
+        result.groups.map((g): GroupRow => ({
+          connectionId,
+          members: g.members.map((i) => records[i]!),
+          memberFeatures: g.members.map((i) => features[i]!),
+          lane: g.lane,
+          score: g.score,
+          reason: g.reason,
+          edges: g.edges.length,
+        })),
         now,
       );
       db.prepare('DELETE FROM match_term_freq WHERE connection_id = ?').run(connectionId);
@@ -205,7 +203,8 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     changed: contacts,
     comparisons,
     pairs,
-    groups: (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
+    groups:
+      (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
     lanes: lanesCount(db),
     rules,
     millis: Math.round(performance.now() - t0),
@@ -266,7 +265,11 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
   for (let c = 0; c < connections.length; c++) {
     const connectionId = connections[c]!;
     const run = runs[c]!;
-    const count = (db.prepare('SELECT count(*) FROM contacts WHERE connection_id = ?').pluck().get(connectionId) as number) ?? 0;
+    const count =
+      (db
+        .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
+        .pluck()
+        .get(connectionId) as number) ?? 0;
     contacts += count;
     const changedPks = db
       .prepare(
@@ -288,13 +291,13 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
     changed: changedTotal,
     comparisons,
     pairs: pairCount,
-    groups: (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
+    groups:
+      (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
     lanes: lanesCount(db),
     rules: [],
     millis: Math.round(performance.now() - t0),
   };
 }
-
 
 /** Re-keys and re-scores the given contacts of one connection against the stored keys, then re-groups them. */
 export function rescoreContacts(
@@ -305,101 +308,99 @@ export function rescoreContacts(
   options: ScanOptions,
 ): { comparisons: number; pairs: number } {
   let comparisons = 0;
-    options.onProgress?.('re-keying', 0, changedPks.length);
-    const model = storedModel(db, connectionId, run.model);
-    const region = options.settings.phoneRegion as CountryCode;
-    const pool = new Interner();
-    const changed = loadRecordsByPk(db, changedPks);
-    const changedSet = new Set(changedPks);
-    const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
-    const changedKeys = changedFeatures.map(keysOf);
-    db.transaction(() => {
-      bulkInsert(
-        db,
-        'match_keys',
-        ['key', 'contact_pk'],
-        (function* () {
-          for (let i = 0; i < changed.length; i++) for (const k of changedKeys[i]!) yield [k, changed[i]!.pk];
-        })(),
-        'OR IGNORE',
-      );
-    })();
-    const lookup = db
-      .prepare('SELECT contact_pk FROM match_keys WHERE key = ? LIMIT ?')
-      .pluck();
-    const cap = options.settings.maxBlockSize;
-    const neighbours = new Map<number, Set<number>>();
-    const wanted = new Set<number>();
-    for (let i = 0; i < changed.length; i++) {
-      const own = changed[i]!.pk;
-      const set = new Set<number>();
-      for (const k of changedKeys[i]!) {
-        const block = lookup.all(k, cap + 1) as number[];
-        if (block.length > cap) continue;
-        for (const pk of block) if (pk !== own) set.add(pk);
-      }
-      neighbours.set(own, set);
-      for (const pk of set) if (!changedSet.has(pk)) wanted.add(pk);
+  options.onProgress?.('re-keying', 0, changedPks.length);
+  const model = storedModel(db, connectionId, run.model);
+  const region = options.settings.phoneRegion as CountryCode;
+  const pool = new Interner();
+  const changed = loadRecordsByPk(db, changedPks);
+  const changedSet = new Set(changedPks);
+  const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
+  const changedKeys = changedFeatures.map(keysOf);
+  db.transaction(() => {
+    bulkInsert(
+      db,
+      'match_keys',
+      ['key', 'contact_pk'],
+      (function* () {
+        for (let i = 0; i < changed.length; i++) for (const k of changedKeys[i]!) yield [k, changed[i]!.pk];
+      })(),
+      'OR IGNORE',
+    );
+  })();
+  const lookup = db.prepare('SELECT contact_pk FROM match_keys WHERE key = ? LIMIT ?').pluck();
+  const cap = options.settings.maxBlockSize;
+  const neighbours = new Map<number, Set<number>>();
+  const wanted = new Set<number>();
+  for (let i = 0; i < changed.length; i++) {
+    const own = changed[i]!.pk;
+    const set = new Set<number>();
+    for (const k of changedKeys[i]!) {
+      const block = lookup.all(k, cap + 1) as number[];
+      if (block.length > cap) continue;
+      for (const pk of block) if (pk !== own) set.add(pk);
     }
-    const others = loadRecordsByPk(db, [...wanted]);
-    const byPk = new Map<number, { record: CachedRecord; features: Features }>();
-    changed.forEach((r, i) => byPk.set(r.pk, { record: r, features: changedFeatures[i]! }));
-    for (const r of others) byPk.set(r.pk, { record: r, features: extractFeatures(r, region, pool) });
-    const exclusions = loadExclusions(db, connectionId);
-    const keepFrom = Math.min(KEEP_FROM, options.settings.reviewThreshold);
-    const rows: unknown[][] = [];
-    const seen = new Set<string>();
-    const levels = new Int8Array(FIELDS.length);
-    for (const [pk, set] of neighbours) {
-      const a = byPk.get(pk)!;
-      for (const other of set) {
-        const b = byPk.get(other);
-        if (!b) continue; // another connection, or deleted since
-        const lo = Math.min(pk, other);
-        const hi = Math.max(pk, other);
-        const key = `${lo}:${hi}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        comparisons += 1;
-        if (exclusions.has(pairKey(a.features.id, b.features.id))) continue;
-        const [fa, fb] = lo === pk ? [a.features, b.features] : [b.features, a.features];
-        const s = scorePair(fa, fb, model, options.settings, levels);
-        const flags = pairFlags(fa, fb, levels, s.swapped);
-        if (s.probability < keepFrom && !(flags & SHARES_IDENTIFIER)) continue;
-        rows.push([
-          lo,
-          hi,
-          Math.round(s.probability * 1e6) / 1e6,
-          Math.round(s.weight * 100) / 100,
-          flags,
-          'incremental',
-          encodeContributions(levels, fieldWeights(fa, fb, model, options.settings, levels)),
-        ]);
-      }
+    neighbours.set(own, set);
+    for (const pk of set) if (!changedSet.has(pk)) wanted.add(pk);
+  }
+  const others = loadRecordsByPk(db, [...wanted]);
+  const byPk = new Map<number, { record: CachedRecord; features: Features }>();
+  changed.forEach((r, i) => byPk.set(r.pk, { record: r, features: changedFeatures[i]! }));
+  for (const r of others) byPk.set(r.pk, { record: r, features: extractFeatures(r, region, pool) });
+  const exclusions = loadExclusions(db, connectionId);
+  const keepFrom = Math.min(KEEP_FROM, options.settings.reviewThreshold);
+  const rows: unknown[][] = [];
+  const seen = new Set<string>();
+  const levels = new Int8Array(FIELDS.length);
+  for (const [pk, set] of neighbours) {
+    const a = byPk.get(pk)!;
+    for (const other of set) {
+      const b = byPk.get(other);
+      if (!b) continue; // another connection, or deleted since
+      const lo = Math.min(pk, other);
+      const hi = Math.max(pk, other);
+      const key = `${lo}:${hi}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      comparisons += 1;
+      if (exclusions.has(pairKey(a.features.id, b.features.id))) continue;
+      const [fa, fb] = lo === pk ? [a.features, b.features] : [b.features, a.features];
+      const s = scorePair(fa, fb, model, options.settings, levels);
+      const flags = pairFlags(fa, fb, levels, s.swapped);
+      if (s.probability < keepFrom && !(flags & SHARES_IDENTIFIER)) continue;
+      rows.push([
+        lo,
+        hi,
+        Math.round(s.probability * 1e6) / 1e6,
+        Math.round(s.weight * 100) / 100,
+        flags,
+        'incremental',
+        encodeContributions(levels, fieldWeights(fa, fb, model, options.settings, levels)),
+      ]);
     }
-    db.transaction(() => {
-      const delA = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ?');
-      const delB = db.prepare('DELETE FROM candidate_pairs WHERE b_pk = ?');
-      for (const pk of changedPks) {
-        delA.run(pk);
-        delB.run(pk);
-      }
-      bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, rows, 'OR REPLACE');
-      regroup(db, connectionId, changedPks, options.settings, model, options.now());
-      db.prepare(
-        `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
+  }
+  db.transaction(() => {
+    const delA = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ?');
+    const delB = db.prepare('DELETE FROM candidate_pairs WHERE b_pk = ?');
+    for (const pk of changedPks) {
+      delA.run(pk);
+      delB.run(pk);
+    }
+    bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, rows, 'OR REPLACE');
+    regroup(db, connectionId, changedPks, options.settings, model, options.now());
+    db.prepare(
+      `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
          VALUES (?, 'incremental', 'completed', ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        connectionId,
-        options.now(),
-        options.now(),
-        JSON.stringify(run.model),
-        maxString(run.watermark, changed),
-        Math.max(run.maxPk, ...changedPks),
-        JSON.stringify({ changed: changedPks.length, comparisons: seen.size, pairs: rows.length }),
-      );
-    })();
-    return { comparisons, pairs: rows.length };
+    ).run(
+      connectionId,
+      options.now(),
+      options.now(),
+      JSON.stringify(run.model),
+      maxString(run.watermark, changed),
+      Math.max(run.maxPk, ...changedPks),
+      JSON.stringify({ changed: changedPks.length, comparisons: seen.size, pairs: rows.length }),
+    );
+  })();
+  return { comparisons, pairs: rows.length };
 }
 
 function maxString(start: string | null, records: readonly CachedRecord[]): string | null {
@@ -466,7 +467,12 @@ export function regroup(
   const delGroup = db.prepare('DELETE FROM dup_groups WHERE id = ?');
   for (const g of oldGroups) delGroup.run(g);
   if (edges.size === 0) return;
-  const list = [...edges.values()].map((p) => ({ a: p.a_pk, b: p.b_pk, probability: p.score, flags: p.flags }));
+  const list = [...edges.values()].map((p) => ({
+    a: p.a_pk,
+    b: p.b_pk,
+    probability: p.score,
+    flags: p.flags,
+  }));
   const { groups } = formGroups(list, settings.reviewThreshold, settings.threshold, (i, j) => {
     return stored.get(`${Math.min(i, j)}:${Math.max(i, j)}`) ?? 0;
   });

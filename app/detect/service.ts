@@ -84,11 +84,21 @@ export function startScan(
   const finished = new Promise<ScanSummary>((resolve, reject) => {
     if (file) {
       worker = new Worker(file, { workerData: { ...job, cancel: shared } });
-      worker.on('message', (m: { type: string; phase?: string; done?: number; total?: number | null; summary?: ScanSummary; error?: { code: string; message: string } }) => {
-        if (m.type === 'progress') onProgress(m.phase ?? '', m.done ?? 0, m.total ?? null);
-        else if (m.type === 'done') resolve(m.summary!);
-        else if (m.type === 'error') reject(new AppError(m.error!.code as never, m.error!.message));
-      });
+      worker.on(
+        'message',
+        (m: {
+          type: string;
+          phase?: string;
+          done?: number;
+          total?: number | null;
+          summary?: ScanSummary;
+          error?: { code: string; message: string };
+        }) => {
+          if (m.type === 'progress') onProgress(m.phase ?? '', m.done ?? 0, m.total ?? null);
+          else if (m.type === 'done') resolve(m.summary!);
+          else if (m.type === 'error') reject(new AppError(m.error!.code as never, m.error!.message));
+        },
+      );
       worker.on('error', reject);
       worker.on('exit', (code) => {
         if (code !== 0) reject(new AppError('INTERNAL', `The scan worker stopped (exit ${code}).`));
@@ -109,7 +119,15 @@ export function startScan(
       });
     }
   });
-  const running: Running = { jobId, cancel, phase: 'starting', done: 0, total: null, startedAt: started, finished };
+  const running: Running = {
+    jobId,
+    cancel,
+    phase: 'starting',
+    done: 0,
+    total: null,
+    startedAt: started,
+    finished,
+  };
   if (worker) running.worker = worker;
   r.running = running;
   finished.then(
@@ -123,8 +141,17 @@ export function startScan(
       r.running = null;
       const shape = toErrorShape(error);
       const status = shape.code === 'CANCELLED' ? 'cancelled' : 'failed';
-      r.last = { jobId, status, finishedAt: new Date().toISOString(), error: { code: shape.code, message: shape.message } };
-      ctx.events.emit('detect/finished', { jobId, status, error: { code: shape.code, message: shape.message } });
+      r.last = {
+        jobId,
+        status,
+        finishedAt: new Date().toISOString(),
+        error: { code: shape.code, message: shape.message },
+      };
+      ctx.events.emit('detect/finished', {
+        jobId,
+        status,
+        error: { code: shape.code, message: shape.message },
+      });
     },
   );
   return { jobId, finished };

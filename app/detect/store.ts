@@ -24,7 +24,12 @@ interface ContactRow {
 
 const CONTACT_COLUMNS = `pk, crm_id, given_name, middle_name, family_name, suffix, company, birthday, updated_at`;
 
-function attachChildren(db: Db, rows: readonly ContactRow[], where: string, params: unknown[]): CachedRecord[] {
+function attachChildren(
+  db: Db,
+  rows: readonly ContactRow[],
+  where: string,
+  params: unknown[],
+): CachedRecord[] {
   const emails = new Map<number, string[]>();
   const phones = new Map<number, { raw: string[]; e164: (string | null)[] }>();
   const addresses = new Map<number, NonNullable<DetectRecord['addresses']>[number]>();
@@ -130,7 +135,10 @@ export function loadExclusions(db: Db, connectionId: string): Set<string> {
 export const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
 
 export function groupKey(crmIds: readonly string[]): string {
-  return createHash('sha1').update([...crmIds].sort().join('\u0000')).digest('hex').slice(0, 20);
+  return createHash('sha1')
+    .update([...crmIds].sort().join('\u0000'))
+    .digest('hex')
+    .slice(0, 20);
 }
 
 export function encodeContributions(levels: Int8Array, weights: readonly number[]): string {
@@ -143,7 +151,9 @@ export function encodeContributions(levels: Int8Array, weights: readonly number[
   return `[${parts.join(',')}]`;
 }
 
-export function decodeContributions(json: string): { field: string; label: string; level: string; weight: number }[] {
+export function decodeContributions(
+  json: string,
+): { field: string; label: string; level: string; weight: number }[] {
   const raw = JSON.parse(json) as [number, number, number][];
   return raw.map(([k, l, w]) => {
     const spec = FIELDS[k];
@@ -219,7 +229,9 @@ export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): 
       null,
     );
     const search = g.members
-      .map((m) => [m.givenName, m.familyName, ...(m.emails ?? []), ...(m.phones ?? [])].filter(Boolean).join(' '))
+      .map((m) =>
+        [m.givenName, m.familyName, ...(m.emails ?? []), ...(m.phones ?? [])].filter(Boolean).join(' '),
+      )
       .join(' ')
       .toLowerCase();
     const id = insertGroup.get(

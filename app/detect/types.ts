@@ -60,13 +60,4 @@ export interface Contribution {
 }
 
 export type FieldName =
-  | 'given'
-  | 'family'
-  | 'dob'
-  | 'email'
-  | 'phone'
-  | 'postcode'
-  | 'street'
-  | 'locality'
-  | 'region'
-  | 'company';
+  'given' | 'family' | 'dob' | 'email' | 'phone' | 'postcode' | 'street' | 'locality' | 'region' | 'company';

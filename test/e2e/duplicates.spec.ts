@@ -76,7 +76,9 @@ test('analyse a CSV export from the Duplicates screen', async ({ page, app }) =>
   await page.getByLabel('CSV file').setInputFiles({
     name: 'export.csv',
     mimeType: 'text/csv',
-    buffer: Buffer.from('id,first_name,last_name,email\n1,Ann,Lee,ann@x.org\n2,Anne,Lee,ann@x.org\n3,Tom,Hardy,t@y.org\n'),
+    buffer: Buffer.from(
+      'id,first_name,last_name,email\n1,Ann,Lee,ann@x.org\n2,Anne,Lee,ann@x.org\n3,Tom,Hardy,t@y.org\n',
+    ),
   });
   await expect(page.getByText('3 records')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download pairs.csv' })).toBeVisible();

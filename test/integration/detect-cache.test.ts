@@ -6,7 +6,13 @@ import type { CrmContact } from '../../app/ports/crm';
 
 type TestCore = ReturnType<typeof tempCore>;
 
-const contact = (id: string, given: string, family: string, email: string, extra: Partial<CrmContact> = {}): CrmContact => ({
+const contact = (
+  id: string,
+  given: string,
+  family: string,
+  email: string,
+  extra: Partial<CrmContact> = {},
+): CrmContact => ({
   id,
   givenName: given,
   familyName: family,
@@ -20,8 +26,13 @@ const contact = (id: string, given: string, family: string, email: string, extra
 });
 
 const seed = (): CrmContact[] => [
-  contact('101', 'William', 'Turner', 'wturner@example.com', { phones: [{ slot: 'PHONE1', number: '415-555-0101' }], tagIds: ['t1'] }),
-  contact('102', 'Bill', 'Turner', 'wturner@example.com', { phones: [{ slot: 'PHONE1', number: '(415) 555 0101' }] }),
+  contact('101', 'William', 'Turner', 'wturner@example.com', {
+    phones: [{ slot: 'PHONE1', number: '415-555-0101' }],
+    tagIds: ['t1'],
+  }),
+  contact('102', 'Bill', 'Turner', 'wturner@example.com', {
+    phones: [{ slot: 'PHONE1', number: '(415) 555 0101' }],
+  }),
   contact('201', 'Grace', 'Hopper', 'grace.hopper@gmail.com'),
   contact('202', 'Grace', 'Hopper', 'gracehopper@gmail.com'),
   contact('301', 'Alan', 'Kay', 'alan@example.org'),
@@ -37,7 +48,9 @@ describe('detection over the workspace cache', () => {
   beforeEach(() => {
     core = tempCore();
     core.context.workspace.db
-      .prepare(`INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`)
+      .prepare(
+        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
+      )
       .run(new Date().toISOString());
     repo = new ContactsRepo(core.context.workspace.db, 'k');
     repo.saveTags([{ id: 't1', name: 'Course A' }]);
@@ -59,7 +72,9 @@ describe('detection over the workspace cache', () => {
     expect((await core.call('groups/list', { tag: 'Course A' })).items.map((g) => g.id)).toEqual([turner.id]);
     const detail = await core.call('groups/get', { id: turner.id });
     expect(detail.members.map((m) => m.crmId).sort()).toEqual(['101', '102']);
-    expect(detail.pairs[0]!.contributions.find((c) => c.field === 'given')).toMatchObject({ level: 'nickname' });
+    expect(detail.pairs[0]!.contributions.find((c) => c.field === 'given')).toMatchObject({
+      level: 'nickname',
+    });
     expect(detail.pairs[0]!.contributions.find((c) => c.field === 'email')!.weight).toBeGreaterThan(0);
   });
 
@@ -121,7 +136,11 @@ describe('detection over the workspace cache', () => {
   it('stores settings and previews lanes without re-scanning', async () => {
     await scan(core);
     const saved = await core.call('detect/settings/set', { threshold: 0.95, fieldWeights: { email: 0.5 } });
-    expect(saved).toMatchObject({ threshold: 0.95, reviewThreshold: 0.2, fieldWeights: { email: 0.5, given: 1 } });
+    expect(saved).toMatchObject({
+      threshold: 0.95,
+      reviewThreshold: 0.2,
+      fieldWeights: { email: 0.5, given: 1 },
+    });
     const preview = await core.call('detect/preview', { reviewThreshold: 0.999, fieldWeights: { email: 0 } });
     expect(preview.groups).toBeLessThanOrEqual(2);
     const same = await core.call('detect/preview', {});

@@ -55,9 +55,8 @@ function summary(r: GroupRow): GroupSummary {
 }
 
 function getGroup(db: Db, id: number): GroupRow {
-  const row = db
-    .prepare(`SELECT g.*, ${NAMES_SQL} FROM dup_groups g WHERE g.id = ?`)
-    .get(id) as GroupRow | undefined;
+  const row = db.prepare(`SELECT g.*, ${NAMES_SQL} FROM dup_groups g WHERE g.id = ?`).get(id) as
+    GroupRow | undefined;
   if (!row) throw new AppError('NOT_FOUND', `There is no duplicate group ${id}; run a scan again.`);
   return row;
 }
@@ -105,25 +104,17 @@ function addDecision(db: Db, connectionId: string, crmIds: string[], payload: ob
 }
 
 function audit(db: Db, action: string, connectionId: string, subject: string, details: object, now: string) {
-  db.prepare('INSERT INTO audit_log (at, action, connection_id, subject, details) VALUES (?, ?, ?, ?, ?)').run(
-    now,
-    action,
-    connectionId,
-    subject,
-    JSON.stringify(details),
-  );
+  db.prepare(
+    'INSERT INTO audit_log (at, action, connection_id, subject, details) VALUES (?, ?, ?, ?, ?)',
+  ).run(now, action, connectionId, subject, JSON.stringify(details));
 }
 
 function previewFrom(db: Db, settings: DetectSettings) {
   const stored = settingsOf(db);
-  const rows = db.prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs').raw().all() as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    string,
-  ][];
+  const rows = db
+    .prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs')
+    .raw()
+    .all() as [number, number, number, number, number, string][];
   const reweigh = FIELDS.some((f) => settings.fieldWeights[f.name] !== stored.fieldWeights[f.name]);
   const scores = new Map<string, number>();
   const pairs = rows.map(([a, b, score, weight, flags, contributions]) => {
@@ -141,8 +132,11 @@ function previewFrom(db: Db, settings: DetectSettings) {
     scores.set(`${a}:${b}`, probability);
     return { a, b, probability, flags };
   });
-  const { groups } = formGroups(pairs, settings.reviewThreshold, settings.threshold, (i, j) =>
-    scores.get(`${Math.min(i, j)}:${Math.max(i, j)}`) ?? 0,
+  const { groups } = formGroups(
+    pairs,
+    settings.reviewThreshold,
+    settings.threshold,
+    (i, j) => scores.get(`${Math.min(i, j)}:${Math.max(i, j)}`) ?? 0,
   );
   const lanes = emptyLanes();
   for (const g of groups) lanes[g.lane] += 1;
@@ -172,11 +166,22 @@ export const detectHandlers: HandlerSubset<
     const db = ctx.workspace.db;
     const where: string[] = ['g.status = ?'];
     const params: unknown[] = [input.status];
-    if (input.minScore !== undefined) (where.push('g.score >= ?'), params.push(input.minScore));
-    if (input.maxScore !== undefined) (where.push('g.score <= ?'), params.push(input.maxScore));
+    if (input.minScore !== undefined) {
+      where.push('g.score >= ?');
+      params.push(input.minScore);
+    }
+    if (input.maxScore !== undefined) {
+      where.push('g.score <= ?');
+      params.push(input.maxScore);
+    }
     if (input.search?.trim()) {
       where.push(`g.search_text LIKE ? ESCAPE '\\'`);
-      params.push(`%${input.search.trim().toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      params.push(
+        `%${input.search
+          .trim()
+          .toLowerCase()
+          .replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+      );
     }
     if (input.tag?.trim()) {
       where.push(`EXISTS (SELECT 1 FROM dup_group_members m JOIN contact_tags ct ON ct.contact_pk = m.contact_pk
@@ -188,16 +193,17 @@ export const detectHandlers: HandlerSubset<
       .prepare(`SELECT g.lane, count(*) AS n FROM dup_groups g WHERE ${where.join(' AND ')} GROUP BY g.lane`)
       .all(...params) as { lane: DetectLane; n: number }[])
       lanes[row.lane] = row.n;
-    if (input.lane) (where.push('g.lane = ?'), params.push(input.lane));
+    if (input.lane) {
+      where.push('g.lane = ?');
+      params.push(input.lane);
+    }
     const order = {
       score_desc: 'g.score DESC, g.id',
       score_asc: 'g.score ASC, g.id',
       size_desc: 'g.size DESC, g.score DESC, g.id',
       activity_desc: 'g.last_activity DESC, g.id',
     }[input.sort];
-    const total = input.lane
-      ? lanes[input.lane]
-      : Object.values(lanes).reduce((a, b) => a + b, 0);
+    const total = input.lane ? lanes[input.lane] : Object.values(lanes).reduce((a, b) => a + b, 0);
     const rows = db
       .prepare(
         `SELECT g.id, g.connection_id, g.lane, g.score, g.reason, g.size, g.status, g.last_activity, g.crm_ids,
@@ -252,8 +258,17 @@ export const detectHandlers: HandlerSubset<
     const now = new Date(ctx.clock.now()).toISOString();
     const crmIds = JSON.parse(g.crm_ids) as string[];
     return db.transaction(() => {
-      const decisionId = addDecision(db, g.connection_id, crmIds, { mode: 'all', note: input.note ?? null }, now);
-      const pks = db.prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ?').pluck().all(g.id) as number[];
+      const decisionId = addDecision(
+        db,
+        g.connection_id,
+        crmIds,
+        { mode: 'all', note: input.note ?? null },
+        now,
+      );
+      const pks = db
+        .prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ?')
+        .pluck()
+        .all(g.id) as number[];
       const del = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
       for (const a of pks) for (const b of pks) if (a < b) del.run(a, b);
       db.prepare(`UPDATE dup_groups SET status = 'dismissed', updated_at = ? WHERE id = ?`).run(now, g.id);
@@ -272,15 +287,37 @@ export const detectHandlers: HandlerSubset<
     const now = new Date(ctx.clock.now()).toISOString();
     const settings = settingsOf(db);
     return db.transaction(() => {
-      const decisionId = addDecision(db, g.connection_id, crmIds, { mode: 'separate', separate: input.crmId }, now);
+      const decisionId = addDecision(
+        db,
+        g.connection_id,
+        crmIds,
+        { mode: 'separate', separate: input.crmId },
+        now,
+      );
       const rows = db
         .prepare('SELECT contact_pk, crm_id FROM dup_group_members WHERE group_id = ?')
         .all(g.id) as { contact_pk: number; crm_id: string }[];
       const removed = rows.find((r) => r.crm_id === input.crmId)!.contact_pk;
       const del = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
-      for (const r of rows) if (r.contact_pk !== removed) del.run(Math.min(r.contact_pk, removed), Math.max(r.contact_pk, removed));
-      regroup(db, g.connection_id, rows.map((r) => r.contact_pk), settings, modelFor(db, g.connection_id), now);
-      audit(db, 'detect.separate', g.connection_id, `group:${g.id}`, { crmIds, removed: input.crmId, decisionId }, now);
+      for (const r of rows)
+        if (r.contact_pk !== removed)
+          del.run(Math.min(r.contact_pk, removed), Math.max(r.contact_pk, removed));
+      regroup(
+        db,
+        g.connection_id,
+        rows.map((r) => r.contact_pk),
+        settings,
+        modelFor(db, g.connection_id),
+        now,
+      );
+      audit(
+        db,
+        'detect.separate',
+        g.connection_id,
+        `group:${g.id}`,
+        { crmIds, removed: input.crmId, decisionId },
+        now,
+      );
       return { decisionId };
     })();
   },
@@ -291,7 +328,14 @@ export const detectHandlers: HandlerSubset<
         `SELECT id, connection_id, crm_ids, payload, created_at, undone_at FROM decisions
          WHERE kind = 'not_duplicate' ${input.includeUndone ? '' : 'AND undone_at IS NULL'} ORDER BY id DESC`,
       )
-      .all() as { id: number; connection_id: string; crm_ids: string; payload: string; created_at: string; undone_at: string | null }[];
+      .all() as {
+      id: number;
+      connection_id: string;
+      crm_ids: string;
+      payload: string;
+      created_at: string;
+      undone_at: string | null;
+    }[];
     const items: DetectDecision[] = rows.map((r) => {
       const payload = JSON.parse(r.payload) as { separate?: string; note?: string | null };
       return {
@@ -310,7 +354,9 @@ export const detectHandlers: HandlerSubset<
   'detect/decisions/undo': (input, ctx) => {
     const db = ctx.workspace.db;
     const row = db
-      .prepare(`SELECT connection_id, crm_ids, undone_at FROM decisions WHERE id = ? AND kind = 'not_duplicate'`)
+      .prepare(
+        `SELECT connection_id, crm_ids, undone_at FROM decisions WHERE id = ? AND kind = 'not_duplicate'`,
+      )
       .get(input.id) as { connection_id: string; crm_ids: string; undone_at: string | null } | undefined;
     if (!row) throw new AppError('NOT_FOUND', `There is no decision ${input.id}.`);
     if (row.undone_at) return { undone: false };
@@ -320,7 +366,9 @@ export const detectHandlers: HandlerSubset<
       db.prepare('UPDATE decisions SET undone_at = ? WHERE id = ?').run(now, input.id);
       const crmIds = JSON.parse(row.crm_ids) as string[];
       const pks = db
-        .prepare(`SELECT pk FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`)
+        .prepare(
+          `SELECT pk FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
+        )
         .pluck()
         .all(row.connection_id, row.crm_ids) as number[];
       const run = lastRun(db, row.connection_id);
@@ -368,7 +416,8 @@ export const detectHandlers: HandlerSubset<
     const lanes = emptyLanes();
     for (const g of result.groups) lanes[g.lane] += 1;
     const recognised: Record<string, string[]> = {};
-    for (const [field, idx] of Object.entries(columns.map)) recognised[field] = (idx ?? []).map((i) => columns.header[i]!);
+    for (const [field, idx] of Object.entries(columns.map))
+      recognised[field] = (idx ?? []).map((i) => columns.header[i]!);
     return {
       records: records.length,
       recognised,

@@ -140,10 +140,13 @@ export const detectMethods = {
     z.object({ mode: z.enum(['full', 'incremental']).default('incremental') }).strict(),
     'Start a duplicate scan of the cache in the background (incremental re-scans only what changed since the last scan).',
   ).returns<{ jobId: string }>(),
-  'detect/scan/cancel': method(z.object({}).strict(), 'Cancel the running scan.').returns<{ cancelled: boolean }>(),
-  'detect/scan/status': method(z.object({}).strict(), 'Progress of the running scan and the last result.').returns<
-    DetectScanStatus
-  >(),
+  'detect/scan/cancel': method(z.object({}).strict(), 'Cancel the running scan.').returns<{
+    cancelled: boolean;
+  }>(),
+  'detect/scan/status': method(
+    z.object({}).strict(),
+    'Progress of the running scan and the last result.',
+  ).returns<DetectScanStatus>(),
   'groups/list': method(
     z
       .object({

@@ -45,7 +45,21 @@ const ABBREVIATIONS: Record<string, string> = {
   saint: 'st',
 };
 /** Unit designators: the token and the number after it are dropped from the street key. */
-const UNITS = new Set(['apt', 'apartment', 'unit', 'suite', 'ste', 'flat', 'fl', 'floor', 'room', 'rm', 'lot', 'po', 'box']);
+const UNITS = new Set([
+  'apt',
+  'apartment',
+  'unit',
+  'suite',
+  'ste',
+  'flat',
+  'fl',
+  'floor',
+  'room',
+  'rm',
+  'lot',
+  'po',
+  'box',
+]);
 
 export interface NormalisedAddress {
   readonly streetNumber: string;

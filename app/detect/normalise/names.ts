@@ -2,7 +2,21 @@ import { doubleMetaphone } from '../talisman';
 import { NICKNAMES_SOURCE } from '../data/nicknames';
 import { fold, tokens } from './text';
 
-const TITLES = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'prof', 'sir', 'rev', 'fr', 'mme', 'mlle', 'herr']);
+const TITLES = new Set([
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+  'mx',
+  'dr',
+  'prof',
+  'sir',
+  'rev',
+  'fr',
+  'mme',
+  'mlle',
+  'herr',
+]);
 /** Generational suffixes: they tell two people apart (a father and son share name, address and landline). */
 const SUFFIXES: Record<string, string> = {
   jr: 'jr',
@@ -105,7 +119,7 @@ export function phonetic(name: string): string {
   if (!name) return '';
   const hit = metaphoneCache.get(name);
   if (hit !== undefined) return hit;
-  let code = '';
+  let code: string;
   try {
     code = doubleMetaphone(name.replace(/[^a-z]/g, '').toUpperCase())[0] ?? '';
   } catch {

@@ -23,7 +23,10 @@ export function fold(value: string | null | undefined): string {
   if (!value) return '';
   let s = value.toLowerCase();
   if (!ASCII_SIMPLE_RE.test(s)) {
-    s = s.normalize('NFKD').replace(MARKS_RE, '').replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c);
+    s = s
+      .normalize('NFKD')
+      .replace(MARKS_RE, '')
+      .replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c);
     s = s.replace(NON_ALNUM_RE, ' ');
   }
   return s.replace(/ {2,}/g, ' ').trim();

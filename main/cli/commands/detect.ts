@@ -23,7 +23,8 @@ function parseMap(pairs: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of pairs) {
     const eq = p.indexOf('=');
-    if (eq <= 0 || eq === p.length - 1) throw new AppError('INVALID_INPUT', `--map expects field=column, got "${p}".`);
+    if (eq <= 0 || eq === p.length - 1)
+      throw new AppError('INVALID_INPUT', `--map expects field=column, got "${p}".`);
     out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
   }
   return out;
@@ -94,7 +95,9 @@ export function registerDetect(program: Command): void {
           ...s.rules.map(
             (r) =>
               `  rule ${r.rule.padEnd(16)} ${String(r.comparisons).padStart(9)} comparisons, ${String(r.newPairs).padStart(8)} new` +
-              (r.skippedBlocks ? `, ${r.skippedBlocks} oversized blocks skipped (largest ${r.largestSkipped})` : ''),
+              (r.skippedBlocks
+                ? `, ${r.skippedBlocks} oversized blocks skipped (largest ${r.largestSkipped})`
+                : ''),
           ),
         ].join('\n'),
       );
@@ -110,7 +113,10 @@ export function registerDetect(program: Command): void {
     .option('--csv <file>', 'analyse this CSV instead of the workspace (header row required)')
     .option('--out <file>', 'with --csv: write pairs here (id_a,id_b,score,lane)')
     .option('--clusters <file>', 'with --csv: write the groups here (id,group)')
-    .option('--map <field=column...>', 'with --csv: name the column of a field (id, email, given, family, phone, …)')
+    .option(
+      '--map <field=column...>',
+      'with --csv: name the column of a field (id, email, given, family, phone, …)',
+    )
     .option('--linkage', 'with --csv: only pair records from different sources')
     .option('--threshold <p>', 'with --csv: match probability threshold')
     .option('--full', 'full re-scan instead of only what changed since the last scan')

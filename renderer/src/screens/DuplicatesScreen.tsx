@@ -24,7 +24,11 @@ function QueueScreen() {
   const [minScore, setMinScore] = useState(0);
   const [sort, setSort] = useState<GroupFilter['sort']>('score_desc');
   const [total, setTotal] = useState<number | null>(null);
-  const counts = useQuery('groups/list', { limit: 1, ...(search ? { search } : {}), ...(tag ? { tag } : {}) });
+  const counts = useQuery('groups/list', {
+    limit: 1,
+    ...(search ? { search } : {}),
+    ...(tag ? { tag } : {}),
+  });
   const refresh = useCallback(() => {
     setVersion((v) => v + 1);
     status.reload();
@@ -50,8 +54,8 @@ function QueueScreen() {
       {status.loading && !status.data && <Loading />}
       {status.data && status.data.contacts === 0 && (
         <EmptyState title="No contacts cached yet">
-          Sync a CRM under <a href="#/connections">Connections</a> first: duplicates are found in the local cache,
-          offline. Or analyse a CSV export below.
+          Sync a CRM under <a href="#/connections">Connections</a> first: duplicates are found in the local
+          cache, offline. Or analyse a CSV export below.
         </EmptyState>
       )}
       {status.data && status.data.contacts > 0 && (
@@ -74,11 +78,21 @@ function QueueScreen() {
           <div className="filters">
             <label>
               Search
-              <input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="name, email, phone" />
+              <input
+                type="search"
+                value={search}
+                onChange={(e) => setSearch(e.target.value)}
+                placeholder="name, email, phone"
+              />
             </label>
             <label>
               Tag
-              <input type="text" value={tag} onChange={(e) => setTag(e.target.value)} placeholder="exact tag name" />
+              <input
+                type="text"
+                value={tag}
+                onChange={(e) => setTag(e.target.value)}
+                placeholder="exact tag name"
+              />
             </label>
             <label>
               Min score
@@ -107,7 +121,12 @@ function QueueScreen() {
                 : 'Nothing matches these filters.'}
             </EmptyState>
           )}
-          <GroupList filter={filter} version={version} onOpen={(gid) => navigate('duplicates', String(gid))} onTotal={onTotal} />
+          <GroupList
+            filter={filter}
+            version={version}
+            onOpen={(gid) => navigate('duplicates', String(gid))}
+            onTotal={onTotal}
+          />
         </>
       )}
       <details className="csv-box">
@@ -169,7 +188,9 @@ function GroupScreen(props: { id: number }) {
                 <button
                   key={m.pk}
                   type="button"
-                  onClick={() => void act(() => api.call('groups/remove-member', { id: props.id, crmId: m.crmId }))}
+                  onClick={() =>
+                    void act(() => api.call('groups/remove-member', { id: props.id, crmId: m.crmId }))
+                  }
                 >
                   Take out {m.givenName ?? ''} {m.familyName ?? ''} ({m.crmId})
                 </button>

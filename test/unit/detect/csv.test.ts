@@ -1,13 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { parseContactsCsv, recogniseColumns, pairsCsv, reviewPairs, clustersCsv } from '../../../app/detect/csv';
+import {
+  parseContactsCsv,
+  recogniseColumns,
+  pairsCsv,
+  reviewPairs,
+  clustersCsv,
+} from '../../../app/detect/csv';
 import { detect } from '../../../app/detect/engine';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { isAppError } from '../../../app/domain/errors';
 
 describe('CSV input', () => {
   it('recognises columns case-insensitively and ignores the rest', () => {
-    const cols = recogniseColumns(['Contact ID', 'First Name', 'SURNAME', 'E-mail', 'Zip', 'DOB', 'Suburb', 'Notes', 'Phone']);
-    expect(cols.map).toMatchObject({ id: [0], given: [1], family: [2], email: [3], postcode: [4], birthday: [5], city: [6], phone: [8] });
+    const cols = recogniseColumns([
+      'Contact ID',
+      'First Name',
+      'SURNAME',
+      'E-mail',
+      'Zip',
+      'DOB',
+      'Suburb',
+      'Notes',
+      'Phone',
+    ]);
+    expect(cols.map).toMatchObject({
+      id: [0],
+      given: [1],
+      family: [2],
+      email: [3],
+      postcode: [4],
+      birthday: [5],
+      city: [6],
+      phone: [8],
+    });
     expect(cols.ignored).toEqual(['Notes']);
   });
 
@@ -15,7 +40,11 @@ describe('CSV input', () => {
     const text = 'rec_id, given_name, surname, postcode\nrec-1-org, ann, lee, 2000\n';
     const { records } = parseContactsCsv(text);
     expect(records[0]).toMatchObject({ id: 'rec-1-org', givenName: 'ann', familyName: 'lee' });
-    const mapped = parseContactsCsv('key,who,mail\n7,Ann,a@x.org\n', { id: 'key', given: 'who', email: 'mail' });
+    const mapped = parseContactsCsv('key,who,mail\n7,Ann,a@x.org\n', {
+      id: 'key',
+      given: 'who',
+      email: 'mail',
+    });
     expect(mapped.records[0]).toMatchObject({ id: '7', givenName: 'Ann', emails: ['a@x.org'] });
   });
 

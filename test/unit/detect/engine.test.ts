@@ -6,14 +6,30 @@ import type { DetectRecord } from '../../../app/detect/types';
 const settings = defaultDetectSettings();
 const groupsOf = (records: DetectRecord[]) => {
   const r = detect(records, { settings });
-  return r.groups.map((g) => ({ ids: g.members.map((i) => records[i]!.id).sort(), lane: g.lane, reason: g.reason }));
+  return r.groups.map((g) => ({
+    ids: g.members.map((i) => records[i]!.id).sort(),
+    lane: g.lane,
+    reason: g.reason,
+  }));
 };
 
 describe('detection engine', () => {
   it('groups a nickname + same email + same phone into one explained group', () => {
     const groups = groupsOf([
-      { id: '1', givenName: 'William', familyName: 'Turner', emails: ['wturner@example.com'], phones: ['415-555-0101'] },
-      { id: '2', givenName: 'Bill', familyName: 'Turner', emails: ['WTurner@example.com '], phones: ['(415) 555 0101'] },
+      {
+        id: '1',
+        givenName: 'William',
+        familyName: 'Turner',
+        emails: ['wturner@example.com'],
+        phones: ['415-555-0101'],
+      },
+      {
+        id: '2',
+        givenName: 'Bill',
+        familyName: 'Turner',
+        emails: ['WTurner@example.com '],
+        phones: ['(415) 555 0101'],
+      },
       { id: '3', givenName: 'Alice', familyName: 'Moreau', emails: ['alice@example.org'] },
     ]);
     expect(groups).toHaveLength(1);
@@ -25,7 +41,12 @@ describe('detection engine', () => {
   });
 
   it('puts exact copies in the safe lane', () => {
-    const rec = { givenName: 'Maria', familyName: 'Lopez', emails: ['maria.lopez@example.com'], phones: ['+1 212 555 0199'] };
+    const rec = {
+      givenName: 'Maria',
+      familyName: 'Lopez',
+      emails: ['maria.lopez@example.com'],
+      phones: ['+1 212 555 0199'],
+    };
     const groups = groupsOf([
       { id: 'a', ...rec },
       { id: 'b', ...rec },
@@ -34,7 +55,11 @@ describe('detection engine', () => {
   });
 
   it('sends Sr./Jr. sharing an address and phone to "maybe two people"', () => {
-    const base = { familyName: 'Brown', phones: ['617-555-0142'], addresses: [{ line1: '9 Elm St', postcode: '02139' }] };
+    const base = {
+      familyName: 'Brown',
+      phones: ['617-555-0142'],
+      addresses: [{ line1: '9 Elm St', postcode: '02139' }],
+    };
     const groups = groupsOf([
       { id: 'sr', givenName: 'Robert', suffix: 'Sr.', ...base, emails: ['rbrown@example.com'] },
       { id: 'jr', givenName: 'Robert', suffix: 'Jr.', ...base, emails: ['rbrown@example.com'] },
@@ -46,8 +71,20 @@ describe('detection engine', () => {
 
   it('shows a family sharing one email as maybe two people', () => {
     const groups = groupsOf([
-      { id: '1', givenName: 'John', familyName: 'Kowalski', emails: ['kowalski.family@example.com'], birthday: '1970-03-02' },
-      { id: '2', givenName: 'Anna', familyName: 'Kowalski', emails: ['kowalski.family@example.com'], birthday: '1972-11-20' },
+      {
+        id: '1',
+        givenName: 'John',
+        familyName: 'Kowalski',
+        emails: ['kowalski.family@example.com'],
+        birthday: '1970-03-02',
+      },
+      {
+        id: '2',
+        givenName: 'Anna',
+        familyName: 'Kowalski',
+        emails: ['kowalski.family@example.com'],
+        birthday: '1972-11-20',
+      },
     ]);
     expect(groups).toEqual([expect.objectContaining({ lane: 'maybe_two_people' })]);
     expect(groups[0]!.reason).toContain('different given names');
@@ -55,19 +92,65 @@ describe('detection engine', () => {
 
   it('does not group different people who only share a common name', () => {
     const groups = groupsOf([
-      { id: '1', givenName: 'James', familyName: 'Smith', emails: ['js1@example.com'], birthday: '1960-01-01', addresses: [{ line1: '1 A St', postcode: '10001' }] },
-      { id: '2', givenName: 'James', familyName: 'Smith', emails: ['js2@example.net'], birthday: '1991-07-09', addresses: [{ line1: '77 B Ave', postcode: '94110' }] },
-      ...Array.from({ length: 40 }, (_, i) => ({ id: `x${i}`, givenName: ['James', 'Mary', 'John'][i % 3]!, familyName: 'Smith' })),
+      {
+        id: '1',
+        givenName: 'James',
+        familyName: 'Smith',
+        emails: ['js1@example.com'],
+        birthday: '1960-01-01',
+        addresses: [{ line1: '1 A St', postcode: '10001' }],
+      },
+      {
+        id: '2',
+        givenName: 'James',
+        familyName: 'Smith',
+        emails: ['js2@example.net'],
+        birthday: '1991-07-09',
+        addresses: [{ line1: '77 B Ave', postcode: '94110' }],
+      },
+      ...Array.from({ length: 40 }, (_, i) => ({
+        id: `x${i}`,
+        givenName: ['James', 'Mary', 'John'][i % 3]!,
+        familyName: 'Smith',
+      })),
     ]);
-    expect(groups.find((g) => g.ids.includes('1') && g.ids.includes('2') && g.lane !== 'maybe_two_people')).toBeUndefined();
+    expect(
+      groups.find((g) => g.ids.includes('1') && g.ids.includes('2') && g.lane !== 'maybe_two_people'),
+    ).toBeUndefined();
   });
 
   it('cuts a weak bridge between two people’s clusters (chaining guard)', () => {
     const groups = groupsOf([
-      { id: 'a1', givenName: 'Ann', familyName: 'Lee', emails: ['ann.lee@example.com'], birthday: '1980-02-02' },
-      { id: 'a2', givenName: 'Ann', familyName: 'Lee', emails: ['ann.lee@example.com'], birthday: '1980-02-02', phones: ['503-555-0110'] },
-      { id: 'b1', givenName: 'Bob', familyName: 'Marsh', emails: ['bob.marsh@example.com'], birthday: '1950-09-09', phones: ['503-555-0110'] },
-      { id: 'b2', givenName: 'Bob', familyName: 'Marsh', emails: ['bob.marsh@example.com'], birthday: '1950-09-09' },
+      {
+        id: 'a1',
+        givenName: 'Ann',
+        familyName: 'Lee',
+        emails: ['ann.lee@example.com'],
+        birthday: '1980-02-02',
+      },
+      {
+        id: 'a2',
+        givenName: 'Ann',
+        familyName: 'Lee',
+        emails: ['ann.lee@example.com'],
+        birthday: '1980-02-02',
+        phones: ['503-555-0110'],
+      },
+      {
+        id: 'b1',
+        givenName: 'Bob',
+        familyName: 'Marsh',
+        emails: ['bob.marsh@example.com'],
+        birthday: '1950-09-09',
+        phones: ['503-555-0110'],
+      },
+      {
+        id: 'b2',
+        givenName: 'Bob',
+        familyName: 'Marsh',
+        emails: ['bob.marsh@example.com'],
+        birthday: '1950-09-09',
+      },
     ]);
     expect(groups.map((g) => g.ids).sort()).toEqual([
       ['a1', 'a2'],

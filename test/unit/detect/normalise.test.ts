@@ -23,7 +23,11 @@ describe('normalisers', () => {
   });
 
   it('detects generational suffixes and drops titles', () => {
-    expect(parseName('Dr. John', 'Smith Jr.')).toMatchObject({ given: 'john', family: 'smith', suffix: 'jr' });
+    expect(parseName('Dr. John', 'Smith Jr.')).toMatchObject({
+      given: 'john',
+      family: 'smith',
+      suffix: 'jr',
+    });
     expect(parseName('John', 'Smith', 'III')).toMatchObject({ suffix: 'iii' });
     expect(parseName('Junior', 'Sr')).toMatchObject({ given: 'junior', family: 'sr', suffix: '' });
   });
@@ -63,11 +67,23 @@ describe('normalisers', () => {
 describe('comparison levels', () => {
   it('scores a nickname, a Gmail-dot variant and a reformatted phone as agreements', () => {
     const a = extractFeatures(
-      { id: 'a', givenName: 'William', familyName: 'Smith', emails: ['will.smith@gmail.com'], phones: ['(415) 555-2671'] },
+      {
+        id: 'a',
+        givenName: 'William',
+        familyName: 'Smith',
+        emails: ['will.smith@gmail.com'],
+        phones: ['(415) 555-2671'],
+      },
       'US',
     );
     const b = extractFeatures(
-      { id: 'b', givenName: 'Bill', familyName: 'Smith', emails: ['willsmith@gmail.com'], phones: ['+1 415 555 2671'] },
+      {
+        id: 'b',
+        givenName: 'Bill',
+        familyName: 'Smith',
+        emails: ['willsmith@gmail.com'],
+        phones: ['+1 415 555 2671'],
+      },
       'US',
     );
     const l = levels();

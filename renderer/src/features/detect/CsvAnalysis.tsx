@@ -55,8 +55,9 @@ export function CsvAnalysis() {
         <>
           <p>
             {result.records.toLocaleString()} records · {result.comparisons.toLocaleString()} comparisons ·{' '}
-            {result.pairs.toLocaleString()} pairs in {result.groups.toLocaleString()} groups (safe {result.lanes.safe},
-            needs a choice {result.lanes.needs_choice}, maybe two people {result.lanes.maybe_two_people})
+            {result.pairs.toLocaleString()} pairs in {result.groups.toLocaleString()} groups (safe{' '}
+            {result.lanes.safe}, needs a choice {result.lanes.needs_choice}, maybe two people{' '}
+            {result.lanes.maybe_two_people})
           </p>
           <p className="muted">
             Columns used:{' '}

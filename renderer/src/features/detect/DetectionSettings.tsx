@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DetectSettings } from '../../../../app/api/contract';
 import { useApi, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
@@ -22,12 +22,11 @@ const FIELD_LABELS: Record<FieldKey, string> = {
 export function DetectionSettings() {
   const api = useApi();
   const stored = useQuery('detect/settings/get', {});
-  const [draft, setDraft] = useState<DetectSettings | null>(null);
+  const [edited, setDraft] = useState<DetectSettings | null>(null);
+  // Until the user edits something, the form shows what is stored.
+  const draft = edited ?? stored.data ?? null;
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
-  useEffect(() => {
-    if (stored.data && !draft) setDraft(stored.data);
-  }, [stored.data, draft]);
   const preview = useQuery('detect/preview', draft ?? {});
 
   if (stored.error && !draft) return <ErrorBanner error={stored.error} onRetry={stored.reload} />;
@@ -105,7 +104,9 @@ export function DetectionSettings() {
               max={2}
               step={0.1}
               value={draft.fieldWeights[k]}
-              onChange={(e) => update({ fieldWeights: { ...draft.fieldWeights, [k]: Number(e.target.value) } })}
+              onChange={(e) =>
+                update({ fieldWeights: { ...draft.fieldWeights, [k]: Number(e.target.value) } })
+              }
             />
           </label>
         ))}

@@ -42,7 +42,9 @@ export function GroupEvidence(props: { group: GroupDetail }) {
           ))}
         </tbody>
       </table>
-      {group.pairs.length === 0 && <p className="muted">No stored pair scores for this group; run a scan again.</p>}
+      {group.pairs.length === 0 && (
+        <p className="muted">No stored pair scores for this group; run a scan again.</p>
+      )}
       {group.pairs.map((p) => {
         const a = byPk.get(p.aPk);
         const b = byPk.get(p.bPk);

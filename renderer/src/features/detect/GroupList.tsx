@@ -60,6 +60,8 @@ export function GroupList(props: {
     void loadPage(0, true);
   }, [loadPage, props.version]);
 
+  // TanStack Virtual manages its own state; the React Compiler just skips memoising this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: total ?? 0,
     getScrollElement: () => parent.current,
@@ -132,7 +134,14 @@ export function GroupList(props: {
                 role="option"
                 aria-selected={item.index === active}
                 className={`group-row${item.index === active ? ' active' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: item.size,
+                  transform: `translateY(${item.start}px)`,
+                }}
                 onClick={() => {
                   setActive(item.index);
                   if (g) props.onOpen(g.id);

@@ -6,7 +6,9 @@ import { ErrorBanner, ProgressBar } from '../../components/states';
 export function ScanControl(props: { onFinished: () => void }) {
   const api = useApi();
   const status = useQuery('detect/scan/status', {});
-  const [progress, setProgress] = useState<{ phase: string; done: number; total: number | null } | null>(null);
+  const [progress, setProgress] = useState<{ phase: string; done: number; total: number | null } | null>(
+    null,
+  );
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const running = progress !== null || Boolean(status.data?.running);
 
@@ -34,7 +36,12 @@ export function ScanControl(props: { onFinished: () => void }) {
   return (
     <div className="scan-control">
       <div className="toolbar">
-        <button type="button" className="primary" disabled={running} onClick={() => void start('incremental')}>
+        <button
+          type="button"
+          className="primary"
+          disabled={running}
+          onClick={() => void start('incremental')}
+        >
           {running ? 'Scanning…' : 'Scan for duplicates'}
         </button>
         <button type="button" disabled={running} onClick={() => void start('full')}>
@@ -47,8 +54,8 @@ export function ScanControl(props: { onFinished: () => void }) {
         )}
         {!running && last?.summary && (
           <span className="muted">
-            Last scan: {last.summary.contacts.toLocaleString()} contacts, {last.summary.groups.toLocaleString()} groups
-            in {(last.summary.millis / 1000).toFixed(1)} s
+            Last scan: {last.summary.contacts.toLocaleString()} contacts,{' '}
+            {last.summary.groups.toLocaleString()} groups in {(last.summary.millis / 1000).toFixed(1)} s
           </span>
         )}
         {!running && last?.status === 'cancelled' && <span className="muted">Last scan was cancelled.</span>}

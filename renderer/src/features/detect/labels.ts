@@ -12,7 +12,8 @@ export const LANE_HINTS: Record<DetectLane, string> = {
   maybe_two_people: 'Shared email or phone but different names, birthdays or Jr./Sr.: check before merging.',
 };
 
-export const percent = (score: number): string => `${(score * 100).toFixed(score >= 0.995 && score < 1 ? 1 : 0)}%`;
+export const percent = (score: number): string =>
+  `${(score * 100).toFixed(score >= 0.995 && score < 1 ? 1 : 0)}%`;
 
 export function shortDate(iso: string | null): string {
   if (!iso) return '—';
