@@ -21,7 +21,7 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     emails.push(e.exact);
     if (!folded.includes(e.folded)) folded.push(e.folded);
     if (e.local.length >= 4 && !isRoleLocal(e.local) && !locals.includes(e.local))
-      locals.push(pool.get(e.local));
+      locals.push(e.local);
   }
   const phones: string[] = [];
   const tails: string[] = [];
@@ -40,7 +40,7 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     id: r.id,
     source: r.source ?? '',
     given,
-    middle: pool.get(middle),
+    middle,
     family,
     givenPh: phonetic(given),
     familyPh: phonetic(family),
@@ -51,12 +51,13 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     emailLocals: locals.length ? locals : EMPTY,
     phones: phones.length ? phones : EMPTY,
     phoneTails: tails.length ? tails : EMPTY,
-    dob: pool.get(normaliseDate(r.birthday)),
-    postcode: pool.get(address.postcode),
-    streetNumber: pool.get(address.streetNumber),
-    street: pool.get(address.street),
+    // High-cardinality values are not interned: hashing every one costs more than the memory it saves.
+    dob: normaliseDate(r.birthday),
+    postcode: address.postcode,
+    streetNumber: address.streetNumber,
+    street: address.street,
     locality: pool.get(address.locality),
     region: pool.get(address.region),
-    company: pool.get(normaliseCompany(r.company)),
+    company: normaliseCompany(r.company),
   };
 }

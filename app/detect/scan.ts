@@ -15,7 +15,7 @@ import {
   connectionIds,
   encodeContributions,
   insertGroups,
-  loadConnectionRecords,
+  recordChunks,
   loadExclusions,
   loadRecordsByPk,
   pairKey,
@@ -51,6 +51,7 @@ export interface ScanSummary {
 /** Pairs are kept from this probability (or the review threshold if lower) so a preview can lower the bar. */
 const KEEP_FROM = 0.05;
 const KEY_CHUNK = 250_000;
+const LOAD_CHUNK = 50_000;
 
 const keyInt = (rule: number, value: string): number => rule * 4294967296 + hash32(value);
 
@@ -82,19 +83,23 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   db.exec('DELETE FROM match_keys');
   for (const connectionId of connections) {
     options.onProgress?.('loading', 0, null);
-    const records = loadConnectionRecords(db, connectionId);
-    options.signal?.throwIfAborted();
-    contacts += records.length;
+    // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
+    const total = (db.prepare('SELECT count(*) FROM contacts WHERE connection_id = ?').pluck().get(connectionId) as number) ?? 0;
+    contacts += total;
     const exclusions = loadExclusions(db, connectionId);
     const pool = new Interner();
     const region = options.settings.phoneRegion as CountryCode;
-    const features: Features[] = new Array(records.length);
-    for (let i = 0; i < records.length; i++) {
-      features[i] = extractFeatures(records[i]!, region, pool);
-      if (i % 50_000 === 49_999) {
-        options.signal?.throwIfAborted();
-        options.onProgress?.('normalising', i + 1, records.length);
+    const features: Features[] = [];
+    const pks: number[] = [];
+    let watermark: string | null = null;
+    for (const chunk of recordChunks(db, connectionId, LOAD_CHUNK)) {
+      options.signal?.throwIfAborted();
+      for (const r of chunk) {
+        features.push(extractFeatures(r, region, pool));
+        pks.push(r.pk);
+        if (r.updatedAt && (!watermark || r.updatedAt > watermark)) watermark = r.updatedAt;
       }
+      options.onProgress?.('normalising', features.length, total);
     }
     const result = detectFeatures(features, {
       settings: options.settings,
@@ -107,8 +112,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     comparisons += result.stats.comparisons;
     pairs += result.pairs.length;
     rules = result.stats.rules;
-    const pks = records.map((r) => r.pk);
-    options.onProgress?.('saving keys', 0, records.length);
+    options.onProgress?.('saving keys', 0, features.length);
     // Keys in their own short transactions: other writers (a sync) are never held up for long.
     for (let start = 0; start < features.length; start += KEY_CHUNK) {
       const end = Math.min(features.length, start + KEY_CHUNK);
@@ -123,15 +127,17 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
           'OR IGNORE',
         );
       })();
-      options.onProgress?.('saving keys', end, records.length);
+      options.onProgress?.('saving keys', end, features.length);
     }
     options.onProgress?.('saving groups', 0, null);
     const now = options.now();
-    const watermark = records.reduce<string | null>(
-      (acc, r) => (r.updatedAt && (!acc || r.updatedAt > acc) ? r.updatedAt : acc),
-      null,
+    const maxPk = pks.length ? pks[pks.length - 1]! : 0;
+    const grouped = new Map(
+      loadRecordsByPk(db, [...new Set(result.groups.flatMap((g) => g.members.map((i) => pks[i]!)))]).map((r) => [
+        r.pk,
+        r,
+      ]),
     );
-    const maxPk = pks.length ? Math.max(...pks.slice(-1)) : 0;
     db.transaction(() => {
       if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
       else
@@ -161,7 +167,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         db,
         result.groups.map((g): GroupRow => ({
           connectionId,
-          members: g.members.map((i) => records[i]!),
+          members: g.members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
           memberFeatures: g.members.map((i) => features[i]!),
           lane: g.lane,
           score: g.score,

@@ -36,7 +36,7 @@ function attachChildren(
   for (const [pk, email] of db
     .prepare(`SELECT contact_pk, email FROM contact_emails ${where} ORDER BY contact_pk, slot`)
     .raw()
-    .iterate(...params) as Iterable<[number, string]>) {
+    .all(...params) as [number, string][]) {
     const list = emails.get(pk);
     if (list) list.push(email);
     else emails.set(pk, [email]);
@@ -44,7 +44,7 @@ function attachChildren(
   for (const [pk, number, e164] of db
     .prepare(`SELECT contact_pk, number, e164 FROM contact_phones ${where} ORDER BY contact_pk, slot`)
     .raw()
-    .iterate(...params) as Iterable<[number, string, string | null]>) {
+    .all(...params) as [number, string, string | null][]) {
     const entry = phones.get(pk) ?? phones.set(pk, { raw: [], e164: [] }).get(pk)!;
     entry.raw.push(number);
     entry.e164.push(e164);
@@ -55,9 +55,7 @@ function attachChildren(
        ORDER BY contact_pk, slot`,
     )
     .raw()
-    .iterate(...params) as Iterable<
-    [number, string | null, string | null, string | null, string | null, string | null]
-  >) {
+    .all(...params) as [number, string | null, string | null, string | null, string | null, string | null][]) {
     if (!addresses.has(pk) && (line1 || postcode || locality))
       addresses.set(pk, { line1, line2, locality, region, postcode });
   }
@@ -88,6 +86,22 @@ export function loadConnectionRecords(db: Db, connectionId: string): CachedRecor
     .all(connectionId) as ContactRow[];
   const where = `WHERE contact_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)`;
   return attachChildren(db, rows, where, [connectionId]);
+}
+
+/** A connection's records in pk order, a chunk at a time. */
+export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
+  const stmt = db.prepare(
+    `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
+  );
+  let after = -1;
+  for (;;) {
+    const rows = stmt.all(connectionId, after, size) as ContactRow[];
+    if (rows.length === 0) return;
+    const lo = rows[0]!.pk;
+    const hi = rows[rows.length - 1]!.pk;
+    after = hi;
+    yield attachChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi]);
+  }
 }
 
 export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] {
