@@ -80,7 +80,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   let comparisons = 0;
   let pairs = 0;
   let rules: RuleReport[] = [];
-  db.exec('DELETE FROM match_keys');
+  db.exec('DROP INDEX IF EXISTS match_keys_key; DELETE FROM match_keys;');
   for (const connectionId of connections) {
     options.onProgress?.('loading', 0, null);
     // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
@@ -124,7 +124,6 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
           (function* () {
             for (let i = start; i < end; i++) for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
           })(),
-          'OR IGNORE',
         );
       })();
       options.onProgress?.('saving keys', end, features.length);
@@ -203,6 +202,8 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       );
     })();
   }
+  options.onProgress?.('indexing keys', 0, null);
+  db.exec('CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys (key, contact_pk)');
   return {
     mode: 'full',
     contacts,

@@ -236,11 +236,13 @@ export const initial: Migration = {
 
     -- Blocking keys (rule and value hashed to one integer) so a re-scan after a sync compares only changed
     -- contacts with the records sharing a key. Stale rows only cost an extra comparison; a full scan rebuilds.
+    -- A plain heap with its index built after a full scan's bulk load (sorting once beats a million random
+    -- B-tree inserts); an occasional duplicate row is harmless.
     CREATE TABLE match_keys (
       key INTEGER NOT NULL,
-      contact_pk INTEGER NOT NULL,
-      PRIMARY KEY (key, contact_pk)
-    ) WITHOUT ROWID;
+      contact_pk INTEGER NOT NULL
+    );
+    CREATE INDEX match_keys_key ON match_keys (key, contact_pk);
 
     -- Term frequencies (values seen at least twice) and the model of the last full scan, for incremental scoring.
     CREATE TABLE match_term_freq (

@@ -1,0 +1,17 @@
+import { mkdtempSync } from 'node:fs';
+import { seedWorkspace } from './detect-synthetic';
+import { recordChunks } from '../app/detect/store';
+import { extractFeatures } from '../app/detect/features';
+import { detectFeatures } from '../app/detect/engine';
+import { fullScan } from '../app/detect/scan';
+import { defaultDetectSettings } from '../app/detect/settings';
+import { Interner } from '../app/detect/normalise/text';
+const dir = mkdtempSync('/tmp/md-p-');
+const db = seedWorkspace(`${dir}/mergedesk.db`, 100000);
+let t = performance.now();
+const lap = (s: string) => { const n = performance.now(); console.log(s, Math.round(n - t)); t = n; };
+const recs = [] as any[]; for (const c of recordChunks(db, 'keap', 50000)) recs.push(...c); lap('load');
+const pool = new Interner(); const f = recs.map((r) => extractFeatures(r, 'US', pool)); lap('features');
+const r = detectFeatures(f, { settings: defaultDetectSettings(), keepFrom: 0.05 }); lap('detect'); console.log(r.stats.millis);
+const s = fullScan(db, { settings: defaultDetectSettings(), now: () => new Date().toISOString() }); lap('fullScan');
+const s2 = fullScan(db, { settings: defaultDetectSettings(), now: () => new Date().toISOString() }); lap('fullScan again');
