@@ -20,8 +20,7 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     if (!e || emails.includes(e.exact)) continue;
     emails.push(e.exact);
     if (!folded.includes(e.folded)) folded.push(e.folded);
-    if (e.local.length >= 4 && !isRoleLocal(e.local) && !locals.includes(e.local))
-      locals.push(e.local);
+    if (e.local.length >= 4 && !isRoleLocal(e.local) && !locals.includes(e.local)) locals.push(e.local);
   }
   const phones: string[] = [];
   const tails: string[] = [];

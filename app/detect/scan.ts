@@ -84,7 +84,11 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   for (const connectionId of connections) {
     options.onProgress?.('loading', 0, null);
     // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
-    const total = (db.prepare('SELECT count(*) FROM contacts WHERE connection_id = ?').pluck().get(connectionId) as number) ?? 0;
+    const total =
+      (db
+        .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
+        .pluck()
+        .get(connectionId) as number) ?? 0;
     contacts += total;
     const exclusions = loadExclusions(db, connectionId);
     const pool = new Interner();
@@ -132,10 +136,9 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     const now = options.now();
     const maxPk = pks.length ? pks[pks.length - 1]! : 0;
     const grouped = new Map(
-      loadRecordsByPk(db, [...new Set(result.groups.flatMap((g) => g.members.map((i) => pks[i]!)))]).map((r) => [
-        r.pk,
-        r,
-      ]),
+      loadRecordsByPk(db, [...new Set(result.groups.flatMap((g) => g.members.map((i) => pks[i]!)))]).map(
+        (r) => [r.pk, r],
+      ),
     );
     db.transaction(() => {
       if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');

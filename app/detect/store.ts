@@ -55,7 +55,14 @@ function attachChildren(
        ORDER BY contact_pk, slot`,
     )
     .raw()
-    .all(...params) as [number, string | null, string | null, string | null, string | null, string | null][]) {
+    .all(...params) as [
+    number,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+  ][]) {
     if (!addresses.has(pk) && (line1 || postcode || locality))
       addresses.set(pk, { line1, line2, locality, region, postcode });
   }

@@ -18,7 +18,15 @@ describe.skipIf(!existsSync('dist/node/cli.js'))('mergedesk detect (built CLI)',
         'b,Bill,Turner,WT@example.com,(415) 555 0101,y\n' +
         'c,Grace,Hopper,gh@example.com,,z\n',
     );
-    const res = run(['detect', '--csv', input, '--out', join(dir, 'pairs.csv'), '--clusters', join(dir, 'c.csv')]);
+    const res = run([
+      'detect',
+      '--csv',
+      input,
+      '--out',
+      join(dir, 'pairs.csv'),
+      '--clusters',
+      join(dir, 'c.csv'),
+    ]);
     expect(res.status).toBe(0);
     const pairs = readFileSync(join(dir, 'pairs.csv'), 'utf8').trim().split('\n');
     expect(pairs[0]).toBe('id_a,id_b,score,lane');
