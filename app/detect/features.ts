@@ -19,7 +19,9 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     const e = normaliseEmail(raw);
     if (!e || emails.includes(e.exact)) continue;
     emails.push(e.exact);
-    if (!folded.includes(e.folded)) folded.push(e.folded);
+    // Most addresses fold to themselves: share the string rather than keep a copy per record.
+    const f = e.folded === e.exact ? e.exact : e.folded;
+    if (!folded.includes(f)) folded.push(f);
     if (e.local.length >= 4 && !isRoleLocal(e.local) && !locals.includes(e.local)) locals.push(e.local);
   }
   const phones: string[] = [];
@@ -46,7 +48,7 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     nick: nicknameGroups(given),
     suffix: name.suffix,
     emails: emails.length ? emails : EMPTY,
-    emailsFolded: folded.length ? folded : EMPTY,
+    emailsFolded: folded.length === 0 ? EMPTY : sameList(folded, emails) ? emails : folded,
     emailLocals: locals.length ? locals : EMPTY,
     phones: phones.length ? phones : EMPTY,
     phoneTails: tails.length ? tails : EMPTY,
@@ -59,4 +61,8 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     region: pool.get(address.region),
     company: normaliseCompany(r.company),
   };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
