@@ -275,11 +275,8 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
   for (let c = 0; c < connections.length; c++) {
     const connectionId = connections[c]!;
     const run = runs[c]!;
-    const count =
-      (db
-        .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
-        .pluck()
-        .get(connectionId) as number) ?? 0;
+    // The size at the last full scan: counting a million rows would cost a fifth of the re-scan budget.
+    const count = run.model.n;
     contacts += count;
     const changedPks = db
       .prepare(
