@@ -334,18 +334,14 @@ export function rescoreContacts(
       'OR IGNORE',
     );
   })();
-  const lookup = db.prepare('SELECT contact_pk FROM match_keys WHERE key = ? LIMIT ?').pluck();
   const cap = options.settings.maxBlockSize;
+  const blocks = lookupBlocks(db, [...new Set(changedKeys.flat())], cap);
   const neighbours = new Map<number, Set<number>>();
   const wanted = new Set<number>();
   for (let i = 0; i < changed.length; i++) {
     const own = changed[i]!.pk;
     const set = new Set<number>();
-    for (const k of changedKeys[i]!) {
-      const block = lookup.all(k, cap + 1) as number[];
-      if (block.length > cap) continue;
-      for (const pk of block) if (pk !== own) set.add(pk);
-    }
+    for (const k of changedKeys[i]!) for (const pk of blocks.get(k) ?? []) if (pk !== own) set.add(pk);
     neighbours.set(own, set);
     for (const pk of set) if (!changedSet.has(pk)) wanted.add(pk);
   }
@@ -408,6 +404,34 @@ export function rescoreContacts(
     );
   })();
   return { comparisons, pairs: rows.length };
+}
+
+/**
+ * Members of the blocks behind some keys, a few hundred keys per query; blocks above the cap (a shared office
+ * number) are left out, as in a full scan.
+ */
+function lookupBlocks(db: Db, keys: readonly number[], cap: number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < keys.length; i += 400) {
+    const chunk = keys.slice(i, i + 400);
+    const marks = chunk.map(() => '?').join(',');
+    const counts = db
+      .prepare(`SELECT key, count(*) FROM match_keys WHERE key IN (${marks}) GROUP BY key`)
+      .raw()
+      .all(...chunk) as [number, number][];
+    const small = counts.filter(([, n]) => n <= cap).map(([k]) => k);
+    if (small.length === 0) continue;
+    const rows = db
+      .prepare(`SELECT key, contact_pk FROM match_keys WHERE key IN (${small.map(() => '?').join(',')})`)
+      .raw()
+      .all(...small) as [number, number][];
+    for (const [k, pk] of rows) {
+      const members = out.get(k);
+      if (members) members.push(pk);
+      else out.set(k, [pk]);
+    }
+  }
+  return out;
 }
 
 function maxString(start: string | null, records: readonly CachedRecord[]): string | null {
