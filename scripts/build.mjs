@@ -10,6 +10,7 @@ const nodeOnly = process.argv.includes('--node-only');
 const nodeEntries = {
   cli: 'main/cli/index.ts',
   web: 'main/web/index.ts',
+  'detect-worker': 'app/detect/worker.ts',
 };
 
 const common = {

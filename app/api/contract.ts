@@ -5,6 +5,7 @@ import { mergeMethods } from './methods/merge';
 import { connectionMethods } from './methods/connections';
 import { syncMethods } from './methods/sync';
 import { contactMethods } from './methods/contacts';
+import { detectMethods } from './methods/detect';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -18,6 +19,7 @@ export const contract = {
   ...connectionMethods,
   ...syncMethods,
   ...contactMethods,
+  ...detectMethods,
 };
 
 export type Contract = typeof contract;
@@ -40,4 +42,5 @@ export type * from './methods/merge';
 export type * from './methods/connections';
 export type * from './methods/sync';
 export type * from './methods/contacts';
+export type * from './methods/detect';
 export type * from './events';

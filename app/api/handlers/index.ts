@@ -5,6 +5,7 @@ import { mergeHandlers } from './merge';
 import { connectionHandlers } from './connections';
 import { syncHandlers } from './sync';
 import { contactHandlers } from './contacts';
+import { detectHandlers } from './detect';
 
 /** Every contract method has exactly one handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
@@ -14,4 +15,5 @@ export const handlers = {
   ...connectionHandlers,
   ...syncHandlers,
   ...contactHandlers,
+  ...detectHandlers,
 } satisfies Handlers;

@@ -194,6 +194,7 @@ export const initial: Migration = {
       error TEXT
     );
 
+    -- Detection output. Groups are re-formed by every scan; what a person decided lives in decisions (by CRM id).
     CREATE TABLE dup_groups (
       id INTEGER PRIMARY KEY,
       connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
@@ -205,28 +206,70 @@ export const initial: Migration = {
       last_activity TEXT,
       status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'dismissed', 'stale')),
       evidence TEXT NOT NULL DEFAULT '{}',
+      crm_ids TEXT NOT NULL DEFAULT '[]',
+      search_text TEXT NOT NULL DEFAULT '',
       created_at TEXT NOT NULL,
       updated_at TEXT NOT NULL,
       UNIQUE (connection_id, group_key)
     );
     CREATE INDEX dup_groups_lane ON dup_groups (status, lane, score);
+    CREATE INDEX dup_groups_score ON dup_groups (status, score);
 
     CREATE TABLE dup_group_members (
       group_id INTEGER NOT NULL REFERENCES dup_groups(id) ON DELETE CASCADE,
       contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
+      crm_id TEXT NOT NULL,
       PRIMARY KEY (group_id, contact_pk)
     ) WITHOUT ROWID;
     CREATE INDEX dup_group_members_contact ON dup_group_members (contact_pk);
 
+    -- Pairs shown to a reviewer or close to it (kept from a low floor so a settings preview can re-cluster them).
+    -- contributions: JSON [[field, level, weight], ...]; flags: identity conflict 1, value conflict 2, strong 4,
+    -- swapped names 8, shares an email or phone 16.
     CREATE TABLE candidate_pairs (
       a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
       b_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE,
       score REAL NOT NULL,
       weight REAL NOT NULL,
+      flags INTEGER NOT NULL DEFAULT 0,
+      rule TEXT NOT NULL DEFAULT '',
       contributions TEXT NOT NULL,
       PRIMARY KEY (a_pk, b_pk)
     ) WITHOUT ROWID;
     CREATE INDEX candidate_pairs_b ON candidate_pairs (b_pk);
+
+    -- Blocking keys (rule and value hashed to one integer) so a re-scan after a sync compares only changed
+    -- contacts with the records sharing a key. Stale rows only cost an extra comparison; a full scan rebuilds.
+    -- A plain heap with its index built after a full scan's bulk load (sorting once beats a million random
+    -- B-tree inserts); an occasional duplicate row is harmless.
+    CREATE TABLE match_keys (
+      key INTEGER NOT NULL,
+      contact_pk INTEGER NOT NULL
+    );
+    CREATE INDEX match_keys_key ON match_keys (key, contact_pk);
+
+    -- Term frequencies (values seen at least twice) and the model of the last full scan, for incremental scoring.
+    CREATE TABLE match_term_freq (
+      connection_id TEXT NOT NULL,
+      field INTEGER NOT NULL,
+      value TEXT NOT NULL,
+      count INTEGER NOT NULL,
+      PRIMARY KEY (connection_id, field, value)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE detect_runs (
+      id INTEGER PRIMARY KEY,
+      connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+      kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental')),
+      status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled')),
+      started_at TEXT NOT NULL,
+      finished_at TEXT,
+      model TEXT NOT NULL DEFAULT '{}',
+      watermark TEXT,
+      max_pk INTEGER NOT NULL DEFAULT 0,
+      stats TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX detect_runs_connection ON detect_runs (connection_id, status, id);
 
     CREATE TABLE decisions (
       id INTEGER PRIMARY KEY,

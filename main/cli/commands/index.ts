@@ -7,6 +7,7 @@ import { registerSandbox } from './sandbox';
 import { registerConnectWordPress } from './connect-wordpress';
 import { registerMembers } from './members';
 import { registerMerge } from './merge';
+import { registerDetect } from './detect';
 
 /** Every CLI command; one file per command (or command family). */
 export function registerCommands(program: Command): void {
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerConnectWordPress(program);
   registerMembers(program);
   registerMerge(program);
+  registerDetect(program);
 }

@@ -3,6 +3,7 @@ import { useQuery } from '../lib/api-context';
 import { ErrorBanner, Loading } from '../components/states';
 import { PanelSection, SettingsSection } from '../components/SettingsSection';
 // Detection settings panels: import here.
+import { DetectionSettings } from '../features/detect/DetectionSettings';
 
 // Merge & access settings panels: import here.
 import { MergeSettings } from '../features/merge-review/MergeSettings';
@@ -10,6 +11,7 @@ import { MergeSettings } from '../features/merge-review/MergeSettings';
 /** Feature settings mount points: add one line per panel (the component) to its section's list. */
 const DETECTION_PANELS: readonly ComponentType[] = [
   // Detection panels, one per line.
+  DetectionSettings,
 ];
 
 const MERGE_ACCESS_PANELS: readonly ComponentType[] = [

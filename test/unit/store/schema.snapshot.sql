@@ -12,10 +12,16 @@ CREATE INDEX contacts_name ON contacts (family_name COLLATE NOCASE, given_name C
 CREATE INDEX contacts_updated ON contacts (connection_id, updated_at);
 -- index decisions_lookup
 CREATE INDEX decisions_lookup ON decisions (connection_id, kind, crm_ids);
+-- index detect_runs_connection
+CREATE INDEX detect_runs_connection ON detect_runs (connection_id, status, id);
 -- index dup_group_members_contact
 CREATE INDEX dup_group_members_contact ON dup_group_members (contact_pk);
 -- index dup_groups_lane
 CREATE INDEX dup_groups_lane ON dup_groups (status, lane, score);
+-- index dup_groups_score
+CREATE INDEX dup_groups_score ON dup_groups (status, score);
+-- index match_keys_key
+CREATE INDEX match_keys_key ON match_keys (key, contact_pk);
 -- index merge_runs_group
 CREATE INDEX merge_runs_group ON merge_runs (group_id);
 -- index merge_runs_status
@@ -31,7 +37,7 @@ CREATE INDEX wp_users_contact ON wp_users (linked_contact_id, connection_id);
 -- table audit_log
 CREATE TABLE audit_log ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, connection_id TEXT, run_id TEXT, subject TEXT, details TEXT NOT NULL DEFAULT '{}' );
 -- table candidate_pairs
-CREATE TABLE candidate_pairs ( a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, b_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, score REAL NOT NULL, weight REAL NOT NULL, contributions TEXT NOT NULL, PRIMARY KEY (a_pk, b_pk) ) WITHOUT ROWID;
+CREATE TABLE candidate_pairs ( a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, b_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, score REAL NOT NULL, weight REAL NOT NULL, flags INTEGER NOT NULL DEFAULT 0, rule TEXT NOT NULL DEFAULT '', contributions TEXT NOT NULL, PRIMARY KEY (a_pk, b_pk) ) WITHOUT ROWID;
 -- table connections
 CREATE TABLE connections ( id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('keap', 'activecampaign', 'wordpress')), label TEXT NOT NULL, base_url TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}', account TEXT, secret_ref TEXT, is_sandbox INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_tested_at TEXT, last_test_ok INTEGER, last_sync_at TEXT );
 -- table contact_addresses
@@ -56,10 +62,16 @@ CREATE TABLE 'contacts_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'contacts_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 -- table decisions
 CREATE TABLE decisions ( id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, kind TEXT NOT NULL CHECK (kind IN ('not_duplicate', 'reviewed_plan')), crm_ids TEXT NOT NULL, payload TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, undone_at TEXT );
+-- table detect_runs
+CREATE TABLE detect_runs ( id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, kind TEXT NOT NULL CHECK (kind IN ('full', 'incremental')), status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled')), started_at TEXT NOT NULL, finished_at TEXT, model TEXT NOT NULL DEFAULT '{}', watermark TEXT, max_pk INTEGER NOT NULL DEFAULT 0, stats TEXT NOT NULL DEFAULT '{}' );
 -- table dup_group_members
-CREATE TABLE dup_group_members ( group_id INTEGER NOT NULL REFERENCES dup_groups(id) ON DELETE CASCADE, contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, PRIMARY KEY (group_id, contact_pk) ) WITHOUT ROWID;
+CREATE TABLE dup_group_members ( group_id INTEGER NOT NULL REFERENCES dup_groups(id) ON DELETE CASCADE, contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, crm_id TEXT NOT NULL, PRIMARY KEY (group_id, contact_pk) ) WITHOUT ROWID;
 -- table dup_groups
-CREATE TABLE dup_groups ( id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_key TEXT NOT NULL, lane TEXT NOT NULL CHECK (lane IN ('safe', 'needs_choice', 'maybe_two_people')), score REAL NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, last_activity TEXT, status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'dismissed', 'stale')), evidence TEXT NOT NULL DEFAULT '{}', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (connection_id, group_key) );
+CREATE TABLE dup_groups ( id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_key TEXT NOT NULL, lane TEXT NOT NULL CHECK (lane IN ('safe', 'needs_choice', 'maybe_two_people')), score REAL NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, last_activity TEXT, status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'dismissed', 'stale')), evidence TEXT NOT NULL DEFAULT '{}', crm_ids TEXT NOT NULL DEFAULT '[]', search_text TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (connection_id, group_key) );
+-- table match_keys
+CREATE TABLE match_keys ( key INTEGER NOT NULL, contact_pk INTEGER NOT NULL );
+-- table match_term_freq
+CREATE TABLE match_term_freq ( connection_id TEXT NOT NULL, field INTEGER NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (connection_id, field, value) ) WITHOUT ROWID;
 -- table merge_runs
 CREATE TABLE merge_runs ( id TEXT PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_id INTEGER, group_key TEXT, survivor_id TEXT NOT NULL, loser_ids TEXT NOT NULL, strategy TEXT NOT NULL CHECK (strategy IN ('native', 'manual')), plan TEXT NOT NULL, confirmed TEXT NOT NULL DEFAULT '[]', status TEXT NOT NULL CHECK (status IN ('planned', 'dry_run', 'running', 'completed', 'failed', 'interrupted', 'stale', 'restored')), dry_run INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, error TEXT, restored_at TEXT, restore_result TEXT );
 -- table merge_steps

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { method } from '../define';
+import { detectSettingsPatchSchema, type DetectSettings } from '../../detect/settings';
+
+export type DetectLane = 'safe' | 'needs_choice' | 'maybe_two_people';
+export type GroupStatus = 'open' | 'merged' | 'dismissed' | 'stale';
+
+export interface DetectRuleReport {
+  readonly rule: string;
+  readonly description: string;
+  readonly blocks: number;
+  readonly comparisons: number;
+  readonly newPairs: number;
+  readonly skippedBlocks: number;
+  readonly largestSkipped: number;
+}
+
+export interface DetectScanSummary {
+  readonly mode: 'full' | 'incremental';
+  readonly contacts: number;
+  readonly changed: number;
+  readonly comparisons: number;
+  readonly pairs: number;
+  readonly groups: number;
+  readonly lanes: Record<DetectLane, number>;
+  readonly rules: readonly DetectRuleReport[];
+  readonly millis: number;
+}
+
+export interface DetectScanStatus {
+  readonly running: boolean;
+  readonly jobId: string | null;
+  readonly phase: string | null;
+  readonly done: number;
+  readonly total: number | null;
+  readonly last: {
+    readonly jobId: string;
+    readonly status: 'completed' | 'failed' | 'cancelled';
+    readonly finishedAt: string;
+    readonly summary?: DetectScanSummary;
+    readonly error?: { readonly code: string; readonly message: string };
+  } | null;
+}
+
+export interface GroupSummary {
+  readonly id: number;
+  readonly connectionId: string;
+  readonly lane: DetectLane;
+  readonly score: number;
+  readonly reason: string;
+  readonly size: number;
+  readonly status: GroupStatus;
+  readonly lastActivity: string | null;
+  /** First members' display names, for the list. */
+  readonly names: string;
+}
+
+export interface GroupList {
+  readonly total: number;
+  readonly offset: number;
+  readonly items: readonly GroupSummary[];
+  readonly lanes: Record<DetectLane, number>;
+}
+
+export interface GroupMember {
+  readonly pk: number;
+  readonly crmId: string;
+  readonly givenName: string | null;
+  readonly middleName: string | null;
+  readonly familyName: string | null;
+  readonly suffix: string | null;
+  readonly company: string | null;
+  readonly birthday: string | null;
+  readonly emails: readonly string[];
+  readonly phones: readonly string[];
+  readonly addresses: readonly string[];
+  readonly tags: readonly string[];
+  readonly createdAt: string | null;
+  readonly updatedAt: string | null;
+}
+
+export interface PairContribution {
+  readonly field: string;
+  readonly label: string;
+  readonly level: string;
+  readonly weight: number;
+}
+
+export interface GroupPairEvidence {
+  readonly aPk: number;
+  readonly bPk: number;
+  readonly score: number;
+  readonly weight: number;
+  readonly rule: string;
+  readonly identityConflict: boolean;
+  readonly valueConflict: boolean;
+  readonly contributions: readonly PairContribution[];
+}
+
+export interface GroupDetail extends GroupSummary {
+  readonly members: readonly GroupMember[];
+  readonly pairs: readonly GroupPairEvidence[];
+}
+
+export interface DetectDecision {
+  readonly id: number;
+  readonly connectionId: string;
+  readonly crmIds: readonly string[];
+  /** Set when one record was taken out of a group rather than the whole group dismissed. */
+  readonly separated: string | null;
+  readonly note: string | null;
+  readonly createdAt: string;
+  readonly undoneAt: string | null;
+}
+
+export interface DetectPreview {
+  readonly groups: number;
+  readonly pairs: number;
+  readonly lanes: Record<DetectLane, number>;
+}
+
+export interface CsvAnalysis {
+  readonly records: number;
+  readonly recognised: Record<string, string[]>;
+  readonly ignored: readonly string[];
+  readonly comparisons: number;
+  readonly pairs: number;
+  readonly groups: number;
+  readonly lanes: Record<DetectLane, number>;
+  /** The first pairs (best first) for an on-screen table; the full list is in pairsCsv. */
+  readonly preview: readonly { idA: string; idB: string; score: number; lane: DetectLane; group: number }[];
+  readonly pairsCsv: string;
+  readonly clustersCsv: string;
+}
+
+const lane = z.enum(['safe', 'needs_choice', 'maybe_two_people']);
+
+export const detectMethods = {
+  'detect/scan/start': method(
+    z.object({ mode: z.enum(['full', 'incremental']).default('incremental') }).strict(),
+    'Start a duplicate scan of the cache in the background (incremental re-scans only what changed since the last scan).',
+  ).returns<{ jobId: string }>(),
+  'detect/scan/cancel': method(z.object({}).strict(), 'Cancel the running scan.').returns<{
+    cancelled: boolean;
+  }>(),
+  'detect/scan/status': method(
+    z.object({}).strict(),
+    'Progress of the running scan and the last result.',
+  ).returns<DetectScanStatus>(),
+  'groups/list': method(
+    z
+      .object({
+        lane: lane.optional(),
+        status: z.enum(['open', 'merged', 'dismissed', 'stale']).default('open'),
+        minScore: z.number().min(0).max(1).optional(),
+        maxScore: z.number().min(0).max(1).optional(),
+        tag: z.string().max(200).optional(),
+        search: z.string().max(200).optional(),
+        sort: z.enum(['score_desc', 'score_asc', 'size_desc', 'activity_desc']).default('score_desc'),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    'Duplicate groups with filters, sorting and paging.',
+  ).returns<GroupList>(),
+  'groups/get': method(
+    z.object({ id: z.number().int().positive() }).strict(),
+    'One group: its members with their fields, and the per-field evidence of each pair.',
+  ).returns<GroupDetail>(),
+  'groups/dismiss': method(
+    z.object({ id: z.number().int().positive(), note: z.string().max(500).optional() }).strict(),
+    'Not a duplicate: remembered by CRM ids, so the group does not come back after a re-sync or re-scan.',
+  ).returns<{ decisionId: number }>(),
+  'groups/remove-member': method(
+    z.object({ id: z.number().int().positive(), crmId: z.string().min(1) }).strict(),
+    'Take one record out of a group (it is not the same person as the others); the rest stays grouped.',
+  ).returns<{ decisionId: number }>(),
+  'detect/decisions/list': method(
+    z.object({ includeUndone: z.boolean().default(false) }).strict(),
+    'Remembered "not a duplicate" decisions.',
+  ).returns<{ items: DetectDecision[] }>(),
+  'detect/decisions/undo': method(
+    z.object({ id: z.number().int().positive() }).strict(),
+    'Forget a "not a duplicate" decision; its records are compared again.',
+  ).returns<{ undone: boolean }>(),
+  'detect/settings/get': method(z.object({}).strict(), 'Detection settings.').returns<DetectSettings>(),
+  'detect/settings/set': method(
+    detectSettingsPatchSchema,
+    'Change detection settings (threshold, field weights, phone region…); applies to the next scan.',
+  ).returns<DetectSettings>(),
+  'detect/preview': method(
+    detectSettingsPatchSchema,
+    'How many groups each lane would hold at these settings, re-clustering the stored pair scores (no re-scan).',
+  ).returns<DetectPreview>(),
+  'detect/csv/analyse': method(
+    z
+      .object({
+        text: z.string().max(200_000_000).optional(),
+        path: z.string().max(4096).optional(),
+        map: z.record(z.string(), z.string()).optional(),
+        linkage: z.boolean().default(false),
+      })
+      .strict()
+      .refine((v) => (v.text === undefined) !== (v.path === undefined), 'Give either text or path.'),
+    'Find duplicates in a CSV export (any columns; id, email, names, phone, address, birthday are recognised).',
+  ).returns<CsvAnalysis>(),
+};
+
+export type { DetectSettings };

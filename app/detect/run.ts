@@ -1,0 +1,31 @@
+import type { Db } from '../store/database';
+import { AppError } from '../domain/errors';
+import { fullScan, incrementalScan, type ScanSummary } from './scan';
+import type { DetectSettings } from './settings';
+
+export interface ScanJob {
+  readonly dbFile: string;
+  readonly mode: 'full' | 'incremental';
+  readonly settings: DetectSettings;
+}
+
+export interface ScanHooks {
+  readonly isCancelled: () => boolean;
+  readonly progress: (phase: string, done: number, total: number | null) => void;
+}
+
+/** One scan, the same in a worker thread and in-process. */
+export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
+  const signal = {
+    throwIfAborted() {
+      if (hooks.isCancelled()) throw new AppError('CANCELLED', 'The scan was cancelled.');
+    },
+  };
+  const options = {
+    settings: job.settings,
+    now: () => new Date().toISOString(),
+    signal,
+    onProgress: hooks.progress,
+  };
+  return job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
+}

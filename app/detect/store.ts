@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../store/database';
+import type { DetectRecord, Features } from './types';
+import { FIELDS } from './compare';
+import type { ScoredPair } from './engine';
+
+/** A cached contact as detection reads it, with the cache's own key. */
+export interface CachedRecord extends DetectRecord {
+  readonly pk: number;
+  readonly updatedAt: string | null;
+}
+
+interface ContactRow {
+  pk: number;
+  crm_id: string;
+  given_name: string | null;
+  middle_name: string | null;
+  family_name: string | null;
+  suffix: string | null;
+  company: string | null;
+  birthday: string | null;
+  updated_at: string | null;
+}
+
+const CONTACT_COLUMNS = `pk, crm_id, given_name, middle_name, family_name, suffix, company, birthday, updated_at`;
+
+function attachChildren(
+  db: Db,
+  rows: readonly ContactRow[],
+  where: string,
+  params: unknown[],
+): CachedRecord[] {
+  const emails = new Map<number, string[]>();
+  const phones = new Map<number, { raw: string[]; e164: (string | null)[] }>();
+  const addresses = new Map<number, NonNullable<DetectRecord['addresses']>[number]>();
+  for (const [pk, email] of db
+    .prepare(`SELECT contact_pk, email FROM contact_emails ${where} ORDER BY contact_pk, slot`)
+    .raw()
+    .all(...params) as [number, string][]) {
+    const list = emails.get(pk);
+    if (list) list.push(email);
+    else emails.set(pk, [email]);
+  }
+  for (const [pk, number, e164] of db
+    .prepare(`SELECT contact_pk, number, e164 FROM contact_phones ${where} ORDER BY contact_pk, slot`)
+    .raw()
+    .all(...params) as [number, string, string | null][]) {
+    const entry = phones.get(pk) ?? phones.set(pk, { raw: [], e164: [] }).get(pk)!;
+    entry.raw.push(number);
+    entry.e164.push(e164);
+  }
+  for (const [pk, line1, line2, locality, region, postcode] of db
+    .prepare(
+      `SELECT contact_pk, line1, line2, locality, region, postal_code FROM contact_addresses ${where}
+       ORDER BY contact_pk, slot`,
+    )
+    .raw()
+    .all(...params) as [
+    number,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+  ][]) {
+    if (!addresses.has(pk) && (line1 || postcode || locality))
+      addresses.set(pk, { line1, line2, locality, region, postcode });
+  }
+  return rows.map((r) => {
+    const p = phones.get(r.pk);
+    const a = addresses.get(r.pk);
+    return {
+      pk: r.pk,
+      id: r.crm_id,
+      updatedAt: r.updated_at,
+      givenName: r.given_name,
+      middleName: r.middle_name,
+      familyName: r.family_name,
+      suffix: r.suffix,
+      company: r.company,
+      birthday: r.birthday,
+      emails: emails.get(r.pk) ?? [],
+      phones: p?.raw ?? [],
+      phonesE164: p?.e164 ?? [],
+      addresses: a ? [a] : [],
+    };
+  });
+}
+
+export function loadConnectionRecords(db: Db, connectionId: string): CachedRecord[] {
+  const rows = db
+    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? ORDER BY pk`)
+    .all(connectionId) as ContactRow[];
+  const where = `WHERE contact_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)`;
+  return attachChildren(db, rows, where, [connectionId]);
+}
+
+/** A connection's records in pk order, a chunk at a time. */
+export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
+  const stmt = db.prepare(
+    `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
+  );
+  let after = -1;
+  for (;;) {
+    const rows = stmt.all(connectionId, after, size) as ContactRow[];
+    if (rows.length === 0) return;
+    const lo = rows[0]!.pk;
+    const hi = rows[rows.length - 1]!.pk;
+    after = hi;
+    yield attachChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi]);
+  }
+}
+
+export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] {
+  const out: CachedRecord[] = [];
+  for (let i = 0; i < pks.length; i += 500) {
+    const chunk = pks.slice(i, i + 500);
+    const list = `(${chunk.map(() => '?').join(',')})`;
+    const rows = db
+      .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE pk IN ${list} ORDER BY pk`)
+      .all(...chunk) as ContactRow[];
+    out.push(...attachChildren(db, rows, `WHERE contact_pk IN ${list}`, chunk));
+  }
+  return out;
+}
+
+export function connectionIds(db: Db): string[] {
+  return db
+    .prepare(`SELECT id FROM connections WHERE kind IN ('keap', 'activecampaign') ORDER BY created_at`)
+    .pluck()
+    .all() as string[];
+}
+
+/** Pairs ruled out by a person, as "crmA\0crmB" keys (sorted ids). */
+export function loadExclusions(db: Db, connectionId: string): Set<string> {
+  const out = new Set<string>();
+  const rows = db
+    .prepare(
+      `SELECT crm_ids, payload FROM decisions WHERE connection_id = ? AND kind = 'not_duplicate' AND undone_at IS NULL`,
+    )
+    .all(connectionId) as { crm_ids: string; payload: string }[];
+  for (const row of rows) {
+    const ids = JSON.parse(row.crm_ids) as string[];
+    const payload = JSON.parse(row.payload) as { separate?: string };
+    for (let i = 0; i < ids.length; i++)
+      for (let j = i + 1; j < ids.length; j++) {
+        const a = ids[i]!;
+        const b = ids[j]!;
+        if (payload.separate && a !== payload.separate && b !== payload.separate) continue;
+        out.add(pairKey(a, b));
+      }
+  }
+  return out;
+}
+
+export const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+
+export function groupKey(crmIds: readonly string[]): string {
+  return createHash('sha1')
+    .update([...crmIds].sort().join('\u0000'))
+    .digest('hex')
+    .slice(0, 20);
+}
+
+export function encodeContributions(levels: Int8Array, weights: readonly number[]): string {
+  const parts: string[] = [];
+  for (let k = 0; k < FIELDS.length; k++) {
+    const l = levels[k]!;
+    if (l < 0) continue;
+    parts.push(`[${k},${l},${Math.round((weights[k] ?? 0) * 100) / 100}]`);
+  }
+  return `[${parts.join(',')}]`;
+}
+
+export function decodeContributions(
+  json: string,
+): { field: string; label: string; level: string; weight: number }[] {
+  const raw = JSON.parse(json) as [number, number, number][];
+  return raw.map(([k, l, w]) => {
+    const spec = FIELDS[k];
+    return {
+      field: spec?.name ?? String(k),
+      label: spec?.label ?? String(k),
+      level: spec?.levels[l] ?? String(l),
+      weight: w,
+    };
+  });
+}
+
+/** Multi-row INSERT in chunks: ~3x faster than one statement call per row at a million rows. */
+export function bulkInsert(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+  conflict = '',
+): number {
+  const perStatement = Math.max(1, Math.floor(900 / columns.length));
+  const one = `(${columns.map(() => '?').join(',')})`;
+  const sql = (n: number) =>
+    `INSERT ${conflict} INTO ${table} (${columns.join(',')}) VALUES ${new Array(n).fill(one).join(',')}`;
+  const full = db.prepare(sql(perStatement));
+  let buffer: unknown[] = [];
+  let inBuffer = 0;
+  let total = 0;
+  for (const row of rows) {
+    for (const v of row) buffer.push(v);
+    inBuffer += 1;
+    if (inBuffer === perStatement) {
+      full.run(buffer);
+      total += inBuffer;
+      buffer = [];
+      inBuffer = 0;
+    }
+  }
+  if (inBuffer > 0) {
+    db.prepare(sql(inBuffer)).run(buffer);
+    total += inBuffer;
+  }
+  return total;
+}
+
+export interface GroupRow {
+  readonly connectionId: string;
+  readonly members: readonly CachedRecord[];
+  readonly memberFeatures: readonly Features[];
+  readonly lane: string;
+  readonly score: number;
+  readonly reason: string;
+  readonly edges: number;
+}
+
+const insertGroupSql = `INSERT INTO dup_groups (connection_id, group_key, lane, score, reason, size, last_activity,
+    status, evidence, crm_ids, search_text, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
+  ON CONFLICT (connection_id, group_key) DO UPDATE SET lane = excluded.lane, score = excluded.score,
+    reason = excluded.reason, size = excluded.size, last_activity = excluded.last_activity,
+    evidence = excluded.evidence, updated_at = excluded.updated_at, status = 'open'
+  WHERE dup_groups.status <> 'merged'
+  RETURNING id`;
+
+export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): number {
+  const insertGroup = db.prepare(insertGroupSql).pluck();
+  const members: unknown[][] = [];
+  let inserted = 0;
+  for (const g of groups) {
+    const crmIds = g.members.map((m) => m.id).sort();
+    const lastActivity = g.members.reduce<string | null>(
+      (acc, m) => (m.updatedAt && (!acc || m.updatedAt > acc) ? m.updatedAt : acc),
+      null,
+    );
+    const search = g.members
+      .map((m) =>
+        [m.givenName, m.familyName, ...(m.emails ?? []), ...(m.phones ?? [])].filter(Boolean).join(' '),
+      )
+      .join(' ')
+      .toLowerCase();
+    const id = insertGroup.get(
+      g.connectionId,
+      groupKey(crmIds),
+      g.lane,
+      Math.round(g.score * 10000) / 10000,
+      g.reason,
+      g.members.length,
+      lastActivity,
+      JSON.stringify({ pairs: g.edges }),
+      JSON.stringify(crmIds),
+      search,
+      now,
+      now,
+    ) as number | undefined;
+    if (id === undefined) continue;
+    inserted += 1;
+    for (const m of g.members) members.push([id, m.pk, m.id]);
+  }
+  bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
+  return inserted;
+}
+
+export function pairRows(
+  pairs: readonly ScoredPair[],
+  pks: readonly number[],
+  contributions: (p: ScoredPair) => string,
+  ruleName: (r: number) => string,
+): Iterable<unknown[]> {
+  return (function* () {
+    for (const p of pairs) {
+      const a = pks[p.a]!;
+      const b = pks[p.b]!;
+      yield [
+        Math.min(a, b),
+        Math.max(a, b),
+        Math.round(p.probability * 1e6) / 1e6,
+        Math.round(p.weight * 100) / 100,
+        p.flags,
+        ruleName(p.rule),
+        contributions(p),
+      ];
+    }
+  })();
+}
+
+export const PAIR_COLUMNS = ['a_pk', 'b_pk', 'score', 'weight', 'flags', 'rule', 'contributions'] as const;

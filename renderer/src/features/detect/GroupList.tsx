@@ -1,0 +1,174 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { GroupSummary, Input } from '../../../../app/api/contract';
+import { useApi } from '../../lib/api-context';
+import { ErrorBanner } from '../../components/states';
+import { LANE_LABELS, percent, shortDate } from './labels';
+
+const PAGE = 200;
+export type GroupFilter = Omit<Input<'groups/list'>, 'offset' | 'limit'>;
+
+/**
+ * The review queue: a virtualised list that fetches pages of 200 as they scroll into view, so 100k groups stay
+ * smooth. j/k move, Enter opens, n marks "not a duplicate".
+ */
+export function GroupList(props: {
+  filter: GroupFilter;
+  version: number;
+  onOpen: (id: number) => void;
+  onTotal: (total: number) => void;
+}) {
+  const api = useApi();
+  const [total, setTotal] = useState<number | null>(null);
+  const [rows, setRows] = useState<Map<number, GroupSummary>>(new Map());
+  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [active, setActive] = useState(0);
+  const loading = useRef(new Set<number>());
+  const parent = useRef<HTMLDivElement>(null);
+  const filterKey = JSON.stringify(props.filter);
+  const { onTotal } = props;
+
+  const loadPage = useCallback(
+    async (page: number, reset = false) => {
+      if (!reset && loading.current.has(page)) return;
+      loading.current.add(page);
+      try {
+        const res = await api.call('groups/list', {
+          ...(JSON.parse(filterKey) as GroupFilter),
+          offset: page * PAGE,
+          limit: PAGE,
+        });
+        setTotal(res.total);
+        onTotal(res.total);
+        setRows((prev) => {
+          const next = reset ? new Map<number, GroupSummary>() : new Map(prev);
+          res.items.forEach((g, i) => next.set(page * PAGE + i, g));
+          return next;
+        });
+        setError(null);
+      } catch (e) {
+        const err = e as { code?: string; message?: string };
+        setError({ code: err.code ?? 'INTERNAL', message: err.message ?? String(e) });
+        loading.current.delete(page);
+      }
+    },
+    [api, filterKey, onTotal],
+  );
+
+  useEffect(() => {
+    loading.current = new Set();
+    void loadPage(0, true);
+  }, [loadPage, props.version]);
+
+  // TanStack Virtual manages its own state; the React Compiler just skips memoising this component.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total ?? 0,
+    getScrollElement: () => parent.current,
+    estimateSize: () => 56,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  useEffect(() => {
+    for (const item of items) {
+      const page = Math.floor(item.index / PAGE);
+      if (!rows.has(item.index) && !loading.current.has(page)) void loadPage(page);
+    }
+  }, [items, rows, loadPage]);
+
+  const dismiss = async (index: number) => {
+    const g = rows.get(index);
+    if (!g) return;
+    try {
+      await api.call('groups/dismiss', { id: g.id });
+      loading.current = new Set();
+      await loadPage(Math.floor(index / PAGE), true);
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      setError({ code: err.code ?? 'INTERNAL', message: err.message ?? String(e) });
+    }
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (!total) return;
+    if (e.key === 'j' || e.key === 'ArrowDown') {
+      e.preventDefault();
+      const next = Math.min(total - 1, active + 1);
+      setActive(next);
+      virtualizer.scrollToIndex(next);
+    } else if (e.key === 'k' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      const next = Math.max(0, active - 1);
+      setActive(next);
+      virtualizer.scrollToIndex(next);
+    } else if (e.key === 'Enter') {
+      const g = rows.get(active);
+      if (g) props.onOpen(g.id);
+    } else if (e.key === 'n') {
+      e.preventDefault();
+      void dismiss(active);
+    }
+  };
+
+  if (error && total === null) return <ErrorBanner error={error} onRetry={() => void loadPage(0, true)} />;
+  return (
+    <>
+      {error && <ErrorBanner error={error} />}
+      <div
+        ref={parent}
+        className="group-list"
+        role="listbox"
+        aria-label="Duplicate groups"
+        aria-activedescendant={rows.get(active) ? `group-${rows.get(active)!.id}` : undefined}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-keyshortcuts="j k Enter n"
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const g = rows.get(item.index);
+            return (
+              <div
+                key={item.key}
+                id={g ? `group-${g.id}` : undefined}
+                role="option"
+                aria-selected={item.index === active}
+                className={`group-row${item.index === active ? ' active' : ''}`}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: item.size,
+                  transform: `translateY(${item.start}px)`,
+                }}
+                onClick={() => {
+                  setActive(item.index);
+                  if (g) props.onOpen(g.id);
+                }}
+              >
+                {g ? (
+                  <>
+                    <span className={`lane-dot lane-${g.lane}`} title={LANE_LABELS[g.lane]} />
+                    <span className="group-main">
+                      <span className="group-names">{g.names || `Group ${g.id}`}</span>
+                      <span className="group-reason">{g.reason}</span>
+                    </span>
+                    <span className="group-meta">
+                      <span className="group-score">{percent(g.score)}</span>
+                      <span>{g.size} records</span>
+                      <span>{shortDate(g.lastActivity)}</span>
+                    </span>
+                  </>
+                ) : (
+                  <span className="muted">Loading…</span>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+      <p className="muted keys-hint">j/k to move · Enter to open · n = not a duplicate</p>
+    </>
+  );
+}
