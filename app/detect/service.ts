@@ -43,8 +43,11 @@ function runner(ctx: CoreContext): Runner {
 function workerFile(): string | null {
   try {
     const here = fileURLToPath(new URL('.', import.meta.url));
-    const file = join(here, 'detect-worker.js');
-    return existsSync(file) ? file : null;
+    // The web host and CLI bundles sit beside it; the Electron main bundle sits in dist/electron.
+    const file = [join(here, 'detect-worker.js'), join(here, '..', 'node', 'detect-worker.js')].find((f) =>
+      existsSync(f),
+    );
+    return file ?? null;
   } catch {
     return null;
   }

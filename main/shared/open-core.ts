@@ -4,6 +4,7 @@ import { openWorkspace } from '../../app/workspace/workspace';
 import { resolveWorkspaceDir } from '../../app/workspace/paths';
 import type { SecretStore } from '../../app/ports/secret-store';
 import { AppError } from '../../app/domain/errors';
+import { attachAutoRescan } from '../../app/detect/auto-rescan';
 
 export interface OpenCoreOptions {
   readonly host: HostKind;
@@ -23,5 +24,8 @@ export function openCore(options: OpenCoreOptions): Core {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError('INTERNAL', `Cannot open the workspace ${dir}: ${reason}`, { dir });
   }
-  return createCore({ workspace, host: options.host });
+  const core = createCore({ workspace, host: options.host });
+  // Long-lived hosts keep the duplicate queue current after every sync; a CLI command ends with its own work.
+  if (options.host !== 'cli') attachAutoRescan(core.context);
+  return core;
 }

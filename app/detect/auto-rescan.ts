@@ -1,0 +1,44 @@
+import type { CoreContext } from '../api/context';
+import { isAppError } from '../domain/errors';
+import { scanStatus, startScan } from './service';
+
+const attached = new WeakSet<CoreContext>();
+
+/**
+ * Keeps the duplicate queue current: after every completed CRM sync, an incremental re-scan re-keys and re-scores
+ * only the contacts that changed (the first one is a full scan). A sync that finishes while a scan runs queues one
+ * more scan for when it ends, so no change is missed.
+ */
+export function attachAutoRescan(ctx: CoreContext): void {
+  if (attached.has(ctx)) return;
+  attached.add(ctx);
+  let pending = false;
+
+  const run = () => {
+    if (scanStatus(ctx).running) {
+      pending = true;
+      return;
+    }
+    pending = false;
+    try {
+      startScan(ctx, 'incremental').finished.catch(() => undefined);
+    } catch (error) {
+      // Another scan started in between: run again when it ends.
+      if (isAppError(error, 'BUSY')) pending = true;
+    }
+  };
+
+  ctx.events.subscribe((event) => {
+    if (event.name === 'sync/finished') {
+      const payload = event.payload as { connectionId: string; status: string };
+      if (payload.status !== 'completed') return;
+      const kind = ctx.workspace.db
+        .prepare('SELECT kind FROM connections WHERE id = ?')
+        .pluck()
+        .get(payload.connectionId) as string | undefined;
+      if (kind === 'keap' || kind === 'activecampaign') run();
+    } else if (event.name === 'detect/finished' && pending) {
+      setImmediate(run);
+    }
+  });
+}
