@@ -51,7 +51,7 @@ export function DetectionSettings() {
     <section className="detect-settings" aria-labelledby="detect-settings-title">
       <h2 id="detect-settings-title">Duplicate detection</h2>
       {error && <ErrorBanner error={error} />}
-      <div className="settings-grid">
+      <div className="form-grid">
         <label>
           Match threshold: {Math.round(draft.threshold * 100)}%
           <input

@@ -103,7 +103,7 @@ function SettingsForm(props: {
         }}
       >
         <h3>Survivorship</h3>
-        <div className="settings-grid">
+        <div className="merge-settings-grid">
           <label htmlFor="ms-survivor">Survivor</label>
           <select
             id="ms-survivor"
@@ -176,7 +176,7 @@ function SettingsForm(props: {
         </div>
         <h3>Access and automation tags</h3>
         <p className="muted">Comma-separated. Names match when they contain a pattern (case-insensitive).</p>
-        <div className="settings-grid">
+        <div className="merge-settings-grid">
           {(
             [
               ['accessCategories', 'Categories that grant access'],
