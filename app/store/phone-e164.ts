@@ -13,11 +13,13 @@ const NANP_REGIONS: ReadonlySet<string> = new Set(['US', 'CA']);
 
 /** E.164 for a number as typed, read in `region` when it has no country code; null when it is not a phone number. */
 export function toE164(number: string, region: CountryCode): string | null {
-  if (NANP_REGIONS.has(region)) {
-    const m = NANP.exec(number);
-    if (m) return `+1${m[1]}${m[2]}${m[3]}`;
-  }
-  return parseE164(number, region);
+  return (NANP_REGIONS.has(region) ? nanpE164(number) : null) ?? parseE164(number, region);
+}
+
+/** The fast path alone: E.164 for a plainly written NANP number, null for anything it leaves to libphonenumber. */
+export function nanpE164(number: string): string | null {
+  const m = NANP.exec(number);
+  return m ? `+1${m[1]}${m[2]}${m[3]}` : null;
 }
 
 /** libphonenumber alone: the reference the fast path must agree with. */
