@@ -278,7 +278,6 @@ export class ContactsRepo {
     return removed;
   }
 
-
   /** The stored row of each contact of this batch the cache already holds. */
   private knownContacts(batch: ReadonlyMap<string, CrmContact>): Map<string, KnownContact> {
     const known = new Map<string, KnownContact>();
@@ -360,9 +359,7 @@ export class ContactsRepo {
     this.tagCache.set(crmId, pk);
     return pk;
   }
-
 }
-
 
 /** Child rows of a batch, flattened per table for the multi-row inserts. Same-slot repeats: the last one wins. */
 class ChildRows {

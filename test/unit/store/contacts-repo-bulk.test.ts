@@ -50,14 +50,15 @@ function contact(n: number, over: Partial<CrmContact> = {}): CrmContact {
 function dump(db: Db) {
   const q = (sql: string) => db.prepare(sql).all();
   return {
-    contacts: q(`SELECT crm_id, given_name, middle_name, family_name, prefix, suffix, company, job_title, birthday,
+    contacts:
+      q(`SELECT crm_id, given_name, middle_name, family_name, prefix, suffix, company, job_title, birthday,
       email_opt_in, created_at, updated_at, raw, fingerprint, search_text, synced_at FROM contacts ORDER BY crm_id`),
     emails: q(`SELECT c.crm_id, e.slot, e.email, e.email_norm, e.opt_in, e.status FROM contact_emails e
       JOIN contacts c ON c.pk = e.contact_pk ORDER BY c.crm_id, e.slot`),
     phones: q(`SELECT c.crm_id, p.slot, p.number, p.extension, p.type, p.e164 FROM contact_phones p
       JOIN contacts c ON c.pk = p.contact_pk ORDER BY c.crm_id, p.slot`),
     addresses: q(`SELECT c.crm_id, a.* FROM contact_addresses a JOIN contacts c ON c.pk = a.contact_pk
-      ORDER BY c.crm_id, a.slot`).map((r) => ({ ...(r as object), contact_pk: undefined })),
+      ORDER BY c.crm_id, a.slot`).map((r) => ({ ...(r as { crm_id: string }), contact_pk: undefined })),
     tags: q(`SELECT c.crm_id, t.crm_id AS tag FROM contact_tags ct JOIN contacts c ON c.pk = ct.contact_pk
       JOIN tags t ON t.pk = ct.tag_pk ORDER BY c.crm_id, t.crm_id`),
   };
@@ -155,7 +156,10 @@ describe('ContactsRepo bulk writes', () => {
 
   it('keeps the last copy when a batch carries the same contact twice, new or already cached', () => {
     const { db, repo } = setup();
-    repo.saveContacts([contact(1), contact(2, { givenName: 'First' }), contact(2, { givenName: 'Second' })], 't1');
+    repo.saveContacts(
+      [contact(1), contact(2, { givenName: 'First' }), contact(2, { givenName: 'Second' })],
+      't1',
+    );
     expect(find(db, 'first')).toEqual([]);
     expect(find(db, 'second')).toEqual(['1002']);
     const pk = db.prepare(`SELECT pk FROM contacts WHERE crm_id = '1001'`).pluck().get();
@@ -188,7 +192,14 @@ describe('ContactsRepo bulk writes', () => {
     );
     const d = dump(db);
     expect(d.phones.filter((p) => (p as { crm_id: string }).crm_id === '1002')).toEqual([
-      { crm_id: '1002', slot: 'PHONE2', number: '415.555.0199', extension: null, type: null, e164: '+14155550199' },
+      {
+        crm_id: '1002',
+        slot: 'PHONE2',
+        number: '415.555.0199',
+        extension: null,
+        type: null,
+        e164: '+14155550199',
+      },
     ]);
     expect(d.addresses.map((a) => (a as { crm_id: string }).crm_id)).toEqual(['1006']);
     expect(d.tags).toEqual([

@@ -62,7 +62,8 @@ describe('toE164', () => {
         if (quick !== null) fast++;
         for (const region of ['US', 'CA'] as const) {
           const reference = parseE164(number, region);
-          if (quick !== null) expect({ number, region, e164: quick }).toEqual({ number, region, e164: reference });
+          if (quick !== null)
+            expect({ number, region, e164: quick }).toEqual({ number, region, e164: reference });
           expect(toE164(number, region)).toBe(reference);
         }
       }
