@@ -59,19 +59,25 @@ async function cacheWrite() {
     Object.values(world.tags).map((t) => ({ id: t.id, name: t.name, category: t.category?.id ?? null })),
   );
   const syncedAt = new Date().toISOString();
+  // Wall time is the figure; the process's CPU time is printed beside it because on a shared machine the wall
+  // time also counts the time other processes held the cores.
   const run = () => {
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     for (let i = 0; i < contacts.length; i += 1000) repo.saveContacts(contacts.slice(i, i + 1000), syncedAt);
-    return performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
   };
-  const insertMs = run();
-  const updateMs = run();
+  const insert = run();
+  const update = run();
   await searchFigures(ws.core, contacts.length);
   ws.dispose();
-  const rate = (ms: number) => Math.round(contacts.length / (ms / 1000));
+  const rate = (ms: number) => Math.round(contacts.length / (ms / 1000)).toLocaleString('en-US');
+  const figure = (r: { ms: number; cpuMs: number }) =>
+    `${rate(r.ms)}/s (${r.ms.toFixed(0)} ms; ${rate(r.cpuMs)}/s of CPU time)`;
   console.log(
-    `cache write: ${contacts.length.toLocaleString('en-US')} contacts — first insert ${rate(insertMs).toLocaleString('en-US')}/s ` +
-      `(${insertMs.toFixed(0)} ms), re-sync upsert ${rate(updateMs).toLocaleString('en-US')}/s (${updateMs.toFixed(0)} ms); budget ≥ 100,000/s`,
+    `cache write: ${contacts.length.toLocaleString('en-US')} contacts in 1,000-contact transactions — ` +
+      `first insert ${figure(insert)}, re-sync upsert ${figure(update)}; budget ≥ 100,000/s`,
   );
 }
 

@@ -1,22 +1,74 @@
-import { createHash } from 'node:crypto';
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { hash } from 'node:crypto';
+import type { CountryCode } from 'libphonenumber-js/max';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './database';
 import type { CrmContact, CrmOrder, CrmSubscription, CrmTag } from '../ports/crm';
+import { toE164 } from './phone-e164';
+
+/** Rows per multi-row INSERT: large enough that per-statement overhead vanishes, well under SQLite's 32,766 parameters. */
+const MAX_ROWS_PER_STATEMENT = 64;
+
+const CONTACT_COLUMNS = `pk, connection_id, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
+  job_title, birthday, email_opt_in, created_at, updated_at, raw, fingerprint, search_text, synced_at`;
+const CONTACT_WIDTH = 18;
+
+/**
+ * Prepared statements outlive a repo: the merge executor and restore build a repo per call, and the multi-row
+ * statements are costly to prepare. Keyed by SQL text per connection.
+ */
+const statementCache = new WeakMap<Db, Map<string, Statement>>();
+
+function cached(db: Db, sql: string): Statement {
+  let byDb = statementCache.get(db);
+  if (!byDb) statementCache.set(db, (byDb = new Map()));
+  let stmt = byDb.get(sql);
+  if (!stmt) byDb.set(sql, (stmt = db.prepare(sql)));
+  return stmt;
+}
+
+/**
+ * Inserts `values` (row after row, `width` values each) with multi-row statements of 64, 32, … 1 rows, so a batch
+ * costs a handful of statement executions and at most seven statement shapes per table are ever prepared.
+ */
+function insertRows(db: Db, head: string, width: number, values: unknown[]): void {
+  const placeholders = `(${new Array<string>(width).fill('?').join(', ')})`;
+  let offset = 0;
+  for (let rows = MAX_ROWS_PER_STATEMENT; rows >= 1; rows >>= 1) {
+    const size = rows * width;
+    if (values.length - offset < size) continue;
+    const stmt = cached(db, `${head} VALUES ${new Array<string>(rows).fill(placeholders).join(', ')}`);
+    while (values.length - offset >= size) {
+      stmt.run(offset === 0 && size === values.length ? values : values.slice(offset, offset + size));
+      offset += size;
+    }
+  }
+}
+
+interface KnownContact {
+  readonly pk: number;
+  readonly fingerprint: string | null;
+}
+
+const NO_KNOWN_CONTACTS: ReadonlyMap<string, KnownContact> = new Map();
 
 /**
  * The one writer of the contact cache. Sync, the sandbox seeding of tests and the merge executor's resync all go
- * through it, so the derived columns (normalised email, E.164 phone, search text) are computed in one place.
- * Callers batch: each method runs in a single transaction.
+ * through it, so the derived columns (normalised email, E.164 phone, search text) and the search index are
+ * maintained in one place. Callers batch: each method runs in a single transaction.
+ *
+ * The search index (`contacts_fts`) of new contacts is written here, in one statement per batch, rather than by a
+ * per-row trigger: FTS5 flushes its pending terms at every statement boundary, so a trigger per inserted contact
+ * cost ~30 µs where one INSERT … SELECT over the batch costs ~6 µs per contact. Updates and deletes keep their
+ * triggers (rare, and deletes also arrive by cascade). Search is therefore complete after every call.
  */
 export class ContactsRepo {
   private readonly upsertContact;
+  private readonly anyContact;
   private readonly existing;
+  private readonly maxPk;
   private readonly touch;
+  private readonly indexNew;
   private readonly deleteChildren;
-  private readonly insertEmail;
-  private readonly insertPhone;
-  private readonly insertAddress;
-  private readonly insertContactTag;
   private readonly tagPk;
   private readonly insertPlaceholderTag;
   private readonly upsertTag;
@@ -30,96 +82,104 @@ export class ContactsRepo {
     private readonly connectionId: string,
     private readonly defaultRegion: CountryCode = 'US',
   ) {
-    this.upsertContact = db
-      .prepare(
-        `
+    const prep = (sql: string) => cached(db, sql);
+    this.upsertContact = prep(`
       INSERT INTO contacts (connection_id, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
         job_title, birthday, email_opt_in, created_at, updated_at, raw, fingerprint, search_text, synced_at)
-      VALUES (@connection_id, @crm_id, @given_name, @middle_name, @family_name, @prefix, @suffix, @company,
-        @job_title, @birthday, @email_opt_in, @created_at, @updated_at, @raw, @fingerprint, @search_text, @synced_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (connection_id, crm_id) DO UPDATE SET
         given_name = excluded.given_name, middle_name = excluded.middle_name, family_name = excluded.family_name,
         prefix = excluded.prefix, suffix = excluded.suffix, company = excluded.company,
         job_title = excluded.job_title, birthday = excluded.birthday, email_opt_in = excluded.email_opt_in,
         created_at = excluded.created_at, updated_at = excluded.updated_at, raw = excluded.raw,
         fingerprint = excluded.fingerprint,
-        search_text = excluded.search_text, synced_at = excluded.synced_at
-      RETURNING pk`,
-      )
-      .pluck();
-    this.existing = db.prepare(
+        search_text = excluded.search_text, synced_at = excluded.synced_at`);
+    this.anyContact = prep('SELECT 1 FROM contacts WHERE connection_id = ? LIMIT 1');
+    this.existing = prep(
       `SELECT crm_id, pk, fingerprint FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
     );
-    this.touch = db.prepare('UPDATE contacts SET synced_at = ? WHERE pk = ?');
-    this.deleteChildren = [
-      db.prepare('DELETE FROM contact_emails WHERE contact_pk = ?'),
-      db.prepare('DELETE FROM contact_phones WHERE contact_pk = ?'),
-      db.prepare('DELETE FROM contact_addresses WHERE contact_pk = ?'),
-      db.prepare('DELETE FROM contact_tags WHERE contact_pk = ?'),
-    ];
-    this.insertEmail = db.prepare(
-      'INSERT OR REPLACE INTO contact_emails (contact_pk, slot, email, email_norm, opt_in, status) VALUES (?, ?, ?, ?, ?, ?)',
+    this.maxPk = prep('SELECT max(pk) FROM contacts').pluck();
+    this.touch = prep('UPDATE contacts SET synced_at = ? WHERE pk IN (SELECT value FROM json_each(?))');
+    this.indexNew = prep(
+      'INSERT INTO contacts_fts (rowid, search_text) SELECT pk, search_text FROM contacts WHERE pk BETWEEN ? AND ?',
     );
-    this.insertPhone = db.prepare(
-      'INSERT OR REPLACE INTO contact_phones (contact_pk, slot, number, extension, type, e164) VALUES (?, ?, ?, ?, ?, ?)',
+    this.deleteChildren = ['contact_emails', 'contact_phones', 'contact_addresses', 'contact_tags'].map((t) =>
+      prep(`DELETE FROM ${t} WHERE contact_pk IN (SELECT value FROM json_each(?))`),
     );
-    this.insertAddress = db.prepare(`INSERT OR REPLACE INTO contact_addresses
-      (contact_pk, slot, line1, line2, locality, region, postal_code, country_code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertContactTag = db.prepare(
-      'INSERT OR IGNORE INTO contact_tags (contact_pk, tag_pk, applied_at) VALUES (?, ?, ?)',
-    );
-    this.tagPk = db.prepare('SELECT pk FROM tags WHERE connection_id = ? AND crm_id = ?').pluck();
+    this.tagPk = prep('SELECT pk FROM tags WHERE connection_id = ? AND crm_id = ?').pluck();
     // A contact can carry a tag id before the tag list has been synced; keep the link and name it later.
-    this.insertPlaceholderTag = db.prepare(
+    this.insertPlaceholderTag = prep(
       `INSERT INTO tags (connection_id, crm_id, name, category) VALUES (?, ?, ?, NULL) RETURNING pk`,
-    );
-    this.upsertTag = db.prepare(`INSERT INTO tags (connection_id, crm_id, name, category) VALUES (?, ?, ?, ?)
+    ).pluck();
+    this.upsertTag = prep(`INSERT INTO tags (connection_id, crm_id, name, category) VALUES (?, ?, ?, ?)
       ON CONFLICT (connection_id, crm_id) DO UPDATE SET name = excluded.name, category = excluded.category`);
-    this.upsertOrder = db.prepare(`INSERT INTO orders
+    this.upsertOrder = prep(`INSERT INTO orders
       (connection_id, crm_id, contact_crm_id, title, status, total, order_date, raw, synced_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (connection_id, crm_id) DO UPDATE SET contact_crm_id = excluded.contact_crm_id,
         title = excluded.title, status = excluded.status, total = excluded.total, order_date = excluded.order_date,
         raw = excluded.raw, synced_at = excluded.synced_at`);
-    this.upsertSubscription = db.prepare(`INSERT INTO subscriptions
+    this.upsertSubscription = prep(`INSERT INTO subscriptions
       (connection_id, crm_id, contact_crm_id, title, status, active, next_bill_date, raw, synced_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (connection_id, crm_id) DO UPDATE SET contact_crm_id = excluded.contact_crm_id,
         title = excluded.title, status = excluded.status, active = excluded.active,
         next_bill_date = excluded.next_bill_date, raw = excluded.raw, synced_at = excluded.synced_at`);
-    this.deleteContact = db.prepare('DELETE FROM contacts WHERE connection_id = ? AND crm_id = ?');
+    this.deleteContact = prep('DELETE FROM contacts WHERE connection_id = ? AND crm_id = ?');
   }
 
   /**
-   * Inserts or replaces a batch of contacts with their emails, phones, addresses and tag links. One lookup per
-   * batch tells new contacts (no child rows to clear) from known ones; a known contact whose content (fingerprint of
-   * every field and the raw CRM JSON) is unchanged only has its `synced_at` touched, which makes re-syncs cheap.
+   * Inserts or replaces a batch of contacts with their emails, phones, addresses and tag links, and indexes them
+   * for search. One lookup per batch (none while the connection has no contacts) tells new contacts from known
+   * ones; a known contact whose fingerprint (every field and the raw CRM JSON) is unchanged only has its
+   * `synced_at` touched, in one statement for the batch. New contacts get consecutive `pk`s above the current
+   * maximum, so they and all their child rows go in with multi-row statements and the search index takes them
+   * in a single INSERT … SELECT over that `pk` range.
    */
   saveContacts(contacts: readonly CrmContact[], syncedAt: string): void {
+    if (contacts.length === 0) return;
     this.db.transaction(() => {
-      const known = new Map<string, { pk: number; fingerprint: string | null }>();
-      for (const row of this.existing.all(this.connectionId, JSON.stringify(contacts.map((c) => c.id))) as {
-        crm_id: string;
-        pk: number;
-        fingerprint: string | null;
-      }[]) {
-        known.set(row.crm_id, { pk: row.pk, fingerprint: row.fingerprint });
-      }
-      for (const c of contacts) {
+      // A batch may carry the same contact twice (a page boundary moved): the last copy is the current one.
+      const latest = new Map<string, CrmContact>();
+      for (const c of contacts) latest.set(c.id, c);
+      const known = this.anyContact.get(this.connectionId) ? this.knownContacts(latest) : NO_KNOWN_CONTACTS;
+
+      const unchanged: number[] = [];
+      const changed: { c: CrmContact; raw: string; fingerprint: string }[] = [];
+      const fresh: unknown[] = [];
+      const children = new ChildRows();
+      let nextPk = 0;
+      for (const c of latest.values()) {
         const raw = JSON.stringify(c.raw ?? null);
-        const fingerprint = createHash('sha1')
-          .update(JSON.stringify({ ...c, raw: undefined }))
-          .update(raw)
-          .digest('base64');
+        const fingerprint = fingerprintOf(c, raw);
         const prior = known.get(c.id);
-        if (prior && prior.fingerprint === fingerprint) {
-          this.touch.run(syncedAt, prior.pk);
+        if (prior) {
+          if (prior.fingerprint === fingerprint) unchanged.push(prior.pk);
+          else changed.push({ c, raw, fingerprint });
           continue;
         }
-        const pk = this.saveOne(c, raw, fingerprint, syncedAt, prior?.pk);
-        // A batch may carry the same contact twice (a page boundary moved); the second copy is an update.
-        known.set(c.id, { pk, fingerprint });
+        if (nextPk === 0) nextPk = ((this.maxPk.get() as number | null) ?? 0) + 1;
+        const pk = nextPk++;
+        fresh.push(pk, ...this.contactColumns(c, raw, fingerprint, syncedAt));
+        this.addChildren(children, pk, c);
       }
+
+      if (unchanged.length > 0) this.touch.run(syncedAt, JSON.stringify(unchanged));
+      if (changed.length > 0) {
+        const pks = changed.map(({ c, raw, fingerprint }) => {
+          this.upsertContact.run(this.contactColumns(c, raw, fingerprint, syncedAt));
+          return known.get(c.id)!.pk;
+        });
+        const list = JSON.stringify(pks);
+        for (const stmt of this.deleteChildren) stmt.run(list);
+        changed.forEach(({ c }, i) => this.addChildren(children, pks[i]!, c));
+      }
+      if (fresh.length > 0) {
+        insertRows(this.db, `INSERT INTO contacts (${CONTACT_COLUMNS})`, CONTACT_WIDTH, fresh);
+        const first = fresh[0] as number;
+        this.indexNew.run(first, first + fresh.length / CONTACT_WIDTH - 1);
+      }
+      children.write(this.db);
     })();
   }
 
@@ -218,52 +278,65 @@ export class ContactsRepo {
     return removed;
   }
 
-  private saveOne(
-    c: CrmContact,
-    raw: string,
-    fingerprint: string,
-    syncedAt: string,
-    knownPk: number | undefined,
-  ): number {
-    const optIns = c.emails.map((e) => e.optIn).filter((v): v is boolean => typeof v === 'boolean');
-    const pk = this.upsertContact.get({
-      connection_id: this.connectionId,
-      crm_id: c.id,
-      given_name: c.givenName ?? null,
-      middle_name: c.middleName ?? null,
-      family_name: c.familyName ?? null,
-      prefix: c.prefix ?? null,
-      suffix: c.suffix ?? null,
-      company: c.company ?? null,
-      job_title: c.jobTitle ?? null,
-      birthday: c.birthday ?? null,
-      email_opt_in: optIns.length === 0 ? null : optIns.some(Boolean) ? 1 : 0,
-      created_at: c.createdAt ?? null,
-      updated_at: c.updatedAt ?? null,
+  /** The stored row of each contact of this batch the cache already holds. */
+  private knownContacts(batch: ReadonlyMap<string, CrmContact>): Map<string, KnownContact> {
+    const known = new Map<string, KnownContact>();
+    const rows = this.existing.all(this.connectionId, JSON.stringify([...batch.keys()])) as {
+      crm_id: string;
+      pk: number;
+      fingerprint: string | null;
+    }[];
+    for (const r of rows) known.set(r.crm_id, { pk: r.pk, fingerprint: r.fingerprint });
+    return known;
+  }
+
+  /** The contacts columns after `pk`, in CONTACT_COLUMNS order. */
+  private contactColumns(c: CrmContact, raw: string, fingerprint: string, syncedAt: string): unknown[] {
+    let optIn: number | null = null;
+    for (const e of c.emails) {
+      if (e.optIn === true) optIn = 1;
+      else if (e.optIn === false && optIn === null) optIn = 0;
+    }
+    return [
+      this.connectionId,
+      c.id,
+      c.givenName ?? null,
+      c.middleName ?? null,
+      c.familyName ?? null,
+      c.prefix ?? null,
+      c.suffix ?? null,
+      c.company ?? null,
+      c.jobTitle ?? null,
+      c.birthday ?? null,
+      optIn,
+      c.createdAt ?? null,
+      c.updatedAt ?? null,
       raw,
       fingerprint,
-      search_text: searchText(c),
-      synced_at: syncedAt,
-    }) as number;
-    if (knownPk !== undefined) for (const stmt of this.deleteChildren) stmt.run(pk);
+      searchText(c),
+      syncedAt,
+    ];
+  }
+
+  private addChildren(rows: ChildRows, pk: number, c: CrmContact): void {
     for (const e of c.emails) {
       if (!e.email) continue;
       const optIn = e.optIn === undefined || e.optIn === null ? null : e.optIn ? 1 : 0;
-      this.insertEmail.run(pk, e.slot, e.email, normaliseEmailForCache(e.email), optIn, e.status ?? null);
+      rows.emails.push(pk, e.slot, e.email, normaliseEmailForCache(e.email), optIn, e.status ?? null);
     }
     for (const p of c.phones) {
       if (!p.number) continue;
-      this.insertPhone.run(
+      rows.phones.push(
         pk,
         p.slot,
         p.number,
         p.extension ?? null,
         p.type ?? null,
-        p.e164 || this.e164(p.number),
+        p.e164 || toE164(p.number, this.defaultRegion),
       );
     }
     for (const a of c.addresses) {
-      this.insertAddress.run(
+      rows.addresses.push(
         pk,
         a.slot,
         a.line1 ?? null,
@@ -274,8 +347,7 @@ export class ContactsRepo {
         a.countryCode ?? null,
       );
     }
-    for (const tagId of c.tagIds) this.insertContactTag.run(pk, this.tagPkFor(tagId), null);
-    return pk;
+    for (const tagId of c.tagIds) rows.tags.push(pk, this.tagPkFor(tagId), null);
   }
 
   private tagPkFor(crmId: string): number {
@@ -283,18 +355,74 @@ export class ContactsRepo {
     if (cached !== undefined) return cached;
     const pk =
       (this.tagPk.get(this.connectionId, crmId) as number | undefined) ??
-      (this.insertPlaceholderTag.pluck().get(this.connectionId, crmId, `Tag ${crmId}`) as number);
+      (this.insertPlaceholderTag.get(this.connectionId, crmId, `Tag ${crmId}`) as number);
     this.tagCache.set(crmId, pk);
     return pk;
   }
+}
 
-  private e164(number: string): string | null {
-    try {
-      return parsePhoneNumberFromString(number, this.defaultRegion)?.number ?? null;
-    } catch {
-      return null;
-    }
+/** Child rows of a batch, flattened per table for the multi-row inserts. Same-slot repeats: the last one wins. */
+class ChildRows {
+  readonly emails: unknown[] = [];
+  readonly phones: unknown[] = [];
+  readonly addresses: unknown[] = [];
+  readonly tags: unknown[] = [];
+
+  write(db: Db): void {
+    if (this.emails.length > 0)
+      insertRows(
+        db,
+        'INSERT OR REPLACE INTO contact_emails (contact_pk, slot, email, email_norm, opt_in, status)',
+        6,
+        this.emails,
+      );
+    if (this.phones.length > 0)
+      insertRows(
+        db,
+        'INSERT OR REPLACE INTO contact_phones (contact_pk, slot, number, extension, type, e164)',
+        6,
+        this.phones,
+      );
+    if (this.addresses.length > 0)
+      insertRows(
+        db,
+        `INSERT OR REPLACE INTO contact_addresses
+          (contact_pk, slot, line1, line2, locality, region, postal_code, country_code)`,
+        8,
+        this.addresses,
+      );
+    if (this.tags.length > 0)
+      insertRows(db, 'INSERT OR IGNORE INTO contact_tags (contact_pk, tag_pk, applied_at)', 3, this.tags);
   }
+}
+
+/**
+ * Change detection for re-syncs: a hash of every mapped field and the raw JSON. The mapped fields go in as one flat
+ * JSON array (no key names, no nested objects), which is cheaper to build than stringifying the contact.
+ */
+function fingerprintOf(c: CrmContact, raw: string): string {
+  const flat: unknown[] = [
+    c.id,
+    c.givenName,
+    c.middleName,
+    c.familyName,
+    c.prefix,
+    c.suffix,
+    c.company,
+    c.jobTitle,
+    c.birthday,
+    c.createdAt,
+    c.updatedAt,
+    c.emails.length,
+  ];
+  for (const e of c.emails) flat.push(e.slot, e.email, e.optIn, e.status);
+  flat.push(c.phones.length);
+  for (const p of c.phones) flat.push(p.slot, p.number, p.extension, p.type, p.e164);
+  flat.push(c.addresses.length);
+  for (const a of c.addresses)
+    flat.push(a.slot, a.line1, a.line2, a.locality, a.region, a.postalCode, a.countryCode);
+  flat.push(c.tagIds.length, ...c.tagIds);
+  return hash('sha1', `${JSON.stringify(flat)}\n${raw}`, 'base64');
 }
 
 /** Trimmed and lower-cased: the cache's exact-match key. Detection derives its own, fuzzier keys. */

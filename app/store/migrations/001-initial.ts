@@ -354,13 +354,14 @@ export const initial: Migration = {
     END;
 
     -- Trigram substring search (LIKE '%term%' uses the index). detail='none' keeps only row ids: positions would
-    -- only serve phrase queries, and they make indexing several times slower.
+    -- only serve phrase queries, and they make indexing several times slower. columnsize=0 drops the per-row
+    -- document-size table, which only ranking (bm25) reads; search filters and sorts by name, never by rank.
+    -- ContactsRepo indexes inserted contacts itself, one INSERT … SELECT per batch: FTS5 flushes its pending terms
+    -- at every statement, so a per-row AFTER INSERT trigger made the first sync several times slower. Updates and
+    -- deletes (including cascades from a deleted connection) stay trigger-maintained.
     CREATE VIRTUAL TABLE contacts_fts USING fts5(
-      search_text, content='contacts', content_rowid='pk', tokenize='trigram', detail='none'
+      search_text, content='contacts', content_rowid='pk', tokenize='trigram', detail='none', columnsize=0
     );
-    CREATE TRIGGER contacts_fts_ai AFTER INSERT ON contacts BEGIN
-      INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text);
-    END;
     CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN
       INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text);
     END;

@@ -51,13 +51,11 @@ CREATE TABLE contact_tags ( contact_pk INTEGER NOT NULL REFERENCES contacts(pk) 
 -- table contacts
 CREATE TABLE contacts ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, crm_id TEXT NOT NULL, given_name TEXT, middle_name TEXT, family_name TEXT, prefix TEXT, suffix TEXT, company TEXT, job_title TEXT, birthday TEXT, email_opt_in INTEGER, created_at TEXT, updated_at TEXT, raw TEXT NOT NULL, -- Hash of everything saved for the contact: a re-sync skips rewriting contacts that did not change. fingerprint TEXT, search_text TEXT NOT NULL DEFAULT '', synced_at TEXT NOT NULL, UNIQUE (connection_id, crm_id) );
 -- table contacts_fts
-CREATE VIRTUAL TABLE contacts_fts USING fts5( search_text, content='contacts', content_rowid='pk', tokenize='trigram', detail='none' );
+CREATE VIRTUAL TABLE contacts_fts USING fts5( search_text, content='contacts', content_rowid='pk', tokenize='trigram', detail='none', columnsize=0 );
 -- table contacts_fts_config
 CREATE TABLE 'contacts_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 -- table contacts_fts_data
 CREATE TABLE 'contacts_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
--- table contacts_fts_docsize
-CREATE TABLE 'contacts_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 -- table contacts_fts_idx
 CREATE TABLE 'contacts_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 -- table decisions
@@ -106,7 +104,5 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- trigger contacts_fts_ad
 CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); END;
--- trigger contacts_fts_ai
-CREATE TRIGGER contacts_fts_ai AFTER INSERT ON contacts BEGIN INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text); END;
 -- trigger contacts_fts_au
 CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts WHEN old.search_text IS NOT new.search_text BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text); END;
