@@ -297,6 +297,7 @@ function Grid(props: {
                   type="button"
                   onClick={() => props.onSurvivor(r.contactId)}
                   aria-keyshortcuts={String(i + 1)}
+                  aria-label={`Make #${r.contactId} the survivor`}
                 >
                   Make survivor
                 </button>
@@ -305,6 +306,7 @@ function Grid(props: {
                 type="button"
                 onClick={() => props.onRemove(r.contactId)}
                 aria-keyshortcuts={`Shift+${i + 1}`}
+                aria-label={`Remove #${r.contactId} from the group`}
               >
                 Remove from group
               </button>
