@@ -160,3 +160,13 @@ export function endState(s: Scenario, c: MergeCase): unknown {
     db.close();
   }
 }
+
+/**
+ * Side-effecting requests by "sandbox METHOD path", counted. An AccessAlly resync only re-reads the CRM into the
+ * site (the executor repeats it on purpose after a crash: it cannot tell whether it landed, and a second one changes
+ * nothing), so it is not a side effect that must happen once; the end state still has to match.
+ */
+export const tally = (writes: readonly string[]) =>
+  writes
+    .filter((w) => !w.endsWith('/resync'))
+    .reduce<Record<string, number>>((acc, w) => ((acc[w] = (acc[w] ?? 0) + 1), acc), {});

@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTemplate, cli, endState, mergeArgs, scenario, type Template } from '../../helpers/merge-faults';
-
-/**
- * Side-effecting requests by "sandbox METHOD path", counted. An AccessAlly resync only re-reads the CRM into the
- * site (the executor repeats it on purpose after a crash: it cannot tell whether it landed, and a second one changes
- * nothing), so it is not a side effect that must happen once; the end state still has to match.
- */
-export const tally = (writes: readonly string[]) =>
-  writes
-    .filter((w) => !w.endsWith('/resync'))
-    .reduce<Record<string, number>>((acc, w) => ((acc[w] = (acc[w] ?? 0) + 1), acc), {});
+import {
+  buildTemplate,
+  cli,
+  endState,
+  mergeArgs,
+  scenario,
+  tally,
+  type Template,
+} from '../../helpers/merge-faults';
 
 describe('SIGKILL at every write of a real merge (built CLI over the Keap and WordPress sandboxes), then resume', () => {
   let template: Template;
