@@ -55,7 +55,12 @@ export interface Scenario {
   close(): Promise<void>;
 }
 
-export async function scenario(template: Template): Promise<Scenario> {
+export interface ScenarioOptions {
+  /** Keap connection tuning (connections.settings), e.g. a short timeout for timeout tests. */
+  readonly crmSettings?: Record<string, unknown>;
+}
+
+export async function scenario(template: Template, options: ScenarioOptions = {}): Promise<Scenario> {
   const dir = tempDir('md-mfs-');
   cpSync(template.dir, dir, { recursive: true });
   const crm = await startKeapSandbox({
@@ -68,7 +73,10 @@ export async function scenario(template: Template): Promise<Scenario> {
     seed: crm.world.wordpressSeed(),
   });
   const db = openDatabase(join(dir, 'mergedesk.db'));
-  db.prepare(`UPDATE connections SET base_url = ? WHERE kind = 'keap'`).run(crm.baseUrl);
+  db.prepare(`UPDATE connections SET base_url = ?, settings = ? WHERE kind = 'keap'`).run(
+    crm.baseUrl,
+    JSON.stringify(options.crmSettings ?? {}),
+  );
   db.prepare(`UPDATE connections SET base_url = ? WHERE kind = 'wordpress'`).run(site.baseUrl);
   db.close();
   let n = 0;
