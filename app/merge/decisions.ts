@@ -53,12 +53,11 @@ export function removeMember(
     );
     for (const other of remaining)
       insert.run(g.connectionId, pairKey(crmId, other), JSON.stringify({ groupId, removed: crmId }), now);
-    db.prepare(
-      `DELETE FROM dup_group_members WHERE group_id = ? AND contact_pk = (SELECT pk FROM contacts WHERE connection_id = ? AND crm_id = ?)`,
-    ).run(groupId, g.connectionId, crmId);
-    db.prepare(`UPDATE dup_groups SET size = ?, status = ?, updated_at = ? WHERE id = ?`).run(
+    db.prepare(`DELETE FROM dup_group_members WHERE group_id = ? AND crm_id = ?`).run(groupId, crmId);
+    db.prepare(`UPDATE dup_groups SET size = ?, status = ?, crm_ids = ?, updated_at = ? WHERE id = ?`).run(
       remaining.length,
       status,
+      JSON.stringify([...remaining].sort()),
       now,
       groupId,
     );

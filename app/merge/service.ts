@@ -252,6 +252,37 @@ export interface RunDetail {
   readonly restoreResult: unknown;
 }
 
+const ids = (v: unknown): string =>
+  Array.isArray(v)
+    ? v.length > 8
+      ? `${v.slice(0, 8).join(', ')} and ${v.length - 8} more`
+      : v.join(', ')
+    : String(v);
+
+/** The usual step answers in words; anything else falls back to compact JSON. */
+function describeResponse(r: Record<string, unknown>): string | null {
+  if (Array.isArray(r.written)) return `Wrote ${ids(r.written)}`;
+  if (Array.isArray(r.applied)) return `Applied tag(s) ${ids(r.applied)}`;
+  if (typeof r.merged === 'string' && typeof r.into === 'string')
+    return `Merged #${r.merged} into #${r.into}`;
+  if (Array.isArray(r.relinked)) {
+    const rows = r.relinked as { wpId?: unknown; before?: unknown; after?: unknown }[];
+    return `Relinked ${rows.map((u) => `user ${String(u.wpId)} from #${String(u.before)} to #${String(u.after)}`).join('; ')}`;
+  }
+  if (Array.isArray(r.moved)) {
+    const rows = r.moved as { from?: unknown; ids?: unknown }[];
+    return `Moved ${rows.map((m) => `${ids(m.ids)} from #${String(m.from)}`).join('; ')}`;
+  }
+  if (Array.isArray(r.resynced)) return `Refreshed WordPress user(s) ${ids(r.resynced)}`;
+  if (typeof r.survivor === 'string' && Array.isArray(r.removed))
+    return `Cache: #${r.survivor} kept, ${r.removed.map((x) => `#${String(x)}`).join(', ')} removed`;
+  if (Array.isArray(r.records)) {
+    const rows = r.records as { id?: unknown; tags?: unknown; orders?: unknown; wpUsers?: unknown }[];
+    return `Snapshotted ${rows.map((x) => `#${String(x.id)} (${String(x.tags)} tags, ${String(x.orders)} orders, ${String(x.wpUsers)} WordPress users)`).join('; ')}`;
+  }
+  return null;
+}
+
 /** Step responses summarised for people; the full JSON stays in the journal and in the audit export. */
 export function summariseResponse(response: unknown): string | null {
   if (response === null || response === undefined) return null;
@@ -260,6 +291,8 @@ export function summariseResponse(response: unknown): string | null {
   if (typeof r.skipped === 'string') return `Skipped: ${r.skipped}`;
   if (r.already) return 'Already done (found on resume; not repeated)';
   if (r.ok && r.survivor) return 'Verified: every tag, order and link is in place';
+  const known = describeResponse(r);
+  if (known) return known;
   const text = JSON.stringify(r, (_k, v: unknown) =>
     Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v,
   );

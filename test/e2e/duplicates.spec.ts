@@ -43,7 +43,7 @@ test('scan, review the queue, open a group and dismiss it as not a duplicate', a
   const host = await startHost(['--workspace', workspace]);
   try {
     await page.goto(host.url);
-    await page.getByRole('link', { name: 'Duplicates' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Duplicates' }).click();
     await page.getByRole('button', { name: 'Scan for duplicates' }).click();
     const list = page.getByRole('listbox', { name: 'Duplicate groups' });
     await expect(list.getByRole('option')).toHaveCount(2);
@@ -71,7 +71,7 @@ test('scan, review the queue, open a group and dismiss it as not a duplicate', a
 
 test('analyse a CSV export from the Duplicates screen', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Duplicates' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Duplicates' }).click();
   await page.getByText('Analyse a CSV export', { exact: true }).click();
   await page.getByLabel('CSV file').setInputFiles({
     name: 'export.csv',
@@ -88,7 +88,7 @@ test('analyse a CSV export from the Duplicates screen', async ({ page, app }) =>
 
 test('detection settings show a live lane preview', async ({ page, app }) => {
   await page.goto(app.url);
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Duplicate detection' })).toBeVisible();
   await expect(page.getByText(/At these settings: 0 groups/)).toBeVisible();
 });

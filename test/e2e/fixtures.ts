@@ -53,10 +53,11 @@ export async function stopHost(host: AppHost): Promise<void> {
   rmSync(host.workspace, { recursive: true, force: true });
 }
 
-export const test = base.extend<{ app: AppHost }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form for fixtures.
-  app: async ({}, use) => {
-    const host = await startHost();
+export const test = base.extend<{ app: AppHost; hostArgs: readonly string[] }>({
+  /** Extra web-host arguments; `test.use({ hostArgs: ['--no-sandbox'] })` for tests that need an empty workspace. */
+  hostArgs: [[], { option: true }],
+  app: async ({ hostArgs }, use) => {
+    const host = await startHost(hostArgs);
     await use(host);
     await stopHost(host);
   },

@@ -55,7 +55,7 @@ test('adds a Keap connection to a sandbox, syncs it with a visible progress bar,
   crm,
 }) => {
   await page.goto(keapApp.url);
-  await page.getByRole('link', { name: 'Connections' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
   await page.getByRole('button', { name: 'Add Keap account' }).first().click();
   const form = page.getByRole('form', { name: 'Add a Keap account' });
   await form.getByLabel('Keap API key').fill('KeapAK-not-the-right-key');
@@ -79,7 +79,7 @@ test('adds a Keap connection to a sandbox, syncs it with a visible progress bar,
   await expect(card.getByText('Sync finished.')).toBeVisible({ timeout: 30_000 });
   await expect(card).toContainText('3,000');
 
-  await page.getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).click();
   await expect(page.getByText('3,000 cached')).toBeVisible();
   const list = page.getByRole('listbox', { name: 'Contacts' });
   await list.focus();

@@ -3,6 +3,9 @@ import { test, expect } from './fixtures';
 import { openDatabase } from '../../app/store/database';
 import { seedCache, seedRemotes } from '../helpers/merge-world';
 
+// These tests seed their own cache: no embedded sandbox syncing alongside.
+test.use({ hostArgs: ['--no-sandbox'] });
+
 async function seed(workspace: string): Promise<number> {
   const db = openDatabase(join(workspace, 'mergedesk.db'));
   try {
@@ -43,7 +46,7 @@ test('side-by-side review: survivor, picks, tags, WordPress, access preview, pla
   await dialog.getByRole('button', { name: 'Record dry run' }).click();
   await expect(dialog.getByRole('status')).toContainText('Dry run recorded');
 
-  await page.getByRole('link', { name: 'History' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click();
   await expect(page.getByRole('cell', { name: 'dry run' })).toBeVisible();
 });
 
@@ -55,7 +58,7 @@ test('not a duplicate dismisses the group; merge settings save', async ({ page, 
   await page.getByRole('button', { name: 'Not a duplicate' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Duplicates' })).toBeVisible();
 
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   await page.getByLabel('Survivor', { exact: true }).selectOption('oldest');
   await page.getByRole('button', { name: 'Save merge settings' }).click();
   await expect(page.getByText('Saved. New reviews use these rules.')).toBeVisible();

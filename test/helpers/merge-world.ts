@@ -184,15 +184,15 @@ export async function seedCache(
   for (const o of wp.orders.values()) insOrder.run(WP, o.id, o.kind, o.contactId, o.title, o.status, now);
   const groupId = db
     .prepare(
-      `INSERT INTO dup_groups (connection_id, group_key, lane, score, reason, size, created_at, updated_at)
-      VALUES (?, ?, ?, 0.97, 'same email', ?, ?, ?) RETURNING id`,
+      `INSERT INTO dup_groups (connection_id, group_key, lane, score, reason, size, crm_ids, created_at, updated_at)
+      VALUES (?, ?, ?, 0.97, 'same email', ?, ?, ?, ?) RETURNING id`,
     )
     .pluck()
-    .get(CRM, `g-${ids.join('-')}`, lane, ids.length, now, now) as number;
+    .get(CRM, `g-${ids.join('-')}`, lane, ids.length, JSON.stringify([...ids].sort()), now, now) as number;
   const member = db.prepare(
-    'INSERT INTO dup_group_members (group_id, contact_pk) SELECT ?, pk FROM contacts WHERE crm_id = ?',
+    'INSERT INTO dup_group_members (group_id, contact_pk, crm_id) SELECT ?, pk, crm_id FROM contacts WHERE connection_id = ? AND crm_id = ?',
   );
-  for (const id of ids) member.run(groupId, id);
+  for (const id of ids) member.run(groupId, CRM, id);
   return groupId;
 }
 

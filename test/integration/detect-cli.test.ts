@@ -48,12 +48,12 @@ describe.skipIf(!existsSync('dist/node/cli.js'))('mergedesk detect (built CLI)',
 
   it('scans a workspace and lists groups as JSON', () => {
     const ws = tempDir();
-    const scan = run(['--workspace', ws, 'detect', '--json']);
+    const scan = run(['--workspace', ws, '--no-sandbox', 'detect', '--json']);
     expect(scan.status).toBe(0);
     expect(JSON.parse(scan.stdout)).toMatchObject({ contacts: 0, groups: 0 });
-    const groups = run(['--workspace', ws, 'groups', '--lane', 'safe', '--json']);
+    const groups = run(['--workspace', ws, '--no-sandbox', 'groups', '--lane', 'safe', '--json']);
     expect(groups.status).toBe(0);
     expect(JSON.parse(groups.stdout)).toMatchObject({ total: 0, items: [] });
-    expect(run(['--workspace', ws, 'groups', '--lane', 'bogus']).status).toBe(2);
+    expect(run(['--workspace', ws, '--no-sandbox', 'groups', '--lane', 'bogus']).status).toBe(2);
   });
 });

@@ -216,8 +216,9 @@ export class KeapClient implements CrmClient {
       path: `${V2}/contacts/${encodeURIComponent(id)}`,
       query: { update_mask: updateMask.join(','), fields: CONTACT_FIELDS.join(',') },
       body,
-      // Writing the same values twice leaves the same record.
-      idempotent: true,
+      // Harmless to repeat, but a lost answer is not re-sent blindly: the merge executor reads the record back and
+      // writes only what is missing, so each change reaches Keap once.
+      idempotent: false,
       ...(signal ? { signal } : {}),
     });
     if (res.status === 404) throw notFound(id);
@@ -296,8 +297,9 @@ export class KeapClient implements CrmClient {
         method: 'POST',
         path: `${V2}/tags/${encodeURIComponent(tagId)}/contacts:applyTags`,
         body: { contact_ids: [contactId] },
-        // Applying a tag that is already there reports DUPLICATE and changes nothing.
-        idempotent: true,
+        // Applying a tag twice reports DUPLICATE, but a lost answer is not re-sent blindly: the merge executor reads
+        // the tags back and applies only the missing ones, so each tag (and the automation it may start) goes once.
+        idempotent: false,
         ...(signal ? { signal } : {}),
       });
       if (res.status === 404) throw new AppError('NOT_FOUND', `Keap has no tag ${tagId}.`);

@@ -151,8 +151,9 @@ export class WordPressConnector implements WordPressClient {
       method: 'POST',
       path: `/${BRIDGE_NAMESPACE}/members/${checkUserId(wpId)}/contact`,
       body: { contact_id: checkContactId(contactId) },
-      // Setting a link to a fixed value is idempotent, so a lost response may be retried safely.
-      idempotent: true,
+      // Setting a link to a fixed value is harmless to repeat, but a lost answer is not re-sent blindly: the merge
+      // executor reads the link back and relinks only when it is still wrong, so the site sees each change once.
+      idempotent: false,
       ...(signal ? { signal } : {}),
     });
     const out = parse(relinkResultSchema, res.data, 'relink');
@@ -176,8 +177,9 @@ export class WordPressConnector implements WordPressClient {
       method: 'POST',
       path: `/${BRIDGE_NAMESPACE}/orders/rekey`,
       body: { from_contact_id: checkContactId(fromContactId), to_contact_id: checkContactId(toContactId) },
-      // Moving everything keyed by A to B twice moves nothing the second time.
-      idempotent: true,
+      // Moving A to B twice moves nothing the second time, but a lost answer is not re-sent blindly: the merge
+      // executor lists what is still keyed by A and re-keys only then.
+      idempotent: false,
       ...(signal ? { signal } : {}),
     });
     const out = parse(rekeyResultSchema, res.data, 'rekey orders');

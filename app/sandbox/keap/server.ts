@@ -7,6 +7,7 @@ import { compare, FilterSyntaxError, parseFilter, textMatches, type FilterClause
 import type { GroundTruth, KeapContactRecord, KeapOrderRecord, KeapSubscriptionRecord } from './model';
 import { PAT_LIMITS, RateLimiter, type KeapLimits } from './rate-limits';
 import { SandboxStore } from './store';
+import { writeHookBefore, type WriteHook } from '../write-hook';
 
 /** What `contacts:merge` does to the duplicate's data; Keap does not document it, so each part is switchable. */
 export interface MergeModel {
@@ -74,6 +75,8 @@ export interface KeapSandbox {
   readonly calls: RecordedCall[];
   readonly stats: { requests: number; rateLimited: number; byRoute: Record<string, number> };
   readonly world: { readonly truth: GroundTruth; wordpressSeed(): WordPressSeed };
+  /** Tests: called before and after every write request (see `WriteHook`). */
+  writeHook: WriteHook | null;
   merge: MergeModel;
   /** Stands in for the browser half of the authorization-code flow: a code `POST /token` will exchange once. */
   authorizationCode(): string;
@@ -144,6 +147,7 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     calls,
     stats,
     world: { truth: data.truth, wordpressSeed: () => data.wordpress },
+    writeHook: null,
     merge: { ...DEFAULT_MERGE_MODEL, ...options.merge },
     authorizationCode: () => {
       const code = `code-${randomBytes(8).toString('hex')}`;
@@ -275,6 +279,7 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     const body =
       method === 'POST' || method === 'PATCH' || method === 'PUT' ? await readJson(req) : undefined;
     const route = routeName(method, path);
+    if (method !== 'GET' && (await writeHookBefore(sandbox.writeHook, `${method} ${path}`, req, res))) return;
     stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1;
     if (method !== 'GET') calls.push({ method, path, body, at: iso() });
     await dispatch(method, path, url.searchParams, body, res);

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { WordPressSeed } from '../types';
+import { writeHookBefore, type WriteHook } from '../write-hook';
 import {
   ADMIN_LOGIN,
   SUBSCRIBER_LOGIN,
@@ -46,6 +47,8 @@ export interface WordPressSandbox {
   readonly requests: readonly string[];
   clearRequests(): void;
   snapshot(): SandboxState;
+  /** Tests: called before and after every write request (see `WriteHook`). */
+  writeHook: WriteHook | null;
   close(): Promise<void>;
 }
 
@@ -78,7 +81,7 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
   const userById = (id: number) => state.users.find((u) => u.id === id);
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => {
+    void serve(req, res).catch((error: unknown) => {
       if (error instanceof RestError) return send(res, error.status, wpError(error));
       send(res, 500, { code: 'internal_server_error', message: String(error), data: { status: 500 } });
     });
@@ -88,7 +91,7 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
     s.on('close', () => sockets.delete(s));
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+  async function serve(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid');
     const route =
       url.searchParams.get('rest_route') ??
@@ -112,6 +115,11 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
       return res.end('<!doctype html><title>Sandbox WordPress</title><p>Mergedesk sandbox site.</p>');
     }
     const body = req.method === 'POST' || req.method === 'PUT' ? await readJson(req) : {};
+    if (
+      (req.method ?? 'GET') !== 'GET' &&
+      (await writeHookBefore(handle.writeHook, `${req.method} ${route}`, req, res))
+    )
+      return;
     const user = authenticate(req.headers.authorization);
     const params = Object.fromEntries(url.searchParams.entries());
     const out = await dispatch(req.method ?? 'GET', route.replace(/\/+$/, '') || '/', params, body, user);
@@ -363,8 +371,9 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
   const admin = state.users.find((u) => u.login === ADMIN_LOGIN)!;
   const subscriber = state.users.find((u) => u.login === SUBSCRIBER_LOGIN)!;
 
-  return {
+  const handle: WordPressSandbox = {
     baseUrl,
+    writeHook: null,
     username: admin.login,
     appPassword: admin.appPasswords[0]!,
     subscriber: { username: subscriber.login, appPassword: subscriber.appPasswords[0]! },
@@ -392,6 +401,7 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
         for (const s of sockets) s.destroy();
       }),
   };
+  return handle;
 }
 
 function isAdmin(user: SandboxUser | null): boolean {

@@ -3,6 +3,7 @@ import { useApi, useEvent, useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
 import { navigate } from '../lib/router';
 import type { RestorePreview, RunSummary } from '../../../app/api/contract';
+import { stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
 import '../features/merge-review/merge-review.css';
 
 const STATUS_LABEL: Record<RunSummary['status'], string> = {
@@ -61,10 +62,12 @@ export function HistoryScreen(props: { param: string | null }) {
         </EmptyState>
       )}
       {runs.data && runs.data.length > 0 && (
-        <table className="review-grid">
+        <table className="review-grid history-runs">
           <thead>
             <tr>
-              <th scope="col">When</th>
+              <th scope="col" className="nowrap">
+                When
+              </th>
               <th scope="col">Status</th>
               <th scope="col">Survivor ← merged</th>
               <th scope="col">Steps</th>
@@ -74,7 +77,7 @@ export function HistoryScreen(props: { param: string | null }) {
           <tbody>
             {runs.data.map((r) => (
               <tr key={r.id} className={props.param === r.id ? 'survivor' : undefined}>
-                <td>
+                <td className="nowrap">
                   <a href={`#/history/${encodeURIComponent(r.id)}`}>
                     {r.createdAt.replace('T', ' ').slice(0, 19)}
                   </a>
@@ -141,8 +144,8 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
       <ol className="step-list">
         {d.steps.map((s) => (
           <li key={s.seq} data-status={s.status}>
-            <strong>{s.name}</strong>
-            {s.target ? ` #${s.target}` : ''}: {s.status}
+            <strong>{stepLabel(s.name)}</strong>
+            {s.target ? ` #${s.target}` : ''}: {stepStatusLabel(s.status)}
             {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
             {s.summary && <div className="muted">{s.summary}</div>}
             {s.error && <div className="warning">{s.error.message}</div>}

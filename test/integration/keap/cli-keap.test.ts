@@ -78,10 +78,13 @@ describe.skipIf(!existsSync('dist/node/cli.js'))('mergedesk CLI with Keap (built
     cleanups.push(() => rmSync(ws, { recursive: true, force: true }));
     const status = JSON.parse((await cli(ws, ['status', '--json'])).stdout) as {
       contacts: number;
-      connections: { label: string; isSandbox: boolean }[];
+      connections: { label: string; kind: string; isSandbox: boolean }[];
     };
     expect(status.contacts).toBe(2000);
-    expect(status.connections).toMatchObject([{ label: 'Sandbox Keap', isSandbox: true }]);
+    expect(status.connections).toMatchObject([
+      { label: 'Sandbox Keap', kind: 'keap', isSandbox: true },
+      { label: 'Sandbox WordPress', kind: 'wordpress', isSandbox: true },
+    ]);
     const bare = tempDir('md-cli-');
     cleanups.push(() => rmSync(bare, { recursive: true, force: true }));
     const none = JSON.parse((await cli(bare, ['--no-sandbox', 'status', '--json'])).stdout) as {

@@ -142,7 +142,10 @@ describe('embedded sandbox workspace', () => {
         status = await call('workspace/status');
       }
       expect(status.contacts).toBe(2000);
-      expect(status.connections).toHaveLength(1);
+      expect(status.connections).toMatchObject([
+        { kind: 'keap', isSandbox: true },
+        { kind: 'wordpress', isSandbox: true },
+      ]);
     },
   );
 });

@@ -157,6 +157,7 @@ export function GroupReview(props: {
       </p>
       {review.error && <ErrorBanner error={review.error} onRetry={review.reload} />}
       {actionError && <ErrorBanner error={actionError} />}
+      <ReturnedToReview groupId={props.groupId} />
       <Warnings model={model} />
       <div className="review-actions">
         <button type="button" className="primary" onClick={() => setPlanOpen(true)} aria-keyshortcuts="M">
@@ -232,6 +233,29 @@ export function GroupReview(props: {
   );
 }
 
+/** When a saved decision went stale, says what changed in the CRM so the reviewer decides again knowingly. */
+function ReturnedToReview(props: { groupId: number }) {
+  const runs = useQuery('merge/runs', { limit: 200 });
+  const last = runs.data?.find((r) => r.groupId === props.groupId && !r.dryRun);
+  if (!last || last.status !== 'stale') return null;
+  const changes = (last.error?.details as { changes?: unknown } | undefined)?.changes;
+  return (
+    <section className="review-section warning" aria-label="Returned to review" role="note">
+      <h3>Returned to review: the records changed after the last decision</h3>
+      {Array.isArray(changes) && changes.length > 0 ? (
+        <ul>
+          {changes.map((c) => (
+            <li key={String(c)}>{String(c)}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{last.error?.message}</p>
+      )}
+      <p className="muted">Nothing was changed. Review the group again before merging.</p>
+    </section>
+  );
+}
+
 function parseSequences(text: string): { campaignId?: string; sequenceId: string }[] {
   return text
     .split(',')
@@ -297,6 +321,7 @@ function Grid(props: {
                   type="button"
                   onClick={() => props.onSurvivor(r.contactId)}
                   aria-keyshortcuts={String(i + 1)}
+                  aria-label={`Make #${r.contactId} the survivor`}
                 >
                   Make survivor
                 </button>
@@ -305,6 +330,7 @@ function Grid(props: {
                 type="button"
                 onClick={() => props.onRemove(r.contactId)}
                 aria-keyshortcuts={`Shift+${i + 1}`}
+                aria-label={`Remove #${r.contactId} from the group`}
               >
                 Remove from group
               </button>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
 import type { GuardCode, Input, RunDetail } from '../../../../app/api/contract';
+import { stepLabel, stepStatusLabel } from './step-labels';
 
 type Choices = Input<'merge/plan'>['choices'];
 
@@ -117,7 +118,7 @@ export function PlanDialog(props: {
           <ol className="plan-lines">
             {plan.data.preview.lines.map((l) => (
               <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
-                <span className="badge">{l.step}</span> {l.text}
+                <span className="badge">{stepLabel(l.step)}</span> {l.text}
                 {!l.reversible && <strong> (cannot be undone)</strong>}
               </li>
             ))}
@@ -189,7 +190,7 @@ export function PlanDialog(props: {
           <ol className="step-list" aria-live="polite">
             {steps.map((s) => (
               <li key={s.seq} data-status={s.status}>
-                {s.name}: {s.status}
+                {stepLabel(s.name)}: {stepStatusLabel(s.status)}
                 {s.message ? ` — ${s.message}` : ''}
               </li>
             ))}
