@@ -3,11 +3,10 @@ import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
 import { BLOCKING_RULES, hash32, type RuleReport } from './blocking';
 import { detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
-import { extractFeatures } from './features';
+import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
 import { fieldWeights, modelParams, restoreModel, scorePair, type Model, type ModelParams } from './model';
 import { pairFlags, reasonFor, IDENTITY_CONFLICT, SHARES_IDENTIFIER, SWAPPED } from './lanes';
-import { Interner } from './normalise/text';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
 import {
@@ -91,7 +90,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         .get(connectionId) as number) ?? 0;
     contacts += total;
     const exclusions = loadExclusions(db, connectionId);
-    const pool = new Interner();
+    const pool = new FeatureMemo();
     const region = options.settings.phoneRegion as CountryCode;
     const features: Features[] = [];
     const pks: number[] = [];
@@ -318,7 +317,7 @@ export function rescoreContacts(
   options.onProgress?.('re-keying', 0, changedPks.length);
   const model = storedModel(db, connectionId, run.model);
   const region = options.settings.phoneRegion as CountryCode;
-  const pool = new Interner();
+  const pool = new FeatureMemo();
   const changed = loadRecordsByPk(db, changedPks);
   const changedSet = new Set(changedPks);
   const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
@@ -510,7 +509,7 @@ export function regroup(
   const memberPks = [...new Set(groups.flatMap((g) => g.members))];
   const records = new Map(loadRecordsByPk(db, memberPks).map((r) => [r.pk, r]));
   const region = settings.phoneRegion as CountryCode;
-  const pool = new Interner();
+  const pool = new FeatureMemo();
   const features = new Map([...records].map(([pk, r]) => [pk, extractFeatures(r, region, pool)]));
   const rows: GroupRow[] = [];
   for (const g of groups) {
