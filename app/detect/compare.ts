@@ -1,4 +1,4 @@
-import { jaroWinkler } from './talisman';
+import { jaroWinkler } from './jaro-winkler';
 import { shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
@@ -140,15 +140,36 @@ export function compareFamily(a: string, b: string, aph: string, bph: string): n
   return 3;
 }
 
+/** Whether `a` from `ai` and `b` from `bi` agree on `len` characters (no substrings allocated). */
+function sameRange(a: string, ai: number, b: string, bi: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a.charCodeAt(ai + k) !== b.charCodeAt(bi + k)) return false;
+  return true;
+}
+
 export function compareDob(a: string, b: string): number {
   if (!a || !b) return -1;
   if (a === b) return 0;
+  if (a.length !== 10 || b.length !== 10) return compareDobParts(a, b);
+  const sameYear = sameRange(a, 0, b, 0, 4);
+  const sameMonth = sameRange(a, 5, b, 5, 2);
+  const sameDay = sameRange(a, 8, b, 8, 2);
+  const same = Number(sameYear) + Number(sameMonth) + Number(sameDay);
+  if (same === 2) return 1;
+  if (sameYear && sameRange(a, 5, b, 8, 2) && sameRange(a, 8, b, 5, 2)) return 1;
+  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
+  if (sameMonth && sameDay) return 2;
+  const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+  if (days <= 366) return 2;
+  return 3;
+}
+
+/** The same levels for values that are not ISO dates of ten characters. */
+function compareDobParts(a: string, b: string): number {
   const [ay, am, ad] = [a.slice(0, 4), a.slice(5, 7), a.slice(8, 10)];
   const [by, bm, bd] = [b.slice(0, 4), b.slice(5, 7), b.slice(8, 10)];
   const same = Number(ay === by) + Number(am === bm) + Number(ad === bd);
   if (same === 2) return 1;
   if (ay === by && am === bd && ad === bm) return 1;
-  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
   if (am === bm && ad === bd) return 2;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
@@ -205,6 +226,18 @@ export function comparePostcode(a: string, b: string): number {
   return 2;
 }
 
+const compacted = new Map<string, string>();
+
+/** A street name without spaces, memoised: a street is compared with many others, and V8 caches its hash. */
+function compact(street: string): string {
+  const hit = compacted.get(street);
+  if (hit !== undefined) return hit;
+  if (compacted.size > 100_000) compacted.clear();
+  const out = street.replace(/ /g, '');
+  compacted.set(street, out);
+  return out;
+}
+
 export function compareStreet(a: Features, b: Features): number {
   if (!a.street || !b.street) {
     if (a.streetNumber && b.streetNumber && (a.street || b.street)) return -1;
@@ -216,7 +249,7 @@ export function compareStreet(a: Features, b: Features): number {
     if (sameNumber || !numbersKnown) return numbersKnown ? 0 : 1;
     return 2;
   }
-  const s = jw(a.street.replace(/ /g, ''), b.street.replace(/ /g, ''));
+  const s = jw(compact(a.street), compact(b.street));
   if (s >= 0.9) return sameNumber ? 1 : 2;
   if (sameNumber) return 2;
   return 3;

@@ -108,17 +108,33 @@ export interface PairScore {
   readonly swapped: boolean;
 }
 
+/** log2(m/u) clipped, per field and level, before term-frequency adjustment: computed once per model. */
+const baseWeights = new WeakMap<Model, number[][]>();
+
+function baseWeight(model: Model, k: number, level: number): number {
+  let table = baseWeights.get(model);
+  if (!table) {
+    table = FIELDS.map((spec, f) =>
+      spec.levels.map((_, l) => {
+        const w = Math.log2(spec.m[l]! / model.u[f]![l]!);
+        return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
+      }),
+    );
+    baseWeights.set(model, table);
+  }
+  return table[k]![level]!;
+}
+
 function fieldWeight(model: Model, k: number, level: number, a: Features, b: Features): number {
   const spec = FIELDS[k]!;
+  if (level !== 0 || !spec.tf) return baseWeight(model, k, level);
   const m = spec.m[level]!;
   let u = model.u[k]![level]!;
-  if (level === 0 && spec.tf) {
-    const map = model.tf[k];
-    const value = exactValue(k, a, b);
-    const count = map && value ? (map.get(value) ?? 2) : 0;
-    const nn = model.nonNull[k]!;
-    if (count > 0 && nn > 0) u = (Math.max(count, 2) + PSEUDO * spec.u0[0]!) / (nn + PSEUDO);
-  }
+  const map = model.tf[k];
+  const value = exactValue(k, a, b);
+  const count = map && value ? (map.get(value) ?? 2) : 0;
+  const nn = model.nonNull[k]!;
+  if (count > 0 && nn > 0) u = (Math.max(count, 2) + PSEUDO * spec.u0[0]!) / (nn + PSEUDO);
   const w = Math.log2(m / u);
   return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
 }
