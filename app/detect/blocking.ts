@@ -8,16 +8,7 @@ export interface BlockingRule {
   readonly name: string;
   readonly description: string;
   keys(f: Features): readonly string[];
-  /**
-   * For coarse keys (4-letter phonetic codes: Rosenberg, Rosenbaum and Rosenberger share one): in a block larger
-   * than twice NEIGHBOURHOOD, members are sorted by this spelling and each is compared with its NEIGHBOURHOOD
-   * nearest neighbours only (sorted neighbourhood), instead of with every member.
-   */
-  readonly neighbourhood?: (f: Features) => string;
 }
-
-/** Window of the sorted-neighbourhood comparison inside a large block of a coarse rule. */
-export const NEIGHBOURHOOD = 30;
 
 const none: readonly string[] = [];
 const one = (v: string): readonly string[] => [v];
@@ -38,8 +29,6 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
       f.givenPh && f.familyPh
         ? one(f.givenPh < f.familyPh ? `${f.givenPh}|${f.familyPh}` : `${f.familyPh}|${f.givenPh}`)
         : none,
-    // Either order, like the key: the smaller of the two names first.
-    neighbourhood: (f) => (f.given < f.family ? `${f.given}|${f.family}` : `${f.family}|${f.given}`),
   },
   {
     name: 'nickname_family',
@@ -187,21 +176,10 @@ export function generateCandidates(features: readonly Features[], options: Block
             const rec = sorted[t]! - h * hashScale;
             if (members[members.length - 1] !== rec) members.push(rec);
           }
-          const sortKey = rule.neighbourhood;
-          const windowed = sortKey !== undefined && members.length > 2 * NEIGHBOURHOOD;
-          if (windowed) {
-            const keys = new Map(members.map((m) => [m, sortKey(features[m]!)]));
-            members.sort((x, y) => {
-              const kx = keys.get(x)!;
-              const ky = keys.get(y)!;
-              return kx < ky ? -1 : kx > ky ? 1 : x - y;
-            });
-          }
           for (let x = 0; x < members.length; x++) {
-            const last = windowed ? Math.min(members.length, x + 1 + NEIGHBOURHOOD) : members.length;
-            for (let y = x + 1; y < last; y++) {
-              const i = Math.min(members[x]!, members[y]!);
-              const j = Math.max(members[x]!, members[y]!);
+            const i = members[x]!;
+            for (let y = x + 1; y < members.length; y++) {
+              const j = members[y]!;
               if (options.linkage && features[i]!.source === features[j]!.source) continue;
               all.push((i * n + j) * 16 + r);
               comparisons += 1;
