@@ -1,4 +1,4 @@
-import { jaroWinkler } from './jaro-winkler';
+import { jaroWinkler, jaroWinklerRange } from './jaro-winkler';
 import { shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
@@ -134,7 +134,13 @@ export function compareFamily(a: string, b: string, aph: string, bph: string): n
   const s = jw(a, b);
   if (s >= 0.92) return 1;
   // Double-barrelled or married names: "smith" within "smith jones".
-  if (a.length >= 3 && b.length >= 3 && (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `)))
+  // (Only possible when one of them has a space: the padded strings are not built for every pair.)
+  if (
+    a.length >= 3 &&
+    b.length >= 3 &&
+    (a.includes(' ') || b.includes(' ')) &&
+    (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `))
+  )
     return 1;
   if ((aph && aph === bph) || s >= 0.85) return 2;
   return 3;
@@ -193,8 +199,8 @@ export function compareEmail(a: Features, b: Features): number {
       for (const y of b.emailsFolded) {
         const ax = x.lastIndexOf('@');
         const by = y.lastIndexOf('@');
-        const localSim = jw(x.slice(0, ax), y.slice(0, by));
-        const domainSim = jw(x.slice(ax + 1), y.slice(by + 1));
+        const localSim = jaroWinklerRange(x, 0, ax, y, 0, by);
+        const domainSim = jaroWinklerRange(x, ax + 1, x.length, y, by + 1, y.length);
         if ((localSim >= 0.9 && domainSim >= 0.97) || (localSim === 1 && domainSim >= 0.85)) return 3;
         if (localSim >= 0.95 && domainSim >= 0.9) return 3;
       }

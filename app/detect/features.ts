@@ -27,16 +27,21 @@ interface FamilyParts {
  * given names, family names and cities: each distinct raw value is folded, parsed and encoded once, and every
  * record holding it shares the resulting strings (less work and less memory than one copy per record).
  */
+/** A list of unique values (a million distinct streets) gains nothing from a memo: past this size start afresh. */
+const MEMO_LIMIT = 300_000;
+
 export class FeatureMemo {
   private readonly givens = new Map<string, GivenParts>();
   private readonly families = new Map<string, FamilyParts>();
   private readonly places = new Map<string, string>();
+  private readonly dates = new Map<string, string>();
   private readonly interned = new Map<string, string>();
 
   /** One copy of each equal string. */
   intern(s: string): string {
     const hit = this.interned.get(s);
     if (hit !== undefined) return hit;
+    if (this.interned.size >= MEMO_LIMIT) this.interned.clear();
     this.interned.set(s, s);
     return s;
   }
@@ -54,6 +59,7 @@ export class FeatureMemo {
       givenPh: phonetic(given),
       nick: nicknameGroups(given),
     };
+    if (this.givens.size >= MEMO_LIMIT) this.givens.clear();
     this.givens.set(key, parts);
     return parts;
   }
@@ -65,8 +71,19 @@ export class FeatureMemo {
     const p = parseFamily(key);
     const family = this.intern(p.family);
     const parts = { family, suffix: p.suffix, familyPh: phonetic(family) };
+    if (this.families.size >= MEMO_LIMIT) this.families.clear();
     this.families.set(key, parts);
     return parts;
+  }
+
+  date(raw: string | null | undefined): string {
+    if (!raw) return '';
+    const hit = this.dates.get(raw);
+    if (hit !== undefined) return hit;
+    const normalised = this.intern(normaliseDate(raw));
+    if (this.dates.size >= MEMO_LIMIT) this.dates.clear();
+    this.dates.set(raw, normalised);
+    return normalised;
   }
 
   place(raw: string | null | undefined): string {
@@ -74,6 +91,7 @@ export class FeatureMemo {
     const hit = this.places.get(raw);
     if (hit !== undefined) return hit;
     const folded = this.intern(fold(raw));
+    if (this.places.size >= MEMO_LIMIT) this.places.clear();
     this.places.set(raw, folded);
     return folded;
   }
@@ -126,10 +144,11 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
     phones: phones.length ? phones : EMPTY,
     phoneTails: tails.length ? tails : EMPTY,
     // High-cardinality values are not interned: hashing every one costs more than the memory it saves.
-    dob: normaliseDate(r.birthday),
-    postcode: address.postcode,
-    streetNumber: address.streetNumber,
-    street: address.street,
+    dob: memo.date(r.birthday),
+    // Postcodes, street numbers and street names repeat across a list: one copy each.
+    postcode: memo.intern(address.postcode),
+    streetNumber: memo.intern(address.streetNumber),
+    street: memo.intern(address.street),
     locality: address.locality,
     region: address.region,
     company: normaliseCompany(r.company),

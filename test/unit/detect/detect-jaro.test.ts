@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jaroWinkler as ours } from '../../../app/detect/jaro-winkler';
+import { jaroWinkler as ours, jaroWinklerRange } from '../../../app/detect/jaro-winkler';
 import { jaroWinkler as talisman } from '../../../app/detect/talisman';
 
 function rng(seed: number): () => number {
@@ -37,6 +37,25 @@ describe('allocation-free Jaro–Winkler', () => {
       const a = word();
       const b = r() < 0.5 ? word() : a.slice(0, -1) + word().slice(0, 2);
       expect(ours(a, b)).toBe(talisman(a, b));
+    }
+  });
+});
+
+describe('Jaro–Winkler over ranges', () => {
+  it('equals Jaro–Winkler of the substrings', () => {
+    const pairs: [string, string][] = [
+      ['will.smith@gmail.com', 'wil.smith@gmail.co'],
+      ['a@b', 'a@b'],
+      ['@x.org', 'ann@'],
+      ['jonathan@example.org', 'jonathon@exmaple.org'],
+    ];
+    for (const [x, y] of pairs) {
+      const ax = x.lastIndexOf('@');
+      const by = y.lastIndexOf('@');
+      expect(jaroWinklerRange(x, 0, ax, y, 0, by)).toBe(talisman(x.slice(0, ax), y.slice(0, by)));
+      expect(jaroWinklerRange(x, ax + 1, x.length, y, by + 1, y.length)).toBe(
+        ours(x.slice(ax + 1), y.slice(by + 1)),
+      );
     }
   });
 });
