@@ -182,8 +182,12 @@ function compareDobParts(a: string, b: string): number {
   return 3;
 }
 
+/** Whether the lists share a value (plain loops: lists hold one or two values, and this runs for every pair). */
 function bestOf(as: readonly string[], bs: readonly string[]): boolean {
-  for (const x of as) if (bs.includes(x)) return true;
+  for (let i = 0; i < as.length; i++) {
+    const x = as[i];
+    for (let j = 0; j < bs.length; j++) if (bs[j] === x) return true;
+  }
   return false;
 }
 

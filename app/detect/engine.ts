@@ -56,6 +56,8 @@ export interface DetectOptions {
   readonly isExcluded?: (a: Features, b: Features) => boolean;
   /** Keep pairs from this probability (default: the review threshold) so a preview can lower it later. */
   readonly keepFrom?: number;
+  /** Each blocking rule's keys as they are computed (see `BlockOptions.onKeys`). */
+  readonly onKeys?: (keys: Float64Array, records: Int32Array) => void;
 }
 
 export function featuresOf(records: readonly DetectRecord[], region: string): Features[] {
@@ -98,6 +100,7 @@ export function detectFeatures(
     maxBlockSize: settings.maxBlockSize,
     linkage: options.linkage ?? false,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onKeys ? { onKeys: options.onKeys } : {}),
   });
   lap('blocking');
   const n = features.length;

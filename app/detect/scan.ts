@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
-import { BLOCKING_RULES, hash32, type RuleReport } from './blocking';
+import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
 import { detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
@@ -110,14 +110,27 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
+      // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
+      onKeys: (keys, records) =>
+        db.transaction(() =>
+          bulkInsert(
+            db,
+            'match_keys',
+            ['key', 'contact_pk'],
+            (function* () {
+              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!];
+            })(),
+          ),
+        )(),
     });
     options.signal?.throwIfAborted();
     comparisons += result.stats.comparisons;
     pairs += result.pairs.length;
     rules = result.stats.rules;
     options.onProgress?.('saving keys', 0, features.length);
-    // Keys in their own short transactions: other writers (a sync) are never held up for long.
-    for (let start = 0; start < features.length; start += KEY_CHUNK) {
+    // Keys in their own short transactions: other writers (a sync) are never held up for long. (Lists of up to
+    // 2^20 contacts had them stored during blocking.)
+    for (let start = 0; !keysReported(features.length) && start < features.length; start += KEY_CHUNK) {
       const end = Math.min(features.length, start + KEY_CHUNK);
       db.transaction(() => {
         bulkInsert(
