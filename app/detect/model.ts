@@ -54,14 +54,24 @@ export function buildModel(features: readonly Features[], samplePairs = 12_000):
   const counting = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
   const tf: (Map<string, number> | null)[] = counting;
   const nonNull = FIELDS.map(() => 0);
+  const add = (k: number, v: string) => {
+    if (!v) return;
+    const map = tf[k]!;
+    nonNull[k]! += 1;
+    map.set(v, (map.get(v) ?? 0) + 1);
+  };
+  const addAll = (k: number, values: readonly string[]) => {
+    if (values.length === 0) return;
+    const map = tf[k]!;
+    nonNull[k]! += 1;
+    for (const v of values) map.set(v, (map.get(v) ?? 0) + 1);
+  };
+  // The fields of `tfValues`, read directly: a million records would otherwise allocate a list per field.
+  const single = FIELDS.flatMap((spec, k) => (spec.tf && k !== 3 && k !== 4 ? [k] : []));
   for (const f of features) {
-    for (let k = 0; k < FIELDS.length; k++) {
-      const map = tf[k];
-      if (!map) continue;
-      const values = tfValues(k, f);
-      if (values.length) nonNull[k]! += 1;
-      for (const v of values) map.set(v, (map.get(v) ?? 0) + 1);
-    }
+    for (const k of single) add(k, singleValue(k, f));
+    if (tf[3]) addAll(3, f.emails);
+    if (tf[4]) addAll(4, f.phones);
   }
   const counts = FIELDS.map((f) => new Array<number>(f.levels.length).fill(0));
   const seen = FIELDS.map(() => 0);
@@ -91,6 +101,21 @@ export function buildModel(features: readonly Features[], samplePairs = 12_000):
   );
   const prior = Math.log2(MATCHES_PER_RECORD / Math.max(1, n - 1));
   return { u, tf, nonNull, n, prior };
+}
+
+function singleValue(k: number, f: Features): string {
+  switch (k) {
+    case 0:
+      return f.given;
+    case 1:
+      return f.family;
+    case 5:
+      return f.postcode;
+    case 7:
+      return f.locality;
+    default:
+      return tfValues(k, f)[0] ?? '';
+  }
 }
 
 export function modelParams(model: Model): ModelParams {
