@@ -1,5 +1,5 @@
 // Detection benchmark: quality on the labelled data found on disk, then speed and memory on synthetic workspaces.
-// Run: npm run bench:detect [-- --sizes 100000,1000000] [-- --skip-quality]
+// Run: npm run bench:detect [-- --sizes 100000,1000000] [-- --skip-quality] [-- --quality-only]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,11 @@ import { seedWorkspace, touchContacts } from './detect-synthetic';
 
 const args = process.argv.slice(2);
 const sizesArg = args[args.indexOf('--sizes') + 1];
-const sizes = args.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [100_000, 1_000_000];
+const sizes = args.includes('--quality-only')
+  ? []
+  : args.includes('--sizes') && sizesArg
+    ? sizesArg.split(',').map(Number)
+    : [100_000, 1_000_000];
 
 if (!args.includes('--skip-quality')) {
   console.log('Quality at the default settings (pairs = every pair inside a group)');

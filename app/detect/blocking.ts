@@ -134,12 +134,24 @@ export interface BlockOptions {
   /** Compare only records from different sources (linkage). */
   readonly linkage?: boolean;
   readonly signal?: { throwIfAborted(): void };
+  /**
+   * Receives each rule's keys, sorted, as `rule * 2^32 + hash32(value)` with the record index, so a caller can
+   * store them (the incremental re-scan's `match_keys`) without computing them a second time. Only called when
+   * the list is small enough for the full 32-bit hash to be packed with the record index (below 2^20 records,
+   * see `keysReported`).
+   */
+  readonly onKeys?: (keys: Float64Array, records: Int32Array) => void;
 }
 
 /** Sorts packed (hash, record) numbers per rule, walks equal-hash runs and emits every pair inside small blocks. */
+/** Whether `onKeys` is called for a list of this size. */
+export const keysReported = (n: number): boolean => Math.min(32, 52 - idBitsFor(n)) === 32;
+
+const idBitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
+
 export function generateCandidates(features: readonly Features[], options: BlockOptions): Candidates {
   const n = features.length;
-  const idBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
+  const idBits = idBitsFor(n);
   const hashBits = Math.min(32, 52 - idBits);
   const hashScale = 2 ** idBits;
   const hashMask = 2 ** hashBits;
@@ -155,6 +167,16 @@ export function generateCandidates(features: readonly Features[], options: Block
       for (const k of keys) keyed.push((hash32(k) % hashMask) * hashScale + i);
     }
     const sorted = keyed.view().sort();
+    if (options.onKeys && hashBits === 32) {
+      const keys = new Float64Array(sorted.length);
+      const records = new Int32Array(sorted.length);
+      for (let t = 0; t < sorted.length; t++) {
+        const h = Math.floor(sorted[t]! / hashScale);
+        keys[t] = r * 4294967296 + h;
+        records[t] = sorted[t]! - h * hashScale;
+      }
+      options.onKeys(keys, records);
+    }
     let blocks = 0;
     let comparisons = 0;
     let skipped = 0;

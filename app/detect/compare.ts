@@ -1,4 +1,4 @@
-import { jaroWinkler } from './talisman';
+import { jaroWinkler, jaroWinklerRange } from './jaro-winkler';
 import { shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
@@ -134,29 +134,60 @@ export function compareFamily(a: string, b: string, aph: string, bph: string): n
   const s = jw(a, b);
   if (s >= 0.92) return 1;
   // Double-barrelled or married names: "smith" within "smith jones".
-  if (a.length >= 3 && b.length >= 3 && (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `)))
+  // (Only possible when one of them has a space: the padded strings are not built for every pair.)
+  if (
+    a.length >= 3 &&
+    b.length >= 3 &&
+    (a.includes(' ') || b.includes(' ')) &&
+    (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `))
+  )
     return 1;
   if ((aph && aph === bph) || s >= 0.85) return 2;
   return 3;
 }
 
+/** Whether `a` from `ai` and `b` from `bi` agree on `len` characters (no substrings allocated). */
+function sameRange(a: string, ai: number, b: string, bi: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a.charCodeAt(ai + k) !== b.charCodeAt(bi + k)) return false;
+  return true;
+}
+
 export function compareDob(a: string, b: string): number {
   if (!a || !b) return -1;
   if (a === b) return 0;
+  if (a.length !== 10 || b.length !== 10) return compareDobParts(a, b);
+  const sameYear = sameRange(a, 0, b, 0, 4);
+  const sameMonth = sameRange(a, 5, b, 5, 2);
+  const sameDay = sameRange(a, 8, b, 8, 2);
+  const same = Number(sameYear) + Number(sameMonth) + Number(sameDay);
+  if (same === 2) return 1;
+  if (sameYear && sameRange(a, 5, b, 8, 2) && sameRange(a, 8, b, 5, 2)) return 1;
+  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
+  if (sameMonth && sameDay) return 2;
+  const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+  if (days <= 366) return 2;
+  return 3;
+}
+
+/** The same levels for values that are not ISO dates of ten characters. */
+function compareDobParts(a: string, b: string): number {
   const [ay, am, ad] = [a.slice(0, 4), a.slice(5, 7), a.slice(8, 10)];
   const [by, bm, bd] = [b.slice(0, 4), b.slice(5, 7), b.slice(8, 10)];
   const same = Number(ay === by) + Number(am === bm) + Number(ad === bd);
   if (same === 2) return 1;
   if (ay === by && am === bd && ad === bm) return 1;
-  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
   if (am === bm && ad === bd) return 2;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
 }
 
+/** Whether the lists share a value (plain loops: lists hold one or two values, and this runs for every pair). */
 function bestOf(as: readonly string[], bs: readonly string[]): boolean {
-  for (const x of as) if (bs.includes(x)) return true;
+  for (let i = 0; i < as.length; i++) {
+    const x = as[i];
+    for (let j = 0; j < bs.length; j++) if (bs[j] === x) return true;
+  }
   return false;
 }
 
@@ -172,8 +203,8 @@ export function compareEmail(a: Features, b: Features): number {
       for (const y of b.emailsFolded) {
         const ax = x.lastIndexOf('@');
         const by = y.lastIndexOf('@');
-        const localSim = jw(x.slice(0, ax), y.slice(0, by));
-        const domainSim = jw(x.slice(ax + 1), y.slice(by + 1));
+        const localSim = jaroWinklerRange(x, 0, ax, y, 0, by);
+        const domainSim = jaroWinklerRange(x, ax + 1, x.length, y, by + 1, y.length);
         if ((localSim >= 0.9 && domainSim >= 0.97) || (localSim === 1 && domainSim >= 0.85)) return 3;
         if (localSim >= 0.95 && domainSim >= 0.9) return 3;
       }
@@ -205,6 +236,18 @@ export function comparePostcode(a: string, b: string): number {
   return 2;
 }
 
+const compacted = new Map<string, string>();
+
+/** A street name without spaces, memoised: a street is compared with many others, and V8 caches its hash. */
+function compact(street: string): string {
+  const hit = compacted.get(street);
+  if (hit !== undefined) return hit;
+  if (compacted.size > 100_000) compacted.clear();
+  const out = street.replace(/ /g, '');
+  compacted.set(street, out);
+  return out;
+}
+
 export function compareStreet(a: Features, b: Features): number {
   if (!a.street || !b.street) {
     if (a.streetNumber && b.streetNumber && (a.street || b.street)) return -1;
@@ -216,7 +259,7 @@ export function compareStreet(a: Features, b: Features): number {
     if (sameNumber || !numbersKnown) return numbersKnown ? 0 : 1;
     return 2;
   }
-  const s = jw(a.street.replace(/ /g, ''), b.street.replace(/ /g, ''));
+  const s = jw(compact(a.street), compact(b.street));
   if (s >= 0.9) return sameNumber ? 1 : 2;
   if (sameNumber) return 2;
   return 3;

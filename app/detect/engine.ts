@@ -1,11 +1,10 @@
 import type { CountryCode } from 'libphonenumber-js/min';
-import { extractFeatures } from './features';
+import { extractFeatures, FeatureMemo } from './features';
 import { generateCandidates, type RuleReport } from './blocking';
 import { buildModel, contributions, scorePair, type Model } from './model';
 import { cluster, type Edge } from './cluster';
 import { laneOf, pairFlags, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
 import { FIELDS } from './compare';
-import { Interner } from './normalise/text';
 import type { DetectSettings } from './settings';
 import type { Contribution, DetectRecord, Features, Lane } from './types';
 
@@ -57,17 +56,19 @@ export interface DetectOptions {
   readonly isExcluded?: (a: Features, b: Features) => boolean;
   /** Keep pairs from this probability (default: the review threshold) so a preview can lower it later. */
   readonly keepFrom?: number;
+  /** Each blocking rule's keys as they are computed (see `BlockOptions.onKeys`). */
+  readonly onKeys?: (keys: Float64Array, records: Int32Array) => void;
 }
 
 export function featuresOf(records: readonly DetectRecord[], region: string): Features[] {
-  const pool = new Interner();
+  const pool = new FeatureMemo();
   return records.map((r) => extractFeatures(r, region as CountryCode, pool));
 }
 
 export function detect(records: readonly DetectRecord[], options: DetectOptions): DetectResult {
   const t0 = performance.now();
   const features: Features[] = [];
-  const pool = new Interner();
+  const pool = new FeatureMemo();
   const region = options.settings.phoneRegion as CountryCode;
   const step = 20_000;
   for (let i = 0; i < records.length; i++) {
@@ -99,6 +100,7 @@ export function detectFeatures(
     maxBlockSize: settings.maxBlockSize,
     linkage: options.linkage ?? false,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onKeys ? { onKeys: options.onKeys } : {}),
   });
   lap('blocking');
   const n = features.length;

@@ -1,17 +1,108 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { DetectRecord, Features } from './types';
-import { nicknameGroups, parseName, phonetic } from './normalise/names';
+import { nicknameGroups, parseFamily, parseGiven, parseSuffix, phonetic } from './normalise/names';
 import { isRoleLocal, normaliseEmail } from './normalise/email';
 import { normalisePhone, phoneTail } from './normalise/phone';
 import { normaliseAddress, normaliseCompany } from './normalise/address';
 import { normaliseDate } from './normalise/date';
-import { Interner } from './normalise/text';
+import { fold } from './normalise/text';
 
 const EMPTY: readonly string[] = [];
 
-export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new Interner()): Features {
-  const name = parseName(r.givenName, r.familyName, r.suffix);
-  const middle = name.middle || parseName(r.middleName, '').given;
+interface GivenParts {
+  readonly given: string;
+  readonly middle: string;
+  readonly suffix: string;
+  readonly givenPh: string;
+  readonly nick: readonly number[] | null;
+}
+interface FamilyParts {
+  readonly family: string;
+  readonly suffix: string;
+  readonly familyPh: string;
+}
+
+/**
+ * Memo of the normalised forms of raw name and place fields, for one scan. A contact list repeats a few thousand
+ * given names, family names and cities: each distinct raw value is folded, parsed and encoded once, and every
+ * record holding it shares the resulting strings (less work and less memory than one copy per record).
+ */
+/** A list of unique values (a million distinct streets) gains nothing from a memo: past this size start afresh. */
+const MEMO_LIMIT = 300_000;
+
+export class FeatureMemo {
+  private readonly givens = new Map<string, GivenParts>();
+  private readonly families = new Map<string, FamilyParts>();
+  private readonly places = new Map<string, string>();
+  private readonly dates = new Map<string, string>();
+  private readonly interned = new Map<string, string>();
+
+  /** One copy of each equal string. */
+  intern(s: string): string {
+    const hit = this.interned.get(s);
+    if (hit !== undefined) return hit;
+    if (this.interned.size >= MEMO_LIMIT) this.interned.clear();
+    this.interned.set(s, s);
+    return s;
+  }
+
+  given(raw: string | null | undefined): GivenParts {
+    const key = raw ?? '';
+    const hit = this.givens.get(key);
+    if (hit) return hit;
+    const p = parseGiven(key);
+    const given = this.intern(p.given);
+    const parts = {
+      given,
+      middle: p.middle,
+      suffix: p.suffix,
+      givenPh: phonetic(given),
+      nick: nicknameGroups(given),
+    };
+    if (this.givens.size >= MEMO_LIMIT) this.givens.clear();
+    this.givens.set(key, parts);
+    return parts;
+  }
+
+  family(raw: string | null | undefined): FamilyParts {
+    const key = raw ?? '';
+    const hit = this.families.get(key);
+    if (hit) return hit;
+    const p = parseFamily(key);
+    const family = this.intern(p.family);
+    const parts = { family, suffix: p.suffix, familyPh: phonetic(family) };
+    if (this.families.size >= MEMO_LIMIT) this.families.clear();
+    this.families.set(key, parts);
+    return parts;
+  }
+
+  date(raw: string | null | undefined): string {
+    if (!raw) return '';
+    const hit = this.dates.get(raw);
+    if (hit !== undefined) return hit;
+    const normalised = this.intern(normaliseDate(raw));
+    if (this.dates.size >= MEMO_LIMIT) this.dates.clear();
+    this.dates.set(raw, normalised);
+    return normalised;
+  }
+
+  place(raw: string | null | undefined): string {
+    if (!raw) return '';
+    const hit = this.places.get(raw);
+    if (hit !== undefined) return hit;
+    const folded = this.intern(fold(raw));
+    if (this.places.size >= MEMO_LIMIT) this.places.clear();
+    this.places.set(raw, folded);
+    return folded;
+  }
+}
+
+export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new FeatureMemo()): Features {
+  const givenParts = memo.given(r.givenName);
+  const familyParts = memo.family(r.familyName);
+  // The last suffix seen wins (see parseName): inside the given name, then the family name, then the suffix field.
+  const suffix = givenParts.suffix || familyParts.suffix || parseSuffix(r.suffix);
+  const middle = givenParts.middle || (r.middleName ? memo.given(r.middleName).given : '');
   const emails: string[] = [];
   const folded: string[] = [];
   const locals: string[] = [];
@@ -34,31 +125,32 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, pool = new
     const t = phoneTail(p);
     if (t && !tails.includes(t)) tails.push(t);
   }
-  const address = normaliseAddress(r.addresses?.[0] ?? {});
-  const given = pool.get(name.given);
-  const family = pool.get(name.family);
+  const address = normaliseAddress(r.addresses?.[0] ?? {}, memo);
+  const given = givenParts.given;
+  const family = familyParts.family;
   return {
     id: r.id,
     source: r.source ?? '',
     given,
     middle,
     family,
-    givenPh: phonetic(given),
-    familyPh: phonetic(family),
-    nick: nicknameGroups(given),
-    suffix: name.suffix,
+    givenPh: givenParts.givenPh,
+    familyPh: familyParts.familyPh,
+    nick: givenParts.nick,
+    suffix,
     emails: emails.length ? emails : EMPTY,
     emailsFolded: folded.length === 0 ? EMPTY : sameList(folded, emails) ? emails : folded,
     emailLocals: locals.length ? locals : EMPTY,
     phones: phones.length ? phones : EMPTY,
     phoneTails: tails.length ? tails : EMPTY,
     // High-cardinality values are not interned: hashing every one costs more than the memory it saves.
-    dob: normaliseDate(r.birthday),
-    postcode: address.postcode,
-    streetNumber: address.streetNumber,
-    street: address.street,
-    locality: pool.get(address.locality),
-    region: pool.get(address.region),
+    dob: memo.date(r.birthday),
+    // Postcodes, street numbers and street names repeat across a list: one copy each.
+    postcode: memo.intern(address.postcode),
+    streetNumber: memo.intern(address.streetNumber),
+    street: memo.intern(address.street),
+    locality: address.locality,
+    region: address.region,
     company: normaliseCompany(r.company),
   };
 }

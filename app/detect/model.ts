@@ -54,14 +54,24 @@ export function buildModel(features: readonly Features[], samplePairs = 12_000):
   const counting = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
   const tf: (Map<string, number> | null)[] = counting;
   const nonNull = FIELDS.map(() => 0);
+  const add = (k: number, v: string) => {
+    if (!v) return;
+    const map = tf[k]!;
+    nonNull[k]! += 1;
+    map.set(v, (map.get(v) ?? 0) + 1);
+  };
+  const addAll = (k: number, values: readonly string[]) => {
+    if (values.length === 0) return;
+    const map = tf[k]!;
+    nonNull[k]! += 1;
+    for (const v of values) map.set(v, (map.get(v) ?? 0) + 1);
+  };
+  // The fields of `tfValues`, read directly: a million records would otherwise allocate a list per field.
+  const single = FIELDS.flatMap((spec, k) => (spec.tf && k !== 3 && k !== 4 ? [k] : []));
   for (const f of features) {
-    for (let k = 0; k < FIELDS.length; k++) {
-      const map = tf[k];
-      if (!map) continue;
-      const values = tfValues(k, f);
-      if (values.length) nonNull[k]! += 1;
-      for (const v of values) map.set(v, (map.get(v) ?? 0) + 1);
-    }
+    for (const k of single) add(k, singleValue(k, f));
+    if (tf[3]) addAll(3, f.emails);
+    if (tf[4]) addAll(4, f.phones);
   }
   const counts = FIELDS.map((f) => new Array<number>(f.levels.length).fill(0));
   const seen = FIELDS.map(() => 0);
@@ -93,6 +103,21 @@ export function buildModel(features: readonly Features[], samplePairs = 12_000):
   return { u, tf, nonNull, n, prior };
 }
 
+function singleValue(k: number, f: Features): string {
+  switch (k) {
+    case 0:
+      return f.given;
+    case 1:
+      return f.family;
+    case 5:
+      return f.postcode;
+    case 7:
+      return f.locality;
+    default:
+      return tfValues(k, f)[0] ?? '';
+  }
+}
+
 export function modelParams(model: Model): ModelParams {
   return { u: model.u, nonNull: model.nonNull, n: model.n, prior: model.prior };
 }
@@ -108,17 +133,33 @@ export interface PairScore {
   readonly swapped: boolean;
 }
 
+/** log2(m/u) clipped, per field and level, before term-frequency adjustment: computed once per model. */
+const baseWeights = new WeakMap<Model, number[][]>();
+
+function baseWeight(model: Model, k: number, level: number): number {
+  let table = baseWeights.get(model);
+  if (!table) {
+    table = FIELDS.map((spec, f) =>
+      spec.levels.map((_, l) => {
+        const w = Math.log2(spec.m[l]! / model.u[f]![l]!);
+        return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
+      }),
+    );
+    baseWeights.set(model, table);
+  }
+  return table[k]![level]!;
+}
+
 function fieldWeight(model: Model, k: number, level: number, a: Features, b: Features): number {
   const spec = FIELDS[k]!;
+  if (level !== 0 || !spec.tf) return baseWeight(model, k, level);
   const m = spec.m[level]!;
   let u = model.u[k]![level]!;
-  if (level === 0 && spec.tf) {
-    const map = model.tf[k];
-    const value = exactValue(k, a, b);
-    const count = map && value ? (map.get(value) ?? 2) : 0;
-    const nn = model.nonNull[k]!;
-    if (count > 0 && nn > 0) u = (Math.max(count, 2) + PSEUDO * spec.u0[0]!) / (nn + PSEUDO);
-  }
+  const map = model.tf[k];
+  const value = exactValue(k, a, b);
+  const count = map && value ? (map.get(value) ?? 2) : 0;
+  const nn = model.nonNull[k]!;
+  if (count > 0 && nn > 0) u = (Math.max(count, 2) + PSEUDO * spec.u0[0]!) / (nn + PSEUDO);
   const w = Math.log2(m / u);
   return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
 }

@@ -1,13 +1,12 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
-import { BLOCKING_RULES, hash32, type RuleReport } from './blocking';
+import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
 import { detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
-import { extractFeatures } from './features';
+import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
 import { fieldWeights, modelParams, restoreModel, scorePair, type Model, type ModelParams } from './model';
 import { pairFlags, reasonFor, IDENTITY_CONFLICT, SHARES_IDENTIFIER, SWAPPED } from './lanes';
-import { Interner } from './normalise/text';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
 import {
@@ -80,7 +79,12 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   let comparisons = 0;
   let pairs = 0;
   let rules: RuleReport[] = [];
-  db.exec('DROP INDEX IF EXISTS match_keys_key; DELETE FROM match_keys;');
+  // Keys reported by blocking arrive sorted by (key, pk) for a single connection: appending them to the index as
+  // they come beats sorting them all again in CREATE INDEX. Otherwise the index is built after the bulk load.
+  const keysArriveSorted =
+    connections.length === 1 &&
+    keysReported((db.prepare('SELECT count(*) FROM contacts').pluck().get() as number) ?? 0);
+  db.exec(`${keysArriveSorted ? '' : 'DROP INDEX IF EXISTS match_keys_key; '}DELETE FROM match_keys;`);
   for (const connectionId of connections) {
     options.onProgress?.('loading', 0, null);
     // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
@@ -91,7 +95,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         .get(connectionId) as number) ?? 0;
     contacts += total;
     const exclusions = loadExclusions(db, connectionId);
-    const pool = new Interner();
+    const pool = new FeatureMemo();
     const region = options.settings.phoneRegion as CountryCode;
     const features: Features[] = [];
     const pks: number[] = [];
@@ -111,14 +115,27 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
+      // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
+      onKeys: (keys, records) =>
+        db.transaction(() =>
+          bulkInsert(
+            db,
+            'match_keys',
+            ['key', 'contact_pk'],
+            (function* () {
+              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!];
+            })(),
+          ),
+        )(),
     });
     options.signal?.throwIfAborted();
     comparisons += result.stats.comparisons;
     pairs += result.pairs.length;
     rules = result.stats.rules;
     options.onProgress?.('saving keys', 0, features.length);
-    // Keys in their own short transactions: other writers (a sync) are never held up for long.
-    for (let start = 0; start < features.length; start += KEY_CHUNK) {
+    // Keys in their own short transactions: other writers (a sync) are never held up for long. (Lists of up to
+    // 2^20 contacts had them stored during blocking.)
+    for (let start = 0; !keysReported(features.length) && start < features.length; start += KEY_CHUNK) {
       const end = Math.min(features.length, start + KEY_CHUNK);
       db.transaction(() => {
         bulkInsert(
@@ -318,7 +335,7 @@ export function rescoreContacts(
   options.onProgress?.('re-keying', 0, changedPks.length);
   const model = storedModel(db, connectionId, run.model);
   const region = options.settings.phoneRegion as CountryCode;
-  const pool = new Interner();
+  const pool = new FeatureMemo();
   const changed = loadRecordsByPk(db, changedPks);
   const changedSet = new Set(changedPks);
   const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
@@ -510,7 +527,7 @@ export function regroup(
   const memberPks = [...new Set(groups.flatMap((g) => g.members))];
   const records = new Map(loadRecordsByPk(db, memberPks).map((r) => [r.pk, r]));
   const region = settings.phoneRegion as CountryCode;
-  const pool = new Interner();
+  const pool = new FeatureMemo();
   const features = new Map([...records].map(([pk, r]) => [pk, extractFeatures(r, region, pool)]));
   const rows: GroupRow[] = [];
   for (const g of groups) {

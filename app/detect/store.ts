@@ -10,86 +10,106 @@ export interface CachedRecord extends DetectRecord {
   readonly updatedAt: string | null;
 }
 
-interface ContactRow {
-  pk: number;
-  crm_id: string;
-  given_name: string | null;
-  middle_name: string | null;
-  family_name: string | null;
-  suffix: string | null;
-  company: string | null;
-  birthday: string | null;
-  updated_at: string | null;
-}
+/** pk, crm_id, given_name, middle_name, family_name, suffix, company, birthday, updated_at */
+type ContactRow = [
+  number,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+];
 
 const CONTACT_COLUMNS = `pk, crm_id, given_name, middle_name, family_name, suffix, company, birthday, updated_at`;
+const NO_STRINGS: readonly string[] = [];
+const NO_ADDRESSES: NonNullable<DetectRecord['addresses']> = [];
 
+/**
+ * Contacts and their emails, phones and addresses, read as raw arrays (no per-row objects with named properties)
+ * and joined by walking the pk-ordered child rows alongside the pk-ordered contacts: no per-chunk maps.
+ */
 function attachChildren(
   db: Db,
   rows: readonly ContactRow[],
   where: string,
   params: unknown[],
 ): CachedRecord[] {
-  const emails = new Map<number, string[]>();
-  const phones = new Map<number, { raw: string[]; e164: (string | null)[] }>();
-  const addresses = new Map<number, NonNullable<DetectRecord['addresses']>[number]>();
-  for (const [pk, email] of db
+  const emails = db
     .prepare(`SELECT contact_pk, email FROM contact_emails ${where} ORDER BY contact_pk, slot`)
     .raw()
-    .all(...params) as [number, string][]) {
-    const list = emails.get(pk);
-    if (list) list.push(email);
-    else emails.set(pk, [email]);
-  }
-  for (const [pk, number, e164] of db
+    .all(...params) as [number, string][];
+  const phones = db
     .prepare(`SELECT contact_pk, number, e164 FROM contact_phones ${where} ORDER BY contact_pk, slot`)
     .raw()
-    .all(...params) as [number, string, string | null][]) {
-    const entry = phones.get(pk) ?? phones.set(pk, { raw: [], e164: [] }).get(pk)!;
-    entry.raw.push(number);
-    entry.e164.push(e164);
-  }
-  for (const [pk, line1, line2, locality, region, postcode] of db
+    .all(...params) as [number, string, string | null][];
+  const addresses = db
     .prepare(
       `SELECT contact_pk, line1, line2, locality, region, postal_code FROM contact_addresses ${where}
        ORDER BY contact_pk, slot`,
     )
     .raw()
-    .all(...params) as [
-    number,
-    string | null,
-    string | null,
-    string | null,
-    string | null,
-    string | null,
-  ][]) {
-    if (!addresses.has(pk) && (line1 || postcode || locality))
-      addresses.set(pk, { line1, line2, locality, region, postcode });
-  }
-  return rows.map((r) => {
-    const p = phones.get(r.pk);
-    const a = addresses.get(r.pk);
-    return {
-      pk: r.pk,
-      id: r.crm_id,
-      updatedAt: r.updated_at,
-      givenName: r.given_name,
-      middleName: r.middle_name,
-      familyName: r.family_name,
-      suffix: r.suffix,
-      company: r.company,
-      birthday: r.birthday,
-      emails: emails.get(r.pk) ?? [],
-      phones: p?.raw ?? [],
-      phonesE164: p?.e164 ?? [],
-      addresses: a ? [a] : [],
+    .all(...params) as [number, string | null, string | null, string | null, string | null, string | null][];
+  let e = 0;
+  let p = 0;
+  let a = 0;
+  const out = new Array<CachedRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const pk = r[0];
+    while (e < emails.length && emails[e]![0] < pk) e++;
+    let recordEmails = NO_STRINGS;
+    if (e < emails.length && emails[e]![0] === pk) {
+      const list: string[] = [];
+      while (e < emails.length && emails[e]![0] === pk) list.push(emails[e++]![1]);
+      recordEmails = list;
+    }
+    while (p < phones.length && phones[p]![0] < pk) p++;
+    let raw = NO_STRINGS;
+    let e164: (string | null)[] = [];
+    if (p < phones.length && phones[p]![0] === pk) {
+      const list: string[] = [];
+      e164 = [];
+      while (p < phones.length && phones[p]![0] === pk) {
+        list.push(phones[p]![1]);
+        e164.push(phones[p]![2]);
+        p++;
+      }
+      raw = list;
+    }
+    while (a < addresses.length && addresses[a]![0] < pk) a++;
+    let recordAddresses = NO_ADDRESSES;
+    while (a < addresses.length && addresses[a]![0] === pk) {
+      const [, line1, line2, locality, region, postcode] = addresses[a++]!;
+      // The first address with anything to match on.
+      if (recordAddresses === NO_ADDRESSES && (line1 || postcode || locality))
+        recordAddresses = [{ line1, line2, locality, region, postcode }];
+    }
+    out[i] = {
+      pk,
+      id: r[1],
+      updatedAt: r[8],
+      givenName: r[2],
+      middleName: r[3],
+      familyName: r[4],
+      suffix: r[5],
+      company: r[6],
+      birthday: r[7],
+      emails: recordEmails,
+      phones: raw,
+      phonesE164: e164,
+      addresses: recordAddresses,
     };
-  });
+  }
+  return out;
 }
 
 export function loadConnectionRecords(db: Db, connectionId: string): CachedRecord[] {
   const rows = db
     .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? ORDER BY pk`)
+    .raw()
     .all(connectionId) as ContactRow[];
   const where = `WHERE contact_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)`;
   return attachChildren(db, rows, where, [connectionId]);
@@ -97,15 +117,15 @@ export function loadConnectionRecords(db: Db, connectionId: string): CachedRecor
 
 /** A connection's records in pk order, a chunk at a time. */
 export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
-  const stmt = db.prepare(
-    `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
-  );
+  const stmt = db
+    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`)
+    .raw();
   let after = -1;
   for (;;) {
     const rows = stmt.all(connectionId, after, size) as ContactRow[];
     if (rows.length === 0) return;
-    const lo = rows[0]!.pk;
-    const hi = rows[rows.length - 1]!.pk;
+    const lo = rows[0]![0];
+    const hi = rows[rows.length - 1]![0];
     after = hi;
     yield attachChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi]);
   }
@@ -118,6 +138,7 @@ export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] 
     const list = `(${chunk.map(() => '?').join(',')})`;
     const rows = db
       .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE pk IN ${list} ORDER BY pk`)
+      .raw()
       .all(...chunk) as ContactRow[];
     out.push(...attachChildren(db, rows, `WHERE contact_pk IN ${list}`, chunk));
   }

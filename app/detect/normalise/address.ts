@@ -97,21 +97,24 @@ export function normalisePostcode(raw: string | null | undefined): string {
   return s;
 }
 
-export function normaliseAddress(parts: {
-  streetNumber?: string | null;
-  line1?: string | null;
-  line2?: string | null;
-  locality?: string | null;
-  region?: string | null;
-  postcode?: string | null;
-}): NormalisedAddress {
+export function normaliseAddress(
+  parts: {
+    streetNumber?: string | null;
+    line1?: string | null;
+    line2?: string | null;
+    locality?: string | null;
+    region?: string | null;
+    postcode?: string | null;
+  },
+  places?: { place(raw: string | null | undefined): string },
+): NormalisedAddress {
   const first = normaliseStreet(`${parts.streetNumber ?? ''} ${parts.line1 ?? ''}`);
   const second = first.street ? null : normaliseStreet(parts.line2 ?? '');
   return {
     streetNumber: first.number || (second?.number ?? ''),
     street: first.street || (second?.street ?? ''),
-    locality: fold(parts.locality),
-    region: fold(parts.region),
+    locality: places ? places.place(parts.locality) : fold(parts.locality),
+    region: places ? places.place(parts.region) : fold(parts.region),
     postcode: normalisePostcode(parts.postcode),
   };
 }

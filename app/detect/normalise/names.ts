@@ -44,38 +44,56 @@ export interface ParsedName {
   readonly suffix: string;
 }
 
+function takeSuffix(list: readonly string[]): { kept: string[]; suffix: string } {
+  let suffix = '';
+  const kept: string[] = [];
+  for (const t of list) {
+    const s = SUFFIXES[t];
+    if (s) suffix = s;
+    else if (!NOISE_SUFFIXES.has(t)) kept.push(t);
+  }
+  return { kept, suffix };
+}
+
+/** A given-name field: titles dropped, first token, the rest as middle names, a suffix after the first token. */
+export function parseGiven(givenRaw: string | null | undefined): {
+  given: string;
+  middle: string;
+  suffix: string;
+} {
+  let given = tokens(fold(givenRaw));
+  while (given.length > 1 && TITLES.has(given[0]!)) given = given.slice(1);
+  if (given.length === 1 && TITLES.has(given[0]!)) given = [];
+  if (given.length <= 1) return { given: given[0] ?? '', middle: '', suffix: '' };
+  const rest = takeSuffix(given.slice(1));
+  return { given: given[0]!, middle: rest.kept.join(' '), suffix: rest.suffix };
+}
+
+/** A family-name field; a suffix is only recognised after the first token, so a family name "Sr" stays a name. */
+export function parseFamily(familyRaw: string | null | undefined): { family: string; suffix: string } {
+  const family = tokens(fold(familyRaw));
+  if (family.length <= 1) return { family: family[0] ?? '', suffix: '' };
+  const rest = takeSuffix(family.slice(1));
+  return { family: [family[0]!, ...rest.kept].join(' '), suffix: rest.suffix };
+}
+
+export function parseSuffix(suffixRaw: string | null | undefined): string {
+  if (!suffixRaw) return '';
+  let suffix = '';
+  for (const t of tokens(fold(suffixRaw))) if (SUFFIXES[t]) suffix = SUFFIXES[t];
+  return suffix;
+}
+
 export function parseName(
   givenRaw: string | null | undefined,
   familyRaw: string | null | undefined,
   suffixRaw?: string | null,
 ): ParsedName {
-  let suffix = '';
-  const takeSuffix = (list: string[]): string[] => {
-    const kept: string[] = [];
-    for (const t of list) {
-      const s = SUFFIXES[t];
-      if (s) suffix = s;
-      else if (!NOISE_SUFFIXES.has(t)) kept.push(t);
-    }
-    return kept;
-  };
-  if (suffixRaw) {
-    const s = fold(suffixRaw);
-    for (const t of tokens(s)) if (SUFFIXES[t]) suffix = SUFFIXES[t];
-  }
-  let given = tokens(fold(givenRaw));
-  while (given.length > 1 && TITLES.has(given[0]!)) given = given.slice(1);
-  if (given.length === 1 && TITLES.has(given[0]!)) given = [];
-  let family = tokens(fold(familyRaw));
-  // A suffix is only recognised after the first token, so a family name "Sr" or a given name "Junior" stays a name.
-  if (family.length > 1) family = [family[0]!, ...takeSuffix(family.slice(1))];
-  if (given.length > 1) given = [given[0]!, ...takeSuffix(given.slice(1))];
-  return {
-    given: given[0] ?? '',
-    middle: given.slice(1).join(' '),
-    family: family.join(' '),
-    suffix,
-  };
+  const given = parseGiven(givenRaw);
+  const family = parseFamily(familyRaw);
+  // The last suffix seen wins: the suffix field, then one inside the family name, then one inside the given name.
+  const suffix = given.suffix || family.suffix || parseSuffix(suffixRaw);
+  return { given: given.given, middle: given.middle, family: family.family, suffix };
 }
 
 let nicknameIndex: Map<string, number[]> | null = null;

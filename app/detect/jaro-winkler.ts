@@ -1,0 +1,102 @@
+/**
+ * Jaro–Winkler similarity, the same figures as talisman's `metrics/jaro-winkler` (boost threshold 0.7, scaling
+ * 0.1, prefix up to 4, UTF-16 code units), without its per-call arrays: scoring millions of pairs calls it several
+ * times per pair, and the allocations cost more than the arithmetic. Match flags live in buffers reused across calls.
+ */
+let flags = new Uint8Array(64);
+let matchedAt = new Int32Array(64);
+
+function ensure(length: number): void {
+  if (flags.length >= length) return;
+  const size = Math.max(length, flags.length * 2);
+  flags = new Uint8Array(size);
+  matchedAt = new Int32Array(size);
+}
+
+export function jaro(a: string, b: string): number {
+  if (a === b) return 1;
+  return jaroRange(a, 0, a.length, b, 0, b.length);
+}
+
+/** Jaro of a.slice(a0, a1) and b.slice(b0, b1), without making the substrings. */
+function jaroRange(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
+  const aLength = a1 - a0;
+  const bLength = b1 - b0;
+  const aLonger = aLength > bLength;
+  const max = aLonger ? a : b;
+  const maxStart = aLonger ? a0 : b0;
+  const maxLength = aLonger ? aLength : bLength;
+  const min = aLonger ? b : a;
+  const minStart = aLonger ? b0 : a0;
+  const minLength = aLonger ? bLength : aLength;
+  const range = Math.max(((maxLength / 2) | 0) - 1, 0);
+  ensure(maxLength);
+  flags.fill(0, 0, maxLength);
+  let matches = 0;
+  for (let i = 0; i < minLength; i++) {
+    const c = min.charCodeAt(minStart + i);
+    matchedAt[i] = -1;
+    const end = Math.min(i + range + 1, maxLength);
+    for (let j = Math.max(i - range, 0); j < end; j++) {
+      if (flags[j] === 0 && c === max.charCodeAt(maxStart + j)) {
+        matchedAt[i] = j;
+        flags[j] = 1;
+        matches++;
+        break;
+      }
+    }
+  }
+  if (!matches) return 0;
+  // Matched characters of each string in order; a position where they differ is half a transposition.
+  let transpositions = 0;
+  let k = 0;
+  for (let i = 0; i < minLength; i++) {
+    if (matchedAt[i] === -1) continue;
+    while (flags[k] === 0) k++;
+    if (min.charCodeAt(minStart + i) !== max.charCodeAt(maxStart + k)) transpositions++;
+    k++;
+  }
+  const t = (transpositions / 2) | 0;
+  const m = matches;
+  return (m / aLength + m / bLength + (m - t) / m) / 3;
+}
+
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return 1;
+  const dj = jaro(a, b);
+  if (dj < 0.7) return dj;
+  const limit = Math.min(a.length, b.length, 4);
+  let l = 0;
+  for (let i = 0; i < limit; i++) {
+    if (a.charCodeAt(i) === b.charCodeAt(i)) l++;
+    else break;
+  }
+  return dj + l * 0.1 * (1 - dj);
+}
+
+/** jaroWinkler(a.slice(a0, a1), b.slice(b0, b1)) without making the substrings (email user names and domains). */
+export function jaroWinklerRange(
+  a: string,
+  a0: number,
+  a1: number,
+  b: string,
+  b0: number,
+  b1: number,
+): number {
+  const aLength = a1 - a0;
+  const bLength = b1 - b0;
+  if (aLength === bLength) {
+    let same = true;
+    for (let i = 0; i < aLength && same; i++) same = a.charCodeAt(a0 + i) === b.charCodeAt(b0 + i);
+    if (same) return 1;
+  }
+  const dj = jaroRange(a, a0, a1, b, b0, b1);
+  if (dj < 0.7) return dj;
+  const limit = Math.min(aLength, bLength, 4);
+  let l = 0;
+  for (let i = 0; i < limit; i++) {
+    if (a.charCodeAt(a0 + i) === b.charCodeAt(b0 + i)) l++;
+    else break;
+  }
+  return dj + l * 0.1 * (1 - dj);
+}
