@@ -80,7 +80,7 @@ test('analyse a CSV export from the Duplicates screen', async ({ page, app }) =>
       'id,first_name,last_name,email\n1,Ann,Lee,ann@x.org\n2,Anne,Lee,ann@x.org\n3,Tom,Hardy,t@y.org\n',
     ),
   });
-  await expect(page.getByText('3 records')).toBeVisible();
+  await expect(page.getByText(/^3 records · \d+ comparisons/)).toBeVisible();
   await expect(page.getByRole('button', { name: 'Download pairs.csv' })).toBeVisible();
   await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
   await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('Needs a choice');
