@@ -174,6 +174,21 @@ export function endState(s: Scenario, c: MergeCase): unknown {
  * site (the executor repeats it on purpose after a crash: it cannot tell whether it landed, and a second one changes
  * nothing), so it is not a side effect that must happen once; the end state still has to match.
  */
+/** The reference every fault run is compared with: the same merge, uninterrupted, on a fresh copy of the template. */
+export async function cleanRun(
+  template: Template,
+  options: ScenarioOptions = {},
+): Promise<{ state: unknown; writes: string[] }> {
+  const s = await scenario(template, options);
+  try {
+    const run = await cli(s.dir, mergeArgs(template.case)).done;
+    if (run.code !== 0) throw new Error(`clean merge failed (${run.code}): ${run.stderr}`);
+    return { state: endState(s, template.case), writes: [...s.writes] };
+  } finally {
+    await s.close();
+  }
+}
+
 export const tally = (writes: readonly string[]) =>
   writes
     .filter((w) => !w.endsWith('/resync'))

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { rmSync } from 'node:fs';
 import { openDatabase, type Db } from '../../app/store/database';
 import { ContactsRepo } from '../../app/store/contacts-repo';
+import { WpUsersRepo } from '../../app/store/wp-users-repo';
 import { CacheReader } from '../../app/merge/cache-reader';
 import { buildPlan } from '../../app/merge/plan';
 import { MergeJournal } from '../../app/merge/journal';
@@ -160,28 +161,9 @@ export async function seedCache(
   );
   repo.saveOrders([...crm.orders.values()], now);
   repo.saveSubscriptions([...crm.subscriptions.values()], now);
-  const insUser =
-    db.prepare(`INSERT INTO wp_users (connection_id, wp_id, login, email, display_name, registered_at, last_login_at,
-    linked_contact_id, aa_tags, progress, raw, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', ?)`);
-  for (const m of wp.members.values()) {
-    insUser.run(
-      WP,
-      m.wpId,
-      m.login,
-      m.email,
-      m.displayName,
-      m.registeredAt,
-      m.lastLoginAt,
-      m.linkedContactId,
-      JSON.stringify(m.accessTags),
-      JSON.stringify(m.progress),
-      now,
-    );
-  }
-  const insOrder =
-    db.prepare(`INSERT INTO wp_orders (connection_id, wp_order_id, kind, contact_id, title, status, raw, synced_at)
-    VALUES (?, ?, ?, ?, ?, ?, '{}', ?)`);
-  for (const o of wp.orders.values()) insOrder.run(WP, o.id, o.kind, o.contactId, o.title, o.status, now);
+  const wpRepo = new WpUsersRepo(db);
+  wpRepo.upsertMembers(WP, [...wp.members.values()], now);
+  wpRepo.upsertOrders(WP, [...wp.orders.values()], now);
   const groupId = db
     .prepare(
       `INSERT INTO dup_groups (connection_id, group_key, lane, score, reason, size, crm_ids, created_at, updated_at)

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WriteHookResult } from '../../../app/sandbox/write-hook';
 import {
   buildTemplate,
+  cleanRun,
   cli,
   endState,
   mergeArgs,
@@ -48,14 +49,7 @@ describe('429, 5xx, timeouts and dropped connections at every write of a real me
 
   beforeAll(async () => {
     template = await buildTemplate();
-    const s = await scenario(template, { crmSettings: SETTINGS });
-    try {
-      const run = await cli(s.dir, mergeArgs(template.case)).done;
-      if (run.code !== 0) throw new Error(`clean merge failed (${run.code}): ${run.stderr}`);
-      clean = { state: endState(s, template.case), writes: [...s.writes] };
-    } finally {
-      await s.close();
-    }
+    clean = await cleanRun(template, { crmSettings: SETTINGS });
   }, 120_000);
   afterAll(() => template?.dispose());
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildTemplate,
+  cleanRun,
   cli,
   endState,
   mergeArgs,
@@ -15,14 +16,7 @@ describe('SIGKILL at every write of a real merge (built CLI over the Keap and Wo
 
   beforeAll(async () => {
     template = await buildTemplate();
-    const s = await scenario(template);
-    try {
-      const run = await cli(s.dir, mergeArgs(template.case)).done;
-      if (run.code !== 0) throw new Error(`clean merge failed (${run.code}): ${run.stderr}`);
-      clean = { state: endState(s, template.case), writes: [...s.writes] };
-    } finally {
-      await s.close();
-    }
+    clean = await cleanRun(template);
   }, 120_000);
   afterAll(() => template?.dispose());
 
