@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../app/store/database';
-import { EventBus } from '../app/api/event-bus';
+import { EventBus } from '../app/context/event-bus';
 import { systemClock } from '../app/ports/clock';
 import { startWordPressSandbox } from '../app/sandbox/wordpress';
 import type { WordPressSeed } from '../app/sandbox/types';

@@ -43,4 +43,4 @@ export type * from './methods/connections';
 export type * from './methods/sync';
 export type * from './methods/contacts';
 export type * from './methods/detect';
-export type * from './events';
+export type * from '../context/events';

@@ -1,8 +1,8 @@
 import { contract, isMethodName, type Input, type MethodName, type Output, type Result } from './contract';
 import { handlers } from './handlers';
 import { AppError, toErrorShape } from '../domain/errors';
-import { EventBus } from './event-bus';
-import type { CoreContext, HostKind } from './context';
+import { EventBus } from '../context/event-bus';
+import type { CoreContext, HostKind } from '../context/context';
 import type { Workspace } from '../workspace/workspace';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Handler } from './handlers/types';

@@ -1,4 +1,4 @@
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { isAppError } from '../domain/errors';
 import { scanStatus, startScan } from './service';
 

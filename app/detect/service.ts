@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { AppError, toErrorShape } from '../domain/errors';
 import { DATABASE_FILE } from '../workspace/paths';
 import { readSetting } from '../store/settings';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { journalFor } from './service';
 
 export interface AuditExport {

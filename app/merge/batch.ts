@@ -1,5 +1,5 @@
-import type { CoreContext } from '../api/context';
-import type { MergeBatchPayload } from '../api/events';
+import type { CoreContext } from '../context/context';
+import type { MergeBatchPayload } from '../context/events';
 import { AppError, toErrorShape } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import { executeRun, planMerge, queuePlan, saveDryRun } from './service';

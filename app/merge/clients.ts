@@ -1,4 +1,4 @@
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import type { CrmClient, CrmKind } from '../ports/crm';
 import type { WordPressClient } from '../ports/wordpress';
 import { AppError } from '../domain/errors';

@@ -2,7 +2,7 @@ import type { Db } from '../store/database';
 import type { Clock } from '../ports/clock';
 import type { ContactPatch, CrmClient, CrmContact, CrmOrder, CrmSubscription, Page } from '../ports/crm';
 import type { WordPressClient, WpMember, WpOrder } from '../ports/wordpress';
-import type { EventMap } from '../api/events';
+import type { EventMap } from '../context/events';
 import { AppError, isAppError, toErrorShape } from '../domain/errors';
 import { ContactsRepo } from '../store/contacts-repo';
 import { MergeJournal, type RunRow, type StepRow } from './journal';

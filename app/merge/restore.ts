@@ -1,4 +1,4 @@
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { AppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import type { ContactPatch } from '../ports/crm';

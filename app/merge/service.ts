@@ -1,4 +1,4 @@
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { AppError, isAppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';

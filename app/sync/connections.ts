@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { AppError } from '../domain/errors';
 import { ApiKeyAuth } from '../connectors/keap/auth';
 import { KeapClient, KEAP_DEFAULT_BASE_URL, KEAP_KEY_LIMITS } from '../connectors/keap/client';

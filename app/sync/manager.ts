@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CoreContext } from '../api/context';
+import type { CoreContext } from '../context/context';
 import { AppError, toErrorShape } from '../domain/errors';
 import type { CrmClient } from '../ports/crm';
 import { createCrmClient, getConnection, parseSettings } from './connections';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database';
-import type { EventBus } from '../api/event-bus';
+import type { EventBus } from '../context/event-bus';
 import type { Clock } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';
 import { WpUsersRepo } from '../store/wp-users-repo';

@@ -1,7 +1,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import type { Core } from '../../app/api/core';
 import type { Result } from '../../app/api/contract';
-import type { CoreEvent } from '../../app/api/events';
+import type { CoreEvent } from '../../app/context/events';
 import { toErrorShape } from '../../app/domain/errors';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels';
 import { isAppUrl } from './trusted-url';

@@ -1,5 +1,5 @@
 import { createCore, type Core } from '../../app/api/core';
-import type { HostKind } from '../../app/api/context';
+import type { HostKind } from '../../app/context/context';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { resolveWorkspaceDir } from '../../app/workspace/paths';
 import type { SecretStore } from '../../app/ports/secret-store';

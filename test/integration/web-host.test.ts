@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
-import { EventBus } from '../../app/api/event-bus';
+import { EventBus } from '../../app/context/event-bus';
 import type { Core } from '../../app/api/core';
 import { tempCore, tempDir } from '../helpers/workspace';
 

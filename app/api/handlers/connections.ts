@@ -1,6 +1,6 @@
 import type { ConnectionDetail, ConnectionTestResult } from '../methods/connections';
 import type { HandlerSubset } from './types';
-import type { CoreContext } from '../context';
+import type { CoreContext } from '../../context/context';
 import { AppError, toErrorShape } from '../../domain/errors';
 import { ApiKeyAuth } from '../../connectors/keap/auth';
 import { KeapClient, KEAP_DEFAULT_BASE_URL } from '../../connectors/keap/client';

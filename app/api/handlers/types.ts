@@ -1,5 +1,5 @@
 import type { MethodName, Output, ParsedInput } from '../contract';
-import type { CoreContext } from '../context';
+import type { CoreContext } from '../../context/context';
 
 export type Handler<K extends MethodName> = (
   input: ParsedInput<K>,

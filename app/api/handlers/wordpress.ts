@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { HandlerSubset } from './types';
-import type { CoreContext } from '../context';
+import type { CoreContext } from '../../context/context';
 import type { WordPressPluginInfo, WordPressTestResult } from '../methods/wordpress';
 import { listConnectionSummaries } from './app';
 import { AppError, toErrorShape } from '../../domain/errors';

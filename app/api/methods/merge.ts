@@ -6,7 +6,7 @@ import type { MergePlan, PlanPreview, ReviewModel } from '../../merge/types';
 import type { RunDetail, RunSummary } from '../../merge/service';
 import type { RestorePreview, RestoreResult } from '../../merge/restore';
 import type { AuditExport } from '../../merge/audit-export';
-import type { MergeBatchPayload } from '../events';
+import type { MergeBatchPayload } from '../../context/events';
 
 export type {
   ReviewModel,

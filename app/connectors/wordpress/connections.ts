@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CoreContext } from '../../api/context';
+import type { CoreContext } from '../../context/context';
 import { AppError } from '../../domain/errors';
 import type { Db } from '../../store/database';
 import { isoNow } from '../../ports/clock';

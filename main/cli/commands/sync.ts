@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { action } from '../runtime';
 import { AppError } from '../../../app/domain/errors';
 import { syncManager } from '../../../app/sync/manager';
-import type { EventMap } from '../../../app/api/events';
+import type { EventMap } from '../../../app/context/events';
 import type { SyncResult } from '../../../app/sync/engine';
 
 export function progressLine(p: EventMap['sync/progress'], label: string): string {

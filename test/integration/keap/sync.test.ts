@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KeapSandbox } from '../../../app/sandbox/keap';
 import { tempCore } from '../../helpers/workspace';
 import { connect, crmCounts, fastSettings, sandbox, syncNow } from '../../helpers/keap';
-import type { EventMap } from '../../../app/api/events';
+import type { EventMap } from '../../../app/context/events';
 
 type TestCore = ReturnType<typeof tempCore>;
 

@@ -3,7 +3,7 @@ import { registerCrmClientFactory, registerWordPressClientFactory } from '../../
 import { waitForBatch } from '../../../app/merge/batch';
 import { tempCore } from '../../helpers/workspace';
 import { seedCache, seedRemotes, ALL_GUARDS } from '../../helpers/merge-world';
-import type { EventName } from '../../../app/api/events';
+import type { EventName } from '../../../app/context/events';
 
 let core: ReturnType<typeof tempCore>;
 let remotes: ReturnType<typeof seedRemotes>;

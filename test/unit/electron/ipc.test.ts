@@ -7,7 +7,7 @@ import {
   registerIpc,
 } from '../../../main/electron/ipc';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../../../main/electron/channels';
-import { EventBus } from '../../../app/api/event-bus';
+import { EventBus } from '../../../app/context/event-bus';
 import { tempCore } from '../../helpers/workspace';
 
 const mainFrame = (url: string) => ({ url, parent: null });
