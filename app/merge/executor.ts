@@ -132,9 +132,9 @@ export class MergeExecutor {
       const steps = stepsFor(plan);
       this.journal.ensureSteps(runId, steps);
       if (run.status === 'planned')
-        this.journal.audit('merge.started', plan.connectionId, runId, `#${plan.survivorId}`, {});
+        this.journal.audit('merge.started', plan.connectionId, runId, plan.survivorId, {});
       else
-        this.journal.audit('merge.resumed', plan.connectionId, runId, `#${plan.survivorId}`, {
+        this.journal.audit('merge.resumed', plan.connectionId, runId, plan.survivorId, {
           from: run.status,
         });
       this.journal.setRunStatus(runId, 'running', { started: true });
@@ -146,7 +146,7 @@ export class MergeExecutor {
         await this.runStep(run, step);
       }
       this.journal.setRunStatus(runId, 'completed', { finished: true });
-      this.journal.audit('merge.completed', plan.connectionId, runId, `#${plan.survivorId}`, {
+      this.journal.audit('merge.completed', plan.connectionId, runId, plan.survivorId, {
         losers: plan.loserIds,
       });
       this.deps.emit?.('merge/finished', { runId, status: 'completed' });
@@ -160,7 +160,7 @@ export class MergeExecutor {
           : 'failed';
       try {
         this.journal.setRunStatus(runId, status, { error: shape, finished: status === 'stale' });
-        this.journal.audit(`merge.${status}`, plan.connectionId, runId, `#${plan.survivorId}`, shape);
+        this.journal.audit(`merge.${status}`, plan.connectionId, runId, plan.survivorId, shape);
         if (status === 'stale') this.returnToQueue(plan, runId, shape.details);
       } catch {
         // The database went away with the process (a crash): the journal still says 'running' and a resume
@@ -189,7 +189,7 @@ export class MergeExecutor {
             `merge.step.${step.name}`,
             run.plan.connectionId,
             run.id,
-            step.target ? `#${step.target}` : `#${run.plan.survivorId}`,
+            step.target ? step.target : `#${run.plan.survivorId}`,
             {
               attempt,
               response: step.name === 'verified' ? { ok: true } : result.response,
