@@ -285,6 +285,16 @@ export class MergeExecutor {
         const merged = await crm.mergeContacts(s, loser, signal);
         return { response: { merged: loser, into: merged.id } };
       }
+      case 'tags_dropped': {
+        // Check before act: only the dropped tags the survivor still carries are removed, so a resumed step (or
+        // one whose answer was lost) sends nothing twice.
+        const drop = plan.tagsToRemove ?? [];
+        const have = new Set(await crm.getContactTagIds(s, signal));
+        const still = drop.filter((t) => have.has(t));
+        if (still.length === 0) return { response: { already: true, tags: drop } };
+        await crm.removeTags(s, still, signal);
+        return { response: { removedTags: still } };
+      }
       case 'sequence_added': {
         const seq = plan.sequences.find((q) => q.sequenceId === step.target);
         if (!seq || !crm.addToSequence)
@@ -438,6 +448,11 @@ export class MergeExecutor {
     const tags = new Set(await crm.getContactTagIds(s, signal));
     const missingTags = plan.finalTagIds.filter((t) => !tags.has(t));
     if (missingTags.length) problems.push(`survivor lacks tag(s) ${missingTags.join(', ')}`);
+    const keptDropped = (plan.tagsToRemove ?? []).filter((t) => tags.has(t));
+    if (keptDropped.length)
+      problems.push(
+        `survivor still carries the unticked tag(s) ${keptDropped.map((t) => `"${plan.tagNames[t] ?? t}"`).join(', ')}`,
+      );
     const nonNullPatch = Object.fromEntries(Object.entries(plan.patch).filter(([, v]) => v !== null));
     if (!patchApplied(survivor, nonNullPatch)) problems.push('survivor fields differ from the chosen values');
     for (const l of plan.loserIds) {
