@@ -317,7 +317,7 @@ function windowLargeBlocks(
   const n = features.length;
   const spent = new Uint8Array(features.length);
   const seen = new Set<number>();
-  let order: number[] = [];
+
   for (let b = 0; b < blocks.length; b++) {
     if ((b & 0x3ff) === 0) options.signal?.throwIfAborted();
     const v = blocks[b]!;
@@ -327,7 +327,7 @@ function windowLargeBlocks(
     const rule = head - size * 16;
     seen.clear();
     for (const compare of ORDERS) {
-      order = Array.from(pool.subarray(offset, offset + size));
+      const order = Array.from(pool.subarray(offset, offset + size));
       order.sort((x, y) => compare(features[x]!, features[y]!) || x - y);
       for (let x = 0; x < size; x++) {
         const i = order[x]!;
