@@ -3,6 +3,7 @@ import Bottleneck from 'bottleneck';
 import { AppError } from '../domain/errors';
 import { systemClock, type Clock } from '../ports/clock';
 import { SecretRedactor, redactUrl } from './redact';
+import { assertSecureTransport } from './secure-url';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -94,6 +95,7 @@ export class HttpClient {
   constructor(private readonly options: HttpClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    assertSecureTransport(options.baseURL);
     this.http = axios.create({
       baseURL: options.baseURL.replace(/\/+$/, ''),
       validateStatus: () => true,
