@@ -6,6 +6,7 @@ import type { EventMap } from '../context/events';
 import { AppError, isAppError, toErrorShape } from '../domain/errors';
 import { ContactsRepo } from '../store/contacts-repo';
 import { cachedCrmOrders } from './cache-reader';
+import { ClaimStore, describeHolder, isClaimLost, type Claim } from '../workspace/claims';
 import { MergeJournal, type RunRow, type StepRow } from './journal';
 import { assertGuards, stepsFor } from './plan';
 import { addressKey, emailKey, phoneKey } from './review';
@@ -29,6 +30,10 @@ export interface ExecutorDeps {
   /** Retries of a step on transient failures (network, timeout, 429, 5xx) on top of the HTTP layer's own. */
   readonly retry?: { readonly attempts: number; readonly baseDelayMs: number };
   readonly signal?: AbortSignal;
+  /** Which host runs the merge, for the message another process gets while this one holds the run. */
+  readonly host?: string;
+  /** How long to wait for another process to finish the run before refusing (default: refuse at once). */
+  readonly waitMs?: number;
 }
 
 export interface RunOutcome {
@@ -86,7 +91,14 @@ export function patchApplied(c: CrmContact, patch: ContactPatch): boolean {
 }
 
 const RUNNABLE = new Set<RunRow['status']>(['planned', 'running', 'interrupted', 'failed']);
-const active = new Set<string>();
+
+/** The claim resource of a run: a merge and a restore of the same run exclude each other. */
+export const runResource = (runId: string) => `run:${runId}`;
+
+export function runBusyMessage(holder: Parameters<typeof describeHolder>[0]): string {
+  const doing = holder.purpose === 'restore' ? 'restored' : 'run';
+  return `This merge is being ${doing} by ${describeHolder(holder)}. It continues there; try again when it has finished, or wait for it.`;
+}
 
 /**
  * Runs a plan's steps from the journal. Each step checks the remote state before acting, commits its intent
@@ -110,6 +122,25 @@ export class MergeExecutor {
   }
 
   async run(runId: string, confirmed?: readonly string[]): Promise<RunOutcome> {
+    this.runnable(runId);
+    const claim = await new ClaimStore(this.deps.db, this.deps.clock, this.deps.host ?? 'process').acquire(
+      runResource(runId),
+      'merge',
+      runBusyMessage,
+      {
+        ...(this.deps.waitMs ? { waitMs: this.deps.waitMs } : {}),
+        ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+      },
+    );
+    try {
+      // Read again under the claim: another process may have finished the run while this one waited.
+      return await this.runClaimed(this.runnable(runId), confirmed, claim);
+    } finally {
+      claim.release();
+    }
+  }
+
+  private runnable(runId: string): RunRow {
     const run = this.journal.run(runId);
     if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
     if (run.dryRun)
@@ -119,7 +150,15 @@ export class MergeExecutor {
         status: run.status,
       });
     }
-    if (active.has(runId)) throw new AppError('BUSY', `Merge run ${runId} is already running.`);
+    return run;
+  }
+
+  private async runClaimed(
+    run: RunRow,
+    confirmed: readonly string[] | undefined,
+    claim: Claim,
+  ): Promise<RunOutcome> {
+    const runId = run.id;
     const plan = run.plan;
     const confirmations = [...new Set([...run.confirmed, ...((confirmed ?? []) as RunRow['confirmed'])])];
     assertGuards(plan, confirmations);
@@ -135,7 +174,6 @@ export class MergeExecutor {
         'This plan changes WordPress but no WordPress connector is available.',
       );
     }
-    active.add(runId);
     this.forget();
     try {
       this.journal.setConfirmed(runId, confirmations);
@@ -153,8 +191,10 @@ export class MergeExecutor {
         if (this.deps.signal?.aborted) {
           throw new AppError('CANCELLED', 'Stopped before the next step; resume to continue.');
         }
-        await this.runStep(run, step);
+        claim.assertHeld('this merge');
+        await this.runStep(run, step, claim);
       }
+      claim.assertHeld('this merge');
       this.journal.setRunStatus(runId, 'completed', { finished: true });
       this.journal.audit('merge.completed', plan.connectionId, runId, plan.survivorId, {
         losers: plan.loserIds,
@@ -162,6 +202,8 @@ export class MergeExecutor {
       this.deps.emit?.('merge/finished', { runId, status: 'completed' });
       return { runId, status: 'completed', error: null };
     } catch (error) {
+      // The process that took the run over owns its journal now: write nothing more.
+      if (isClaimLost(error)) throw error;
       const shape = toErrorShape(error);
       const status: RunRow['status'] = isAppError(error, 'STALE')
         ? 'stale'
@@ -169,6 +211,7 @@ export class MergeExecutor {
           ? 'interrupted'
           : 'failed';
       try {
+        claim.assertHeld('this merge');
         this.journal.setRunStatus(runId, status, { error: shape, finished: status === 'stale' });
         this.journal.audit(`merge.${status}`, plan.connectionId, runId, plan.survivorId, shape);
         if (status === 'stale') this.returnToQueue(plan, runId, shape.details);
@@ -179,20 +222,20 @@ export class MergeExecutor {
       }
       this.deps.emit?.('merge/finished', { runId, status });
       return { runId, status, error: shape };
-    } finally {
-      active.delete(runId);
     }
   }
 
-  private async runStep(run: RunRow, step: StepRow): Promise<void> {
+  private async runStep(run: RunRow, step: StepRow, claim: Claim): Promise<void> {
     const attempts = this.deps.retry?.attempts ?? 4;
     const base = this.deps.retry?.baseDelayMs ?? 1000;
     for (let attempt = 1; ; attempt++) {
       const request = { step: step.name, target: step.target, attempt };
+      claim.assertHeld('this merge');
       this.journal.stepIntent(run.id, step.seq, request);
       this.deps.emit?.('merge/step', { runId: run.id, seq: step.seq, name: step.name, status: 'running' });
       try {
         const result = await this.act(run, step);
+        claim.assertHeld('this merge');
         this.journal.stepDone(run.id, step.seq, result.response, () => {
           result.commit?.();
           this.journal.audit(
@@ -216,7 +259,8 @@ export class MergeExecutor {
         return;
       } catch (error) {
         this.forget();
-        if (!(error instanceof AppError)) throw error;
+        if (!(error instanceof AppError) || isClaimLost(error)) throw error;
+        claim.assertHeld('this merge');
         const shape = { code: error.code, message: error.message };
         if (isTransient(error) && attempt < attempts) {
           this.journal.stepError(run.id, step.seq, 'retrying', shape);
@@ -229,6 +273,7 @@ export class MergeExecutor {
           });
           const delay = base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
           await this.deps.clock.sleep(delay, this.deps.signal);
+          claim.assertHeld('this merge');
           continue;
         }
         this.journal.stepError(run.id, step.seq, 'failed', shape);
