@@ -22,10 +22,13 @@ export function lazyCrmClient(
   capabilities: CrmClient['capabilities'],
   build: () => Promise<CrmClient>,
 ): CrmClient {
-  const get = memoAsync(build);
+  let built: CrmClient | null = null;
+  const get = memoAsync(async () => (built = await build()));
   return {
     kind,
     capabilities,
+    // Nothing is known about the quota before the first request; a batch then plans with the budget alone.
+    quota: () => built?.quota?.() ?? null,
     testConnection: async (signal) => (await get()).testConnection(signal),
     listContacts: async (options) => (await get()).listContacts(options),
     listContactIds: async (options) => (await get()).listContactIds(options),
