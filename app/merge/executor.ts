@@ -6,6 +6,7 @@ import type { EventMap } from '../context/events';
 import { AppError, isAppError, toErrorShape } from '../domain/errors';
 import { ContactsRepo } from '../store/contacts-repo';
 import { cachedCrmOrders } from './cache-reader';
+import { ClaimStore, describeHolder, isClaimLost, type Claim } from '../workspace/claims';
 import { MergeJournal, type RunRow, type StepRow } from './journal';
 import { assertGuards, stepsFor } from './plan';
 import { addressKey, emailKey, phoneKey } from './review';
@@ -29,6 +30,10 @@ export interface ExecutorDeps {
   /** Retries of a step on transient failures (network, timeout, 429, 5xx) on top of the HTTP layer's own. */
   readonly retry?: { readonly attempts: number; readonly baseDelayMs: number };
   readonly signal?: AbortSignal;
+  /** Which host runs the merge, for the message another process gets while this one holds the run. */
+  readonly host?: string;
+  /** How long to wait for another process to finish the run before refusing (default: refuse at once). */
+  readonly waitMs?: number;
 }
 
 export interface RunOutcome {
@@ -86,7 +91,14 @@ export function patchApplied(c: CrmContact, patch: ContactPatch): boolean {
 }
 
 const RUNNABLE = new Set<RunRow['status']>(['planned', 'running', 'interrupted', 'failed']);
-const active = new Set<string>();
+
+/** The claim resource of a run: a merge and a restore of the same run exclude each other. */
+export const runResource = (runId: string) => `run:${runId}`;
+
+export function runBusyMessage(holder: Parameters<typeof describeHolder>[0]): string {
+  const doing = holder.purpose === 'restore' ? 'restored' : 'run';
+  return `This merge is being ${doing} by ${describeHolder(holder)}. It continues there; try again when it has finished, or wait for it.`;
+}
 
 /**
  * Runs a plan's steps from the journal. Each step checks the remote state before acting, commits its intent
@@ -110,6 +122,25 @@ export class MergeExecutor {
   }
 
   async run(runId: string, confirmed?: readonly string[]): Promise<RunOutcome> {
+    this.runnable(runId);
+    const claim = await new ClaimStore(this.deps.db, this.deps.clock, this.deps.host ?? 'process').acquire(
+      runResource(runId),
+      'merge',
+      runBusyMessage,
+      {
+        ...(this.deps.waitMs ? { waitMs: this.deps.waitMs } : {}),
+        ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+      },
+    );
+    try {
+      // Read again under the claim: another process may have finished the run while this one waited.
+      return await this.runClaimed(this.runnable(runId), confirmed, claim);
+    } finally {
+      claim.release();
+    }
+  }
+
+  private runnable(runId: string): RunRow {
     const run = this.journal.run(runId);
     if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
     if (run.dryRun)
@@ -119,7 +150,15 @@ export class MergeExecutor {
         status: run.status,
       });
     }
-    if (active.has(runId)) throw new AppError('BUSY', `Merge run ${runId} is already running.`);
+    return run;
+  }
+
+  private async runClaimed(
+    run: RunRow,
+    confirmed: readonly string[] | undefined,
+    claim: Claim,
+  ): Promise<RunOutcome> {
+    const runId = run.id;
     const plan = run.plan;
     const confirmations = [...new Set([...run.confirmed, ...((confirmed ?? []) as RunRow['confirmed'])])];
     assertGuards(plan, confirmations);
@@ -135,16 +174,15 @@ export class MergeExecutor {
         'This plan changes WordPress but no WordPress connector is available.',
       );
     }
-    active.add(runId);
     this.forget();
     try {
       this.journal.setConfirmed(runId, confirmations);
       const steps = stepsFor(plan);
       this.journal.ensureSteps(runId, steps);
       if (run.status === 'planned')
-        this.journal.audit('merge.started', plan.connectionId, runId, `#${plan.survivorId}`, {});
+        this.journal.audit('merge.started', plan.connectionId, runId, plan.survivorId, {});
       else
-        this.journal.audit('merge.resumed', plan.connectionId, runId, `#${plan.survivorId}`, {
+        this.journal.audit('merge.resumed', plan.connectionId, runId, plan.survivorId, {
           from: run.status,
         });
       this.journal.setRunStatus(runId, 'running', { started: true });
@@ -153,15 +191,19 @@ export class MergeExecutor {
         if (this.deps.signal?.aborted) {
           throw new AppError('CANCELLED', 'Stopped before the next step; resume to continue.');
         }
-        await this.runStep(run, step);
+        claim.assertHeld('this merge');
+        await this.runStep(run, step, claim);
       }
+      claim.assertHeld('this merge');
       this.journal.setRunStatus(runId, 'completed', { finished: true });
-      this.journal.audit('merge.completed', plan.connectionId, runId, `#${plan.survivorId}`, {
+      this.journal.audit('merge.completed', plan.connectionId, runId, plan.survivorId, {
         losers: plan.loserIds,
       });
       this.deps.emit?.('merge/finished', { runId, status: 'completed' });
       return { runId, status: 'completed', error: null };
     } catch (error) {
+      // The process that took the run over owns its journal now: write nothing more.
+      if (isClaimLost(error)) throw error;
       const shape = toErrorShape(error);
       const status: RunRow['status'] = isAppError(error, 'STALE')
         ? 'stale'
@@ -169,8 +211,9 @@ export class MergeExecutor {
           ? 'interrupted'
           : 'failed';
       try {
+        claim.assertHeld('this merge');
         this.journal.setRunStatus(runId, status, { error: shape, finished: status === 'stale' });
-        this.journal.audit(`merge.${status}`, plan.connectionId, runId, `#${plan.survivorId}`, shape);
+        this.journal.audit(`merge.${status}`, plan.connectionId, runId, plan.survivorId, shape);
         if (status === 'stale') this.returnToQueue(plan, runId, shape.details);
       } catch {
         // The database went away with the process (a crash): the journal still says 'running' and a resume
@@ -179,27 +222,27 @@ export class MergeExecutor {
       }
       this.deps.emit?.('merge/finished', { runId, status });
       return { runId, status, error: shape };
-    } finally {
-      active.delete(runId);
     }
   }
 
-  private async runStep(run: RunRow, step: StepRow): Promise<void> {
+  private async runStep(run: RunRow, step: StepRow, claim: Claim): Promise<void> {
     const attempts = this.deps.retry?.attempts ?? 4;
     const base = this.deps.retry?.baseDelayMs ?? 1000;
     for (let attempt = 1; ; attempt++) {
       const request = { step: step.name, target: step.target, attempt };
+      claim.assertHeld('this merge');
       this.journal.stepIntent(run.id, step.seq, request);
       this.deps.emit?.('merge/step', { runId: run.id, seq: step.seq, name: step.name, status: 'running' });
       try {
         const result = await this.act(run, step);
+        claim.assertHeld('this merge');
         this.journal.stepDone(run.id, step.seq, result.response, () => {
           result.commit?.();
           this.journal.audit(
             `merge.step.${step.name}`,
             run.plan.connectionId,
             run.id,
-            step.target ? `#${step.target}` : `#${run.plan.survivorId}`,
+            step.target ? step.target : `#${run.plan.survivorId}`,
             {
               attempt,
               response: step.name === 'verified' ? { ok: true } : result.response,
@@ -216,7 +259,8 @@ export class MergeExecutor {
         return;
       } catch (error) {
         this.forget();
-        if (!(error instanceof AppError)) throw error;
+        if (!(error instanceof AppError) || isClaimLost(error)) throw error;
+        claim.assertHeld('this merge');
         const shape = { code: error.code, message: error.message };
         if (isTransient(error) && attempt < attempts) {
           this.journal.stepError(run.id, step.seq, 'retrying', shape);
@@ -229,6 +273,7 @@ export class MergeExecutor {
           });
           const delay = base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
           await this.deps.clock.sleep(delay, this.deps.signal);
+          claim.assertHeld('this merge');
           continue;
         }
         this.journal.stepError(run.id, step.seq, 'failed', shape);
@@ -360,6 +405,16 @@ export class MergeExecutor {
         // The merge answers with the survivor as it now is (tags included where the CRM sends them).
         this.remember(s, merged);
         return { response: { merged: loser, into: merged.id } };
+      }
+      case 'tags_dropped': {
+        // Check before act: only the dropped tags the survivor still carries are removed, so a resumed step (or
+        // one whose answer was lost) sends nothing twice.
+        const drop = plan.tagsToRemove ?? [];
+        const have = new Set(await crm.getContactTagIds(s, signal));
+        const still = drop.filter((t) => have.has(t));
+        if (still.length === 0) return { response: { already: true, tags: drop } };
+        await crm.removeTags(s, still, signal);
+        return { response: { removedTags: still } };
       }
       case 'sequence_added': {
         const seq = plan.sequences.find((q) => q.sequenceId === step.target);
@@ -541,6 +596,11 @@ export class MergeExecutor {
     const tags = new Set(read.get(s)!.tagIds);
     const missingTags = plan.finalTagIds.filter((t) => !tags.has(t));
     if (missingTags.length) problems.push(`survivor lacks tag(s) ${missingTags.join(', ')}`);
+    const keptDropped = (plan.tagsToRemove ?? []).filter((t) => tags.has(t));
+    if (keptDropped.length)
+      problems.push(
+        `survivor still carries the unticked tag(s) ${keptDropped.map((t) => `"${plan.tagNames[t] ?? t}"`).join(', ')}`,
+      );
     const nonNullPatch = Object.fromEntries(Object.entries(plan.patch).filter(([, v]) => v !== null));
     if (!patchApplied(survivor, nonNullPatch)) problems.push('survivor fields differ from the chosen values');
     for (const l of plan.loserIds) {

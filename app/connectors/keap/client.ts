@@ -1,5 +1,6 @@
 import { AppError } from '../../domain/errors';
 import { HttpClient, type HttpClientOptions, type HttpRequest, type RateLimits } from '../../net/http-client';
+import { assertSecureTransport } from '../../net/secure-url';
 import { systemClock, type Clock } from '../../ports/clock';
 import type {
   ContactPatch,
@@ -520,6 +521,8 @@ function normaliseBaseUrl(url: string): string {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     throw new AppError('INVALID_INPUT', 'The Keap base URL must start with https://.');
   }
+  // The API key goes with every request: plain http only to a server on this computer.
+  assertSecureTransport(parsed.toString());
   // Accept a pasted ".../crm/rest/v2" and keep the documented base.
   return parsed
     .toString()
