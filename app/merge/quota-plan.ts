@@ -17,7 +17,7 @@ export function estimateRequests(
       : 1 + records
     : records * (crm.capabilities.tagsOnContact ? 1 : 2);
   const fields = Object.keys(plan.patch).length > 0 ? 1 : 0;
-  const tags = plan.tagsToApply.length;
+  const tags = plan.tagsToApply.length + (plan.tagsToRemove?.length ?? 0);
   const sequences = plan.sequences.length;
   if (plan.strategy === 'native') return read + fields + tags + plan.loserIds.length + sequences + read;
   // Manual: orders and subscriptions are listed per record before and for the survivor after; each loser is
