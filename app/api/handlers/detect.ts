@@ -7,10 +7,10 @@ import { detectSettingsSchema, type DetectSettings } from '../../detect/settings
 import { cancelScan, scanStatus, startScan } from '../../detect/service';
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
 import { lastRun, modelFor, regroup, rescoreContacts } from '../../detect/scan';
-import { formGroups, detect } from '../../detect/engine';
+import { formGroups } from '../../detect/engine';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
 import { FIELDS } from '../../detect/compare';
-import { clustersCsv, pairsCsv, parseContactsCsv, reviewPairs } from '../../detect/csv';
+import { analyseCsv } from '../../detect/csv';
 import type {
   DetectDecision,
   DetectLane,
@@ -397,8 +397,8 @@ export const detectHandlers: HandlerSubset<
     return previewFrom(ctx.workspace.db, settings);
   },
 
-  'detect/csv/analyse': (input, ctx) => {
-    let text = input.text;
+  'detect/csv/analyse': async (input, ctx) => {
+    let source: Uint8Array = Buffer.from(input.text ?? '', 'utf8');
     if (input.path !== undefined) {
       let size: number;
       try {
@@ -407,31 +407,14 @@ export const detectHandlers: HandlerSubset<
         throw new AppError('NOT_FOUND', `Cannot read ${input.path}.`);
       }
       if (size > 200_000_000) throw new AppError('INVALID_INPUT', 'The CSV is larger than 200 MB.');
-      text = readFileSync(input.path, 'utf8');
+      source = readFileSync(input.path);
     }
-    const settings = settingsOf(ctx.workspace.db);
-    const { records, columns } = parseContactsCsv(text ?? '', input.map ?? {});
-    const result = detect(records, { settings, linkage: input.linkage });
-    const rows = reviewPairs(result, settings);
-    const lanes = emptyLanes();
-    for (const g of result.groups) lanes[g.lane] += 1;
-    const recognised: Record<string, string[]> = {};
-    for (const [field, idx] of Object.entries(columns.map))
-      recognised[field] = (idx ?? []).map((i) => columns.header[i]!);
-    return {
-      records: records.length,
-      recognised,
-      ignored: columns.ignored,
-      comparisons: result.stats.comparisons,
-      pairs: rows.length,
-      groups: result.groups.length,
-      lanes,
-      preview: [...rows]
-        .sort((a, b) => b.score - a.score)
-        .slice(0, 500)
-        .map((r) => ({ ...r, lane: r.lane as DetectLane })),
-      pairsCsv: pairsCsv(rows),
-      clustersCsv: clustersCsv(result),
-    };
+    const a = await analyseCsv(source, {
+      settings: settingsOf(ctx.workspace.db),
+      map: input.map ?? {},
+      linkage: input.linkage,
+      maxBytes: 200_000_000,
+    });
+    return { ...a, preview: a.preview.map((r) => ({ ...r, lane: r.lane as DetectLane })) };
   },
 };
