@@ -192,8 +192,8 @@ export function sniffDelimiter(start: Uint8Array): CsvDelimiter {
 
 /** A short, printable excerpt of a line for an error message: never more of a file than this. */
 export function excerpt(text: string, max = 60): string {
-  // eslint-disable-next-line no-control-regex
   const clean = text
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\uFFFD]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
