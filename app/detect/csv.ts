@@ -19,6 +19,7 @@ import {
   type CsvEncoding,
 } from './csv-decode';
 import { clustersCsv, pairsCsv } from './csv-out';
+import { fastE164, NANP_REGIONS } from './csv-phone';
 
 export { clustersCsv, pairsCsv };
 export type CsvField =
@@ -163,7 +164,14 @@ class RowReader {
   private readonly renamed: { index: number; id: string; line: number }[] = [];
   private rows = 0;
 
-  constructor(private readonly overrides: Record<string, string>) {}
+  private readonly nanp: boolean;
+
+  constructor(
+    private readonly overrides: Record<string, string>,
+    region = 'US',
+  ) {
+    this.nanp = NANP_REGIONS.has(region);
+  }
 
   header(row: string[]): void {
     if (row.every((h) => h === ''))
@@ -199,6 +207,7 @@ class RowReader {
       }
       return out;
     };
+    const phones = all('phone');
     const index = this.rows++;
     let id = get('id') ?? String(index + 1);
     const first = this.ids.get(id);
@@ -224,7 +233,8 @@ class RowReader {
       company: get('company'),
       birthday: get('birthday'),
       emails: all('email'),
-      phones: all('phone'),
+      phones,
+      ...(this.nanp && phones.length ? { phonesE164: phones.map((p) => fastE164(p) ?? null) } : {}),
       addresses:
         address.streetNumber ||
         address.line1 ||
@@ -400,7 +410,7 @@ async function* chunksOf(source: CsvSource): AsyncIterable<Uint8Array> {
  */
 export async function readContactsCsv(source: CsvSource, options: CsvReadOptions): Promise<CsvContacts> {
   const decoder = new CsvDecoder();
-  const reader = new RowReader(options.map ?? {});
+  const reader = new RowReader(options.map ?? {}, options.region);
   const memo = new FeatureMemo();
   const region = options.region as CountryCode;
   const features: Features[] = [];
