@@ -20,6 +20,8 @@ import {
 } from './csv-decode';
 import { clustersCsv, pairsCsv } from './csv-out';
 import { fastE164, NANP_REGIONS } from './csv-phone';
+import { mustUseWorker, runInWorker } from './threads';
+import { isUtf8 } from 'node:buffer';
 
 export { clustersCsv, pairsCsv };
 export type CsvField =
@@ -153,24 +155,20 @@ export function recognisedNames(columns: CsvColumns): Record<string, string[]> {
   return out;
 }
 
-/**
- * Turns parsed rows into records: the header decides the columns; ids are checked for repeats. A repeated id
- * keeps its first row under the id and each later row under "<id> (line N)", made unique against every id of
- * the file, so a renamed copy can never take a real record's id.
- */
+/** Turns parsed rows into records: the header decides the columns. */
 class RowReader {
   columns: CsvColumns | null = null;
-  private readonly ids = new Map<string, number>();
-  private readonly renamed: { index: number; id: string; line: number }[] = [];
   private rows = 0;
+  /** Rows before this part of the file (ids of a file without an id column are row numbers). */
+  rowBase = 0;
 
   private readonly nanp: boolean;
 
   constructor(
     private readonly overrides: Record<string, string>,
-    region = 'US',
+    region?: string,
   ) {
-    this.nanp = NANP_REGIONS.has(region);
+    this.nanp = region !== undefined && NANP_REGIONS.has(region);
   }
 
   header(row: string[]): void {
@@ -189,7 +187,7 @@ class RowReader {
     this.columns = columns;
   }
 
-  record(row: string[], line: number): DetectRecord {
+  record(row: string[]): DetectRecord {
     const m = this.columns!.map;
     const get = (f: CsvField): string | null => {
       const idx = m[f]?.[0];
@@ -209,13 +207,7 @@ class RowReader {
     };
     const phones = all('phone');
     const index = this.rows++;
-    let id = get('id') ?? String(index + 1);
-    const first = this.ids.get(id);
-    if (first === undefined) this.ids.set(id, line);
-    else {
-      this.renamed.push({ index, id, line });
-      id = `${id} (line ${line})`;
-    }
+    const id = get('id') ?? String(this.rowBase + index + 1);
     const address = {
       streetNumber: get('street_number'),
       line1: get('address_1'),
@@ -246,26 +238,41 @@ class RowReader {
           : [],
     };
   }
+}
 
-  /** Final ids of the renamed copies (index → id), unique against every id in the file; and the warning. */
-  finish(): { renames: Map<number, string>; duplicateIds: number; warning: string | null } {
-    const renames = new Map<number, string>();
-    if (this.renamed.length === 0) return { renames, duplicateIds: 0, warning: null };
-    const taken = (v: string) => this.ids.has(v);
-    for (const r of this.renamed) {
-      let candidate = `${r.id} (line ${r.line})`;
-      for (let k = 2; taken(candidate); k++) candidate = `${r.id} (line ${r.line}, copy ${k})`;
-      this.ids.set(candidate, r.line);
-      renames.set(r.index, candidate);
-    }
-    const e = this.renamed[0]!;
-    const distinct = new Set(this.renamed.map((r) => r.id)).size;
-    const warning =
-      `${distinct === 1 ? '1 id appears' : `${distinct} ids appear`} more than once (${this.renamed.length} extra ` +
-      `${this.renamed.length === 1 ? 'row' : 'rows'}; e.g. "${excerpt(e.id, 40)}" on lines ${this.ids.get(e.id)} and ${e.line}). ` +
-      `Each later row was kept as its own record under "<id> (line N)", e.g. "${excerpt(renames.get(e.index)!, 60)}", which no row of the file uses.`;
-    return { renames, duplicateIds: this.renamed.length, warning };
+/**
+ * Repeated ids: the first row keeps the id and each later row becomes "<id> (line N)", made unique against every
+ * id of the file, so a renamed copy can never take a real record's id. Returns the renames and the warning.
+ */
+export function dedupeIds(
+  ids: readonly string[],
+  lines: ArrayLike<number>,
+): { renames: Map<number, string>; duplicateIds: number; warning: string | null } {
+  const seen = new Map<string, number>();
+  const repeats: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (seen.has(id)) repeats.push(i);
+    else seen.set(id, lines[i]!);
   }
+  const renames = new Map<number, string>();
+  if (repeats.length === 0) return { renames, duplicateIds: 0, warning: null };
+  const originals = new Set<string>();
+  for (const i of repeats) {
+    const id = ids[i]!;
+    originals.add(id);
+    let candidate = `${id} (line ${lines[i]})`;
+    for (let k = 2; seen.has(candidate); k++) candidate = `${id} (line ${lines[i]}, copy ${k})`;
+    seen.set(candidate, lines[i]!);
+    renames.set(i, candidate);
+  }
+  const e = repeats[0]!;
+  const distinct = originals.size;
+  const warning =
+    `${distinct === 1 ? '1 id appears' : `${distinct} ids appear`} more than once (${repeats.length} extra ` +
+    `${repeats.length === 1 ? 'row' : 'rows'}; e.g. "${excerpt(ids[e]!, 40)}" on lines ${seen.get(ids[e]!)} and ${lines[e]}). ` +
+    `Each later row was kept as its own record under "<id> (line N)", e.g. "${excerpt(renames.get(e)!, 60)}", which no row of the file uses.`;
+  return { renames, duplicateIds: repeats.length, warning };
 }
 
 interface CsvParseErrorLike {
@@ -333,6 +340,7 @@ export function parseContactsCsv(text: string, overrides: Record<string, string>
   const bytes = Buffer.from(text, 'utf8');
   const reader = new RowReader(overrides);
   const records: DetectRecord[] = [];
+  const lines: number[] = [];
   try {
     const rows = parseSync(bytes, {
       ...PARSE_OPTIONS,
@@ -342,13 +350,19 @@ export function parseContactsCsv(text: string, overrides: Record<string, string>
     }) as unknown as { record: string[]; info: { lines: number } }[];
     for (const { record, info } of rows) {
       if (!reader.columns) reader.header(record);
-      else records.push(reader.record(record, info.lines));
+      else {
+        records.push(reader.record(record));
+        lines.push(info.lines);
+      }
     }
   } catch (error) {
     throw csvError(error, reader.columns?.header.length ?? null);
   }
   if (!reader.columns) throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
-  const done = reader.finish();
+  const done = dedupeIds(
+    records.map((r) => r.id),
+    lines,
+  );
   for (const [index, id] of done.renames) records[index] = { ...records[index]!, id };
   return { records, columns: reader.columns, warnings: done.warning ? [done.warning] : [] };
 }
@@ -404,16 +418,39 @@ async function* chunksOf(source: CsvSource): AsyncIterable<Uint8Array> {
     yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
+/** One part of a file as read by one thread: the features and, per record, its line and display string. */
+export interface CsvPart {
+  readonly features: Features[];
+  readonly lines: number[];
+  readonly display: string[];
+  readonly header: string[];
+  readonly encoding: CsvEncoding;
+  readonly delimiter: CsvDelimiter;
+  readonly warnings: string[];
+  readonly bytes: number;
+  readonly sample: string[][];
+}
+
+export interface CsvPartOptions extends CsvReadOptions {
+  /** Lines of the file before this part's first data row, less its header line (a part carries the header). */
+  readonly lineOffset?: number;
+  /** Data rows before this part. */
+  readonly rowOffset?: number;
+}
+
 /**
  * Streams a CSV export into normalised features, row by row: the encoding is found from the bytes (BOM, else
  * UTF-8, else Windows-1252), the delimiter from the header line, and no row object outlives its row.
  */
-export async function readContactsCsv(source: CsvSource, options: CsvReadOptions): Promise<CsvContacts> {
+export async function readCsvPart(source: CsvSource, options: CsvPartOptions): Promise<CsvPart> {
   const decoder = new CsvDecoder();
   const reader = new RowReader(options.map ?? {}, options.region);
+  reader.rowBase = options.rowOffset ?? 0;
+  const lineOffset = options.lineOffset ?? 0;
   const memo = new FeatureMemo();
   const region = options.region as CountryCode;
   const features: Features[] = [];
+  const lines: number[] = [];
   const display: string[] = [];
   const sample: string[][] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -423,14 +460,15 @@ export async function readContactsCsv(source: CsvSource, options: CsvReadOptions
   let bytes = 0;
   let stopped = false;
   const limit = options.limitRows ?? Infinity;
-  const onRecord = (row: string[], lines: number): null => {
+  const onRecord = (row: string[], at: number): null => {
     if (stopped) return null;
     if (!reader.columns) {
       reader.header(row);
       return null;
     }
-    const record = reader.record(row, lines);
+    const record = reader.record(row);
     features.push(extractFeatures(record, region, memo));
+    lines.push(at + lineOffset);
     display.push(displayOf(record));
     if (options.limitRows !== undefined) {
       sample.push(row.map((v) => excerpt(v, 80)));
@@ -476,28 +514,157 @@ export async function readContactsCsv(source: CsvSource, options: CsvReadOptions
     p.end();
     await ended;
   }
-  if (failure) throw csvError(failure, reader.columns?.header.length ?? null);
+  if (failure) {
+    const e = failure as CsvParseErrorLike;
+    if (typeof e.lines === 'number') e.lines += lineOffset;
+    throw csvError(failure, reader.columns?.header.length ?? null);
+  }
   if (!reader.columns) throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
-  const done = reader.finish();
+  return {
+    features,
+    lines,
+    display,
+    header: reader.columns.header,
+    encoding: decoder.encoding ?? 'utf-8',
+    delimiter: delimiter ?? ',',
+    warnings: decoder.warnings,
+    bytes,
+    sample,
+  };
+}
+
+/** Files from this size are read by two threads, each parsing one half. */
+export const TWO_THREADS_FROM = 4 * 1024 ** 2;
+
+/**
+ * Reads a CSV export into features. A large file in memory is cut in two at a line end outside quotes and each
+ * half is parsed and normalised by its own thread (the second in a detect worker), which halves the longest
+ * phase of an analysis; a stream is read by this thread as it arrives.
+ */
+export async function readContactsCsv(source: CsvSource, options: CsvReadOptions): Promise<CsvContacts> {
+  const parts =
+    source instanceof Uint8Array && source.length >= TWO_THREADS_FROM && options.limitRows === undefined
+      ? await readInTwo(source, options)
+      : [await readCsvPart(source, options)];
+  const first = parts[0]!;
+  const features = parts.length === 1 ? first.features : parts.flatMap((p) => p.features);
+  const lines = parts.length === 1 ? first.lines : parts.flatMap((p) => p.lines);
+  const display = parts.length === 1 ? first.display : parts.flatMap((p) => p.display);
+  const columns = recogniseColumns(first.header, options.map ?? {});
+  const done = dedupeIds(
+    features.map((f) => f.id),
+    lines,
+  );
   for (const [index, id] of done.renames) {
     (features[index] as { id: string }).id = id;
     const fields = display[index]!.split('\u001f');
     fields[0] = id;
     display[index] = fields.join('\u001f');
   }
-  const warnings = [...decoder.warnings];
+  const warnings = [...new Set(parts.flatMap((p) => p.warnings))];
   if (done.warning) warnings.push(done.warning);
   return {
     features,
-    columns: reader.columns,
-    encoding: decoder.encoding ?? 'utf-8',
-    delimiter: delimiter ?? ',',
+    columns,
+    encoding: first.encoding,
+    delimiter: first.delimiter,
     warnings,
     duplicateIds: done.duplicateIds,
-    bytes,
+    bytes: parts.reduce((n, p) => n + p.bytes, 0),
     display,
-    sample,
+    sample: first.sample,
   };
+}
+
+async function readInTwo(source: Uint8Array, options: CsvReadOptions): Promise<CsvPart[]> {
+  if (source.length > (options.maxBytes ?? DEFAULT_MAX_BYTES))
+    throw new AppError(
+      'INVALID_INPUT',
+      `The CSV is larger than ${Math.round((options.maxBytes ?? DEFAULT_MAX_BYTES) / 1024 ** 2)} MB.`,
+    );
+  // Cut plain UTF-8 as it is; anything else is decoded to UTF-8 first, so both halves read the same encoding.
+  let bytes: Uint8Array = source;
+  let encoding: CsvEncoding = 'utf-8';
+  const decodeWarnings: string[] = [];
+  const bom = source[0] === 0xef && source[1] === 0xbb && source[2] === 0xbf;
+  const utf16 = (source[0] === 0xff && source[1] === 0xfe) || (source[0] === 0xfe && source[1] === 0xff);
+  if (bom) {
+    bytes = source.subarray(3);
+    encoding = 'utf-8-bom';
+  }
+  if (utf16 || !isUtf8(bytes)) {
+    const decoder = new CsvDecoder();
+    const chunks = [...decoder.push(source), ...decoder.end()];
+    bytes = Buffer.concat(chunks);
+    encoding = decoder.encoding ?? 'utf-8';
+    decodeWarnings.push(...decoder.warnings);
+  }
+  const headerEnd = lineEndOutsideQuotes(bytes, 0);
+  const cut = lineEndOutsideQuotes(bytes, Math.floor(bytes.length / 2));
+  if (headerEnd < 0 || cut < 0 || cut <= headerEnd) return [await readCsvPart(source, options)];
+  let newlines = 0;
+  for (let i = 0; i <= cut; i++) if (bytes[i] === 0x0a) newlines++;
+  // The second half carries the header line so it knows the columns; it is copied into its own buffer to cross
+  // to the worker.
+  const second = new Uint8Array(headerEnd + 1 + (bytes.length - cut - 1));
+  second.set(bytes.subarray(0, headerEnd + 1), 0);
+  second.set(bytes.subarray(cut + 1), headerEnd + 1);
+  const firstHalf = bytes.subarray(0, cut + 1);
+  const rowsBefore = countRows(firstHalf) - 1;
+  const common = {
+    region: options.region,
+    ...(options.map ? { map: options.map } : {}),
+  };
+  const task = {
+    kind: 'csv-part',
+    bytes: second,
+    ...common,
+    lineOffset: newlines - 1,
+    rowOffset: rowsBefore,
+  };
+  const worker = mustUseWorker();
+  const secondPart = worker ? runInWorker<CsvPart>(worker, task, { transfer: [second.buffer] }).result : null;
+  // Keep a rejected second half from going unhandled while the first is read.
+  secondPart?.catch(() => undefined);
+  try {
+    const a = await readCsvPart(firstHalf, options);
+    const b = secondPart
+      ? await secondPart
+      : await readCsvPart(second, { ...common, lineOffset: newlines - 1, rowOffset: rowsBefore });
+    const tag = (p: CsvPart): CsvPart => ({ ...p, encoding, warnings: [...decodeWarnings, ...p.warnings] });
+    return [tag(a), tag(b)];
+  } catch (error) {
+    if (secondPart) await secondPart.catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The first "\n" at or after `from` that ends a line outside quotes (quotes counted from the start). */
+function lineEndOutsideQuotes(b: Uint8Array, from: number): number {
+  let quoted = false;
+  for (let i = 0; i < from; i++) if (b[i] === 0x22) quoted = !quoted;
+  for (let i = from; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x22) quoted = !quoted;
+    else if (c === 0x0a && !quoted) return i;
+  }
+  return -1;
+}
+
+/** Non-empty lines outside quotes: the rows (with the header) a part holds, for row-number ids. */
+function countRows(b: Uint8Array): number {
+  let rows = 0;
+  let quoted = false;
+  let content = false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x22) quoted = !quoted;
+    if (c === 0x0a && !quoted) {
+      if (content) rows++;
+      content = false;
+    } else if (c !== 0x0d && c !== 0x20 && c !== 0x09) content = true;
+  }
+  return content ? rows + 1 : rows;
 }
 
 /** Resolves on the event, or when the stream fails or closes first (a parse error destroys it). */

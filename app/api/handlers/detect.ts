@@ -5,13 +5,10 @@ import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
 import { readSetting, writeSetting } from '../../store/settings';
 import { detectSettingsSchema, type DetectSettings } from '../../detect/settings';
-import { cancelScan, scanStatus, startScan } from '../../detect/service';
+import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } from '../../detect/service';
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
 import { lastRun, modelFor, regroup, rescoreContacts } from '../../detect/scan';
-import { formGroups } from '../../detect/engine';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
-import { FIELDS } from '../../detect/compare';
-import { analyseCsv } from '../../detect/csv';
 import type {
   DetectDecision,
   DetectLane,
@@ -106,40 +103,6 @@ function addDecision(db: Db, connectionId: string, crmIds: string[], payload: ob
 
 function audit(db: Db, action: string, connectionId: string, subject: string, details: object, now: string) {
   appendAudit(db, now, { action, connectionId, subject, details });
-}
-
-function previewFrom(db: Db, settings: DetectSettings) {
-  const stored = settingsOf(db);
-  const rows = db
-    .prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs')
-    .raw()
-    .all() as [number, number, number, number, number, string][];
-  const reweigh = FIELDS.some((f) => settings.fieldWeights[f.name] !== stored.fieldWeights[f.name]);
-  const scores = new Map<string, number>();
-  const pairs = rows.map(([a, b, score, weight, flags, contributions]) => {
-    let probability = score;
-    if (reweigh) {
-      let w = weight;
-      for (const [k, , c] of JSON.parse(contributions) as [number, number, number][]) {
-        const name = FIELDS[k]?.name;
-        if (!name) continue;
-        const old = stored.fieldWeights[name];
-        if (old > 0) w += c * (settings.fieldWeights[name] / old - 1);
-      }
-      probability = 1 / (1 + Math.pow(2, -w));
-    }
-    scores.set(`${a}:${b}`, probability);
-    return { a, b, probability, flags };
-  });
-  const { groups } = formGroups(
-    pairs,
-    settings.reviewThreshold,
-    settings.threshold,
-    (i, j) => scores.get(`${Math.min(i, j)}:${Math.max(i, j)}`) ?? 0,
-  );
-  const lanes = emptyLanes();
-  for (const g of groups) lanes[g.lane] += 1;
-  return { groups: groups.length, pairs: groups.reduce((n, g) => n + g.edges.length, 0), lanes };
 }
 
 export const detectHandlers: HandlerSubset<
@@ -386,14 +349,14 @@ export const detectHandlers: HandlerSubset<
       fieldWeights: { ...current.fieldWeights, ...(input.fieldWeights ?? {}) },
     });
   },
-  'detect/preview': (input, ctx) => {
+  'detect/preview': async (input, ctx) => {
     const current = settingsOf(ctx.workspace.db);
     const settings = detectSettingsSchema.parse({
       ...current,
       ...input,
       fieldWeights: { ...current.fieldWeights, ...(input.fieldWeights ?? {}) },
     });
-    return previewFrom(ctx.workspace.db, settings);
+    return previewSettings(ctx, settings);
   },
 
   'detect/csv/analyse': async (input, ctx) => {
@@ -408,7 +371,7 @@ export const detectHandlers: HandlerSubset<
       if (size > 200_000_000) throw new AppError('INVALID_INPUT', 'The CSV is larger than 200 MB.');
       source = readFileSync(input.path);
     }
-    const a = await analyseCsv(source, {
+    const a = await analyseCsvBytes(source, {
       settings: settingsOf(ctx.workspace.db),
       map: input.map ?? {},
       linkage: input.linkage,
