@@ -1,6 +1,7 @@
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
 import { fullScan, incrementalScan, type ScanSummary } from './scan';
+import { gateLanes } from './batch-gate';
 import type { DetectSettings } from './settings';
 
 export interface ScanJob {
@@ -27,5 +28,7 @@ export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
     signal,
     onProgress: hooks.progress,
   };
-  return job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
+  const summary = job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
+  // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field.
+  return { ...summary, lanes: gateLanes(db).lanes };
 }
