@@ -46,11 +46,11 @@ function eligible(
       skipped: [],
     };
   }
-  const get = db.prepare('SELECT lane, status FROM dup_groups WHERE id = ?');
+  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
   const ids: number[] = [];
   const skipped: { groupId: number; reason: string }[] = [];
   for (const id of groupIds) {
-    const g = get.get(id) as { lane: string; status: string } | undefined;
+    const g = get.get(id) as { lane: string; status: string; reason: string } | undefined;
     if (!g)
       skipped.push({
         groupId: id,
@@ -60,7 +60,9 @@ function eligible(
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,
-        reason: 'only groups in the safe lane merge in a batch; review it instead',
+        reason: g.reason.startsWith('needs a choice:')
+          ? g.reason
+          : 'only groups in the safe lane merge in a batch; review it instead',
       });
     else ids.push(id);
   }
