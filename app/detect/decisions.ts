@@ -3,7 +3,7 @@ import { AppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import { readSetting } from '../store/settings';
 import type { Db } from '../store/database';
-import { MergeJournal } from '../merge/journal';
+import { appendAudit, auditSubject } from '../store/audit-log';
 import { gateLanes } from './batch-gate';
 import { lastRun, modelFor, regroup, rescoreContacts } from './scan';
 import { detectSettingsSchema } from './settings';
@@ -73,7 +73,6 @@ function deletePairs(db: Db, pairs: Iterable<readonly [number, number]>): void {
   for (const [a, b] of pairs) del.run(Math.min(a, b), Math.max(a, b));
 }
 
-const journal = (ctx: CoreContext) => new MergeJournal(ctx.workspace.db, () => isoNow(ctx.clock));
 
 /** "Not a duplicate": the whole group is dismissed and none of its pairs is proposed again. */
 export function dismissGroup(
@@ -91,9 +90,11 @@ export function dismissGroup(
     for (const a of g.members) for (const b of g.members) if (a.pk < b.pk) pairs.push([a.pk, b.pk]);
     deletePairs(db, pairs);
     db.prepare(`UPDATE dup_groups SET status = 'dismissed', updated_at = ? WHERE id = ?`).run(now, groupId);
-    journal(ctx).audit('detect.not_duplicate', g.connectionId, null, `group ${groupId}`, {
-      crmIds,
-      decisionId: id,
+    appendAudit(db, now, {
+      action: 'detect.not_duplicate',
+      connectionId: g.connectionId,
+      subject: auditSubject('group', groupId),
+      details: { crmIds, decisionId: id },
     });
     return id;
   })();
@@ -137,10 +138,11 @@ export function separateMember(
       modelFor(db, g.connectionId),
       now,
     );
-    journal(ctx).audit('detect.separate', g.connectionId, null, `group ${groupId}`, {
-      crmIds,
-      removed: crmId,
-      decisionId: id,
+    appendAudit(db, now, {
+      action: 'detect.separate',
+      connectionId: g.connectionId,
+      subject: auditSubject('group', groupId),
+      details: { crmIds, removed: crmId, decisionId: id },
     });
     return id;
   })();
@@ -206,8 +208,11 @@ export function undoDecision(ctx: CoreContext, id: number): { undone: boolean } 
       .all(row.connection_id, row.crm_ids) as number[];
     const run = lastRun(db, row.connection_id);
     if (run && pks.length) rescoreContacts(db, row.connection_id, run, pks, { settings, now: () => now });
-    journal(ctx).audit('detect.not_duplicate_undone', row.connection_id, null, `decision ${id}`, {
-      crmIds: JSON.parse(row.crm_ids) as string[],
+    appendAudit(db, now, {
+      action: 'detect.not_duplicate_undone',
+      connectionId: row.connection_id,
+      subject: auditSubject('decision', id),
+      details: { crmIds: JSON.parse(row.crm_ids) as string[] },
     });
   })();
   gateLanes(db, { now });
