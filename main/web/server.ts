@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../../app/api/core';
-import { hasValidToken, isAllowedHost, isAllowedOrigin } from './request-guard';
+import {
+  hasSingleHost,
+  hasValidToken,
+  isAllowedHost,
+  isAllowedOrigin,
+  loggablePath,
+  requestPath,
+} from './request-guard';
 import { readStatic } from '../shared/static-files';
 
 export interface WebHostOptions {
@@ -58,9 +65,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const started = Date.now();
     if (options.log) {
       const log = options.log;
-      // Only the path: the token travels in a header or the fragment, never in what is logged.
+      // Only the path, and never anything that looks like a token: a client may put one anywhere in a target.
       res.on('finish', () =>
-        log(`${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`),
+        log(
+          `${String(req.method).slice(0, 16)} ${loggablePath(req.url, token)} ${res.statusCode} ${Date.now() - started}ms`,
+        ),
       );
     }
     if (closing) {
@@ -68,8 +77,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end('Mergedesk is shutting down.');
       return;
     }
-    const work = handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: String(error) });
+    // Never the error's text: it is unexpected, so it may say anything.
+    const work = handle(req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Unexpected error.' });
       else res.end();
     });
     inFlight.add(work);
@@ -77,10 +87,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (!hasSingleHost(req.rawHeaders))
+      return sendJson(res, 400, badRequest('A request must carry exactly one Host header.'));
     if (!isAllowedHost(req.headers.host, port)) return sendJson(res, 403, refusal('Unexpected Host header.'));
     if (!isAllowedOrigin(req.headers.origin, port))
       return sendJson(res, 403, refusal('Cross-origin request refused.'));
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const pathname = requestPath(req.url);
+    if (pathname === null)
+      return sendJson(res, 400, badRequest('The request target must be a path such as /api/invoke.'));
+    const url = { pathname };
 
     if (url.pathname.startsWith('/api/')) {
       if (!hasValidToken(req.headers.authorization, token)) {
@@ -88,7 +103,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
       if (url.pathname === '/api/invoke' && req.method === 'POST') return invoke(req, res);
       if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(req, res);
-      return sendJson(res, 404, { code: 'NOT_FOUND', message: `No API route ${req.method} ${url.pathname}` });
+      return sendJson(res, 404, {
+        code: 'NOT_FOUND',
+        message: `No API route ${String(req.method).slice(0, 16)} ${loggablePath(url.pathname, token)}`,
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendJson(res, 405, refusal('Method not allowed.'));
@@ -111,7 +129,19 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON.' },
       });
     }
-    const { method, input } = (body ?? {}) as { method?: unknown; input?: unknown };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendJson(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The request body must be an object { method, input }.' },
+      });
+    }
+    const { method, input } = body as { method?: unknown; input?: unknown };
+    if (typeof method !== 'string') {
+      return sendJson(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The method name must be a string.' },
+      });
+    }
     sendJson(res, 200, await options.core.invoke(method, input));
   }
 
@@ -191,6 +221,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolveBody(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function badRequest(message: string) {
+  return { code: 'INVALID_INPUT', message };
 }
 
 function refusal(message: string) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../define';
+import { boundedRecord } from '../limits';
 import { detectSettingsPatchSchema, type DetectSettings } from '../../detect/settings';
 
 export type DetectLane = 'safe' | 'needs_choice' | 'maybe_two_people';
@@ -172,7 +173,7 @@ export const detectMethods = {
     'Not a duplicate: remembered by CRM ids, so the group does not come back after a re-sync or re-scan.',
   ).returns<{ decisionId: number }>(),
   'groups/remove-member': method(
-    z.object({ id: z.number().int().positive(), crmId: z.string().min(1) }).strict(),
+    z.object({ id: z.number().int().positive(), crmId: z.string().min(1).max(64) }).strict(),
     'Take one record out of a group (it is not the same person as the others); the rest stays grouped.',
   ).returns<{ decisionId: number }>(),
   'detect/decisions/list': method(
@@ -197,7 +198,7 @@ export const detectMethods = {
       .object({
         text: z.string().max(200_000_000).optional(),
         path: z.string().max(4096).optional(),
-        map: z.record(z.string(), z.string()).optional(),
+        map: boundedRecord(z.string().max(200), 40, 40).optional(),
         linkage: z.boolean().default(false),
       })
       .strict()
