@@ -13,7 +13,7 @@ export function registerBuiltInConnectors(): void {
   if (registered) return;
   registered = true;
   registerCrmClientFactory('keap', (ctx, connectionId) =>
-    lazyCrmClient('keap', { nativeMerge: true, sequences: true }, () =>
+    lazyCrmClient('keap', { nativeMerge: true, sequences: true, tagsOnContact: true }, () =>
       createCrmClient(ctx, getConnection(ctx.workspace.db, connectionId)),
     ),
   );
