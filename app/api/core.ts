@@ -8,6 +8,7 @@ import { systemClock, type Clock } from '../ports/clock';
 import type { Handler } from './handlers/types';
 import { APP_VERSION } from '../version';
 import { registerBuiltInConnectors } from '../connectors/built-in';
+import { setFilePicker, uploadsOf, type FilePicker, type UploadStore } from '../uploads/store';
 
 // At load time, so a test that registers fakes afterwards overrides the real connectors rather than the reverse.
 registerBuiltInConnectors();
@@ -16,6 +17,8 @@ export interface CoreOptions {
   readonly workspace: Workspace;
   readonly host: HostKind;
   readonly clock?: Clock;
+  /** The desktop host's native file dialog, for `detect/csv/pick`. */
+  readonly pickFile?: FilePicker;
 }
 
 /**
@@ -25,6 +28,8 @@ export interface CoreOptions {
 export interface Core {
   readonly context: CoreContext;
   readonly events: EventBus;
+  /** Files a host received for the core (a browser upload); the contract names them by token only. */
+  readonly uploads: UploadStore;
   invoke(method: unknown, input: unknown): Promise<Result<unknown>>;
   call<K extends MethodName>(method: K, input: Input<K>): Promise<Output<K>>;
   close(): void;
@@ -39,6 +44,7 @@ export function createCore(options: CoreOptions): Core {
     host: options.host,
     version: APP_VERSION,
   };
+  if (options.pickFile) setFilePicker(context, options.pickFile);
 
   async function run(method: MethodName, input: unknown): Promise<unknown> {
     if (exceedsDepth(input, MAX_INPUT_DEPTH)) {
@@ -72,6 +78,7 @@ export function createCore(options: CoreOptions): Core {
   return {
     context,
     events,
+    uploads: uploadsOf(context),
     async invoke(method, input) {
       if (!isMethodName(method)) {
         return {

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { AppError } from '../domain/errors';
+import { toCsv } from '../domain/csv-writer';
 import type { DetectRecord } from './types';
 import type { DetectResult } from './engine';
 import { scorePair } from './model';
@@ -212,9 +212,9 @@ export function reviewPairs(result: DetectResult, settings: DetectSettings): Pai
 }
 
 export function pairsCsv(rows: readonly PairRow[]): string {
-  return stringify(
+  return toCsv(
+    ['id_a', 'id_b', 'score', 'lane'],
     rows.map((r) => [r.idA, r.idB, r.score.toFixed(4), r.lane]),
-    { header: true, columns: ['id_a', 'id_b', 'score', 'lane'] },
   );
 }
 
@@ -232,5 +232,5 @@ export function clustersCsv(result: DetectResult): string {
   result.features.forEach((f, i) => {
     if (!grouped.has(i)) rows.push([f.id, ++next]);
   });
-  return stringify(rows, { header: true, columns: ['id', 'group'] });
+  return toCsv(['id', 'group'], rows);
 }

@@ -12,6 +12,7 @@ import {
   requestPath,
 } from './request-guard';
 import { readStatic } from '../shared/static-files';
+import { toErrorShape } from '../../app/domain/errors';
 
 export interface WebHostOptions {
   readonly core: Core;
@@ -21,6 +22,8 @@ export interface WebHostOptions {
   readonly token?: string;
   /** Largest accepted request body; bigger ones get 413 without being read. Default 32 MiB. */
   readonly maxBodyBytes?: number;
+  /** Largest accepted upload (`POST /api/upload`); default: what the core holds at most. */
+  readonly maxUploadBytes?: number;
   /** Called with one line per request (`GET /assets/x.js 200 3ms`); off unless the host asks for it. */
   readonly log?: (line: string) => void;
 }
@@ -56,6 +59,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const staticDir = resolve(options.staticDir);
   const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
+  const maxUpload = Math.min(options.maxUploadBytes ?? Infinity, options.core.uploads.maxBytes);
   const streams = new Set<ServerResponse>();
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
@@ -102,6 +106,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return sendJson(res, 401, { code: 'UNAUTHORIZED', message: 'Missing or wrong session token.' });
       }
       if (url.pathname === '/api/invoke' && req.method === 'POST') return invoke(req, res);
+      if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res);
       if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(req, res);
       return sendJson(res, 404, {
         code: 'NOT_FOUND',
@@ -143,6 +148,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       });
     }
     sendJson(res, 200, await options.core.invoke(method, input));
+  }
+
+  /**
+   * A file the user chose in the page, as raw bytes (never a path): streamed into the core's upload store up to the
+   * cap, answered with an opaque token that `detect/csv/analyse` takes.
+   */
+  async function upload(req: IncomingMessage, res: ServerResponse) {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxUpload) return refuseTooLarge(req, res);
+    const name = fileNameHeader(req.headers['x-file-name']);
+    try {
+      const ref = await options.core.uploads.putStream(name, limited(req, maxUpload));
+      sendJson(res, 200, { ok: true, data: ref });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res);
+      sendJson(res, 400, { ok: false, error: toErrorShape(error) });
+    }
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse) {
@@ -202,6 +224,30 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse) {
 }
 
 class BodyTooLargeError extends Error {}
+
+/** The request's chunks, failing as soon as more than `limit` bytes arrived (the rest is never read). */
+async function* limited(req: IncomingMessage, limit: number): AsyncIterable<Uint8Array> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.pause();
+      throw new BodyTooLargeError();
+    }
+    yield chunk;
+  }
+}
+
+/** The file name a page sent (URL-encoded in `X-File-Name`), for messages only: it never becomes a path. */
+function fileNameHeader(value: string | string[] | undefined): string {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return 'upload.csv';
+  try {
+    return decodeURIComponent(raw).slice(0, 200);
+  } catch {
+    return 'upload.csv';
+  }
+}
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {

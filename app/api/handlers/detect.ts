@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import { appendAudit } from '../../store/audit-log';
 import type { HandlerSubset } from './types';
 import type { Db } from '../../store/database';
@@ -8,10 +7,11 @@ import { detectSettingsSchema, type DetectSettings } from '../../detect/settings
 import { cancelScan, scanStatus, startScan } from '../../detect/service';
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
 import { lastRun, modelFor, regroup, rescoreContacts } from '../../detect/scan';
-import { formGroups, detect } from '../../detect/engine';
+import { formGroups } from '../../detect/engine';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
 import { FIELDS } from '../../detect/compare';
-import { clustersCsv, pairsCsv, parseContactsCsv, reviewPairs } from '../../detect/csv';
+import { analyseCsvBytes } from '../../detect/csv-bytes';
+import { filePickerOf, readChosenFile, uploadsOf } from '../../uploads/store';
 import type {
   DetectDecision,
   DetectLane,
@@ -156,6 +156,7 @@ export const detectHandlers: HandlerSubset<
   | 'detect/settings/set'
   | 'detect/preview'
   | 'detect/csv/analyse'
+  | 'detect/csv/pick'
 > = {
   'detect/scan/start': (input, ctx) => ({ jobId: startScan(ctx, input.mode).jobId }),
   'detect/scan/cancel': (_input, ctx) => ({ cancelled: cancelScan(ctx) }),
@@ -397,40 +398,25 @@ export const detectHandlers: HandlerSubset<
   },
 
   'detect/csv/analyse': (input, ctx) => {
-    let text = input.text;
-    if (input.path !== undefined) {
-      let size: number;
-      try {
-        size = statSync(input.path).size;
-      } catch {
-        throw new AppError('NOT_FOUND', `Cannot read ${input.path}.`);
-      }
-      if (size > 200_000_000) throw new AppError('INVALID_INPUT', 'The CSV is larger than 200 MB.');
-      text = readFileSync(input.path, 'utf8');
+    const file = uploadsOf(ctx).get(input.upload);
+    const analysis = analyseCsvBytes(file.bytes, {
+      settings: settingsOf(ctx.workspace.db),
+      map: input.map ?? {},
+      linkage: input.linkage,
+    });
+    return { ...analysis, fileName: file.name };
+  },
+  'detect/csv/pick': async (_input, ctx) => {
+    const pick = filePickerOf(ctx);
+    if (!pick) {
+      throw new AppError(
+        'UNSUPPORTED',
+        'Choosing a file this way needs the desktop app; upload the file instead.',
+      );
     }
-    const settings = settingsOf(ctx.workspace.db);
-    const { records, columns } = parseContactsCsv(text ?? '', input.map ?? {});
-    const result = detect(records, { settings, linkage: input.linkage });
-    const rows = reviewPairs(result, settings);
-    const lanes = emptyLanes();
-    for (const g of result.groups) lanes[g.lane] += 1;
-    const recognised: Record<string, string[]> = {};
-    for (const [field, idx] of Object.entries(columns.map))
-      recognised[field] = (idx ?? []).map((i) => columns.header[i]!);
-    return {
-      records: records.length,
-      recognised,
-      ignored: columns.ignored,
-      comparisons: result.stats.comparisons,
-      pairs: rows.length,
-      groups: result.groups.length,
-      lanes,
-      preview: [...rows]
-        .sort((a, b) => b.score - a.score)
-        .slice(0, 500)
-        .map((r) => ({ ...r, lane: r.lane as DetectLane })),
-      pairsCsv: pairsCsv(rows),
-      clustersCsv: clustersCsv(result),
-    };
+    const path = await pick({ title: 'Choose a CSV export', extensions: ['csv', 'txt', 'tsv'] });
+    if (path === null) return { picked: null };
+    const file = await readChosenFile(path);
+    return { picked: uploadsOf(ctx).put(file.name, file.bytes) };
   },
 };
