@@ -41,6 +41,12 @@ function eligible(
     const g = get.get(id) as { lane: string; status: string } | undefined;
     if (!g) skipped.push({ groupId: id, reason: 'no such group' });
     else if (g.status !== 'open') skipped.push({ groupId: id, reason: `group is ${g.status}` });
+    else if (g.lane === 'maybe_two_people')
+      skipped.push({
+        groupId: id,
+        reason:
+          'these may be two different people: a batch never merges them; confirm it in the review instead',
+      });
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,

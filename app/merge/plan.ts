@@ -150,6 +150,17 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       guards.push({ code, severity, message });
   };
 
+  if (review.lane === 'maybe_two_people' || review.identityConflicts.length > 0) {
+    const why = review.identityConflicts.length
+      ? review.identityConflicts.join('; ')
+      : 'detection put this group in "Maybe two people"';
+    guard(
+      'two_people',
+      'confirm',
+      `These may be two different people (${why}). Merge only if you know they are one person.`,
+    );
+  }
+
   const patch: Record<string, unknown> = {};
   const fieldSources: Record<string, string> = {};
   for (const field of SINGLE_FIELDS) {

@@ -18,6 +18,7 @@ import type {
   WpPlanHint,
 } from './types';
 import { AppError } from '../domain/errors';
+import { identityConflicts } from './identity-conflicts';
 
 export const FIELD_LABELS: Record<SingleField | MultiField, string> = {
   givenName: 'First name',
@@ -370,6 +371,7 @@ export function buildReview(
     rows,
     tags,
     warnings,
+    identityConflicts: identityConflicts(records),
     access: accessPreview,
     wordpress,
   };

@@ -152,6 +152,8 @@ export interface ReviewModel {
   readonly rows: readonly FieldRow[];
   readonly tags: readonly TagGroup[];
   readonly warnings: readonly ReviewWarning[];
+  /** Why these records may be two different people, in words; a merge needs an explicit confirmation then. */
+  readonly identityConflicts: readonly string[];
   readonly access: AccessPreview;
   readonly wordpress: WpPlanHint;
 }
@@ -175,6 +177,7 @@ export interface ReviewChoices {
 }
 
 export type GuardCode =
+  | 'two_people'
   | 'access_loss'
   | 'access_conflict'
   | 'consent_conflict'

@@ -9,6 +9,7 @@ import { GroupEvidence } from '../features/detect/GroupEvidence';
 import { CsvAnalysis } from '../features/detect/CsvAnalysis';
 import { LANE_HINTS, LANE_LABELS } from '../features/detect/labels';
 import { GroupReview } from '../features/merge-review/GroupReview';
+import { BatchMerge } from '../features/batch/BatchMerge';
 
 export function DuplicatesScreen(props: { param: string | null }) {
   const id = props.param ? Number(props.param) : null;
@@ -36,6 +37,17 @@ function QueueScreen() {
     counts.reload();
   }, [status, counts]);
   const onTotal = useCallback((t: number) => setTotal(t), []);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const toggle = useCallback(
+    (gid: number) =>
+      setSelected((prev) => {
+        const next = new Set(prev);
+        if (!next.delete(gid)) next.add(gid);
+        return next;
+      }),
+    [],
+  );
+  const clearSelection = useCallback(() => setSelected(new Set()), []);
 
   const filter: GroupFilter = {
     ...(lane !== 'all' ? { lane } : {}),
@@ -115,6 +127,12 @@ function QueueScreen() {
               </select>
             </label>
           </div>
+          <BatchMerge
+            selected={[...selected]}
+            safeCount={laneCounts?.safe ?? null}
+            onChanged={refresh}
+            onClearSelection={clearSelection}
+          />
           {total === 0 && (
             <EmptyState title="No duplicate groups to review">
               {status.data.groups === 0 && !search && !tag
@@ -127,6 +145,8 @@ function QueueScreen() {
             version={version}
             onOpen={(gid) => navigate('duplicates', String(gid))}
             onTotal={onTotal}
+            selected={selected}
+            onToggle={toggle}
           />
         </>
       )}

@@ -17,6 +17,9 @@ export function GroupList(props: {
   version: number;
   onOpen: (id: number) => void;
   onTotal: (total: number) => void;
+  /** Groups ticked for a batch merge; absent where the list offers no selection. */
+  selected?: ReadonlySet<number>;
+  onToggle?: (id: number) => void;
 }) {
   const api = useApi();
   const [total, setTotal] = useState<number | null>(null);
@@ -107,6 +110,10 @@ export function GroupList(props: {
     } else if (e.key === 'n') {
       e.preventDefault();
       void dismiss(active);
+    } else if (e.key === 'x' && props.onToggle) {
+      e.preventDefault();
+      const g = rows.get(active);
+      if (g) props.onToggle(g.id);
     }
   };
 
@@ -149,6 +156,16 @@ export function GroupList(props: {
               >
                 {g ? (
                   <>
+                    {props.onToggle && (
+                      <input
+                        type="checkbox"
+                        className="group-select"
+                        aria-label={`Select group ${g.id} for a batch merge`}
+                        checked={props.selected?.has(g.id) ?? false}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={() => props.onToggle?.(g.id)}
+                      />
+                    )}
                     <span className={`lane-dot lane-${g.lane}`} title={LANE_LABELS[g.lane]} />
                     <span className="group-main">
                       <span className="group-names">{g.names || `Group ${g.id}`}</span>

@@ -53,6 +53,7 @@ export function GroupReview(props: {
   const [planOpen, setPlanOpen] = useState(false);
   const [actionError, setActionError] = useState<{ code: string; message: string } | null>(null);
   const [done, setDone] = useState<RunDetail | null>(null);
+  const [samePerson, setSamePerson] = useState(false);
 
   const model = review.data;
   const sequences = useMemo(() => parseSequences(sequencesText), [sequencesText]);
@@ -155,6 +156,7 @@ export function GroupReview(props: {
             : 'unknown until the CRM is connected'}
         .
       </p>
+      <TwoPeople model={model} confirmed={samePerson} onConfirm={setSamePerson} />
       {review.error && <ErrorBanner error={review.error} onRetry={review.reload} />}
       {actionError && <ErrorBanner error={actionError} />}
       <ReturnedToReview groupId={props.groupId} />
@@ -184,6 +186,7 @@ export function GroupReview(props: {
           choices={choices}
           onClose={() => setPlanOpen(false)}
           onDone={(d) => setDone(d)}
+          confirmed={samePerson ? ['two_people'] : []}
         />
       )}
       <Grid
@@ -265,6 +268,38 @@ function parseSequences(text: string): { campaignId?: string; sequenceId: string
       const [a, b] = s.split(':').map((x) => x.trim());
       return b ? { campaignId: a!, sequenceId: b } : { sequenceId: a! };
     });
+}
+
+/** A group that may be two people says why first, and asks the reviewer to confirm before anything merges. */
+function TwoPeople(props: { model: ReviewModel; confirmed: boolean; onConfirm: (v: boolean) => void }) {
+  const { model } = props;
+  if (model.lane !== 'maybe_two_people' && model.identityConflicts.length === 0) return null;
+  return (
+    <section className="callout-danger two-people" aria-label="Maybe two people" role="group">
+      <h3>These may be two different people</h3>
+      {model.identityConflicts.length > 0 ? (
+        <ul>
+          {model.identityConflicts.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>Detection put this group in “Maybe two people”.</p>
+      )}
+      <p>
+        Merging two people gives one of them the other&apos;s purchases and access. A batch never merges this
+        group.
+      </p>
+      <label>
+        <input
+          type="checkbox"
+          checked={props.confirmed}
+          onChange={(e) => props.onConfirm(e.target.checked)}
+        />{' '}
+        I have checked: these records are one person
+      </label>
+    </section>
+  );
 }
 
 function Warnings(props: { model: ReviewModel }) {

@@ -22,10 +22,12 @@ export function PlanDialog(props: {
   choices: Choices;
   onClose: () => void;
   onDone: (detail: RunDetail) => void;
+  /** Confirmations the reviewer already gave in the review (e.g. that two records are one person). */
+  confirmed?: readonly GuardCode[];
 }) {
   const api = useApi();
   const plan = useQuery('merge/plan', { groupId: props.groupId, choices: props.choices });
-  const [confirmed, setConfirmed] = useState<GuardCode[]>([]);
+  const [confirmed, setConfirmed] = useState<GuardCode[]>(() => [...(props.confirmed ?? [])]);
   const [runId, setRunId] = useState<string | null>(null);
   const [steps, setSteps] = useState<StepView[]>([]);
   const [busy, setBusy] = useState(false);
@@ -44,7 +46,10 @@ export function PlanDialog(props: {
     );
   });
 
-  const guards = plan.data?.plan.guards ?? [];
+  // "Maybe two people" comes first: nothing else matters if these are two different people.
+  const guards = [...(plan.data?.plan.guards ?? [])].sort(
+    (a, b) => Number(b.code === 'two_people') - Number(a.code === 'two_people'),
+  );
   const blocked = guards.some((g) => g.severity === 'block');
   const unconfirmed = guards.filter((g) => g.severity === 'confirm' && !confirmed.includes(g.code));
 
@@ -115,6 +120,28 @@ export function PlanDialog(props: {
       {plan.error && <ErrorBanner error={plan.error} onRetry={plan.reload} />}
       {plan.data && (
         <>
+          {guards
+            .filter((g) => g.code === 'two_people')
+            .map((g) => (
+              <div
+                key={g.code}
+                className="callout-danger two-people"
+                role="group"
+                aria-label="Maybe two people"
+              >
+                <strong>Maybe two people.</strong> {g.message}
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={confirmed.includes(g.code)}
+                    onChange={(e) =>
+                      setConfirmed((c) => (e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code)))
+                    }
+                  />{' '}
+                  I have checked: these records are one person
+                </label>
+              </div>
+            ))}
           <ol className="plan-lines">
             {plan.data.preview.lines.map((l) => (
               <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
@@ -133,29 +160,31 @@ export function PlanDialog(props: {
               </ul>
             </>
           )}
-          {guards.length > 0 && (
+          {guards.some((g) => g.code !== 'two_people') && (
             <fieldset>
               <legend>Guards</legend>
-              {guards.map((g) => (
-                <label key={`${g.code}-${g.message}`} style={{ display: 'block' }}>
-                  {g.severity === 'block' ? (
-                    <span className="warning">Blocked: {g.message}</span>
-                  ) : (
-                    <>
-                      <input
-                        type="checkbox"
-                        checked={confirmed.includes(g.code)}
-                        onChange={(e) =>
-                          setConfirmed((c) =>
-                            e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code),
-                          )
-                        }
-                      />{' '}
-                      I understand: {g.message}
-                    </>
-                  )}
-                </label>
-              ))}
+              {guards
+                .filter((g) => g.code !== 'two_people')
+                .map((g) => (
+                  <label key={`${g.code}-${g.message}`} style={{ display: 'block' }}>
+                    {g.severity === 'block' ? (
+                      <span className="warning">Blocked: {g.message}</span>
+                    ) : (
+                      <>
+                        <input
+                          type="checkbox"
+                          checked={confirmed.includes(g.code)}
+                          onChange={(e) =>
+                            setConfirmed((c) =>
+                              e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code),
+                            )
+                          }
+                        />{' '}
+                        I understand: {g.message}
+                      </>
+                    )}
+                  </label>
+                ))}
             </fieldset>
           )}
           <div className="review-actions">
