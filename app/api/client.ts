@@ -48,3 +48,4 @@ export function createClient(transport: Transport): ApiClient {
     },
   };
 }
+export * as words from '../domain/words';

@@ -2,6 +2,7 @@ import type { ContactPatch, CrmAddress, CrmEmail, CrmPhone } from '../ports/crm'
 import type { CachedRecord, GroupData } from './cache-reader';
 import { addressDisplay, addressKey, buildReview, emailKey, phoneKey } from './review';
 import { SINGLE_FIELDS, type AccessSettings, type SurvivorshipSettings } from './settings';
+import { fieldLabel, plural } from '../domain/words';
 import { classifyTag } from './tag-rules';
 import {
   PLAN_VERSION,
@@ -213,7 +214,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     guard(
       'access_loss',
       'confirm',
-      `Access tag(s) ${lostAccess.map((t) => `"${tagNames[t]}"`).join(', ')} are on a duplicate but would not end on the survivor: the member loses that access.`,
+      `${lostAccess.length === 1 ? 'Access tag' : 'Access tags'} ${lostAccess.map((t) => `"${tagNames[t]}"`).join(', ')} ${lostAccess.length === 1 ? 'is' : 'are'} on a duplicate but would not end on the survivor: the member loses that access.`,
     );
   }
   if (strategy === 'native' && skip.size > 0) {
@@ -381,13 +382,17 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   for (const [k, v] of fields)
     add(
       'fields_written',
-      `Write ${k} on ${s} = ${fmt(v)} (from ${plan.fieldSources[k] ?? 'the union'})`,
+      `Write ${fieldLabel(k)} on ${s} = ${fmt(v)} (from ${plan.fieldSources[k] ?? 'every record'})`,
       true,
     );
   const names = (ids: readonly string[]) => ids.map((t) => `"${plan.tagNames[t] ?? t}"`).join(', ');
   if (plan.tagsToApply.length === 0) add('tags_unioned', `Survivor ${s} already carries every tag.`, true);
   else
-    add('tags_unioned', `Apply ${plan.tagsToApply.length} tag(s) to ${s}: ${names(plan.tagsToApply)}`, true);
+    add(
+      'tags_unioned',
+      `Apply ${plural(plan.tagsToApply.length, 'tag')} to ${s}: ${names(plan.tagsToApply)}`,
+      true,
+    );
   if (plan.skippedTagIds.length > 0)
     add('tags_unioned', `Not applied (skipped by the reviewer): ${names(plan.skippedTagIds)}`, true);
   if (plan.strategy === 'native') {
@@ -435,7 +440,11 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   if (plan.strategy === 'manual') {
     for (const l of plan.loserIds) {
       if (plan.loserAction === 'archive')
-        add('loser_archived', `Tag #${l} with the archive tag ${plan.archiveTagId} (kept in the CRM)`, true);
+        add(
+          'loser_archived',
+          `Tag #${l} with the archive tag "${plan.tagNames[plan.archiveTagId ?? ''] ?? 'set in Settings'}" (kept in the CRM)`,
+          true,
+        );
       else add('loser_deleted', `Delete #${l} from the CRM`, false);
     }
     const stranded = [...plan.crmOrders, ...plan.crmSubscriptions];
@@ -464,7 +473,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   const irreversible: string[] = [];
   if (plan.strategy === 'native' || plan.loserAction === 'delete') {
     irreversible.push(
-      `Contact id(s) ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
+      `${plan.loserIds.length === 1 ? 'Contact id' : 'Contact ids'} ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
     );
     irreversible.push(
       'Email engagement history and notes of the removed contacts do not come back with a restore.',
@@ -475,7 +484,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   }
   if (plan.tagsToApply.length > 0)
     irreversible.push('Automations started by applying tags cannot be undone.');
-  return { lines, irreversible, guards: plan.guards };
+  return { lines, irreversible, guards: plan.guards, steps: stepsFor(plan) };
 }
 
 /** Throws GUARD_REFUSED when a blocking guard stands or a confirmable one was not confirmed. */

@@ -254,6 +254,8 @@ export interface PreviewLine {
 
 export interface PlanPreview {
   readonly lines: readonly PreviewLine[];
+  /** The journaled steps the run will take, in order: what "N steps" counts everywhere. */
+  readonly steps: readonly { readonly name: string; readonly target: string | null }[];
   readonly irreversible: readonly string[];
   readonly guards: readonly Guard[];
 }

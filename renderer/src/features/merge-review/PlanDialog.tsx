@@ -2,7 +2,25 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
 import type { GuardCode, Input, RunDetail } from '../../../../app/api/contract';
-import { stepLabel, stepStatusLabel } from './step-labels';
+import { isMergeStep, stepLabel, stepStatusLabel } from './step-labels';
+import { words } from '../../../../app/api/client';
+import { plural } from '../../lib/format';
+import type { PlanPreview, PreviewLine } from '../../../../app/api/contract';
+
+/**
+ * The preview's lines under the journaled steps they describe, so the plan counts steps the way the run, the
+ * result and History do. A step that repeats (one CRM merge per duplicate) takes one line each.
+ */
+function groupLines(preview: PlanPreview): { name: string; lines: PreviewLine[] }[] {
+  const byName = new Map<string, PreviewLine[]>();
+  for (const l of preview.lines) byName.set(l.step, [...(byName.get(l.step) ?? []), l]);
+  const repeats = (name: string) => preview.steps.filter((s) => s.name === name).length;
+  return preview.steps.map((s) => {
+    const queue = byName.get(s.name) ?? [];
+    const lines = repeats(s.name) > 1 ? queue.splice(0, 1) : queue.splice(0);
+    return { name: s.name, lines };
+  });
+}
 
 type Choices = Input<'merge/plan'>['choices'];
 
@@ -37,7 +55,7 @@ export function PlanDialog(props: {
   useEffect(() => heading.current?.focus(), []);
 
   useEvent('merge/step', (p) => {
-    if (p.runId !== runId) return;
+    if (p.runId !== runId || !isMergeStep(p.name)) return;
     setSteps((list) =>
       [
         ...list.filter((s) => s.seq !== p.seq),
@@ -47,6 +65,7 @@ export function PlanDialog(props: {
   });
 
   // "Maybe two people" comes first: nothing else matters if these are two different people.
+  const planSteps = plan.data ? groupLines(plan.data.preview) : [];
   const guards = [...(plan.data?.plan.guards ?? [])].sort(
     (a, b) => Number(b.code === 'two_people') - Number(a.code === 'two_people'),
   );
@@ -89,8 +108,9 @@ export function PlanDialog(props: {
         choices: props.choices,
         confirm: confirmed,
       });
+      void queued;
       setNotice(
-        `Saved for later as run ${queued.runId}. It is re-checked against the CRM before it runs (History → Resume).`,
+        'Saved for later in History. It is re-checked against the CRM before it runs (History → Resume).',
       );
     } catch (e) {
       fail(e);
@@ -103,7 +123,8 @@ export function PlanDialog(props: {
     setBusy(true);
     try {
       const dry = await api.call('merge/dry-run', { groupId: props.groupId, choices: props.choices });
-      setNotice(`Dry run recorded in History as ${dry.runId}. Nothing was changed.`);
+      void dry;
+      setNotice('Dry run recorded in History. Nothing was changed.');
     } catch (e) {
       fail(e);
     } finally {
@@ -142,11 +163,19 @@ export function PlanDialog(props: {
                 </label>
               </div>
             ))}
-          <ol className="plan-lines">
-            {plan.data.preview.lines.map((l) => (
-              <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
-                <span className="badge">{stepLabel(l.step)}</span> {l.text}
-                {!l.reversible && <strong> (cannot be undone)</strong>}
+          <h3>The merge runs in {plural(planSteps.length, 'step')}</h3>
+          <ol className="plan-lines" aria-label="Steps">
+            {planSteps.map((st, i) => (
+              <li key={`${st.name}-${i}`}>
+                <span className="badge">{stepLabel(st.name)}</span>
+                <ul>
+                  {st.lines.map((l) => (
+                    <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
+                      {l.text}
+                      {!l.reversible && <strong> (cannot be undone)</strong>}
+                    </li>
+                  ))}
+                </ul>
               </li>
             ))}
           </ol>
@@ -168,7 +197,9 @@ export function PlanDialog(props: {
                 .map((g) => (
                   <label key={`${g.code}-${g.message}`} style={{ display: 'block' }}>
                     {g.severity === 'block' ? (
-                      <span className="warning">Blocked: {g.message}</span>
+                      <span className="warning">
+                        Blocked — {words.guardLabel(g.code)}: {g.message}
+                      </span>
                     ) : (
                       <>
                         <input
@@ -180,7 +211,7 @@ export function PlanDialog(props: {
                             )
                           }
                         />{' '}
-                        I understand: {g.message}
+                        <strong>{words.guardLabel(g.code)}:</strong> {g.message} I understand.
                       </>
                     )}
                   </label>
