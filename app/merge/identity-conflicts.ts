@@ -58,7 +58,11 @@ export function identityConflicts(records: readonly IdentityRecord[]): string[] 
     .map((r) => ({ id: r.contactId, name: clean(r.fields.givenName) }))
     .filter((g) => g.name);
   if (given.some((a) => given.some((b) => !sameGivenName(a.name, b.name)))) {
-    out.push(`Different first names: ${list(given.map((g) => `${g.name} (#${g.id})`))}`);
+    const byName = new Map<string, string[]>();
+    for (const g of given) byName.set(g.name, [...(byName.get(g.name) ?? []), `#${g.id}`]);
+    out.push(
+      `Different first names: ${list([...byName].map(([name, ids]) => `${name} (${ids.join(', ')})`))}`,
+    );
   }
   const generations = records.map((r) => ({ id: r.contactId, g: generation(r) }));
   if (generations.some((g) => g.g) && new Set(generations.map((g) => g.g)).size > 1) {

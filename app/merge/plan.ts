@@ -141,7 +141,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       guards.push({ code, severity, message, short });
   };
 
-  if (review.lane === 'maybe_two_people' || review.identityConflicts.length > 0) {
+  if (review.lane === 'maybe_two_people') {
     const why = review.identityConflicts.length
       ? review.identityConflicts.join('; ')
       : 'detection put this group in "Maybe two people"';

@@ -83,3 +83,14 @@ export class BatchPanel {
     return this.summary.locator(`tr[data-outcome="${outcome}"]`);
   }
 }
+
+/** The notification area: toasts with their Undo buttons. */
+export class Toasts {
+  readonly root: Locator;
+  constructor(readonly page: Page) {
+    this.root = page.getByRole('region', { name: 'Notifications' });
+  }
+  toast(text: string | RegExp): Locator {
+    return this.root.getByRole('status').filter({ hasText: text });
+  }
+}

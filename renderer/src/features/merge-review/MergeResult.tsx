@@ -5,7 +5,7 @@ import { formatDateTime } from '../../lib/format';
 export function MergeResult(props: { detail: RunDetail; onClose?: () => void }) {
   const { run } = props.detail;
   return (
-    <section className="callout-ok merge-result" aria-label="Last merge" role="status">
+    <section className="callout-ok merge-result" aria-label="Last merge" aria-live="polite">
       <h2>Merged into #{run.survivorId}</h2>
       <p>
         {run.groupId !== null ? `Group ${run.groupId}: ` : ''}

@@ -10,7 +10,7 @@ export function TwoPeople(props: {
   dispatch: (a: ReviewAction) => void;
 }) {
   const { model } = props;
-  if (model.lane !== 'maybe_two_people' && model.identityConflicts.length === 0) return null;
+  if (model.lane !== 'maybe_two_people') return null;
   return (
     <section className="callout-danger two-people" aria-label="Maybe two people" role="group">
       <h3>These may be two different people</h3>
