@@ -168,11 +168,17 @@ test('the WordPress login kept for course progress is the one with more progress
   await desk.visit(`#/duplicates/${found.id}`);
   const logins = page.getByRole('list', { name: 'WordPress logins' });
   await expect(logins).toBeVisible();
-  const kept = logins.getByRole('listitem').filter({ hasText: `${found.most.login} (linked` }).first();
+  const kept = logins
+    .getByRole('listitem')
+    .filter({ hasText: `${found.most.login} (linked` })
+    .first();
   await expect(kept.getByRole('radio')).toBeChecked();
   await expect(kept).toContainText(`${found.lessons[0]} lessons completed`);
   await expect(kept).toContainText('last login');
-  const other = logins.getByRole('listitem').filter({ hasText: `${found.least.login} (linked` }).first();
+  const other = logins
+    .getByRole('listitem')
+    .filter({ hasText: `${found.least.login} (linked` })
+    .first();
   await expect(other).toContainText(`${found.lessons[1]} lessons completed`);
   await expect(page.getByText(`Keeps ${found.most.login}: it holds the most course progress`)).toBeVisible();
 });
