@@ -163,10 +163,32 @@ export function compareDob(a: string, b: string): number {
   if (same === 2) return 1;
   if (sameYear && sameRange(a, 5, b, 8, 2) && sameRange(a, 8, b, 5, 2)) return 1;
   // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
-  if (sameMonth && sameDay) return 2;
+  // Years decades apart on the same day and month that no single slip explains (1958 / 1986) are a parent and a
+  // child born on the same date, or named after them: different people.
+  if (sameMonth && sameDay) return yearSlip(a, b) ? 2 : 3;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
+}
+
+/**
+ * Whether two years on the same day and month are one birthday typed wrong: close in time (under ten years), one
+ * digit changed within twenty years, or two neighbouring digits swapped (1985 / 1958).
+ */
+function yearSlip(a: string, b: string): boolean {
+  const ya = Number(a.slice(0, 4));
+  const yb = Number(b.slice(0, 4));
+  if (!Number.isFinite(ya) || !Number.isFinite(yb) || Math.abs(ya - yb) < 10) return true;
+  let diff = 0;
+  let first = -1;
+  for (let i = 0; i < 4; i++)
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+      diff += 1;
+      if (first < 0) first = i;
+    }
+  // One digit changed in the tens (1958 / 1988) is as likely a generation as a slip: only near years count.
+  if (diff <= 1) return Math.abs(ya - yb) < 20;
+  return diff === 2 && first < 3 && a[first] === b[first + 1] && a[first + 1] === b[first];
 }
 
 /** The same levels for values that are not ISO dates of ten characters. */
@@ -176,7 +198,7 @@ function compareDobParts(a: string, b: string): number {
   const same = Number(ay === by) + Number(am === bm) + Number(ad === bd);
   if (same === 2) return 1;
   if (ay === by && am === bd && ad === bm) return 1;
-  if (am === bm && ad === bd) return 2;
+  if (am === bm && ad === bd) return yearSlip(a, b) ? 2 : 3;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
