@@ -1,5 +1,5 @@
 import { jaroWinkler, jaroWinklerRange } from './jaro-winkler';
-import { shareNickname } from './normalise/names';
+import { nicknameGroups, shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
 /**
@@ -160,12 +160,11 @@ export function compareDob(a: string, b: string): number {
   const sameMonth = sameRange(a, 5, b, 5, 2);
   const sameDay = sameRange(a, 8, b, 8, 2);
   const same = Number(sameYear) + Number(sameMonth) + Number(sameDay);
+  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day. Years decades apart on the same day and
+  // month that no single slip explains (1958 / 1986) are a parent and a child born on the same date: two people.
+  if (!sameYear && sameMonth && sameDay) return yearSlip(a, b) ? 1 : 3;
   if (same === 2) return 1;
   if (sameYear && sameRange(a, 5, b, 8, 2) && sameRange(a, 8, b, 5, 2)) return 1;
-  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
-  // Years decades apart on the same day and month that no single slip explains (1958 / 1986) are a parent and a
-  // child born on the same date, or named after them: different people.
-  if (sameMonth && sameDay) return yearSlip(a, b) ? 2 : 3;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
@@ -196,9 +195,9 @@ function compareDobParts(a: string, b: string): number {
   const [ay, am, ad] = [a.slice(0, 4), a.slice(5, 7), a.slice(8, 10)];
   const [by, bm, bd] = [b.slice(0, 4), b.slice(5, 7), b.slice(8, 10)];
   const same = Number(ay === by) + Number(am === bm) + Number(ad === bd);
+  if (ay !== by && am === bm && ad === bd) return yearSlip(a, b) ? 1 : 3;
   if (same === 2) return 1;
   if (ay === by && am === bd && ad === bm) return 1;
-  if (am === bm && ad === bd) return yearSlip(a, b) ? 2 : 3;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
@@ -314,6 +313,15 @@ export function compareAll(a: Features, b: Features, out: Int8Array): boolean {
     if (sg >= 0 && sf >= 0 && sg + sf <= 1 && sg + sf < Math.min(g, 3) + f) {
       g = sg === 0 ? 0 : 2;
       f = sf;
+      swapped = true;
+    } else if (sf === 0 && g > 1 && shareNickname(a.nick, nicknameGroups(b.family))) {
+      // Swapped and shortened at once: "Jim Girnaez" / "Girnaez James".
+      g = 1;
+      f = 0;
+      swapped = true;
+    } else if (sg === 0 && g > 1 && shareNickname(b.nick, nicknameGroups(a.family))) {
+      g = 1;
+      f = 0;
       swapped = true;
     }
   }

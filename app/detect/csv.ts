@@ -224,6 +224,8 @@ export function clustersCsv(result: DetectResult): string {
   const grouped = new Set<number>();
   result.groups.forEach((g, gi) => {
     for (const m of g.members) {
+      // A doubtful pair ("may also belong") repeats a record already in its group: the file stays a partition.
+      if (grouped.has(m)) continue;
       rows.push([result.features[m]!.id, gi + 1]);
       grouped.add(m);
     }

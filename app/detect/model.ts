@@ -162,7 +162,8 @@ const MANY = '\u0000';
 function namesCompatible(a: Features, b: Features): boolean {
   if (!a.given || !b.given) return true;
   if (compareGiven(a.given, b.given, a.nick, b.nick, a.givenPh, b.givenPh) <= 3) return true;
-  return a.given === b.family && a.family === b.given;
+  // Swapped columns (one side possibly shortened): a name of one record is the other's given name.
+  return a.given === b.family || a.family === b.given;
 }
 
 /**
