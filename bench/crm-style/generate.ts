@@ -426,8 +426,10 @@ function duplicateOf(
       d.email2 = r() < 0.5 ? workEmail(p.given, p.family, d.company) : '';
       break;
     case 'new_email':
+      // A new mailbox, the same name and the same phone or address: with neither to keep, nothing but a name
+      // would tie the records, which no one can call a duplicate; that record is entered again instead.
+      if (!p.phone && !p.address) return duplicateOf(world, p, 'email_case');
       d.email = world.personalEmail(p.given, p.family);
-      if (!p.phone && !p.address) d.phone = p.phone || world.phone();
       break;
     case 'sparse':
       d.phone = '';
