@@ -325,7 +325,9 @@ export function scorePair(
     identifier = (model.tf[4]?.get(exactValue(4, a, b)) ?? 2) <= WIDELY_SHARED;
   const contact =
     (a.emails.length > 0 || a.phones.length > 0) && (b.emails.length > 0 || b.phones.length > 0);
-  const cls = conflicts !== 0 ? 'conflict' : personalEmail ? 'email' : 'clear';
+  // One mailbox: the same personal address, or the same Gmail address written with dots or a +tag.
+  const oneMailbox = personalEmail || levels[3] === 1;
+  const cls = conflicts !== 0 ? 'conflict' : oneMailbox ? 'email' : 'clear';
   const probability = calibrate(model.calibration, weight, weight - model.prior, cls, contact);
   return { probability, weight, levels, swapped, conflicts, identifier, personalEmail };
 }

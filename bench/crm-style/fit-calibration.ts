@@ -19,7 +19,7 @@ for (const seed of CRM_SEEDS.calibration) {
   // The same test the score makes (STRONG adds that the names agree, which the class does not ask).
   const personal = (p: (typeof result.pairs)[number]) => {
     const s = scorePair(result.features[p.a]!, result.features[p.b]!, result.model, settings);
-    return s.personalEmail;
+    return s.personalEmail || s.levels[3] === 1;
   };
   for (const p of result.pairs) {
     if (!contact(p.a) || !contact(p.b)) continue;
