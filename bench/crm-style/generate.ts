@@ -227,14 +227,9 @@ class CrmWorld {
   personalEmail(given: string, family: string): string {
     const g = given.toLowerCase();
     const f = family.toLowerCase().replace(/[^a-z]/g, '');
+    // Every pattern keeps the whole number: two people never share a personal mailbox by accident.
     const n = mailboxNumber(this.entityNo * 7 + Math.floor(this.r() * 7));
-    const patterns = [
-      `${g}.${f}${n % 10_000}`,
-      `${g[0]}${f}${n}`,
-      `${g}${f}${n % 1000}`,
-      `${f}.${g}${n}`,
-      `${g}${n}`,
-    ];
+    const patterns = [`${g}.${f}${n}`, `${g[0]}${f}${n}`, `${g}${f}.${n}`, `${f}.${g}${n}`, `${g}${n}`];
     return `${pick(this.r, patterns)}@${pick(this.r, FREE_DOMAINS)}`;
   }
 
