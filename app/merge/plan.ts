@@ -1,12 +1,15 @@
 import type { ContactPatch, CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
 import type { CachedRecord, GroupData } from './cache-reader';
 import { addressDisplay, addressKey, buildReview, emailKey, phoneKey } from './review';
-import { SINGLE_FIELDS, type AccessSettings, type SurvivorshipSettings } from './settings';
-import { classifyTag } from './tag-rules';
+import { SINGLE_FIELDS, type AccessSettings, type MergeRules } from './settings';
+import type { CrmSlots } from '../ports/connector';
+import { classifyTag, type TagClass } from './tag-rules';
+import { judgeMerge, mergedOptIn, recordLabel } from './guards';
 import {
   PLAN_VERSION,
   type Guard,
   type GuardCode,
+  type Notice,
   type MergePlan,
   type MultiFieldRow,
   type PlanPreview,
@@ -19,9 +22,11 @@ import { AppError } from '../domain/errors';
 
 export interface PlanInput {
   readonly data: GroupData;
-  readonly survivorship: SurvivorshipSettings;
+  readonly survivorship: MergeRules;
   readonly access: AccessSettings;
   readonly strategy: 'native' | 'manual';
+  /** The CRM's slot names (from its connector); values are renumbered into them in the order chosen. */
+  readonly slots: CrmSlots | null;
   readonly choices: ReviewChoices;
   readonly now: string;
 }
@@ -39,25 +44,20 @@ function selectedKeys(row: MultiFieldRow, chosen: readonly string[] | undefined)
   return [...new Set(chosen)];
 }
 
-const KEAP_SLOT = { emails: /^EMAIL\d+$/, phones: /^PHONE\d+$/ } as const;
-
-function slotFor(
-  kind: 'emails' | 'phones',
-  index: number,
-  original: string,
-  allSlots: readonly string[],
-): string {
-  const keap = allSlots.length > 0 && allSlots.every((s) => KEAP_SLOT[kind].test(s));
-  return keap ? `${kind === 'emails' ? 'EMAIL' : 'PHONE'}${index + 1}` : original;
+/**
+ * The slot a chosen value lands in: the CRM's own slot names in the order chosen (EMAIL1, EMAIL2, …), so the
+ * survivor's first value is its primary; without known slots (no connector in this build) it keeps its own.
+ */
+function slotFor(slots: readonly string[] | undefined, index: number, original: string): string {
+  return slots && slots.length > 0 ? (slots[index] ?? original) : original;
 }
-
-const ADDRESS_SLOTS = ['BILLING', 'SHIPPING', 'OTHER'];
 
 function buildMulti(
   records: readonly CachedRecord[],
   review: ReviewModel,
   choices: ReviewChoices,
   optOutWins: boolean,
+  slots: CrmSlots | null,
 ) {
   const row = (field: 'emails' | 'phones' | 'addresses') =>
     review.rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === field)!;
@@ -72,16 +72,10 @@ function buildMulti(
   const emails: CrmEmail[] = emailSel.map((key, i) => {
     const holders = allEmails.filter((e) => emailKey(e) === key);
     const first = holders[0]!;
-    const optIns = holders.map((h) => h.optIn).filter((v): v is boolean => typeof v === 'boolean');
-    const optIn = optIns.length === 0 ? null : optOutWins ? !optIns.includes(false) : (first.optIn ?? null);
+    const optIn = mergedOptIn(holders, optOutWins);
     const status = holders.find((h) => h.optIn === false)?.status ?? first.status ?? null;
     return {
-      slot: slotFor(
-        'emails',
-        i,
-        first.slot,
-        allEmails.map((e) => e.slot),
-      ),
+      slot: slotFor(slots?.emails, i, first.slot),
       email: first.email.trim(),
       optIn,
       status,
@@ -91,12 +85,7 @@ function buildMulti(
   const phones: CrmPhone[] = phoneSel.map((key, i) => {
     const first = allPhones.find((p) => phoneKey(p) === key)!;
     return {
-      slot: slotFor(
-        'phones',
-        i,
-        first.slot,
-        allPhones.map((p) => p.slot),
-      ),
+      slot: slotFor(slots?.phones, i, first.slot),
       number: first.number,
       extension: first.extension ?? null,
       type: first.type ?? null,
@@ -108,7 +97,7 @@ function buildMulti(
     const first = allAddresses.find((a) => addressKey(a) === key)!;
     const slot = !usedSlots.has(first.slot)
       ? first.slot
-      : (ADDRESS_SLOTS.find((s) => !usedSlots.has(s)) ?? first.slot);
+      : ((slots?.addresses ?? []).find((s) => !usedSlots.has(s)) ?? first.slot);
     usedSlots.add(slot);
     return { ...first, slot };
   });
@@ -145,9 +134,10 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   const survivor = byId.get(review.survivorId)!;
   const losers = review.records.slice(1).map((r) => byId.get(r.contactId)!);
   const guards: Guard[] = [];
-  const guard = (code: GuardCode, severity: Guard['severity'], message: string) => {
+  const notices: Notice[] = [];
+  const guard = (code: GuardCode, severity: Guard['severity'], message: string, short: string) => {
     if (!guards.some((g) => g.code === code && g.message === message))
-      guards.push({ code, severity, message });
+      guards.push({ code, severity, message, short });
   };
 
   const patch: Record<string, unknown> = {};
@@ -174,13 +164,18 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       fieldSources[field] = source;
     }
   }
-  const multi = buildMulti(data.records, review, choices, survivorship.optOutWins);
+  const multi = buildMulti(data.records, review, choices, survivorship.optOutWins, input.slots);
   if (!sameEmails(multi.emails, survivor.emails)) patch.emails = multi.emails;
   if (!samePhones(multi.phones, survivor.phones)) patch.phones = multi.phones;
   if (!sameAddresses(multi.addresses, survivor.addresses)) patch.addresses = multi.addresses;
   for (const l of multi.limits) {
     if (l.n > l.max)
-      guard('too_many_values', 'block', `${l.n} ${l.field} chosen; the CRM holds at most ${l.max}.`);
+      guard(
+        'too_many_values',
+        'block',
+        `${l.n} ${l.field} chosen; the CRM holds at most ${l.max}.`,
+        `too many ${l.field} for the CRM`,
+      );
   }
 
   const skip = new Set(choices.skipTagIds ?? []);
@@ -195,31 +190,22 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     tagNames[t] = info.name;
     if (classifyTag(info, access).access) accessTagIds.push(t);
   }
-  const lostAccess = accessTagIds.filter(
-    (t) => skip.has(t) && losers.some((l) => l.tagIds.includes(t)) && !survivorTags.has(t),
-  );
+  // A dropped tag is removed from the survivor after the CRM merge, wherever it came from: every member who
+  // had an unticked access tag loses it.
+  const lostAccess = accessTagIds.filter((t) => skip.has(t));
   if (lostAccess.length > 0) {
+    const holders = (t: string) =>
+      data.records
+        .filter((r) => r.tagIds.includes(t))
+        .map(recordLabel)
+        .join(' and ');
     guard(
       'access_loss',
       'confirm',
-      `Access tag(s) ${lostAccess.map((t) => `"${tagNames[t]}"`).join(', ')} are on a duplicate but would not end on the survivor: the member loses that access.`,
+      `${lostAccess.map((t) => `"${tagNames[t]}" (on ${holders(t)})`).join(', ')} is unticked: it is removed from the survivor after the merge, so the member loses that access.`,
+      'an access tag is unticked',
     );
   }
-  if (strategy === 'native' && skip.size > 0) {
-    // Keap's merge unions tags itself; skipping only avoids applying them before the merge.
-    guard(
-      'access_loss',
-      'confirm',
-      "Keap merges the duplicate's tags into the survivor itself: skipped tags will still arrive with the merge.",
-    );
-  }
-  for (const w of review.warnings) {
-    if (w.code === 'access_conflict') guard('access_conflict', 'confirm', w.message);
-    if (w.code === 'consent') guard('consent_conflict', 'confirm', `${w.message} Confirm to continue.`);
-    if (w.code === 'subscriptions') guard('two_active_subscriptions', 'confirm', w.message);
-    if (w.code === 'wp_progress') guard('two_wp_users_with_progress', 'confirm', w.message);
-  }
-
   const keepWpId = choices.keepWpId === undefined ? review.wordpress.keepWpId : choices.keepWpId;
   const wpRelinks: PlanWpRelink[] = [];
   const wpLeftLinked: PlanWpRelink[] = [];
@@ -240,7 +226,8 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
           guard(
             'access_loss',
             'confirm',
-            `WordPress user ${u.login} stays linked to ${r.contactId}, which the merge removes: that login loses its access.`,
+            `WordPress login ${u.login} stays linked to ${recordLabel(r)}, which the merge removes: that login loses its access.`,
+            'a login would lose its access',
           );
         }
       }
@@ -253,6 +240,20 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   ) {
     throw new AppError('INVALID_INPUT', `WordPress user ${keepWpId} is not linked to this group.`);
   }
+  const classes = new Map<string, TagClass>();
+  for (const [id, t] of data.tags) classes.set(id, classifyTag(t, access));
+  for (const f of judgeMerge({
+    records: data.records,
+    survivorId: survivor.contactId,
+    tags: data.tags,
+    classes,
+    finalTagIds,
+    finalEmails: multi.emails,
+    wpOnSurvivor: [...survivor.wpUsers.map((u) => u.wpId), ...wpRelinks.map((u) => u.wpId)],
+  })) {
+    if (f.severity === 'info') notices.push({ code: f.code, message: f.message, short: f.short });
+    else guard(f.code, f.severity, f.message, f.short);
+  }
   const wpOrdersToRekey = losers.flatMap((l) =>
     l.wpOrders.map((o) => ({ id: o.id, kind: o.kind, fromContactId: l.contactId })),
   );
@@ -262,6 +263,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       'no_wordpress_client',
       'block',
       'WordPress users or AccessAlly orders are involved but no WordPress connection is configured.',
+      'no WordPress connection',
     );
   }
 
@@ -272,6 +274,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       'archive_tag_missing',
       'block',
       'Archiving a duplicate needs an archive tag set in Settings → Survivorship.',
+      'no archive tag set',
     );
   }
 
@@ -289,6 +292,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     finalTagIds,
     tagsToApply,
     skippedTagIds: [...skip].filter((t) => union.includes(t)),
+    tagsToRemove: [...skip].filter((t) => (strategy === 'native' ? union.includes(t) : survivorTags.has(t))),
     tagNames,
     accessTagIds,
     crmOrders: losers.flatMap((l) => l.orders.map((o) => ({ id: o.id, fromContactId: l.contactId }))),
@@ -305,6 +309,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       data.records.map((r) => [r.contactId, { updatedAt: r.updatedAt, tagIds: [...r.tagIds].sort() }]),
     ),
     guards,
+    notices,
     createdAt: input.now,
   };
   return { plan, review };
@@ -320,6 +325,8 @@ export function stepsFor(plan: MergePlan): { name: string; target: string | null
   if (plan.strategy === 'native') {
     for (const l of plan.loserIds) steps.push({ name: 'crm_merged', target: l });
   }
+  // After the CRM merge, which brings the duplicate's tags back: the tags the reviewer dropped come off last.
+  if ((plan.tagsToRemove ?? []).length > 0) steps.push({ name: 'tags_dropped', target: plan.survivorId });
   // A CRM merge does not carry the duplicate's sequence membership (Keap, per AccessAlly's guidance): both
   // strategies re-add the survivor to the sequences the reviewer chose.
   for (const s of plan.sequences) steps.push({ name: 'sequence_added', target: s.sequenceId });
@@ -378,7 +385,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   else
     add('tags_unioned', `Apply ${plan.tagsToApply.length} tag(s) to ${s}: ${names(plan.tagsToApply)}`, true);
   if (plan.skippedTagIds.length > 0)
-    add('tags_unioned', `Not applied (skipped by the reviewer): ${names(plan.skippedTagIds)}`, true);
+    add('tags_unioned', `Not applied (unticked by the reviewer): ${names(plan.skippedTagIds)}`, true);
   if (plan.strategy === 'native') {
     plan.loserIds.forEach((l, i) =>
       add(
@@ -388,6 +395,12 @@ export function previewPlan(plan: MergePlan): PlanPreview {
       ),
     );
   }
+  if ((plan.tagsToRemove ?? []).length > 0)
+    add(
+      'tags_dropped',
+      `Remove the unticked tag(s) ${names(plan.tagsToRemove ?? [])} from ${s}${plan.strategy === 'native' ? " (the CRM merge brings the duplicate's tags back, so they come off afterwards)" : ''}`,
+      true,
+    );
   for (const q of plan.sequences)
     add(
       'sequence_added',
@@ -464,7 +477,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   }
   if (plan.tagsToApply.length > 0)
     irreversible.push('Automations started by applying tags cannot be undone.');
-  return { lines, irreversible, guards: plan.guards };
+  return { lines, irreversible, guards: plan.guards, notices: plan.notices ?? [] };
 }
 
 /** Throws GUARD_REFUSED when a blocking guard stands or a confirmable one was not confirmed. */

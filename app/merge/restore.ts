@@ -193,7 +193,7 @@ class RestoreRun {
             `restore.step.${step.name}`,
             this.plan.connectionId,
             this.run.id,
-            step.target ? `#${step.target}` : `#${this.plan.survivorId}`,
+            step.target ?? this.plan.survivorId,
             step.name === 'verified' ? { ok: true } : result.response,
           );
         });
@@ -511,7 +511,7 @@ export async function restoreRun(
       resuming ? 'restore.resumed' : 'restore.started',
       plan.connectionId,
       runId,
-      `#${plan.survivorId}`,
+      plan.survivorId,
       {
         willDo: preview.willDo,
       },
@@ -521,7 +521,7 @@ export async function restoreRun(
     const result = restore.result(preview.cannotReturn.map((c) => `Not restored: ${c}`));
     claim.assertHeld('this restore');
     journal.setRestored(runId, result);
-    journal.audit('restore.completed', plan.connectionId, runId, `#${plan.survivorId}`, result);
+    journal.audit('restore.completed', plan.connectionId, runId, plan.survivorId, result);
     ctx.events.emit('workspace/changed', { reason: 'merge restored' });
     return result;
   } finally {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { createCore, type Core } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { ensureSandboxWorkspace, sandboxOwner, type EmbeddedSandbox } from '../../app/sandbox/embedded';
@@ -17,7 +18,7 @@ describe('one owner for the embedded sandbox of a workspace', () => {
 
   function open(dir: string): Core {
     // The file store, as the web and CLI hosts use it, so a CLI process reads the keys the owner stored.
-    const core = createCore({ workspace: openWorkspace(dir), host: 'web' });
+    const core = createCore({ workspace: openWorkspace(dir), host: 'web', connectors: BUILT_IN_CONNECTORS });
     cleanups.push(() => core.close());
     return core;
   }

@@ -15,6 +15,7 @@ import { openWorkspace } from '../../../app/workspace/workspace';
 import { FileSecretStore } from '../../../app/secrets/file-secret-store';
 import { insertConnection } from '../../../app/sync/connections';
 import { isAppError, toErrorShape } from '../../../app/domain/errors';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 import { createCore } from '../../../app/api/core';
 import { tempDir } from '../../helpers/workspace';
 
@@ -63,7 +64,7 @@ describe('a damaged secrets file', () => {
   it('says which connections need their key again, and entering it again works', async () => {
     const dir = tempDir('md-sec-');
     dirs.push(dir);
-    const core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
+    const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
     const ctx = core.context;
     await insertConnection(
       ctx,
