@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { openWorkspace } from '../../../app/workspace/workspace';
+import { rebuildCache } from '../../../app/workspace/rebuild';
 import { FileSecretStore } from '../../../app/secrets/file-secret-store';
 import { insertConnection } from '../../../app/sync/connections';
 import { isAppError, toErrorShape } from '../../../app/domain/errors';
@@ -137,5 +138,14 @@ describe('the integrity check on open', () => {
     expect(shape.code).toBe('DB_DAMAGED');
     expect(shape.message).toMatch(/Restore the folder from a backup, or run `mergedesk rebuild-cache`/);
     damaged.close();
+
+    // Rebuilding keeps the damaged file aside and carries over what the user decided; the cache starts empty.
+    const result = rebuildCache(dir);
+    expect(statSync(result.damagedFile).size).toBe(size);
+    const rebuilt = openWorkspace(dir);
+    expect(rebuilt.damage).toBeNull();
+    expect(result.carried).toContain('connections');
+    rebuilt.db.prepare(`INSERT INTO settings (key, value) VALUES ('after', 'rebuild')`).run();
+    rebuilt.close();
   });
 });
