@@ -4,7 +4,14 @@ import { needsChoiceReason } from '../merge/guards';
 import { buildPlan } from '../merge/plan';
 import { readAccess, readSurvivorship } from '../merge/settings';
 import { normaliseEmail } from './normalise/email';
-import { gateCandidates, openLaneCounts, setGateOutcome } from './store';
+import {
+  gateCandidates,
+  gateWatermark,
+  openLaneCounts,
+  readGateWatermark,
+  saveGateWatermark,
+  setGateOutcome,
+} from './store';
 import type { Lane } from './types';
 
 /**
@@ -62,13 +69,25 @@ export function gateReason(db: Db, data: GroupData, now: string): string | null 
   return needsChoiceReason(plan.guards.map((g) => ({ short: g.short ?? g.message })));
 }
 
-/** Re-gates open `safe` groups (and those the gate moved before), or only the given ids. */
-export function gateLanes(db: Db, options: { groupIds?: readonly number[]; now?: string } = {}): GateSummary {
+/**
+ * Re-gates open `safe` groups (and those the gate moved before): all of them, the given ids, or — `changedOnly`,
+ * after an incremental scan or a WordPress sync — only groups re-formed or with data synced since the last gate.
+ */
+export function gateLanes(
+  db: Db,
+  options: { groupIds?: readonly number[]; now?: string; changedOnly?: boolean } = {},
+): GateSummary {
   const now = options.now ?? new Date().toISOString();
   const reader = new CacheReader(db);
   let moved = 0;
   let restored = 0;
-  const candidates = gateCandidates(db, options.groupIds);
+  // Taken before reading, so a write landing while the gate runs is looked at again next time.
+  const watermark = options.groupIds ? null : gateWatermark(db);
+  const since = options.changedOnly ? readGateWatermark(db) : null;
+  const candidates = gateCandidates(db, {
+    ...(options.groupIds ? { groupIds: options.groupIds } : {}),
+    ...(since ? { since } : {}),
+  });
   db.transaction(() => {
     for (const c of candidates) {
       let reason: string | null;
@@ -94,6 +113,7 @@ export function gateLanes(db: Db, options: { groupIds?: readonly number[]; now?:
         restored += 1;
       }
     }
+    if (watermark) saveGateWatermark(db, watermark);
   })();
   return { checked: candidates.length, moved, restored, lanes: openLaneCounts(db) };
 }

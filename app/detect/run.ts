@@ -30,5 +30,5 @@ export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
   };
   const summary = job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
   // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field.
-  return { ...summary, lanes: gateLanes(db).lanes };
+  return { ...summary, lanes: gateLanes(db, { changedOnly: summary.mode === 'incremental' }).lanes };
 }

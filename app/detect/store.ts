@@ -435,15 +435,57 @@ export interface GateCandidate {
   readonly gated: { readonly lane: Lane; readonly reason: string } | null;
 }
 
-/** Open groups detection put in `safe` (including those the gate moved out of it), optionally only some ids. */
-export function gateCandidates(db: Db, groupIds?: readonly number[]): GateCandidate[] {
+/**
+ * How far the gate has looked: the newest sync time of the data a plan reads (contacts with their tags and
+ * emails, subscriptions, WordPress logins and AccessAlly orders) and the newest group change.
+ */
+export interface GateWatermark {
+  readonly synced: string;
+  readonly groups: string;
+}
+
+export function gateWatermark(db: Db): GateWatermark {
+  const max = (sql: string) => (db.prepare(sql).pluck().get() as string | null) ?? '';
+  const synced = [
+    max('SELECT max(synced_at) FROM contacts'),
+    max('SELECT max(synced_at) FROM subscriptions'),
+    max('SELECT max(synced_at) FROM wp_users'),
+    max('SELECT max(synced_at) FROM wp_orders'),
+  ].sort();
+  return { synced: synced[synced.length - 1]!, groups: max('SELECT max(updated_at) FROM dup_groups') };
+}
+
+/**
+ * Open groups detection put in `safe` (including those the gate moved out of it): all of them, some ids, or only
+ * those re-formed or with data synced since a watermark.
+ */
+export function gateCandidates(
+  db: Db,
+  scope: { readonly groupIds?: readonly number[]; readonly since?: GateWatermark } = {},
+): GateCandidate[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (scope.groupIds) {
+    where.push('id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(scope.groupIds));
+  }
+  if (scope.since) {
+    const s = scope.since.synced;
+    where.push(`(g.updated_at >= ? OR EXISTS (SELECT 1 FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk
+        WHERE m.group_id = g.id AND (c.synced_at >= ?
+          OR EXISTS (SELECT 1 FROM subscriptions x WHERE x.connection_id = c.connection_id
+            AND x.contact_crm_id = c.crm_id AND x.synced_at >= ?)
+          OR EXISTS (SELECT 1 FROM wp_users u WHERE u.linked_contact_id = c.crm_id AND u.synced_at >= ?)
+          OR EXISTS (SELECT 1 FROM wp_orders o WHERE o.contact_id = c.crm_id AND o.synced_at >= ?))))`);
+    params.push(scope.since.groups, s, s, s, s);
+  }
   const rows = db
     .prepare(
-      `SELECT id, connection_id, lane, reason, crm_ids, json_extract(evidence, '$.gate') AS gate FROM dup_groups
+      `SELECT id, connection_id, lane, reason, crm_ids, json_extract(evidence, '$.gate') AS gate FROM dup_groups g
        WHERE status = 'open' AND (lane = 'safe' OR json_extract(evidence, '$.gate') IS NOT NULL)
-       ${groupIds ? `AND id IN (SELECT value FROM json_each(?))` : ''} ORDER BY id`,
+       ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY id`,
     )
-    .all(...(groupIds ? [JSON.stringify(groupIds)] : [])) as {
+    .all(...params) as {
     id: number;
     connection_id: string;
     lane: Lane;
@@ -459,6 +501,28 @@ export function gateCandidates(db: Db, groupIds?: readonly number[]): GateCandid
     reason: r.reason,
     gated: r.gate ? (JSON.parse(r.gate) as { lane: Lane; reason: string }) : null,
   }));
+}
+
+const WATERMARK_KEY = 'detect.gateWatermark';
+
+export function readGateWatermark(db: Db): GateWatermark | null {
+  const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(WATERMARK_KEY) as
+    string | undefined;
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Partial<GateWatermark>;
+    return typeof v.synced === 'string' && typeof v.groups === 'string'
+      ? { synced: v.synced, groups: v.groups }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveGateWatermark(db: Db, w: GateWatermark): void {
+  db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(WATERMARK_KEY, JSON.stringify(w));
 }
 
 /**
