@@ -48,20 +48,36 @@ export function sharesEmail(data: GroupData): boolean {
   return n >= 2;
 }
 
-function strategyOf(db: Db, connectionId: string): 'native' | 'manual' {
-  // Offline, without a connector: Keap merges natively, the others are merged field by field.
-  const kind = db.prepare('SELECT kind FROM connections WHERE id = ?').pluck().get(connectionId);
-  return kind === 'keap' ? 'native' : 'manual';
+/** What a batch's plan depends on besides the group: read once per gate run. */
+interface GateContext {
+  readonly survivorship: ReturnType<typeof readSurvivorship>;
+  readonly access: ReturnType<typeof readAccess>;
+  readonly strategy: (connectionId: string) => 'native' | 'manual';
+}
+
+function gateContext(db: Db): GateContext {
+  const kinds = new Map<string, 'native' | 'manual'>();
+  const kind = db.prepare('SELECT kind FROM connections WHERE id = ?').pluck();
+  return {
+    survivorship: readSurvivorship(db),
+    access: readAccess(db),
+    strategy: (id) => {
+      let s = kinds.get(id);
+      // Offline, without a connector: Keap merges natively, the others are merged field by field.
+      if (!s) kinds.set(id, (s = kind.get(id) === 'keap' ? 'native' : 'manual'));
+      return s;
+    },
+  };
 }
 
 /** Why a group may not stay in `safe`, in words; null when a batch can merge it. */
-export function gateReason(db: Db, data: GroupData, now: string): string | null {
+export function gateReason(db: Db, data: GroupData, now: string, context = gateContext(db)): string | null {
   if (!sharesEmail(data)) return 'needs a choice: no email address in common';
   const { plan } = buildPlan({
     data,
-    survivorship: readSurvivorship(db),
-    access: readAccess(db),
-    strategy: strategyOf(db, data.connectionId),
+    survivorship: context.survivorship,
+    access: context.access,
+    strategy: context.strategy(data.connectionId),
     choices: {},
     now,
   });
@@ -79,6 +95,7 @@ export function gateLanes(
 ): GateSummary {
   const now = options.now ?? new Date().toISOString();
   const reader = new CacheReader(db);
+  const context = gateContext(db);
   let moved = 0;
   let restored = 0;
   // Taken before reading, so a write landing while the gate runs is looked at again next time.
@@ -96,6 +113,7 @@ export function gateLanes(
           db,
           reader.load({ connectionId: c.connectionId, crmIds: c.crmIds, groupId: c.id }),
           now,
+          context,
         );
       } catch {
         // A record missing from the cache (deleted since the scan): no batch should touch the group.

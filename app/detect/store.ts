@@ -471,12 +471,13 @@ export function gateCandidates(
   }
   if (scope.since) {
     const s = scope.since.synced;
-    where.push(`(g.updated_at >= ? OR EXISTS (SELECT 1 FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk
-        WHERE m.group_id = g.id AND (c.synced_at >= ?
+    // Strictly newer: a sync stamps a whole page with one time, and the gate that follows a sync reads after it.
+    where.push(`(g.updated_at > ? OR EXISTS (SELECT 1 FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk
+        WHERE m.group_id = g.id AND (c.synced_at > ?
           OR EXISTS (SELECT 1 FROM subscriptions x WHERE x.connection_id = c.connection_id
-            AND x.contact_crm_id = c.crm_id AND x.synced_at >= ?)
-          OR EXISTS (SELECT 1 FROM wp_users u WHERE u.linked_contact_id = c.crm_id AND u.synced_at >= ?)
-          OR EXISTS (SELECT 1 FROM wp_orders o WHERE o.contact_id = c.crm_id AND o.synced_at >= ?))))`);
+            AND x.contact_crm_id = c.crm_id AND x.synced_at > ?)
+          OR EXISTS (SELECT 1 FROM wp_users u WHERE u.linked_contact_id = c.crm_id AND u.synced_at > ?)
+          OR EXISTS (SELECT 1 FROM wp_orders o WHERE o.contact_id = c.crm_id AND o.synced_at > ?))))`);
     params.push(scope.since.groups, s, s, s, s);
   }
   const rows = db
