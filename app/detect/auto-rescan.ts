@@ -1,7 +1,7 @@
 import type { CoreContext } from '../context/context';
 import { isAppError } from '../domain/errors';
 import { scanStatus, startScan } from './service';
-import { gateLanes } from './batch-gate';
+import { gateLanes, gateProfiles } from './batch-gate';
 import { isoNow } from '../ports/clock';
 
 const attached = new WeakSet<CoreContext>();
@@ -42,7 +42,7 @@ export function attachAutoRescan(ctx: CoreContext): void {
       if (kind === 'keap' || kind === 'activecampaign') run();
       else if (kind === 'wordpress') {
         // Logins and AccessAlly orders changed: no identity field did, but what a batch may merge can have.
-        gateLanes(ctx.workspace.db, { now: isoNow(ctx.clock), changedOnly: true });
+        gateLanes(ctx.workspace.db, gateProfiles(ctx), { now: isoNow(ctx.clock), changedOnly: true });
         ctx.events.emit('workspace/changed', { reason: 'lanes' });
       }
     } else if (event.name === 'detect/finished' && pending) {

@@ -2,7 +2,10 @@ import type { Db } from '../store/database';
 import { CacheReader, type GroupData } from '../merge/cache-reader';
 import { needsChoiceReason } from '../merge/guards';
 import { buildPlan } from '../merge/plan';
-import { readAccess, readSurvivorship } from '../merge/settings';
+import { readAccess, readSurvivorship, withCapacity } from '../merge/settings';
+import type { CoreContext } from '../context/context';
+import type { CrmSlots } from '../ports/connector';
+import { listConnections } from '../sync/connections';
 import { normaliseEmail } from './normalise/email';
 import {
   gateCandidates,
@@ -11,7 +14,7 @@ import {
   readGateWatermark,
   saveGateWatermark,
   setGateOutcome,
-} from './store';
+} from './gate-store';
 import type { Lane } from './types';
 
 /**
@@ -48,36 +51,49 @@ export function sharesEmail(data: GroupData): boolean {
   return n >= 2;
 }
 
-/** What a batch's plan depends on besides the group: read once per gate run. */
-interface GateContext {
-  readonly survivorship: ReturnType<typeof readSurvivorship>;
-  readonly access: ReturnType<typeof readAccess>;
-  readonly strategy: (connectionId: string) => 'native' | 'manual';
+/**
+ * What the gate needs to know of a connection's CRM to build the plan a batch would build: its strategy and its
+ * slot capacity. Plain data, so a scan in a worker thread receives it with its job.
+ */
+export interface GateProfile {
+  readonly strategy: 'native' | 'manual';
+  readonly slots: CrmSlots;
+}
+export type GateProfiles = Readonly<Record<string, GateProfile>>;
+
+/** The gate profile of every CRM connection this core has a connector for. */
+export function gateProfiles(ctx: CoreContext): GateProfiles {
+  const out: Record<string, GateProfile> = {};
+  for (const row of listConnections(ctx.workspace.db)) {
+    if (!ctx.connectors.isCrm(row.kind)) continue;
+    const caps = ctx.connectors.crm(row.kind).capabilities;
+    out[row.id] = { strategy: caps.nativeMerge ? 'native' : 'manual', slots: caps.slots };
+  }
+  return out;
 }
 
-function gateContext(db: Db): GateContext {
-  const kinds = new Map<string, 'native' | 'manual'>();
-  const kind = db.prepare('SELECT kind FROM connections WHERE id = ?').pluck();
-  return {
-    survivorship: readSurvivorship(db),
-    access: readAccess(db),
-    strategy: (id) => {
-      let s = kinds.get(id);
-      // Offline, without a connector: Keap merges natively, the others are merged field by field.
-      if (!s) kinds.set(id, (s = kind.get(id) === 'keap' ? 'native' : 'manual'));
-      return s;
-    },
-  };
+/** The merge settings a batch's plan uses: read once per gate run. */
+interface GateSettings {
+  readonly survivorship: ReturnType<typeof readSurvivorship>;
+  readonly access: ReturnType<typeof readAccess>;
 }
 
 /** Why a group may not stay in `safe`, in words; null when a batch can merge it. */
-export function gateReason(db: Db, data: GroupData, now: string, context = gateContext(db)): string | null {
+export function gateReason(
+  db: Db,
+  data: GroupData,
+  now: string,
+  profile: GateProfile | undefined,
+  settings: GateSettings = { survivorship: readSurvivorship(db), access: readAccess(db) },
+): string | null {
   if (!sharesEmail(data)) return 'needs a choice: no email address in common';
+  if (!profile) return 'needs a choice: this build cannot merge contacts of this connection';
   const { plan } = buildPlan({
     data,
-    survivorship: context.survivorship,
-    access: context.access,
-    strategy: context.strategy(data.connectionId),
+    survivorship: withCapacity(settings.survivorship, profile.slots),
+    access: settings.access,
+    strategy: profile.strategy,
+    slots: profile.slots,
     choices: {},
     now,
   });
@@ -91,11 +107,12 @@ export function gateReason(db: Db, data: GroupData, now: string, context = gateC
  */
 export function gateLanes(
   db: Db,
+  profiles: GateProfiles,
   options: { groupIds?: readonly number[]; now?: string; changedOnly?: boolean } = {},
 ): GateSummary {
   const now = options.now ?? new Date().toISOString();
   const reader = new CacheReader(db);
-  const context = gateContext(db);
+  const settings = { survivorship: readSurvivorship(db), access: readAccess(db) };
   let moved = 0;
   let restored = 0;
   // Taken before reading, so a write landing while the gate runs is looked at again next time.
@@ -113,7 +130,8 @@ export function gateLanes(
           db,
           reader.load({ connectionId: c.connectionId, crmIds: c.crmIds, groupId: c.id }),
           now,
-          context,
+          profiles[c.connectionId],
+          settings,
         );
       } catch {
         // A record missing from the cache (deleted since the scan): no batch should touch the group.

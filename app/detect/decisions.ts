@@ -4,7 +4,7 @@ import { isoNow } from '../ports/clock';
 import { readSetting } from '../store/settings';
 import type { Db } from '../store/database';
 import { appendAudit, auditSubject } from '../store/audit-log';
-import { gateLanes } from './batch-gate';
+import { gateLanes, gateProfiles } from './batch-gate';
 import { lastRun, modelFor, regroup, rescoreContacts } from './scan';
 import { detectSettingsSchema } from './settings';
 
@@ -72,7 +72,6 @@ function deletePairs(db: Db, pairs: Iterable<readonly [number, number]>): void {
   const del = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
   for (const [a, b] of pairs) del.run(Math.min(a, b), Math.max(a, b));
 }
-
 
 /** "Not a duplicate": the whole group is dismissed and none of its pairs is proposed again. */
 export function dismissGroup(
@@ -146,7 +145,7 @@ export function separateMember(
     });
     return id;
   })();
-  gateLanes(db, { now });
+  gateLanes(db, gateProfiles(ctx), { now });
   ctx.events.emit('workspace/changed', { reason: 'decision' });
   const after = db.prepare('SELECT status, size FROM dup_groups WHERE id = ?').get(groupId) as
     { status: string; size: number } | undefined;
@@ -215,7 +214,7 @@ export function undoDecision(ctx: CoreContext, id: number): { undone: boolean } 
       details: { crmIds: JSON.parse(row.crm_ids) as string[] },
     });
   })();
-  gateLanes(db, { now });
+  gateLanes(db, gateProfiles(ctx), { now });
   ctx.events.emit('workspace/changed', { reason: 'decision' });
   return { undone: true };
 }

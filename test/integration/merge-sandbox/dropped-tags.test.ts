@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 import { rmSync } from 'node:fs';
 import { createCore, type Core } from '../../../app/api/core';
 import { openWorkspace } from '../../../app/workspace/workspace';
@@ -25,7 +26,11 @@ describe('a tag the reviewer unticks is gone from the survivor after a Keap merg
 
   beforeAll(async () => {
     dir = tempDir('md-drop-');
-    core = createCore({ workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }), host: 'web' });
+    core = createCore({
+      workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
+      host: 'web',
+      connectors: BUILT_IN_CONNECTORS,
+    });
     emb = (await ensureSandboxWorkspace(core, { contacts: 400 }))!;
     await emb.firstSync;
     await core.call('detect/scan/start', { mode: 'full' });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 import { rmSync } from 'node:fs';
 import { createCore, type Core } from '../../../app/api/core';
 import { openWorkspace } from '../../../app/workspace/workspace';
@@ -15,6 +16,7 @@ async function sandboxWorld(contacts: number) {
   const core: Core = createCore({
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'web',
+    connectors: BUILT_IN_CONNECTORS,
   });
   const emb = (await ensureSandboxWorkspace(core, { contacts, seed: 42 }))!;
   await emb.firstSync;
