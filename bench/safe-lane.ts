@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '../app/api/core';
+import { BUILT_IN_CONNECTORS } from '../app/connectors/built-in';
 import { openWorkspace } from '../app/workspace/workspace';
 import { MemorySecretStore } from '../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace } from '../app/sandbox/embedded';
@@ -21,6 +22,7 @@ async function main() {
   const core = createCore({
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'web',
+    connectors: BUILT_IN_CONNECTORS,
   });
   try {
     const emb = (await ensureSandboxWorkspace(core, { contacts, seed }))!;
