@@ -13,11 +13,14 @@ import { openWorkspace } from '../app/workspace/workspace';
 import { MemorySecretStore } from '../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace } from '../app/sandbox/embedded';
 import { batchSummary, startBatch, waitForBatch } from '../app/merge/batch';
+import { allowInProcessDetection } from '../app/detect/threads';
 
 const contacts = Number(process.env.BENCH_SAFE_CONTACTS ?? 1500);
 const seed = Number(process.env.BENCH_SAFE_SEED ?? 42);
 
 async function main() {
+  // Run from the sources (no bundled worker): the scan runs on this thread, which is all a figure of merges needs.
+  allowInProcessDetection();
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-safe-'));
   const core = createCore({
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
