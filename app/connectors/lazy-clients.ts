@@ -1,4 +1,4 @@
-import type { CrmClient, CrmKind } from '../ports/crm';
+import type { CrmClient, CrmContact, CrmKind } from '../ports/crm';
 import type { CrmCapabilities } from '../ports/connector';
 import type { WordPressClient } from '../ports/wordpress';
 
@@ -48,6 +48,7 @@ export function lazyCrmClient(
     capabilities: {
       nativeMerge: capabilities.nativeMerge,
       sequences: capabilities.sequences,
+      tagsOnContact: capabilities.tagsOnContact,
       lists: capabilities.lists,
       automations: capabilities.automations,
     },
@@ -55,6 +56,16 @@ export function lazyCrmClient(
     listContacts: async (options) => (await get()).listContacts(options),
     listContactIds: async (options) => (await get()).listContactIds(options),
     getContact: async (id, signal) => (await get()).getContact(id, signal),
+    getContacts: async (ids, signal) => {
+      const client = await get();
+      if (client.getContacts) return client.getContacts(ids, signal);
+      const out = new Map<string, CrmContact>();
+      for (const id of ids) {
+        const c = await client.getContact(id, signal);
+        if (c) out.set(id, c);
+      }
+      return out;
+    },
     updateContact: async (id, patch, signal) => (await get()).updateContact(id, patch, signal),
     deleteContact: async (id, signal) => (await get()).deleteContact(id, signal),
     listTags: async (options) => (await get()).listTags(options),

@@ -103,6 +103,8 @@ export interface RuleReport {
   readonly newPairs: number;
   readonly skippedBlocks: number;
   readonly largestSkipped: number;
+  /** Blocks too large to compare all-pairs, compared in sorted neighbourhoods instead. */
+  readonly windowedBlocks: number;
 }
 
 class GrowableF64 {
@@ -118,6 +120,19 @@ class GrowableF64 {
   }
   view(): Float64Array {
     return this.data.subarray(0, this.length);
+  }
+}
+
+class GrowableI32 {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
   }
 }
 
@@ -143,12 +158,34 @@ export interface BlockOptions {
   readonly onKeys?: (keys: Float64Array, records: Int32Array) => void;
 }
 
-/** Sorts packed (hash, record) numbers per rule, walks equal-hash runs and emits every pair inside small blocks. */
+/**
+ * Bounds on the work per record. A block up to `FULL_BLOCK` members is compared all-pairs (at most
+ * `FULL_BLOCK - 1` comparisons per record and key). A larger one (common names: "Maria Garcia" fills a block up to
+ * the cap) is compared in sorted neighbourhoods: its members are ordered by name and, separately, by email/phone,
+ * and each is compared with the `WINDOW` next ones in each order. Those windowed comparisons draw on a budget per
+ * record, `WINDOW_BUDGET`, spent on the smallest blocks first (the rarest keys say the most), so a record with
+ * several common keys never costs more than that whatever the distribution of names, phones and streets.
+ */
+export const FULL_BLOCK = 24;
+export const WINDOW = 6;
+export const WINDOW_BUDGET = 48;
+
 /** Whether `onKeys` is called for a list of this size. */
 export const keysReported = (n: number): boolean => Math.min(32, 52 - idBitsFor(n)) === 32;
 
 const idBitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n + 1)));
 
+/** The orders of a large block's members in which duplicates tend to sit side by side. */
+const ORDERS: readonly ((a: Features, b: Features) => number)[] = [
+  (a, b) => cmp(a.given, b.given) || cmp(a.family, b.family) || cmp(a.dob, b.dob),
+  (a, b) =>
+    cmp(a.emails[0] ?? '\uffff', b.emails[0] ?? '\uffff') ||
+    cmp(a.phones[0] ?? '\uffff', b.phones[0] ?? '\uffff') ||
+    cmp(a.family, b.family),
+];
+const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Sorts packed (hash, record) numbers per rule, walks equal-hash runs and emits the pairs of each block. */
 export function generateCandidates(features: readonly Features[], options: BlockOptions): Candidates {
   const n = features.length;
   const idBits = idBitsFor(n);
@@ -156,7 +193,16 @@ export function generateCandidates(features: readonly Features[], options: Block
   const hashScale = 2 ** idBits;
   const hashMask = 2 ** hashBits;
   const all = new GrowableF64();
-  const report: RuleReport[] = [];
+  const reports: {
+    blocks: number;
+    comparisons: number;
+    skipped: number;
+    largest: number;
+    windowed: number;
+  }[] = [];
+  // Large blocks wait until every rule is keyed, then are windowed smallest first: (size, rule, offset) each.
+  const large = new GrowableF64();
+  const largeMembers = new GrowableI32();
   const members: number[] = [];
   for (let r = 0; r < BLOCKING_RULES.length; r++) {
     options.signal?.throwIfAborted();
@@ -177,50 +223,54 @@ export function generateCandidates(features: readonly Features[], options: Block
       }
       options.onKeys(keys, records);
     }
-    let blocks = 0;
-    let comparisons = 0;
-    let skipped = 0;
-    let largest = 0;
+    const rep = { blocks: 0, comparisons: 0, skipped: 0, largest: 0, windowed: 0 };
+    reports.push(rep);
     let start = 0;
     while (start < sorted.length) {
       const h = Math.floor(sorted[start]! / hashScale);
       let end = start + 1;
       while (end < sorted.length && Math.floor(sorted[end]! / hashScale) === h) end++;
-      const size = end - start;
-      if (size >= 2) {
-        if (size > options.maxBlockSize) {
-          skipped += 1;
-          largest = Math.max(largest, size);
-        } else {
-          blocks += 1;
-          members.length = 0;
-          for (let t = start; t < end; t++) {
-            const rec = sorted[t]! - h * hashScale;
-            if (members[members.length - 1] !== rec) members.push(rec);
-          }
-          for (let x = 0; x < members.length; x++) {
-            const i = members[x]!;
-            for (let y = x + 1; y < members.length; y++) {
-              const j = members[y]!;
-              if (options.linkage && features[i]!.source === features[j]!.source) continue;
-              all.push((i * n + j) * 16 + r);
-              comparisons += 1;
-            }
-          }
+      start = collect(start, end, h);
+    }
+    function collect(from: number, end: number, h: number): number {
+      if (end - from < 2) return end;
+      members.length = 0;
+      for (let t = from; t < end; t++) {
+        const rec = sorted[t]! - h * hashScale;
+        if (members[members.length - 1] !== rec) members.push(rec);
+      }
+      const size = members.length;
+      if (size < 2) return end;
+      if (size > options.maxBlockSize) {
+        rep.skipped += 1;
+        rep.largest = Math.max(rep.largest, size);
+        return end;
+      }
+      rep.blocks += 1;
+      if (size > FULL_BLOCK) {
+        rep.windowed += 1;
+        large.push((size * 16 + r) * 2 ** 32 + largeMembers.length);
+        for (const m of members) largeMembers.push(m);
+        return end;
+      }
+      for (let x = 0; x < size; x++) {
+        const i = members[x]!;
+        for (let y = x + 1; y < size; y++) {
+          const j = members[y]!;
+          if (options.linkage && features[i]!.source === features[j]!.source) continue;
+          all.push((i * n + j) * 16 + r);
+          rep.comparisons += 1;
         }
       }
-      start = end;
+      return end;
     }
-    report.push({
-      rule: rule.name,
-      description: rule.description,
-      blocks,
-      comparisons,
-      newPairs: 0,
-      skippedBlocks: skipped,
-      largestSkipped: largest,
-    });
   }
+  windowLargeBlocks(features, large.view().sort(), largeMembers.data, options, (i, j, r) => {
+    const lo = Math.min(i, j);
+    const hi = Math.max(i, j);
+    all.push((lo * n + hi) * 16 + r);
+    reports[r]!.comparisons += 1;
+  });
   const packed = all.view().sort();
   const pairs = new GrowableF64();
   const rules: number[] = [];
@@ -239,6 +289,61 @@ export function generateCandidates(features: readonly Features[], options: Block
   return {
     pairs: pairs.view(),
     rules: Uint8Array.from(rules),
-    report: report.map((rep, r) => ({ ...rep, newPairs: firstCounts[r]! })),
+    report: reports.map((rep, r) => ({
+      rule: BLOCKING_RULES[r]!.name,
+      description: BLOCKING_RULES[r]!.description,
+      blocks: rep.blocks,
+      comparisons: rep.comparisons,
+      newPairs: firstCounts[r]!,
+      skippedBlocks: rep.skipped,
+      largestSkipped: rep.largest,
+      windowedBlocks: rep.windowed,
+    })),
   };
+}
+
+/**
+ * Sorted-neighbourhood comparisons inside the large blocks, smallest blocks first, each record drawing on its
+ * windowed-comparison budget (a pair costs both of its records one).
+ */
+function windowLargeBlocks(
+  features: readonly Features[],
+  blocks: Float64Array,
+  pool: Int32Array,
+  options: BlockOptions,
+  emit: (i: number, j: number, rule: number) => void,
+): void {
+  if (blocks.length === 0) return;
+  const n = features.length;
+  const spent = new Uint8Array(features.length);
+  const seen = new Set<number>();
+
+  for (let b = 0; b < blocks.length; b++) {
+    if ((b & 0x3ff) === 0) options.signal?.throwIfAborted();
+    const v = blocks[b]!;
+    const head = Math.floor(v / 2 ** 32);
+    const offset = v - head * 2 ** 32;
+    const size = Math.floor(head / 16);
+    const rule = head - size * 16;
+    seen.clear();
+    for (const compare of ORDERS) {
+      const order = Array.from(pool.subarray(offset, offset + size));
+      order.sort((x, y) => compare(features[x]!, features[y]!) || x - y);
+      for (let x = 0; x < size; x++) {
+        const i = order[x]!;
+        const last = Math.min(size, x + 1 + WINDOW);
+        for (let y = x + 1; y < last && spent[i]! < WINDOW_BUDGET; y++) {
+          const j = order[y]!;
+          if (spent[j]! >= WINDOW_BUDGET) continue;
+          const id = i < j ? i * n + j : j * n + i;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          if (options.linkage && features[i]!.source === features[j]!.source) continue;
+          spent[i]! += 1;
+          spent[j]! += 1;
+          emit(i, j, rule);
+        }
+      }
+    }
+  }
 }

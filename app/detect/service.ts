@@ -10,7 +10,7 @@ import { readSetting } from '../store/settings';
 import { detectSettingsSchema } from './settings';
 import { runScan, type ScanJob } from './run';
 import type { ScanSummary } from './scan';
-import type { DetectScanStatus } from '../api/methods/detect';
+import type { DetectScanStatus } from './status';
 
 interface Running {
   readonly jobId: string;

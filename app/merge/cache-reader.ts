@@ -1,5 +1,5 @@
 import type { Db } from '../store/database';
-import type { CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
+import type { CrmAddress, CrmEmail, CrmOrder, CrmPhone, CrmSubscription } from '../ports/crm';
 import type { SingleField } from './settings';
 import type { ReviewOrder, ReviewSubscription, ReviewWpOrder, ReviewWpUser } from './types';
 import type { TagInfo } from './tag-rules';
@@ -73,6 +73,67 @@ export function wordpressConnectionFor(db: Db, crmConnectionId: string): string 
   );
   if (paired) return paired.id;
   return rows.length === 1 ? rows[0]!.id : null;
+}
+
+/**
+ * The CRM orders and subscriptions the cache holds for one contact, whole (the connector's raw JSON included), as
+ * the last sync saw them. A native merge moves them with the contact, so the executor snapshots them from here
+ * instead of listing them from the CRM again.
+ */
+export function cachedCrmOrders(
+  db: Db,
+  connectionId: string,
+  contactId: string,
+): { orders: CrmOrder[]; subscriptions: CrmSubscription[] } {
+  const orders = (
+    db
+      .prepare(
+        `SELECT crm_id, contact_crm_id, title, status, total, order_date, raw FROM orders
+         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`,
+      )
+      .all(connectionId, contactId) as {
+      crm_id: string;
+      contact_crm_id: string | null;
+      title: string | null;
+      status: string | null;
+      total: number | null;
+      order_date: string | null;
+      raw: string | null;
+    }[]
+  ).map((o) => ({
+    id: o.crm_id,
+    contactId: o.contact_crm_id,
+    title: o.title,
+    status: o.status,
+    total: o.total,
+    orderDate: o.order_date,
+    raw: parseJson<unknown>(o.raw ?? 'null', null),
+  }));
+  const subscriptions = (
+    db
+      .prepare(
+        `SELECT crm_id, contact_crm_id, title, status, active, next_bill_date, raw FROM subscriptions
+         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`,
+      )
+      .all(connectionId, contactId) as {
+      crm_id: string;
+      contact_crm_id: string | null;
+      title: string | null;
+      status: string | null;
+      active: number;
+      next_bill_date: string | null;
+      raw: string | null;
+    }[]
+  ).map((x) => ({
+    id: x.crm_id,
+    contactId: x.contact_crm_id,
+    title: x.title,
+    status: x.status,
+    active: x.active === 1,
+    nextBillDate: x.next_bill_date,
+    raw: parseJson<unknown>(x.raw ?? 'null', null),
+  }));
+  return { orders, subscriptions };
 }
 
 export function hasProgress(progress: Readonly<Record<string, unknown>>): boolean {

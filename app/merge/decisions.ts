@@ -2,7 +2,7 @@ import type { CoreContext } from '../context/context';
 import { AppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import { CacheReader } from './cache-reader';
-import { journalFor } from './service';
+import { appendAudit, auditSubject } from '../store/audit-log';
 
 const pairKey = (a: string, b: string) =>
   JSON.stringify([a, b].sort((x, y) => x.localeCompare(y, 'en', { numeric: true })));
@@ -28,8 +28,11 @@ export function markNotDuplicate(
       }
     }
     db.prepare(`UPDATE dup_groups SET status = 'dismissed', updated_at = ? WHERE id = ?`).run(now, groupId);
-    journalFor(ctx).audit('group.not_duplicate', g.connectionId, null, `group ${groupId}`, {
-      crmIds: g.crmIds,
+    appendAudit(db, now, {
+      action: 'detect.not_duplicate',
+      connectionId: g.connectionId,
+      subject: auditSubject('group', groupId),
+      details: { crmIds: g.crmIds },
     });
   })();
   return { groupId, status: 'dismissed' };
@@ -61,8 +64,11 @@ export function removeMember(
       now,
       groupId,
     );
-    journalFor(ctx).audit('group.member_removed', g.connectionId, null, `group ${groupId}`, {
-      removed: crmId,
+    appendAudit(db, now, {
+      action: 'detect.member_removed',
+      connectionId: g.connectionId,
+      subject: auditSubject('group', groupId),
+      details: { removed: crmId },
     });
   })();
   return { groupId, remaining: remaining.length, status };

@@ -5,6 +5,8 @@ import type { WordPressClient, WpMember, WpOrder } from '../ports/wordpress';
 import type { EventMap } from '../context/events';
 import { AppError, isAppError, toErrorShape } from '../domain/errors';
 import { ContactsRepo } from '../store/contacts-repo';
+import { cachedCrmOrders } from './cache-reader';
+import { ClaimStore, describeHolder, isClaimLost, type Claim } from '../workspace/claims';
 import { MergeJournal, type RunRow, type StepRow } from './journal';
 import { assertGuards, stepsFor } from './plan';
 import { addressKey, emailKey, phoneKey } from './review';
@@ -28,6 +30,10 @@ export interface ExecutorDeps {
   /** Retries of a step on transient failures (network, timeout, 429, 5xx) on top of the HTTP layer's own. */
   readonly retry?: { readonly attempts: number; readonly baseDelayMs: number };
   readonly signal?: AbortSignal;
+  /** Which host runs the merge, for the message another process gets while this one holds the run. */
+  readonly host?: string;
+  /** How long to wait for another process to finish the run before refusing (default: refuse at once). */
+  readonly waitMs?: number;
 }
 
 export interface RunOutcome {
@@ -37,6 +43,7 @@ export interface RunOutcome {
 }
 
 type StepResult = { readonly response: unknown; readonly commit?: () => void };
+type Known = { readonly contact: CrmContact | null; readonly tagIds: string[] };
 
 const TRANSIENT = new Set(['CONNECTION_FAILED', 'TIMEOUT', 'RATE_LIMITED']);
 
@@ -84,7 +91,14 @@ export function patchApplied(c: CrmContact, patch: ContactPatch): boolean {
 }
 
 const RUNNABLE = new Set<RunRow['status']>(['planned', 'running', 'interrupted', 'failed']);
-const active = new Set<string>();
+
+/** The claim resource of a run: a merge and a restore of the same run exclude each other. */
+export const runResource = (runId: string) => `run:${runId}`;
+
+export function runBusyMessage(holder: Parameters<typeof describeHolder>[0]): string {
+  const doing = holder.purpose === 'restore' ? 'restored' : 'run';
+  return `This merge is being ${doing} by ${describeHolder(holder)}. It continues there; try again when it has finished, or wait for it.`;
+}
 
 /**
  * Runs a plan's steps from the journal. Each step checks the remote state before acting, commits its intent
@@ -94,6 +108,13 @@ const active = new Set<string>();
 export class MergeExecutor {
   private readonly journal: MergeJournal;
   private readonly now: () => string;
+  /**
+   * What this invocation has read from the CRM or been told by a write's answer, per contact (null: gone). Each
+   * step's check before act uses it instead of reading again; it is dropped whenever a step fails (an answer may
+   * have been lost) and is empty at the start of every run or resume, so a crash or a retry always re-reads.
+   */
+  private readonly knownContact = new Map<string, CrmContact | null>();
+  private readonly knownTags = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.now = () => new Date(deps.clock.now()).toISOString();
@@ -101,6 +122,25 @@ export class MergeExecutor {
   }
 
   async run(runId: string, confirmed?: readonly string[]): Promise<RunOutcome> {
+    this.runnable(runId);
+    const claim = await new ClaimStore(this.deps.db, this.deps.clock, this.deps.host ?? 'process').acquire(
+      runResource(runId),
+      'merge',
+      runBusyMessage,
+      {
+        ...(this.deps.waitMs ? { waitMs: this.deps.waitMs } : {}),
+        ...(this.deps.signal ? { signal: this.deps.signal } : {}),
+      },
+    );
+    try {
+      // Read again under the claim: another process may have finished the run while this one waited.
+      return await this.runClaimed(this.runnable(runId), confirmed, claim);
+    } finally {
+      claim.release();
+    }
+  }
+
+  private runnable(runId: string): RunRow {
     const run = this.journal.run(runId);
     if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
     if (run.dryRun)
@@ -110,7 +150,15 @@ export class MergeExecutor {
         status: run.status,
       });
     }
-    if (active.has(runId)) throw new AppError('BUSY', `Merge run ${runId} is already running.`);
+    return run;
+  }
+
+  private async runClaimed(
+    run: RunRow,
+    confirmed: readonly string[] | undefined,
+    claim: Claim,
+  ): Promise<RunOutcome> {
+    const runId = run.id;
     const plan = run.plan;
     const confirmations = [...new Set([...run.confirmed, ...((confirmed ?? []) as RunRow['confirmed'])])];
     assertGuards(plan, confirmations);
@@ -126,15 +174,15 @@ export class MergeExecutor {
         'This plan changes WordPress but no WordPress connector is available.',
       );
     }
-    active.add(runId);
+    this.forget();
     try {
       this.journal.setConfirmed(runId, confirmations);
       const steps = stepsFor(plan);
       this.journal.ensureSteps(runId, steps);
       if (run.status === 'planned')
-        this.journal.audit('merge.started', plan.connectionId, runId, `#${plan.survivorId}`, {});
+        this.journal.audit('merge.started', plan.connectionId, runId, plan.survivorId, {});
       else
-        this.journal.audit('merge.resumed', plan.connectionId, runId, `#${plan.survivorId}`, {
+        this.journal.audit('merge.resumed', plan.connectionId, runId, plan.survivorId, {
           from: run.status,
         });
       this.journal.setRunStatus(runId, 'running', { started: true });
@@ -143,15 +191,19 @@ export class MergeExecutor {
         if (this.deps.signal?.aborted) {
           throw new AppError('CANCELLED', 'Stopped before the next step; resume to continue.');
         }
-        await this.runStep(run, step);
+        claim.assertHeld('this merge');
+        await this.runStep(run, step, claim);
       }
+      claim.assertHeld('this merge');
       this.journal.setRunStatus(runId, 'completed', { finished: true });
-      this.journal.audit('merge.completed', plan.connectionId, runId, `#${plan.survivorId}`, {
+      this.journal.audit('merge.completed', plan.connectionId, runId, plan.survivorId, {
         losers: plan.loserIds,
       });
       this.deps.emit?.('merge/finished', { runId, status: 'completed' });
       return { runId, status: 'completed', error: null };
     } catch (error) {
+      // The process that took the run over owns its journal now: write nothing more.
+      if (isClaimLost(error)) throw error;
       const shape = toErrorShape(error);
       const status: RunRow['status'] = isAppError(error, 'STALE')
         ? 'stale'
@@ -159,8 +211,9 @@ export class MergeExecutor {
           ? 'interrupted'
           : 'failed';
       try {
+        claim.assertHeld('this merge');
         this.journal.setRunStatus(runId, status, { error: shape, finished: status === 'stale' });
-        this.journal.audit(`merge.${status}`, plan.connectionId, runId, `#${plan.survivorId}`, shape);
+        this.journal.audit(`merge.${status}`, plan.connectionId, runId, plan.survivorId, shape);
         if (status === 'stale') this.returnToQueue(plan, runId, shape.details);
       } catch {
         // The database went away with the process (a crash): the journal still says 'running' and a resume
@@ -169,27 +222,27 @@ export class MergeExecutor {
       }
       this.deps.emit?.('merge/finished', { runId, status });
       return { runId, status, error: shape };
-    } finally {
-      active.delete(runId);
     }
   }
 
-  private async runStep(run: RunRow, step: StepRow): Promise<void> {
+  private async runStep(run: RunRow, step: StepRow, claim: Claim): Promise<void> {
     const attempts = this.deps.retry?.attempts ?? 4;
     const base = this.deps.retry?.baseDelayMs ?? 1000;
     for (let attempt = 1; ; attempt++) {
       const request = { step: step.name, target: step.target, attempt };
+      claim.assertHeld('this merge');
       this.journal.stepIntent(run.id, step.seq, request);
       this.deps.emit?.('merge/step', { runId: run.id, seq: step.seq, name: step.name, status: 'running' });
       try {
         const result = await this.act(run, step);
+        claim.assertHeld('this merge');
         this.journal.stepDone(run.id, step.seq, result.response, () => {
           result.commit?.();
           this.journal.audit(
             `merge.step.${step.name}`,
             run.plan.connectionId,
             run.id,
-            step.target ? `#${step.target}` : `#${run.plan.survivorId}`,
+            step.target ? step.target : `#${run.plan.survivorId}`,
             {
               attempt,
               response: step.name === 'verified' ? { ok: true } : result.response,
@@ -205,7 +258,9 @@ export class MergeExecutor {
         });
         return;
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        this.forget();
+        if (!(error instanceof AppError) || isClaimLost(error)) throw error;
+        claim.assertHeld('this merge');
         const shape = { code: error.code, message: error.message };
         if (isTransient(error) && attempt < attempts) {
           this.journal.stepError(run.id, step.seq, 'retrying', shape);
@@ -218,6 +273,7 @@ export class MergeExecutor {
           });
           const delay = base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2);
           await this.deps.clock.sleep(delay, this.deps.signal);
+          claim.assertHeld('this merge');
           continue;
         }
         this.journal.stepError(run.id, step.seq, 'failed', shape);
@@ -231,6 +287,60 @@ export class MergeExecutor {
         throw error;
       }
     }
+  }
+
+  private forget(): void {
+    this.knownContact.clear();
+    this.knownTags.clear();
+  }
+
+  private remember(id: string, contact: CrmContact | null, tagIds?: Iterable<string>): void {
+    this.knownContact.set(id, contact);
+    if (contact === null) this.knownTags.set(id, new Set());
+    else if (tagIds) this.knownTags.set(id, new Set(tagIds));
+    else if (this.deps.crm.capabilities.tagsOnContact) this.knownTags.set(id, new Set(contact.tagIds));
+    else this.knownTags.delete(id);
+  }
+
+  /**
+   * Reads contacts (with their tags) fresh from the CRM: one request for the whole group where the CRM can
+   * (`getContacts`, tags on the contact), else one or two per record.
+   */
+  private async readRecords(ids: readonly string[]): Promise<Map<string, Known>> {
+    const { crm } = this.deps;
+    const signal = this.deps.signal;
+    const out = new Map<string, Known>();
+    let contacts: ReadonlyMap<string, CrmContact>;
+    if (crm.getContacts) contacts = await crm.getContacts(ids, signal);
+    else {
+      const one = new Map<string, CrmContact>();
+      for (const id of ids) {
+        const c = await crm.getContact(id, signal);
+        if (c) one.set(id, c);
+      }
+      contacts = one;
+    }
+    for (const id of ids) {
+      const contact = contacts.get(id) ?? null;
+      const tagIds =
+        contact === null
+          ? []
+          : crm.capabilities.tagsOnContact
+            ? [...contact.tagIds]
+            : [...(await crm.getContactTagIds(id, signal))];
+      tagIds.sort();
+      out.set(id, { contact, tagIds });
+      this.remember(id, contact, tagIds);
+    }
+    return out;
+  }
+
+  private async currentTags(id: string): Promise<ReadonlySet<string>> {
+    const known = this.knownTags.get(id);
+    if (known) return known;
+    const tags = new Set(await this.deps.crm.getContactTagIds(id, this.deps.signal));
+    this.knownTags.set(id, tags);
+    return tags;
   }
 
   private snapshot(runId: string, contactId: string): RecordSnapshot {
@@ -255,35 +365,56 @@ export class MergeExecutor {
         return this.snapshotStep(run);
       case 'fields_written': {
         if (Object.keys(plan.patch).length === 0) return { response: { skipped: 'nothing to write' } };
-        const current = await crm.getContact(s, signal);
+        const known = this.knownContact.get(s);
+        const current = known !== undefined ? known : await crm.getContact(s, signal);
         if (!current) throw new AppError('NOT_FOUND', `The survivor #${s} no longer exists in the CRM.`);
         if (patchApplied(current, plan.patch))
           return { response: { already: true, fields: Object.keys(plan.patch) } };
-        await crm.updateContact(s, plan.patch, signal);
+        const tagsBefore = this.knownTags.get(s);
+        const updated = await crm.updateContact(s, plan.patch, signal);
+        // A PATCH changes no tags: what was known about them still holds.
+        this.remember(s, updated, crm.capabilities.tagsOnContact ? updated.tagIds : tagsBefore);
         return { response: { written: Object.keys(plan.patch) } };
       }
       case 'tags_unioned': {
         if (plan.tagsToApply.length === 0) return { response: { skipped: 'survivor carries every tag' } };
-        const have = new Set(await crm.getContactTagIds(s, signal));
+        const have = await this.currentTags(s);
         const missing = plan.tagsToApply.filter((t) => !have.has(t));
         if (missing.length === 0) return { response: { already: true, tags: plan.tagsToApply } };
         await crm.applyTags(s, missing, signal);
+        this.knownTags.set(s, new Set([...have, ...missing]));
         return { response: { applied: missing } };
       }
       case 'crm_merged': {
         const loser = step.target!;
-        const current = await crm.getContact(loser, signal);
-        if (current === null) {
-          // Already merged (a crash after the CRM answered): make sure nothing the loser carried was lost.
-          const have = new Set(await crm.getContactTagIds(s, signal));
-          const snap = this.snapshot(run.id, loser);
-          const missing = snap.tagIds.filter((t) => !have.has(t) && !plan.skippedTagIds.includes(t));
-          if (missing.length > 0) await crm.applyTags(s, missing, signal);
-          return { response: { already: true, repairedTags: missing } };
-        }
         if (!crm.mergeContacts) throw new AppError('UNSUPPORTED', 'This CRM client has no merge.');
-        const merged = await crm.mergeContacts(s, loser, signal);
+        const known = this.knownContact.get(loser);
+        const current = known !== undefined ? known : await crm.getContact(loser, signal);
+        if (current === null) return this.alreadyMerged(run, loser);
+        let merged: CrmContact;
+        try {
+          merged = await crm.mergeContacts(s, loser, signal);
+        } catch (error) {
+          // Known to exist a moment ago but not found now: find out whether it is the loser that went away.
+          if (known === undefined || !isAppError(error, 'NOT_FOUND')) throw error;
+          this.forget();
+          if ((await crm.getContact(loser, signal)) !== null) throw error;
+          return this.alreadyMerged(run, loser);
+        }
+        this.remember(loser, null);
+        // The merge answers with the survivor as it now is (tags included where the CRM sends them).
+        this.remember(s, merged);
         return { response: { merged: loser, into: merged.id } };
+      }
+      case 'tags_dropped': {
+        // Check before act: only the dropped tags the survivor still carries are removed, so a resumed step (or
+        // one whose answer was lost) sends nothing twice.
+        const drop = plan.tagsToRemove ?? [];
+        const have = new Set(await crm.getContactTagIds(s, signal));
+        const still = drop.filter((t) => have.has(t));
+        if (still.length === 0) return { response: { already: true, tags: drop } };
+        await crm.removeTags(s, still, signal);
+        return { response: { removedTags: still } };
       }
       case 'sequence_added': {
         const seq = plan.sequences.find((q) => q.sequenceId === step.target);
@@ -325,17 +456,20 @@ export class MergeExecutor {
       }
       case 'loser_deleted': {
         const loser = step.target!;
-        const current = await crm.getContact(loser, signal);
+        const known = this.knownContact.get(loser);
+        const current = known !== undefined ? known : await crm.getContact(loser, signal);
         if (current === null) return { response: { already: true, deleted: loser } };
         await crm.deleteContact(loser, signal);
+        this.remember(loser, null);
         return { response: { deleted: loser } };
       }
       case 'loser_archived': {
         const loser = step.target!;
         const tag = plan.archiveTagId!;
-        const have = await crm.getContactTagIds(loser, signal);
-        if (have.includes(tag)) return { response: { already: true, archived: loser } };
+        const have = await this.currentTags(loser);
+        if (have.has(tag)) return { response: { already: true, archived: loser } };
         await crm.applyTags(loser, [tag], signal);
+        this.knownTags.set(loser, new Set([...have, tag]));
         return { response: { archived: loser, tag } };
       }
       case 'resynced': {
@@ -356,6 +490,19 @@ export class MergeExecutor {
     }
   }
 
+  /** The CRM merged the loser already (a crash after it answered): make sure nothing it carried was lost. */
+  private async alreadyMerged(run: RunRow, loser: string): Promise<StepResult> {
+    const plan = run.plan;
+    const have = await this.currentTags(plan.survivorId);
+    const snap = this.snapshot(run.id, loser);
+    const missing = snap.tagIds.filter((t) => !have.has(t) && !plan.skippedTagIds.includes(t));
+    if (missing.length > 0) {
+      await this.deps.crm.applyTags(plan.survivorId, missing, this.deps.signal);
+      this.knownTags.set(plan.survivorId, new Set([...have, ...missing]));
+    }
+    return { response: { already: true, repairedTags: missing } };
+  }
+
   private async snapshotStep(run: RunRow): Promise<StepResult> {
     const plan = run.plan;
     const { crm } = this.deps;
@@ -363,13 +510,16 @@ export class MergeExecutor {
     const wp = plan.wpConnectionId !== null ? this.deps.wp : null;
     const changes: string[] = [];
     const snaps: [string, RecordSnapshot][] = [];
-    for (const id of [plan.survivorId, ...plan.loserIds]) {
-      const contact = await crm.getContact(id, signal);
+    const ids = [plan.survivorId, ...plan.loserIds];
+    // Staleness is decided by each record's update_time and tags, read for the whole group at once. A native merge
+    // moves orders and subscriptions with the contact, so their snapshot comes from the cache, not the CRM.
+    const read = await this.readRecords(ids);
+    for (const id of ids) {
+      const { contact, tagIds } = read.get(id)!;
       if (!contact) {
         changes.push(`#${id} no longer exists in the CRM`);
         continue;
       }
-      const tagIds = [...(await crm.getContactTagIds(id, signal))].sort();
       const seen = plan.seen[id];
       if (seen && (seen.updatedAt ?? null) !== (contact.updatedAt ?? null)) {
         changes.push(
@@ -383,12 +533,17 @@ export class MergeExecutor {
           `#${id} tags changed (added ${added.join(', ') || 'none'}; removed ${removed.join(', ') || 'none'})`,
         );
       }
-      const orders = await all((cursor) =>
-        crm.listOrders({ contactId: id, cursor, ...(signal ? { signal } : {}) }),
-      );
-      const subscriptions = await all((cursor) =>
-        crm.listSubscriptions({ contactId: id, cursor, ...(signal ? { signal } : {}) }),
-      );
+      const { orders, subscriptions } =
+        plan.strategy === 'native'
+          ? cachedCrmOrders(this.deps.db, plan.connectionId, id)
+          : {
+              orders: await all((cursor) =>
+                crm.listOrders({ contactId: id, cursor, ...(signal ? { signal } : {}) }),
+              ),
+              subscriptions: await all((cursor) =>
+                crm.listSubscriptions({ contactId: id, cursor, ...(signal ? { signal } : {}) }),
+              ),
+            };
       const wpMembers = wp ? await wp.membersForContact(id, signal) : [];
       const wpOrders = wp ? await wp.listOrders({ contactId: id, ...(signal ? { signal } : {}) }) : [];
       if (id !== plan.survivorId) {
@@ -433,36 +588,47 @@ export class MergeExecutor {
     const signal = this.deps.signal;
     const s = plan.survivorId;
     const problems: string[] = [];
-    const survivor = await crm.getContact(s, signal);
+    // One fresh read of the whole group (never what this invocation believes): the survivor's fields and tags,
+    // and each loser gone or archived.
+    const read = await this.readRecords([s, ...plan.loserIds]);
+    const survivor = read.get(s)!.contact;
     if (!survivor) throw new AppError('CONFLICT', `Verification failed: the survivor #${s} is missing.`);
-    const tags = new Set(await crm.getContactTagIds(s, signal));
+    const tags = new Set(read.get(s)!.tagIds);
     const missingTags = plan.finalTagIds.filter((t) => !tags.has(t));
     if (missingTags.length) problems.push(`survivor lacks tag(s) ${missingTags.join(', ')}`);
+    const keptDropped = (plan.tagsToRemove ?? []).filter((t) => tags.has(t));
+    if (keptDropped.length)
+      problems.push(
+        `survivor still carries the unticked tag(s) ${keptDropped.map((t) => `"${plan.tagNames[t] ?? t}"`).join(', ')}`,
+      );
     const nonNullPatch = Object.fromEntries(Object.entries(plan.patch).filter(([, v]) => v !== null));
     if (!patchApplied(survivor, nonNullPatch)) problems.push('survivor fields differ from the chosen values');
     for (const l of plan.loserIds) {
-      const left = await crm.getContact(l, signal);
+      const left = read.get(l)!;
       if (plan.loserAction === 'archive') {
-        if (!left || !(await crm.getContactTagIds(l, signal)).includes(plan.archiveTagId!))
+        if (!left.contact || !left.tagIds.includes(plan.archiveTagId!))
           problems.push(`#${l} is not archived`);
-      } else if (left) problems.push(`#${l} still exists`);
+      } else if (left.contact) problems.push(`#${l} still exists`);
     }
-    const orders = await all((cursor) =>
-      crm.listOrders({ contactId: s, cursor, ...(signal ? { signal } : {}) }),
-    );
-    const subscriptions = await all((cursor) =>
-      crm.listSubscriptions({ contactId: s, cursor, ...(signal ? { signal } : {}) }),
-    );
+    // The CRM merge moves orders and subscriptions with the contact (its answer was the survivor); the cache
+    // follows from the snapshots. The manual strategy moves none, so it lists what the survivor has.
+    const orders: CrmOrder[] = [];
+    const subscriptions: CrmSubscription[] = [];
     if (plan.strategy === 'native') {
-      const orderIds = new Set(orders.map((o) => o.id));
-      const subIds = new Set(subscriptions.map((o) => o.id));
-      for (const l of plan.loserIds) {
-        const snap = this.snapshot(run.id, l);
-        const lostOrders = snap.orders.filter((o) => !orderIds.has(o.id)).map((o) => o.id);
-        const lostSubs = snap.subscriptions.filter((o) => !subIds.has(o.id)).map((o) => o.id);
-        if (lostOrders.length) problems.push(`orders ${lostOrders.join(', ')} did not move to #${s}`);
-        if (lostSubs.length) problems.push(`subscriptions ${lostSubs.join(', ')} did not move to #${s}`);
+      for (const id of [s, ...plan.loserIds]) {
+        const snap = this.snapshot(run.id, id);
+        orders.push(...snap.orders.map((o) => ({ ...o, contactId: s })));
+        subscriptions.push(...snap.subscriptions.map((o) => ({ ...o, contactId: s })));
       }
+    } else {
+      orders.push(
+        ...(await all((cursor) => crm.listOrders({ contactId: s, cursor, ...(signal ? { signal } : {}) }))),
+      );
+      subscriptions.push(
+        ...(await all((cursor) =>
+          crm.listSubscriptions({ contactId: s, cursor, ...(signal ? { signal } : {}) }),
+        )),
+      );
     }
     const wpState: { wpId: number; linkedContactId: string | null }[] = [];
     if (this.deps.wp && plan.wpConnectionId !== null) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/database';
+import { appendAudit, auditSubject, listAudit, type AuditEntry } from '../store/audit-log';
 import type { GuardCode, MergePlan } from './types';
 
 export type RunStatus =
@@ -128,7 +129,7 @@ export class MergeJournal {
         options.status === 'dry_run' ? 'merge.dry_run' : 'merge.planned',
         plan.connectionId,
         id,
-        `#${plan.survivorId}`,
+        plan.survivorId,
         {
           losers: plan.loserIds,
           groupId: plan.groupId,
@@ -285,47 +286,24 @@ export class MergeJournal {
       .run(this.now(), json(result), runId);
   }
 
+  /** `contactId` names the record the entry is about (stored as the subject `contact:<id>`). */
   audit(
     action: string,
     connectionId: string | null,
     runId: string | null,
-    subject: string | null,
+    contactId: string | null,
     details: unknown,
   ): void {
-    this.db
-      .prepare(
-        'INSERT INTO audit_log (at, action, connection_id, run_id, subject, details) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(this.now(), action, connectionId, runId, subject, json(details));
+    appendAudit(this.db, this.now(), {
+      action,
+      connectionId,
+      runId,
+      subject: contactId === null ? null : auditSubject('contact', contactId),
+      details,
+    });
   }
 
-  auditEntries(limit = 100_000): {
-    id: number;
-    at: string;
-    action: string;
-    connectionId: string | null;
-    runId: string | null;
-    subject: string | null;
-    details: unknown;
-  }[] {
-    return (
-      this.db.prepare('SELECT * FROM audit_log ORDER BY id LIMIT ?').all(limit) as {
-        id: number;
-        at: string;
-        action: string;
-        connection_id: string | null;
-        run_id: string | null;
-        subject: string | null;
-        details: string;
-      }[]
-    ).map((r) => ({
-      id: r.id,
-      at: r.at,
-      action: r.action,
-      connectionId: r.connection_id,
-      runId: r.run_id,
-      subject: r.subject,
-      details: parse(r.details),
-    }));
+  auditEntries(limit = 100_000): AuditEntry[] {
+    return listAudit(this.db, limit);
   }
 }

@@ -3,11 +3,13 @@ import type { CachedRecord, GroupData } from './cache-reader';
 import { addressDisplay, addressKey, buildReview, emailKey, phoneKey } from './review';
 import { SINGLE_FIELDS, type AccessSettings, type MergeRules } from './settings';
 import type { CrmSlots } from '../ports/connector';
-import { classifyTag } from './tag-rules';
+import { classifyTag, type TagClass } from './tag-rules';
+import { judgeMerge, mergedOptIn, recordLabel } from './guards';
 import {
   PLAN_VERSION,
   type Guard,
   type GuardCode,
+  type Notice,
   type MergePlan,
   type MultiFieldRow,
   type PlanPreview,
@@ -70,8 +72,7 @@ function buildMulti(
   const emails: CrmEmail[] = emailSel.map((key, i) => {
     const holders = allEmails.filter((e) => emailKey(e) === key);
     const first = holders[0]!;
-    const optIns = holders.map((h) => h.optIn).filter((v): v is boolean => typeof v === 'boolean');
-    const optIn = optIns.length === 0 ? null : optOutWins ? !optIns.includes(false) : (first.optIn ?? null);
+    const optIn = mergedOptIn(holders, optOutWins);
     const status = holders.find((h) => h.optIn === false)?.status ?? first.status ?? null;
     return {
       slot: slotFor(slots?.emails, i, first.slot),
@@ -133,9 +134,10 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   const survivor = byId.get(review.survivorId)!;
   const losers = review.records.slice(1).map((r) => byId.get(r.contactId)!);
   const guards: Guard[] = [];
-  const guard = (code: GuardCode, severity: Guard['severity'], message: string) => {
+  const notices: Notice[] = [];
+  const guard = (code: GuardCode, severity: Guard['severity'], message: string, short: string) => {
     if (!guards.some((g) => g.code === code && g.message === message))
-      guards.push({ code, severity, message });
+      guards.push({ code, severity, message, short });
   };
 
   const patch: Record<string, unknown> = {};
@@ -168,7 +170,12 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   if (!sameAddresses(multi.addresses, survivor.addresses)) patch.addresses = multi.addresses;
   for (const l of multi.limits) {
     if (l.n > l.max)
-      guard('too_many_values', 'block', `${l.n} ${l.field} chosen; the CRM holds at most ${l.max}.`);
+      guard(
+        'too_many_values',
+        'block',
+        `${l.n} ${l.field} chosen; the CRM holds at most ${l.max}.`,
+        `too many ${l.field} for the CRM`,
+      );
   }
 
   const skip = new Set(choices.skipTagIds ?? []);
@@ -183,31 +190,22 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     tagNames[t] = info.name;
     if (classifyTag(info, access).access) accessTagIds.push(t);
   }
-  const lostAccess = accessTagIds.filter(
-    (t) => skip.has(t) && losers.some((l) => l.tagIds.includes(t)) && !survivorTags.has(t),
-  );
+  // A dropped tag is removed from the survivor after the CRM merge, wherever it came from: every member who
+  // had an unticked access tag loses it.
+  const lostAccess = accessTagIds.filter((t) => skip.has(t));
   if (lostAccess.length > 0) {
+    const holders = (t: string) =>
+      data.records
+        .filter((r) => r.tagIds.includes(t))
+        .map(recordLabel)
+        .join(' and ');
     guard(
       'access_loss',
       'confirm',
-      `Access tag(s) ${lostAccess.map((t) => `"${tagNames[t]}"`).join(', ')} are on a duplicate but would not end on the survivor: the member loses that access.`,
+      `${lostAccess.map((t) => `"${tagNames[t]}" (on ${holders(t)})`).join(', ')} is unticked: it is removed from the survivor after the merge, so the member loses that access.`,
+      'an access tag is unticked',
     );
   }
-  if (strategy === 'native' && skip.size > 0) {
-    // Keap's merge unions tags itself; skipping only avoids applying them before the merge.
-    guard(
-      'access_loss',
-      'confirm',
-      "Keap merges the duplicate's tags into the survivor itself: skipped tags will still arrive with the merge.",
-    );
-  }
-  for (const w of review.warnings) {
-    if (w.code === 'access_conflict') guard('access_conflict', 'confirm', w.message);
-    if (w.code === 'consent') guard('consent_conflict', 'confirm', `${w.message} Confirm to continue.`);
-    if (w.code === 'subscriptions') guard('two_active_subscriptions', 'confirm', w.message);
-    if (w.code === 'wp_progress') guard('two_wp_users_with_progress', 'confirm', w.message);
-  }
-
   const keepWpId = choices.keepWpId === undefined ? review.wordpress.keepWpId : choices.keepWpId;
   const wpRelinks: PlanWpRelink[] = [];
   const wpLeftLinked: PlanWpRelink[] = [];
@@ -228,7 +226,8 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
           guard(
             'access_loss',
             'confirm',
-            `WordPress user ${u.login} stays linked to ${r.contactId}, which the merge removes: that login loses its access.`,
+            `WordPress login ${u.login} stays linked to ${recordLabel(r)}, which the merge removes: that login loses its access.`,
+            'a login would lose its access',
           );
         }
       }
@@ -241,6 +240,20 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
   ) {
     throw new AppError('INVALID_INPUT', `WordPress user ${keepWpId} is not linked to this group.`);
   }
+  const classes = new Map<string, TagClass>();
+  for (const [id, t] of data.tags) classes.set(id, classifyTag(t, access));
+  for (const f of judgeMerge({
+    records: data.records,
+    survivorId: survivor.contactId,
+    tags: data.tags,
+    classes,
+    finalTagIds,
+    finalEmails: multi.emails,
+    wpOnSurvivor: [...survivor.wpUsers.map((u) => u.wpId), ...wpRelinks.map((u) => u.wpId)],
+  })) {
+    if (f.severity === 'info') notices.push({ code: f.code, message: f.message, short: f.short });
+    else guard(f.code, f.severity, f.message, f.short);
+  }
   const wpOrdersToRekey = losers.flatMap((l) =>
     l.wpOrders.map((o) => ({ id: o.id, kind: o.kind, fromContactId: l.contactId })),
   );
@@ -250,6 +263,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       'no_wordpress_client',
       'block',
       'WordPress users or AccessAlly orders are involved but no WordPress connection is configured.',
+      'no WordPress connection',
     );
   }
 
@@ -260,6 +274,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       'archive_tag_missing',
       'block',
       'Archiving a duplicate needs an archive tag set in Settings → Survivorship.',
+      'no archive tag set',
     );
   }
 
@@ -277,6 +292,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     finalTagIds,
     tagsToApply,
     skippedTagIds: [...skip].filter((t) => union.includes(t)),
+    tagsToRemove: [...skip].filter((t) => (strategy === 'native' ? union.includes(t) : survivorTags.has(t))),
     tagNames,
     accessTagIds,
     crmOrders: losers.flatMap((l) => l.orders.map((o) => ({ id: o.id, fromContactId: l.contactId }))),
@@ -293,6 +309,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       data.records.map((r) => [r.contactId, { updatedAt: r.updatedAt, tagIds: [...r.tagIds].sort() }]),
     ),
     guards,
+    notices,
     createdAt: input.now,
   };
   return { plan, review };
@@ -308,6 +325,8 @@ export function stepsFor(plan: MergePlan): { name: string; target: string | null
   if (plan.strategy === 'native') {
     for (const l of plan.loserIds) steps.push({ name: 'crm_merged', target: l });
   }
+  // After the CRM merge, which brings the duplicate's tags back: the tags the reviewer dropped come off last.
+  if ((plan.tagsToRemove ?? []).length > 0) steps.push({ name: 'tags_dropped', target: plan.survivorId });
   // A CRM merge does not carry the duplicate's sequence membership (Keap, per AccessAlly's guidance): both
   // strategies re-add the survivor to the sequences the reviewer chose.
   for (const s of plan.sequences) steps.push({ name: 'sequence_added', target: s.sequenceId });
@@ -366,7 +385,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   else
     add('tags_unioned', `Apply ${plan.tagsToApply.length} tag(s) to ${s}: ${names(plan.tagsToApply)}`, true);
   if (plan.skippedTagIds.length > 0)
-    add('tags_unioned', `Not applied (skipped by the reviewer): ${names(plan.skippedTagIds)}`, true);
+    add('tags_unioned', `Not applied (unticked by the reviewer): ${names(plan.skippedTagIds)}`, true);
   if (plan.strategy === 'native') {
     plan.loserIds.forEach((l, i) =>
       add(
@@ -376,6 +395,12 @@ export function previewPlan(plan: MergePlan): PlanPreview {
       ),
     );
   }
+  if ((plan.tagsToRemove ?? []).length > 0)
+    add(
+      'tags_dropped',
+      `Remove the unticked tag(s) ${names(plan.tagsToRemove ?? [])} from ${s}${plan.strategy === 'native' ? " (the CRM merge brings the duplicate's tags back, so they come off afterwards)" : ''}`,
+      true,
+    );
   for (const q of plan.sequences)
     add(
       'sequence_added',
@@ -452,7 +477,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   }
   if (plan.tagsToApply.length > 0)
     irreversible.push('Automations started by applying tags cannot be undone.');
-  return { lines, irreversible, guards: plan.guards };
+  return { lines, irreversible, guards: plan.guards, notices: plan.notices ?? [] };
 }
 
 /** Throws GUARD_REFUSED when a blocking guard stands or a confirmable one was not confirmed. */

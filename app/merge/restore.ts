@@ -100,7 +100,7 @@ export async function restoreRun(
   const unarchived: string[] = [];
   const relinked: { wpId: number; contactId: string }[] = [];
   const notes: string[] = [];
-  journal.audit('restore.started', plan.connectionId, runId, `#${s}`, { willDo: preview.willDo });
+  journal.audit('restore.started', plan.connectionId, runId, s, { willDo: preview.willDo });
 
   for (const l of plan.loserIds) {
     const snap = snaps.get(l);
@@ -135,7 +135,7 @@ export async function restoreRun(
     };
     const created = await crm.createContact(patch, signal);
     recreated.push({ oldId: l, newId: created.id });
-    journal.audit('restore.recreated', plan.connectionId, runId, `#${l}`, { newId: created.id });
+    journal.audit('restore.recreated', plan.connectionId, runId, l, { newId: created.id });
     if (snap.tagIds.length) await crm.applyTags(created.id, snap.tagIds, signal);
     if (wp) {
       for (const m of snap.wpMembers) {
@@ -188,6 +188,6 @@ export async function restoreRun(
     notes: [...notes, ...preview.cannotReturn.map((c) => `Not restored: ${c}`)],
   };
   journal.setRestored(runId, result);
-  journal.audit('restore.completed', plan.connectionId, runId, `#${s}`, result);
+  journal.audit('restore.completed', plan.connectionId, runId, s, result);
   return result;
 }

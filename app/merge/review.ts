@@ -2,7 +2,8 @@ import type { CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
 import type { CachedRecord, GroupData } from './cache-reader';
 import { chooseValue, fieldRuleFor, pickSurvivor, type SurvivorCandidate } from './survivorship';
 import { SINGLE_FIELDS, type AccessSettings, type MergeRules, type SingleField } from './settings';
-import { accessConflicts, classifyTag, type TagClass } from './tag-rules';
+import { classifyTag, type TagClass } from './tag-rules';
+import { judgeMerge, mergedOptIn } from './guards';
 import type {
   AccessPreview,
   FieldRow,
@@ -264,16 +265,6 @@ export function buildReview(
     .map(([category, list]) => ({ category, tags: list.sort((a, b) => a.name.localeCompare(b.name)) }));
 
   const warnings: ReviewWarning[] = [];
-  const tagsByRecord = new Map(records.map((r) => [r.contactId, r.tagIds] as const));
-  for (const c of accessConflicts(tagsByRecord, classes)) {
-    const a = data.tags.get(c.accessTagId)?.name ?? c.accessTagId;
-    const r = data.tags.get(c.revokeTagId)?.name ?? c.revokeTagId;
-    warnings.push({
-      code: 'access_conflict',
-      message: `"${a}" (access, on ${c.accessOn.join(', ')}) and "${r}" (revoke/cancel, on ${c.revokeOn.join(', ')}) end up on the same member: check which one the site honours.`,
-      tagIds: [c.accessTagId, c.revokeTagId],
-    });
-  }
   const automationNew = views.filter((v) => v.automation && v.newOnSurvivor && !skip.has(v.id));
   if (automationNew.length > 0) {
     warnings.push({
@@ -282,35 +273,32 @@ export function buildReview(
       tagIds: automationNew.map((v) => v.id),
     });
   }
-  const emailsRow = rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === 'emails');
-  const optInValues = records.map((r) => r.emailOptIn).filter((v): v is boolean => v !== null);
-  if (
-    emailsRow?.options.some((o) => o.optInConflict) ||
-    (optInValues.includes(true) && optInValues.includes(false))
-  ) {
-    warnings.push({
-      code: 'consent',
-      message: 'One record opted out of email and another opted in: the opt-out wins on the survivor.',
-    });
-  }
-  const activeSubHolders = records.filter(
-    (r) =>
-      r.subscriptions.some((s) => s.active) ||
-      r.wpOrders.some((o) => o.kind === 'subscription' && isActive(o.status)),
-  );
-  if (activeSubHolders.length >= 2) {
-    warnings.push({
-      code: 'subscriptions',
-      message: `${activeSubHolders.length} records each have an active subscription: the member may be billed twice.`,
-    });
-  }
+  const emailsRow = rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === 'emails')!;
   const wp = chooseWpUser(records, survivor.contactId);
-  const withProgress = wp.all.filter((u) => u.hasProgress);
-  if (withProgress.length >= 2) {
-    warnings.push({
-      code: 'wp_progress',
-      message: `${withProgress.length} WordPress users hold course progress (${withProgress.map((u) => u.login).join(', ')}); only one login can stay the member's main account.`,
+  // The same judgement the plan makes, over the default choices: the words here are the plan's words.
+  const finalEmails = emailsRow.options
+    .filter((o) => o.defaultChecked)
+    .map((o) => {
+      const holders = records.flatMap((r) => r.emails.filter((e) => emailKey(e) === o.key));
+      return { ...holders[0]!, optIn: mergedOptIn(holders, survivorship.optOutWins) };
     });
+  const REVIEW_CODE = {
+    access_conflict: 'access_conflict',
+    consent_conflict: 'consent',
+    two_active_subscriptions: 'subscriptions',
+    two_wp_users_with_progress: 'wp_progress',
+  } as const;
+  for (const f of judgeMerge({
+    records,
+    survivorId: survivor.contactId,
+    tags: data.tags,
+    classes,
+    finalTagIds: [...holders.keys()].filter((t) => !skip.has(t)),
+    finalEmails,
+    wpOnSurvivor: wp.all.map((u) => u.wpId),
+  })) {
+    const code = REVIEW_CODE[f.code as keyof typeof REVIEW_CODE];
+    if (code) warnings.push({ code, message: f.message, severity: f.severity });
   }
   if (wp.all.length > 0 && data.wpConnectionId === null) {
     warnings.push({
@@ -328,7 +316,7 @@ export function buildReview(
   const allAccess = new Set(records.flatMap((r) => r.tagIds.filter(isAccess)));
   const afterIds = [...allAccess].filter((t) => !skip.has(t));
   const survivorAccess = new Set(survivor.tagIds.filter(isAccess));
-  const accessPreview: AccessPreview = {
+  const accessPreview: Omit<AccessPreview, 'lostNote'> = {
     before,
     after: afterIds.map(accessName).sort(),
     gained: afterIds
@@ -342,6 +330,15 @@ export function buildReview(
   };
 
   const { all: _all, ...wordpress } = wp;
+  const accessWithNote: AccessPreview = {
+    ...accessPreview,
+    lostNote:
+      accessPreview.lost.length === 0
+        ? null
+        : options.strategy === 'native'
+          ? `${accessPreview.lost.map((n) => `"${n}"`).join(', ')} ${accessPreview.lost.length === 1 ? 'is' : 'are'} removed from the survivor after the CRM merge (the merge brings the duplicate's tags back first).`
+          : `${accessPreview.lost.map((n) => `"${n}"`).join(', ')} ${accessPreview.lost.length === 1 ? 'is' : 'are'} not applied and removed from the survivor.`,
+  };
   const reviewRecords: ReviewRecord[] = records.map((r) => ({
     contactId: r.contactId,
     pk: r.pk,
@@ -370,7 +367,7 @@ export function buildReview(
     rows,
     tags,
     warnings,
-    access: accessPreview,
+    access: accessWithNote,
     wordpress,
   };
 }

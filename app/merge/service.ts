@@ -152,6 +152,7 @@ export function executorFor(ctx: CoreContext, plan: MergePlan, signal?: AbortSig
     wp: wpClientOrNull(ctx, plan.wpConnectionId),
     clock: ctx.clock,
     emit: (name, payload) => ctx.events.emit(name, payload),
+    host: ctx.host,
     ...(signal ? { signal } : {}),
   });
 }
@@ -167,7 +168,10 @@ export async function executeRun(
   return executorFor(ctx, run.plan, signal).run(runId, confirmed);
 }
 
-/** Resumes one run, or every run a crash, a sleep or a lost connection left unfinished. */
+/**
+ * Resumes one run, or every run a crash, a sleep or a lost connection left unfinished. A run another process holds
+ * is left to it; when every unfinished run is held elsewhere the call refuses with who holds it.
+ */
 export async function resumeRuns(
   ctx: CoreContext,
   runId?: string,
@@ -179,16 +183,19 @@ export async function resumeRuns(
     : journal.runs({ status: ['running', 'interrupted'] }).reverse();
   if (runId && runs.length === 0) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
   const out: RunOutcome[] = [];
+  let busy: unknown = null;
   for (const r of runs) {
     if (signal?.aborted) break;
     try {
       out.push(await executorFor(ctx, r.plan, signal).run(r.id));
     } catch (error) {
-      // A run this process is executing right now (a batch, another window) is not "unfinished".
-      if (!runId && isAppError(error, 'BUSY')) continue;
-      throw error;
+      if (runId) throw error;
+      // Held by another process (a batch, another window, a second `resume`) or finished by it meanwhile.
+      if (isAppError(error, 'BUSY')) busy ??= error;
+      else if (!isAppError(error, 'CONFLICT')) throw error;
     }
   }
+  if (busy && out.length === 0) throw busy;
   return out;
 }
 

@@ -117,6 +117,8 @@ export interface ReviewWarning {
     'access_conflict' | 'automation' | 'consent' | 'subscriptions' | 'wp_progress' | 'no_wordpress';
   readonly message: string;
   readonly tagIds?: readonly string[];
+  /** 'info' is a state that already existed on the kept record; the others are what the plan will ask to confirm. */
+  readonly severity?: 'block' | 'confirm' | 'info';
 }
 
 export interface AccessPreview {
@@ -124,6 +126,8 @@ export interface AccessPreview {
   readonly after: readonly string[];
   readonly gained: readonly string[];
   readonly lost: readonly string[];
+  /** How the unticked tags are taken away, in words (null when nothing is unticked). */
+  readonly lostNote: string | null;
 }
 
 export interface WpPlanHint {
@@ -189,6 +193,15 @@ export interface Guard {
   /** 'block' cannot be confirmed away; 'confirm' needs an explicit confirmation. */
   readonly severity: 'block' | 'confirm';
   readonly message: string;
+  /** A few words naming it in a one-line reason ("opt-out on one record"). */
+  readonly short?: string;
+}
+
+/** Information about the merge that needs no confirmation: a state that already existed on the kept record. */
+export interface Notice {
+  readonly code: GuardCode;
+  readonly message: string;
+  readonly short: string;
 }
 
 export interface SeenVersion {
@@ -223,6 +236,11 @@ export interface MergePlan {
   /** Tags to apply to the survivor before any merge (final minus what it has). */
   readonly tagsToApply: readonly string[];
   readonly skippedTagIds: readonly string[];
+  /**
+   * Tags the reviewer dropped that the survivor carries once the CRM merge has run (Keap's merge brings the
+   * duplicate's tags itself): removed afterwards in their own step. Absent in plans made before that step existed.
+   */
+  readonly tagsToRemove?: readonly string[];
   readonly tagNames: Readonly<Record<string, string>>;
   readonly accessTagIds: readonly string[];
   readonly crmOrders: readonly { readonly id: string; readonly fromContactId: string }[];
@@ -239,6 +257,8 @@ export interface MergePlan {
   readonly archiveTagId: string | null;
   readonly seen: Readonly<Record<string, SeenVersion>>;
   readonly guards: readonly Guard[];
+  /** Information (pre-existing states the merge does not change); absent in older plans. */
+  readonly notices?: readonly Notice[];
   readonly createdAt: string;
 }
 
@@ -253,6 +273,7 @@ export interface PlanPreview {
   readonly lines: readonly PreviewLine[];
   readonly irreversible: readonly string[];
   readonly guards: readonly Guard[];
+  readonly notices: readonly Notice[];
 }
 
 export type { CrmAddress, CrmEmail, CrmPhone };

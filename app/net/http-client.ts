@@ -2,6 +2,8 @@ import axios, { type AxiosInstance } from 'axios';
 import Bottleneck from 'bottleneck';
 import { AppError } from '../domain/errors';
 import { systemClock, type Clock } from '../ports/clock';
+import { SecretRedactor, redactUrl } from './redact';
+import { assertSecureTransport } from './secure-url';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -87,10 +89,13 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private pausedUntil = 0;
+  /** Every credential this client has sent; nothing leaves the HTTP layer without passing through it. */
+  private readonly redactor = new SecretRedactor();
 
   constructor(private readonly options: HttpClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    assertSecureTransport(options.baseURL);
     this.http = axios.create({
       baseURL: options.baseURL.replace(/\/+$/, ''),
       validateStatus: () => true,
@@ -107,7 +112,25 @@ export class HttpClient {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
   }
 
+  /**
+   * Sends a request. Whatever comes back, a response body and header values or a thrown error with its message and
+   * details, has had every credential this client sent replaced first: servers and proxies echo request headers in
+   * error pages, and those messages end up in the UI, logs and stored sync runs.
+   */
   async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
+    try {
+      return await this.attempt<T>(request);
+    } catch (error) {
+      throw this.redactor.error(error);
+    }
+  }
+
+  /** Redacts credentials this client sent from any text (for connectors that quote a body themselves). */
+  redact(text: string): string {
+    return this.redactor.text(text);
+  }
+
+  private async attempt<T>(request: HttpRequest): Promise<HttpResponse<T>> {
     const maxRetries = this.options.maxRetries ?? 6;
     const idempotent = request.idempotent ?? request.method !== 'POST';
     for (let attempt = 0; ; attempt++) {
@@ -121,7 +144,8 @@ export class HttpClient {
         const code = networkCode(error);
         const retryable =
           code !== undefined && NETWORK_RETRYABLE.has(code) && (idempotent || NOT_SENT.has(code));
-        if (!retryable || attempt >= maxRetries) throw toNetworkError(error, request, this.options.baseURL);
+        if (!retryable || attempt >= maxRetries)
+          throw toNetworkError(error, request, redactUrl(this.options.baseURL));
         await this.backoff(attempt, `network error (${code})`, undefined, request.signal);
         continue;
       }
@@ -148,6 +172,11 @@ export class HttpClient {
       ...(await this.options.headers?.()),
       ...request.headers,
     };
+    this.redactor.addHeaders(headers);
+    this.redactor.addFields(request.form);
+    this.redactor.addFields(request.query ?? undefined);
+    if (typeof request.body === 'object' && request.body !== null && !Array.isArray(request.body))
+      this.redactor.addFields(request.body as Record<string, unknown>);
     let data: string | undefined;
     if (request.form) {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -168,12 +197,16 @@ export class HttpClient {
     const flatHeaders: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined && v !== null)
-        flatHeaders[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+        flatHeaders[k.toLowerCase()] = this.redactor.text(Array.isArray(v) ? v.join(', ') : String(v), false);
     }
+    // An error body is also cleaned of credentials written out by name (a dumped request); a success body only of
+    // the exact values sent, so data that merely mentions a "token" field stays intact.
+    const failed = res.status < 200 || res.status >= 300;
+    const text = typeof res.data === 'string' ? this.redactor.text(res.data, failed) : res.data;
     return {
       status: res.status,
       headers: flatHeaders,
-      data: parseBody(res.data, flatHeaders, request, res.status),
+      data: parseBody(text, flatHeaders, request, res.status),
     };
   }
 

@@ -26,6 +26,8 @@ export interface CrmCapabilities {
   readonly nativeMerge: boolean;
   /** Keap-style sequences a contact is added to by id. */
   readonly sequences: boolean;
+  /** `getContact` answers with the contact's current tag ids, so a check before act needs no tags request. */
+  readonly tagsOnContact: boolean;
   /** Named automations a contact can be added to and listed in (ActiveCampaign). */
   readonly automations: boolean;
   /** Mailing lists with a subscription status per contact (ActiveCampaign). */

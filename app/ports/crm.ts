@@ -170,6 +170,11 @@ export interface CrmClient {
     readonly sequences: boolean;
     readonly lists?: boolean;
     readonly automations?: boolean;
+    /**
+     * `getContact` / `getContacts` answer with the contact's current tag ids (Keap v2 `fields=tag_ids`), so a
+     * check before act needs no separate tags request.
+     */
+    readonly tagsOnContact?: boolean;
   };
   testConnection(signal?: AbortSignal): Promise<CrmAccountInfo>;
   /** Contacts ordered for stable paging; `updatedSince` (ISO) restricts to recently changed ones. */
@@ -180,6 +185,11 @@ export interface CrmClient {
   listContactIds(options: ListOptions): Promise<Page<string>>;
   /** null when the CRM says the contact does not exist (404). */
   getContact(id: string, signal?: AbortSignal): Promise<CrmContact | null>;
+  /**
+   * Several contacts in one request (Keap v2 `GET /contacts?filter=ids==…`); an id the CRM does not know is absent
+   * from the answer. Optional: without it the merge reads the records one by one.
+   */
+  getContacts?(ids: readonly string[], signal?: AbortSignal): Promise<ReadonlyMap<string, CrmContact>>;
   updateContact(id: string, patch: ContactPatch, signal?: AbortSignal): Promise<CrmContact>;
   /** Creates a contact (used by a best-effort restore of a merged-away record). Optional: restore needs it. */
   createContact?(patch: ContactPatch, signal?: AbortSignal): Promise<CrmContact>;

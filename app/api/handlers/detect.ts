@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { appendAudit } from '../../store/audit-log';
 import type { HandlerSubset } from './types';
 import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
@@ -104,9 +105,7 @@ function addDecision(db: Db, connectionId: string, crmIds: string[], payload: ob
 }
 
 function audit(db: Db, action: string, connectionId: string, subject: string, details: object, now: string) {
-  db.prepare(
-    'INSERT INTO audit_log (at, action, connection_id, subject, details) VALUES (?, ?, ?, ?, ?)',
-  ).run(now, action, connectionId, subject, JSON.stringify(details));
+  appendAudit(db, now, { action, connectionId, subject, details });
 }
 
 function previewFrom(db: Db, settings: DetectSettings) {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { appendAudit, auditSubject } from '../../store/audit-log';
 import { readFileSync } from 'node:fs';
 import type { HandlerSubset } from './types';
 import type { CoreContext } from '../../context/context';
@@ -230,20 +231,18 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
     db.transaction(() => {
       if (fresh) repo.upsertMembers(conn.id, [fresh], now);
       else repo.setLink(conn.id, input.wpId, result.after);
-      db.prepare(
-        `INSERT INTO audit_log (at, action, connection_id, subject, details) VALUES (?, 'wordpress/relink', ?, ?, ?)`,
-      ).run(
-        now,
-        conn.id,
-        `wp_user:${input.wpId}`,
-        JSON.stringify({
+      appendAudit(db, now, {
+        action: 'wordpress.relinked',
+        connectionId: conn.id,
+        subject: auditSubject('wp_user', input.wpId),
+        details: {
           before: result.before,
           after: result.after,
           changed: result.changed,
           resync,
           source: ctx.host,
-        }),
-      );
+        },
+      });
     })();
     const member =
       repo

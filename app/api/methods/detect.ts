@@ -5,42 +5,8 @@ import { detectSettingsPatchSchema, type DetectSettings } from '../../detect/set
 export type DetectLane = 'safe' | 'needs_choice' | 'maybe_two_people';
 export type GroupStatus = 'open' | 'merged' | 'dismissed' | 'stale';
 
-export interface DetectRuleReport {
-  readonly rule: string;
-  readonly description: string;
-  readonly blocks: number;
-  readonly comparisons: number;
-  readonly newPairs: number;
-  readonly skippedBlocks: number;
-  readonly largestSkipped: number;
-}
-
-export interface DetectScanSummary {
-  readonly mode: 'full' | 'incremental';
-  readonly contacts: number;
-  readonly changed: number;
-  readonly comparisons: number;
-  readonly pairs: number;
-  readonly groups: number;
-  readonly lanes: Record<DetectLane, number>;
-  readonly rules: readonly DetectRuleReport[];
-  readonly millis: number;
-}
-
-export interface DetectScanStatus {
-  readonly running: boolean;
-  readonly jobId: string | null;
-  readonly phase: string | null;
-  readonly done: number;
-  readonly total: number | null;
-  readonly last: {
-    readonly jobId: string;
-    readonly status: 'completed' | 'failed' | 'cancelled';
-    readonly finishedAt: string;
-    readonly summary?: DetectScanSummary;
-    readonly error?: { readonly code: string; readonly message: string };
-  } | null;
-}
+export type { DetectRuleReport, DetectScanSummary, DetectScanStatus } from '../../detect/status';
+import type { DetectScanStatus } from '../../detect/status';
 
 export interface GroupSummary {
   readonly id: number;

@@ -39,6 +39,7 @@ export const keapConnector: CrmConnector = {
   capabilities: {
     nativeMerge: true,
     sequences: true,
+    tagsOnContact: true,
     automations: false,
     lists: false,
     customFields: false,

@@ -1,11 +1,7 @@
 import { AppError } from '../../domain/errors';
+import { isLoopbackHost } from '../../net/secure-url';
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return LOOPBACK_HOSTS.has(h) || h.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
+export { isLoopbackHost };
 
 /**
  * The site address the user typed, reduced to `scheme://host[:port][/path]` without a trailing slash or `/wp-json`.

@@ -1,7 +1,8 @@
 import { initial } from './001-initial';
+import { claimsAndRestore } from './002-claims-and-restore';
 import type { Migration } from './types';
 
 /** Forward-only, in order. A new migration is a new file appended here; an applied one is never edited. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, claimsAndRestore];
 
 export type { Migration };

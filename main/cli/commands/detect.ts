@@ -95,6 +95,9 @@ export function registerDetect(program: Command): void {
           ...s.rules.map(
             (r) =>
               `  rule ${r.rule.padEnd(16)} ${String(r.comparisons).padStart(9)} comparisons, ${String(r.newPairs).padStart(8)} new` +
+              (r.windowedBlocks
+                ? `, ${r.windowedBlocks} large blocks compared in sorted neighbourhoods`
+                : '') +
               (r.skippedBlocks
                 ? `, ${r.skippedBlocks} oversized blocks skipped (largest ${r.largestSkipped})`
                 : ''),

@@ -144,7 +144,7 @@ describe('WordPress connections, sync and cache queries', () => {
     expect(again).toMatchObject({ changed: false, resync: null });
     expect(sandbox.snapshot().users.find((u) => u.login === 'orphaned')?.contactId).toBe('1001');
     const audit = core.context.workspace.db
-      .prepare(`SELECT subject, details FROM audit_log WHERE action = 'wordpress/relink' ORDER BY id`)
+      .prepare(`SELECT subject, details FROM audit_log WHERE action = 'wordpress.relinked' ORDER BY id`)
       .all() as { subject: string; details: string }[];
     expect(audit).toHaveLength(2);
     expect(JSON.parse(audit[0]!.details)).toMatchObject({ before: '9999', after: '1001' });

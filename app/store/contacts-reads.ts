@@ -1,0 +1,157 @@
+import type { Db } from './database';
+
+/**
+ * Read side of the contact cache (search list and one contact's detail). `ContactsRepo` is the one writer of the
+ * same tables; reads live here so the contract's handlers hold no SQL.
+ */
+
+/**
+ * FTS5's trigram tokenizer needs three characters; shorter queries fall back to a LIKE scan of the same text.
+ * A query made only of phone characters is reduced to digits, the form the search text stores phones in.
+ */
+function searchTerm(query: string): { kind: 'none' } | { kind: 'fts' | 'like'; term: string } {
+  const q = query.trim().toLowerCase();
+  if (!q) return { kind: 'none' };
+  const term = /^[\d\s()+.-]+$/.test(q) && /\d{3}/.test(q.replace(/\D+/g, '')) ? q.replace(/\D+/g, '') : q;
+  return term.length >= 3 ? { kind: 'fts', term } : { kind: 'like', term };
+}
+
+const LIST_COLUMNS = `c.pk, c.connection_id, c.crm_id, c.given_name, c.family_name, c.company, c.updated_at,
+  (SELECT email FROM contact_emails e WHERE e.contact_pk = c.pk ORDER BY e.slot LIMIT 1) AS email,
+  (SELECT number FROM contact_phones p WHERE p.contact_pk = c.pk ORDER BY p.slot LIMIT 1) AS phone,
+  (SELECT count(*) FROM contact_tags t WHERE t.contact_pk = c.pk) AS tag_count`;
+
+export interface ContactListRow {
+  pk: number;
+  connection_id: string;
+  crm_id: string;
+  given_name: string | null;
+  family_name: string | null;
+  company: string | null;
+  updated_at: string | null;
+  email: string | null;
+  phone: string | null;
+  tag_count: number;
+}
+
+export interface ContactSearch {
+  readonly query: string;
+  readonly connectionId?: string | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export function searchContacts(db: Db, input: ContactSearch): { total: number; rows: ContactListRow[] } {
+  const term = searchTerm(input.query);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (input.connectionId) {
+    where.push('c.connection_id = ?');
+    params.push(input.connectionId);
+  }
+  if (term.kind === 'fts') {
+    // No ESCAPE clause: it would stop FTS5 from using the trigram index. A literal '_' then matches any one
+    // character, which only widens the result slightly.
+    where.push('c.pk IN (SELECT rowid FROM contacts_fts WHERE search_text LIKE ?)');
+    params.push(`%${term.term.replace(/%/g, '')}%`);
+  } else if (term.kind === 'like') {
+    where.push(`c.search_text LIKE ? ESCAPE '\\'`);
+    params.push(`%${term.term.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = db
+    .prepare(`SELECT count(*) FROM contacts c ${clause}`)
+    .pluck()
+    .get(...params) as number;
+  const rows = db
+    .prepare(
+      `SELECT ${LIST_COLUMNS} FROM contacts c ${clause}
+       ORDER BY c.family_name COLLATE NOCASE, c.given_name COLLATE NOCASE, c.pk LIMIT ? OFFSET ?`,
+    )
+    .all(...params, input.limit, input.offset) as ContactListRow[];
+  return { total, rows };
+}
+
+export interface ContactDetailRows {
+  readonly contact: Record<string, string | number | null> & {
+    raw: string;
+    connection_label: string;
+    synced_at: string;
+  };
+  readonly emails: { slot: string; email: string; opt_in: number | null; status: string | null }[];
+  readonly phones: {
+    slot: string;
+    number: string;
+    extension: string | null;
+    type: string | null;
+    e164: string | null;
+  }[];
+  readonly addresses: {
+    slot: string;
+    line1: string | null;
+    line2: string | null;
+    locality: string | null;
+    region: string | null;
+    postalCode: string | null;
+    countryCode: string | null;
+  }[];
+  readonly tags: { id: string; name: string; category: string | null }[];
+  readonly orders: {
+    id: string;
+    title: string | null;
+    status: string | null;
+    total: number | null;
+    orderDate: string | null;
+  }[];
+  readonly subscriptions: {
+    id: string;
+    title: string | null;
+    status: string | null;
+    active: number;
+    nextBillDate: string | null;
+  }[];
+}
+
+/** Everything the cache holds about one contact, or null when it is no longer there. */
+export function contactDetailRows(db: Db, pk: number): ContactDetailRows | null {
+  const contact = db
+    .prepare(
+      `SELECT c.*, k.label AS connection_label FROM contacts c JOIN connections k ON k.id = c.connection_id
+       WHERE c.pk = ?`,
+    )
+    .get(pk) as ContactDetailRows['contact'] | undefined;
+  if (!contact) return null;
+  const emails = db
+    .prepare('SELECT slot, email, opt_in, status FROM contact_emails WHERE contact_pk = ? ORDER BY slot')
+    .all(pk) as ContactDetailRows['emails'];
+  const phones = db
+    .prepare(
+      'SELECT slot, number, extension, type, e164 FROM contact_phones WHERE contact_pk = ? ORDER BY slot',
+    )
+    .all(pk) as ContactDetailRows['phones'];
+  const addresses = db
+    .prepare(
+      `SELECT slot, line1, line2, locality, region, postal_code AS postalCode, country_code AS countryCode
+       FROM contact_addresses WHERE contact_pk = ? ORDER BY slot`,
+    )
+    .all(pk) as ContactDetailRows['addresses'];
+  const tags = db
+    .prepare(
+      `SELECT t.crm_id AS id, t.name, t.category FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk
+       WHERE ct.contact_pk = ? ORDER BY t.category, t.name`,
+    )
+    .all(pk) as ContactDetailRows['tags'];
+  const orders = db
+    .prepare(
+      `SELECT crm_id AS id, title, status, total, order_date AS orderDate FROM orders
+       WHERE connection_id = ? AND contact_crm_id = ? ORDER BY order_date DESC`,
+    )
+    .all(contact.connection_id, contact.crm_id) as ContactDetailRows['orders'];
+  const subscriptions = db
+    .prepare(
+      `SELECT crm_id AS id, title, status, active, next_bill_date AS nextBillDate FROM subscriptions
+       WHERE connection_id = ? AND contact_crm_id = ? ORDER BY active DESC, crm_id`,
+    )
+    .all(contact.connection_id, contact.crm_id) as ContactDetailRows['subscriptions'];
+  return { contact, emails, phones, addresses, tags, orders, subscriptions };
+}
