@@ -1,0 +1,4 @@
+export { startActiveCampaignSandbox } from './server';
+export type { AcSandbox, AcSandboxOptions } from './server';
+export { generateAcWorld } from './world';
+export type { AcGroundTruth, AcDuplicateKind, AcState } from './world';
