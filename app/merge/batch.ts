@@ -2,7 +2,7 @@ import type { CoreContext } from '../context/context';
 import type { MergeBatchPayload } from '../context/events';
 import { AppError, toErrorShape } from '../domain/errors';
 import { isoNow } from '../ports/clock';
-import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import { executeRun, planMergeLive, queuePlan, saveDryRun } from './service';
 
 export type BatchState = MergeBatchPayload;
 
@@ -99,7 +99,7 @@ export function startBatch(
       update({ current: groupId });
       try {
         if (batch.state.dryRun) {
-          const { runId, plan } = saveDryRun(ctx, { groupId }, {});
+          const { runId, plan } = await saveDryRun(ctx, { groupId }, {});
           if (plan.guards.length)
             update({
               skipped: [
@@ -109,7 +109,7 @@ export function startBatch(
             });
           update({ runIds: [...batch.state.runIds, runId] });
         } else {
-          const { plan } = planMerge(ctx, { groupId }, {});
+          const { plan } = await planMergeLive(ctx, { groupId }, {});
           if (plan.guards.length > 0) {
             update({
               skipped: [
