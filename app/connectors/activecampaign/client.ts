@@ -179,8 +179,12 @@ export class ActiveCampaignClient implements CrmClient {
     const total = await this.estimateContactCount(signal);
     if (total !== null) details.contacts = String(total);
     if (me.email) details.user = me.email;
-    const host = new URL(this.baseUrl).hostname.split('.')[0] ?? this.baseUrl;
-    return { kind: this.kind, account: host, details };
+    // `<account>.api-us1.com` names the account; a sandbox on an IP address is named by its address.
+    const url = new URL(this.baseUrl);
+    const account = /^[\d.]+$|^\[/.test(url.hostname)
+      ? `ActiveCampaign at ${url.host}`
+      : url.hostname.split('.')[0]!;
+    return { kind: this.kind, account, details };
   }
 
   async estimateContactCount(signal?: AbortSignal): Promise<number | null> {
@@ -190,9 +194,7 @@ export class ActiveCampaignClient implements CrmClient {
   }
 
   /** Large accounts page by id (`orders[id]=ASC` + `id_greater`), never by offset; the cursor is the last id. */
-  private async contactPage(
-    options: ListOptions & { readonly updatedSince?: string | null },
-  ): Promise<{
+  private async contactPage(options: ListOptions & { readonly updatedSince?: string | null }): Promise<{
     contacts: s.AcContact[];
     rejected: { id: string | null; reason: string }[];
     next: string | null;
