@@ -9,6 +9,7 @@ export default defineConfig({
       'test/wordpress/sandbox*.test.ts',
     ],
     environment: 'node',
+    setupFiles: ['test/setup/detect-in-process.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

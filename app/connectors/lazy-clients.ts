@@ -30,7 +30,8 @@ export function lazyCrmClient(
   capabilities: CrmCapabilities,
   build: () => Promise<CrmClient>,
 ): CrmClient {
-  const get = memoAsync(build);
+  let built: CrmClient | null = null;
+  const get = memoAsync(async () => (built = await build()));
   // An optional operation is offered when the connector's capabilities say so; the call itself checks that the
   // built client has it, so a capability promised but not implemented fails in words, not with a TypeError.
   const optional = <K extends Optional>(name: K, offered: boolean): Partial<Pick<CrmClient, K>> => {
@@ -52,6 +53,8 @@ export function lazyCrmClient(
       lists: capabilities.lists,
       automations: capabilities.automations,
     },
+    // Nothing is known about the quota before the first request; a batch then plans with the budget alone.
+    quota: () => built?.quota?.() ?? null,
     testConnection: async (signal) => (await get()).testConnection(signal),
     listContacts: async (options) => (await get()).listContacts(options),
     listContactIds: async (options) => (await get()).listContactIds(options),

@@ -26,7 +26,7 @@ export interface CrmCapabilities {
   readonly nativeMerge: boolean;
   /** Keap-style sequences a contact is added to by id. */
   readonly sequences: boolean;
-  /** `getContact` answers with the contact's current tag ids, so a check before act needs no tags request. */
+  /** A contact read answers with its current tag ids, so a check before act needs no separate tags request. */
   readonly tagsOnContact: boolean;
   /** Named automations a contact can be added to and listed in (ActiveCampaign). */
   readonly automations: boolean;

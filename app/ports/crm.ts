@@ -162,19 +162,30 @@ export interface CrmCustomField {
   readonly name: string;
 }
 
+/** A connection's request budget and what the CRM last said is left of the day's quota. */
+export interface CrmQuota {
+  /** Requests a minute the connection may send (its limiter's budget). */
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  /** Requests left today as the CRM last reported them; null before it has reported any. */
+  readonly availableToday: number | null;
+  /** Epoch ms of the next daily reset. */
+  readonly resetsAt: number | null;
+}
+
 export interface CrmClient {
   readonly kind: CrmKind;
   readonly capabilities: {
     /** Keap's `POST /rest/v2/contacts:merge`; false means the manual strategy is used. */
     readonly nativeMerge: boolean;
     readonly sequences: boolean;
-    readonly lists?: boolean;
-    readonly automations?: boolean;
     /**
      * `getContact` / `getContacts` answer with the contact's current tag ids (Keap v2 `fields=tag_ids`), so a
      * check before act needs no separate tags request.
      */
     readonly tagsOnContact?: boolean;
+    readonly lists?: boolean;
+    readonly automations?: boolean;
   };
   testConnection(signal?: AbortSignal): Promise<CrmAccountInfo>;
   /** Contacts ordered for stable paging; `updatedSince` (ISO) restricts to recently changed ones. */
@@ -204,6 +215,8 @@ export interface CrmClient {
   listSubscriptions(options: ListOptions & { readonly contactId?: string }): Promise<Page<CrmSubscription>>;
   /** Native merge: the duplicate is merged into the survivor and removed. Only when `capabilities.nativeMerge`. */
   mergeContacts?(survivorId: string, duplicateId: string, signal?: AbortSignal): Promise<CrmContact>;
+  /** The budget and the last quota figures the CRM sent (Keap: `x-keap-*` headers); for pacing a batch. */
+  quota?(): CrmQuota | null;
   /** Only when `capabilities.sequences`. */
   addToSequence?(contactId: string, sequence: SequenceRef, signal?: AbortSignal): Promise<void>;
 

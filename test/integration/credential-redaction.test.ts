@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -11,7 +12,6 @@ import { syncManager } from '../../app/sync/manager';
 import type { Clock } from '../../app/ports/clock';
 import type { CoreEvent } from '../../app/context/events';
 import { tempDir } from '../helpers/workspace';
-import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 /**
  * A server (or a proxy in front of it) that answers every request with the request's own headers in it, in the
@@ -109,10 +109,10 @@ interface Harness {
 function harness(): Harness {
   const dir = tempDir('md-redact-');
   const core = createCore({
-    connectors: BUILT_IN_CONNECTORS,
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'cli',
     clock: instantClock,
+    connectors: BUILT_IN_CONNECTORS,
   });
   const events: CoreEvent[] = [];
   core.events.subscribe((e) => events.push(e));
