@@ -5,7 +5,7 @@ import { isoNow } from '../ports/clock';
 import type { CrmClient } from '../ports/crm';
 import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
-import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import { executeRun, planMerge, planMergeLive, queuePlan, saveDryRun } from './service';
 import { gateLanes, gateProfiles } from '../detect/batch-gate';
 import { groupNames } from '../detect/gate-store';
 import { needsChoiceReason } from './guards';
@@ -230,14 +230,14 @@ export function startBatch(
       update({ current: groupId });
       try {
         if (batch.state.dryRun) {
-          const { runId, plan } = saveDryRun(ctx, { groupId }, {});
+          const { runId, plan } = await saveDryRun(ctx, { groupId }, {});
           if (plan.guards.length)
             update({
               skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
             });
           update({ runIds: [...batch.state.runIds, runId] });
         } else {
-          const { plan } = planMerge(ctx, { groupId }, {});
+          const { plan } = await planMergeLive(ctx, { groupId }, {});
           if (plan.guards.length > 0) {
             update({
               skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],

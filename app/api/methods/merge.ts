@@ -1,3 +1,4 @@
+import type { GroupMemberships } from '../../merge/crm-extras';
 import { z } from 'zod';
 import { method } from '../define';
 import { accessSettingsSchema, survivorshipSettingsSchema, SINGLE_FIELDS } from '../../merge/settings';
@@ -9,6 +10,7 @@ import type { AuditExport } from '../../merge/audit-export';
 import type { MergeBatchPayload } from '../../context/events';
 import type { BatchQuotaPlan } from '../../merge/types';
 
+export type { GroupMemberships };
 export type {
   ReviewModel,
   MergePlan,
@@ -114,6 +116,7 @@ export const choicesSchema = z
       .max(20)
       .optional(),
     loserAction: z.enum(['delete', 'archive']).optional(),
+    automationIds: z.array(crmId).max(100).optional(),
   })
   .strict();
 
@@ -146,6 +149,10 @@ export const mergeMethods = {
       .refine(refine, refMessage),
     'Side-by-side review of a group (by group id or CRM ids) from the cache, with defaults from the survivorship rules.',
   ).returns<ReviewModel>(),
+  'merge/memberships': method(
+    z.object(groupRef).strict().refine(refine, refMessage),
+    "Each record's mailing lists (with status) and automations, read live from a CRM that has them; null otherwise.",
+  ).returns<{ memberships: GroupMemberships | null }>(),
   'merge/plan': method(
     planInput,
     "Build the merge plan and its step-by-step preview from the reviewer's choices; changes nothing.",
