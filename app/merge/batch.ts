@@ -103,6 +103,7 @@ export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly nu
 }
 
 const MAX_QUOTA_WAITS = 3;
+export const BATCH_CONCURRENCY = 2;
 
 /**
  * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
@@ -203,88 +204,108 @@ export function startBatch(
     if (quota.availableToday >= need) return;
     await waitUntil(crm, quota.resetsAt);
   };
+  let reserved = 0;
+  const one = async (groupId: number) => {
+    update({ current: groupId });
+    try {
+      if (batch.state.dryRun) {
+        const { runId, plan } = saveDryRun(ctx, { groupId }, {});
+        if (plan.guards.length)
+          update({
+            skipped: [
+              ...batch.state.skipped,
+              { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
+            ],
+          });
+        update({ runIds: [...batch.state.runIds, runId] });
+      } else {
+        const { plan } = planMerge(ctx, { groupId }, {});
+        if (plan.guards.length > 0) {
+          update({
+            skipped: [
+              ...batch.state.skipped,
+              { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
+            ],
+          });
+        } else {
+          const crm = crmClientFor(ctx, plan.connectionId);
+          const need = estimateRequests(plan, crm);
+          // Never start a merge the day's quota cannot finish (with the merges in flight): wait for the reset.
+          await waitForQuota(crm, need + reserved);
+          reserved += need;
+          const runId = queuePlan(ctx, plan, []);
+          update({ runIds: [...batch.state.runIds, runId] });
+          let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+          // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
+          // so it continues after the reset instead of failing half-way.
+          for (
+            let waits = 0;
+            outcome.status === 'interrupted' &&
+            outcome.error?.code === 'QUOTA_EXHAUSTED' &&
+            waits < MAX_QUOTA_WAITS &&
+            !batch.abort.signal.aborted;
+            waits++
+          ) {
+            const at = Date.parse(
+              String((outcome.error.details as { resetsAt?: unknown } | undefined)?.resetsAt ?? ''),
+            );
+            await waitUntil(crm, Number.isFinite(at) ? at : null);
+            outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+          }
+          spent += need;
+          reserved -= need;
+          if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
+          else if (outcome.status === 'stale')
+            update({
+              skipped: [
+                ...batch.state.skipped,
+                { groupId, reason: outcome.error?.message ?? 'changed since review' },
+              ],
+            });
+          else
+            update({
+              failed: [
+                ...batch.state.failed,
+                {
+                  groupId,
+                  runId,
+                  code: outcome.error?.code ?? 'INTERNAL',
+                  message: outcome.error?.message ?? outcome.status,
+                },
+              ],
+            });
+        }
+      }
+    } catch (error) {
+      const shape = toErrorShape(error);
+      update({
+        failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
+      });
+    }
+    remaining.delete(groupId);
+    update({ done: batch.state.done + 1, ...progress(null) });
+  };
+  let gate: Promise<void> | null = null;
+  let next = 0;
+  // Two merges in flight: one's WordPress calls and journal commits overlap the other's CRM requests, so the
+  // limiter, not the pipeline, sets the pace. Groups are disjoint, so their merges never touch the same record.
+  const worker = async () => {
+    while (next < ids.length) {
+      while (batch.state.status === 'paused')
+        await (gate ??= new Promise<void>(
+          (resolve) =>
+            (batch.resume = () => {
+              gate = null;
+              resolve();
+            }),
+        ));
+      if (batch.abort.signal.aborted) return;
+      await one(ids[next++]!);
+    }
+  };
   batch.done = (async () => {
     update(progress(null));
-    for (const groupId of ids) {
-      if (batch.state.status === 'paused') await new Promise<void>((resolve) => (batch.resume = resolve));
-      if (batch.abort.signal.aborted) break;
-      update({ current: groupId });
-      try {
-        if (batch.state.dryRun) {
-          const { runId, plan } = saveDryRun(ctx, { groupId }, {});
-          if (plan.guards.length)
-            update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
-            });
-          update({ runIds: [...batch.state.runIds, runId] });
-        } else {
-          const { plan } = planMerge(ctx, { groupId }, {});
-          if (plan.guards.length > 0) {
-            update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
-            });
-          } else {
-            const crm = crmClientFor(ctx, plan.connectionId);
-            const need = estimateRequests(plan, crm);
-            // Never start a merge the day's quota cannot finish: wait for the reset first.
-            await waitForQuota(crm, need);
-            const runId = queuePlan(ctx, plan, []);
-            update({ runIds: [...batch.state.runIds, runId] });
-            let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
-            // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
-            // so it continues after the reset instead of failing half-way.
-            for (
-              let waits = 0;
-              outcome.status === 'interrupted' &&
-              outcome.error?.code === 'QUOTA_EXHAUSTED' &&
-              waits < MAX_QUOTA_WAITS &&
-              !batch.abort.signal.aborted;
-              waits++
-            ) {
-              const at = Date.parse(
-                String((outcome.error.details as { resetsAt?: unknown } | undefined)?.resetsAt ?? ''),
-              );
-              await waitUntil(crm, Number.isFinite(at) ? at : null);
-              outcome = await executeRun(ctx, runId, [], batch.abort.signal);
-            }
-            spent += need;
-            if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
-            else if (outcome.status === 'stale')
-              update({
-                skipped: [
-                  ...batch.state.skipped,
-                  { groupId, reason: outcome.error?.message ?? 'changed since review' },
-                ],
-              });
-            else
-              update({
-                failed: [
-                  ...batch.state.failed,
-                  {
-                    groupId,
-                    runId,
-                    code: outcome.error?.code ?? 'INTERNAL',
-                    message: outcome.error?.message ?? outcome.status,
-                  },
-                ],
-              });
-          }
-        }
-      } catch (error) {
-        const shape = toErrorShape(error);
-        update({
-          failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
-        });
-      }
-      remaining.delete(groupId);
-      update({ done: batch.state.done + 1, ...progress(null) });
-    }
+    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, ids.length) }, worker));
     update({
       status: batch.abort.signal.aborted ? 'stopped' : 'finished',
       current: null,
