@@ -16,6 +16,7 @@ import type { WriteHook, WriteHookResult } from '../../app/sandbox/write-hook';
 import { tempDir } from './workspace';
 import { cacheState } from './merge-world';
 import { findMergeCase, type MergeCase } from './sandbox-merge';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 export const CONFIRM = 'access_loss,access_conflict,consent_conflict,two_active_subscriptions';
 const SEED = 42;
@@ -30,7 +31,7 @@ export interface Template {
 
 export async function buildTemplate(): Promise<Template> {
   const dir = tempDir('md-mft-');
-  const core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
+  const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
   const emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: SEED }))!;
   await emb.firstSync;
   await core.call('detect/scan/start', { mode: 'full' });

@@ -5,6 +5,7 @@ import { crmClientFor } from '../../../app/merge/clients';
 import type { MergeBatchPayload } from '../../../app/context/events';
 import type { Clock } from '../../../app/ports/clock';
 import { buildTemplate, scenario, type Scenario, type Template } from '../../helpers/merge-faults';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 
 /** A clock the test moves: sleeping advances it at once, so a wait for the daily reset takes no real time. */
 function manualClock(start: number): Clock & { readonly slept: number[] } {
@@ -41,7 +42,12 @@ describe('a batch against the Keap daily quota, across a simulated 00:00 UTC res
   }> {
     const clock = manualClock(MIDNIGHT - 5 * 60_000);
     const s = await scenario(template, { crmSandbox: { now: clock.now, limits: { perDay } } });
-    const core = createCore({ workspace: openWorkspace(s.dir), host: 'cli', clock });
+    const core = createCore({
+      workspace: openWorkspace(s.dir),
+      host: 'cli',
+      clock,
+      connectors: BUILT_IN_CONNECTORS,
+    });
     const db = core.context.workspace.db;
     const safe = db
       .prepare(`SELECT id FROM dup_groups WHERE status = 'open' AND lane = 'safe' ORDER BY score DESC, id`)
