@@ -11,7 +11,7 @@
  *    time window is scaled down to a per-second budget (240/min = 4/s, both ends), so the figure is measured over
  *    hundreds of windows in a couple of minutes; set BENCH_MERGE_WINDOW=minute for the minute window itself.
  *
- * Size: BENCH_MERGE_CONTACTS (default 3000), BENCH_MERGE_GROUPS (default 110).
+ * Size: BENCH_MERGE_CONTACTS (default 5000), BENCH_MERGE_GROUPS (at most this many safe-lane groups, default 200).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,14 +21,19 @@ import { createCore, type Core } from '../app/api/core';
 import { openWorkspace } from '../app/workspace/workspace';
 import { MemorySecretStore } from '../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../app/sandbox/embedded';
-import { forgetClients, registerCrmClientFactory } from '../app/merge/clients';
-import { lazyCrmClient } from '../app/connectors/lazy-clients';
-import { createCrmClient, getConnection } from '../app/sync/connections';
+import { forgetClients } from '../app/merge/clients';
+import { BUILT_IN_CONNECTORS } from '../app/connectors/built-in';
+import { keapConnector } from '../app/connectors/keap/connector';
+import type { Connector } from '../app/ports/connector';
+import { allowInProcessDetection } from '../app/detect/threads';
 import { waitForBatch } from '../app/merge/batch';
 import type { MergePlan } from '../app/merge/types';
 
-const CONTACTS = Number(process.env.BENCH_MERGE_CONTACTS ?? 3000);
-const GROUPS = Number(process.env.BENCH_MERGE_GROUPS ?? 110);
+// Detection only prepares the groups here; it is not what this bench measures.
+allowInProcessDetection();
+
+const CONTACTS = Number(process.env.BENCH_MERGE_CONTACTS ?? 5000);
+const GROUPS = Number(process.env.BENCH_MERGE_GROUPS ?? 200);
 const WINDOW = process.env.BENCH_MERGE_WINDOW === 'minute' ? 'minute' : 'second';
 const PER_MINUTE = 240;
 const CONFIRM = [
@@ -128,13 +133,22 @@ function costLine(strategy: string, size: number, costs: readonly Cost[]): strin
   return `  ${strategy.padEnd(7)} ${size}   ${mean.toFixed(1).padStart(5)}   ${String(Math.min(...crm)).padStart(3)}–${String(Math.max(...crm)).padEnd(3)}  ${wp.toFixed(1).padStart(5)}   ${per}`;
 }
 
+/** The same Keap connection with the CRM merge turned off: the manual strategy (copy tags, delete the duplicate). */
+const MANUAL_KEAP: readonly Connector[] = BUILT_IN_CONNECTORS.map((c) =>
+  c === keapConnector
+    ? { ...keapConnector, capabilities: { ...keapConnector.capabilities, nativeMerge: false } }
+    : c,
+);
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-merge-'));
-  const core = createCore({
-    workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
+  const secrets = new MemorySecretStore();
+  let core = createCore({
+    workspace: openWorkspace(dir, { secrets }),
     host: 'cli',
+    connectors: BUILT_IN_CONNECTORS,
   });
-  const emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: 42 }))!;
+  let emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: 42 }))!;
   const t0 = performance.now();
   try {
     await emb.firstSync;
@@ -184,6 +198,8 @@ async function main() {
         .all() as number[]
     ).slice(0, GROUPS);
     const quotaPlan = await core.call('merge/batch-plan', { groupIds: candidates });
+    // Start on a fresh minute window: the requests above must not eat into the batch's first minute.
+    await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 20));
     const stats = emb.sandbox.stats;
     const before = { requests: stats.requests, limited: stats.rateLimited };
     const start = performance.now();
@@ -195,17 +211,13 @@ async function main() {
     const allowed = (PER_MINUTE / 60) * seconds;
     const unhandled = end.failed.filter((f) => f.code === 'RATE_LIMITED').length;
 
-    // The manual strategy: the same connection with the CRM merge turned off.
+    // The manual strategy: a core over the same workspace whose Keap connector has no CRM merge.
     db.prepare('UPDATE connections SET settings = ? WHERE id = ?').run('{}', emb.connectionId);
-    emb.sandbox.limiter.limits = { ...emb.sandbox.limiter.limits, perSecond: 10, perMinute: PER_MINUTE };
-    registerCrmClientFactory('keap', (ctx, connectionId) => {
-      const native = lazyCrmClient('keap', { nativeMerge: true, sequences: true, tagsOnContact: true }, () =>
-        createCrmClient(ctx, getConnection(ctx.workspace.db, connectionId)),
-      );
-      const { mergeContacts: _native, ...rest } = native;
-      return { ...rest, capabilities: { ...native.capabilities, nativeMerge: false } };
-    });
-    forgetClients(core.context);
+    await emb.close();
+    core.close();
+    core = createCore({ workspace: openWorkspace(dir, { secrets }), host: 'cli', connectors: MANUAL_KEAP });
+    emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: 42 }))!;
+    await emb.firstSync;
     for (const size of [2, 3, 4]) lines.push(costLine('manual', size, await counted(size, 3)));
 
     console.log('\nKeap requests per merge (counted by the sandbox), by strategy and group size:');

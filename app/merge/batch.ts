@@ -6,6 +6,7 @@ import type { CrmClient } from '../ports/crm';
 import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
 import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import type { MergePlan } from './types';
 
 export type BatchState = MergeBatchPayload;
 
@@ -72,11 +73,15 @@ export interface BatchQuotaPlan {
  * How a batch over these groups (or the whole safe lane) fits the CRM's quota: requests each merge will spend,
  * how many groups fit in what is left today and when the rest continue. Reads the cache only; spends nothing.
  */
-export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly number[] }): BatchQuotaPlan {
+export async function planBatchQuota(
+  ctx: CoreContext,
+  input: { groupIds?: readonly number[] },
+): Promise<BatchQuotaPlan> {
   const { ids } = eligible(ctx, input.groupIds);
   const needs: number[] = [];
   let guarded = 0;
   let crm: CrmClient | null = null;
+  let probe: string | null = null;
   for (const groupId of ids) {
     const { plan } = planMerge(ctx, { groupId }, {});
     if (plan.guards.length > 0) {
@@ -84,7 +89,12 @@ export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly nu
       continue;
     }
     crm ??= crmClientFor(ctx, plan.connectionId);
+    probe ??= plan.survivorId;
     needs.push(estimateRequests(plan, crm));
+  }
+  // The CRM reports its quota on every answer: one read learns it when this connection has not asked anything yet.
+  if (crm && probe !== null && crm.quota && crm.quota()?.availableToday == null) {
+    await crm.getContact(probe).catch(() => null);
   }
   const quota = currentQuota(crm?.quota?.() ?? null, ctx.clock.now());
   const f = forecast(needs, quota, ctx.clock.now());
@@ -103,7 +113,7 @@ export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly nu
 }
 
 const MAX_QUOTA_WAITS = 3;
-export const BATCH_CONCURRENCY = 2;
+export const BATCH_CONCURRENCY = 3;
 
 /**
  * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
@@ -151,11 +161,16 @@ export function startBatch(
   };
   // What each remaining group will spend, estimated once from its plan; guarded groups spend nothing.
   const remaining = new Map<number, number>();
+  // Plans are made once: the cache a plan reads does not change under the batch except for the groups it merges,
+  // and those are disjoint; the executor re-checks every record against the CRM before it acts.
+  const plans = new Map<number, MergePlan>();
   let firstCrm: CrmClient | null = null;
   for (const groupId of ids) {
+    if (batch.state.dryRun) break;
     try {
       const { plan } = planMerge(ctx, { groupId }, {});
-      if (plan.guards.length > 0 || batch.state.dryRun) continue;
+      plans.set(groupId, plan);
+      if (plan.guards.length > 0) continue;
       firstCrm ??= crmClientFor(ctx, plan.connectionId);
       remaining.set(groupId, estimateRequests(plan, firstCrm));
     } catch {
@@ -219,7 +234,8 @@ export function startBatch(
           });
         update({ runIds: [...batch.state.runIds, runId] });
       } else {
-        const { plan } = planMerge(ctx, { groupId }, {});
+        const plan = plans.get(groupId) ?? planMerge(ctx, { groupId }, {}).plan;
+        plans.delete(groupId);
         if (plan.guards.length > 0) {
           update({
             skipped: [
@@ -287,7 +303,7 @@ export function startBatch(
   };
   let gate: Promise<void> | null = null;
   let next = 0;
-  // Two merges in flight: one's WordPress calls and journal commits overlap the other's CRM requests, so the
+  // A few merges in flight: one's WordPress calls and journal commits overlap the other's CRM requests, so the
   // limiter, not the pipeline, sets the pace. Groups are disjoint, so their merges never touch the same record.
   const worker = async () => {
     while (next < ids.length) {
