@@ -259,7 +259,6 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
   }
 
   async function handleToken(req: IncomingMessage, res: ServerResponse) {
-    const o = options.oauth;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
