@@ -113,7 +113,7 @@ export async function planBatchQuota(
 }
 
 const MAX_QUOTA_WAITS = 3;
-export const BATCH_CONCURRENCY = 3;
+export const BATCH_CONCURRENCY = 4;
 
 /**
  * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
@@ -121,7 +121,7 @@ export const BATCH_CONCURRENCY = 3;
  */
 export function startBatch(
   ctx: CoreContext,
-  input: { groupIds?: readonly number[]; dryRun?: boolean },
+  input: { groupIds?: readonly number[]; dryRun?: boolean; concurrency?: number },
 ): BatchState {
   const existing = batches.get(ctx);
   if (
@@ -213,11 +213,23 @@ export function startBatch(
     waitedMs += ctx.clock.now() - now;
     update(progress(null, crm));
   };
-  const waitForQuota = async (crm: CrmClient, need: number) => {
-    const quota = currentQuota(crm.quota?.() ?? null, ctx.clock.now());
-    if (quota?.availableToday === null || quota?.availableToday === undefined) return;
-    if (quota.availableToday >= need) return;
-    await waitUntil(crm, quota.resetsAt);
+  /** Reserves a merge's requests in today's quota (with those of the merges in flight), waiting for the reset if needed. */
+  const reserve = async (crm: CrmClient, need: number) => {
+    for (let waits = 0; ; waits++) {
+      // Checked and reserved without an await in between, so merges starting together cannot overbook.
+      const quota = currentQuota(crm.quota?.() ?? null, ctx.clock.now());
+      const available = quota?.availableToday;
+      if (
+        available === null ||
+        available === undefined ||
+        available >= need + reserved ||
+        waits >= MAX_QUOTA_WAITS
+      ) {
+        reserved += need;
+        return;
+      }
+      await waitUntil(crm, quota!.resetsAt);
+    }
   };
   let reserved = 0;
   const one = async (groupId: number) => {
@@ -247,8 +259,7 @@ export function startBatch(
           const crm = crmClientFor(ctx, plan.connectionId);
           const need = estimateRequests(plan, crm);
           // Never start a merge the day's quota cannot finish (with the merges in flight): wait for the reset.
-          await waitForQuota(crm, need + reserved);
-          reserved += need;
+          await reserve(crm, need);
           const runId = queuePlan(ctx, plan, []);
           update({ runIds: [...batch.state.runIds, runId] });
           let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
@@ -321,7 +332,9 @@ export function startBatch(
   };
   batch.done = (async () => {
     update(progress(null));
-    await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, ids.length) }, worker));
+    await Promise.all(
+      Array.from({ length: Math.min(input.concurrency ?? BATCH_CONCURRENCY, ids.length) }, worker),
+    );
     update({
       status: batch.abort.signal.aborted ? 'stopped' : 'finished',
       current: null,
