@@ -128,6 +128,8 @@ export class MergeExecutor {
    */
   private readonly knownContact = new Map<string, CrmContact | null>();
   private readonly knownTags = new Map<string, ReadonlySet<string>>();
+  /** The WordPress users and AccessAlly orders of each record as this invocation's snapshot read them. */
+  private readonly knownWp = new Map<string, Pick<RecordSnapshot, 'wpMembers' | 'wpOrders'>>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.now = () => new Date(deps.clock.now()).toISOString();
@@ -305,6 +307,7 @@ export class MergeExecutor {
   private forget(): void {
     this.knownContact.clear();
     this.knownTags.clear();
+    this.knownWp.clear();
   }
 
   private remember(id: string, contact: CrmContact | null, tagIds?: Iterable<string>): void {
@@ -482,7 +485,8 @@ export class MergeExecutor {
         const wp = this.wp();
         const done: unknown[] = [];
         for (const u of plan.wpRelinks) {
-          const member = await wp.getMember(u.wpId, signal);
+          const seen = this.knownWp.get(u.fromContactId)?.wpMembers.find((m) => m.wpId === u.wpId);
+          const member = seen ?? (await wp.getMember(u.wpId, signal));
           if (!member)
             throw new AppError('NOT_FOUND', `WordPress user ${u.login} (#${u.wpId}) no longer exists.`);
           if (member.linkedContactId === s) {
@@ -500,9 +504,12 @@ export class MergeExecutor {
         const wp = this.deps.wp;
         const moved: unknown[] = [];
         for (const loser of plan.loserIds) {
-          const left = await wp.listOrders({ contactId: loser, ...(signal ? { signal } : {}) });
+          const left =
+            this.knownWp.get(loser)?.wpOrders ??
+            (await wp.listOrders({ contactId: loser, ...(signal ? { signal } : {}) }));
           if (left.length === 0) continue;
           const r = await wp.rekeyOrders(loser, s, signal);
+          this.knownWp.set(loser, { wpMembers: this.knownWp.get(loser)?.wpMembers ?? [], wpOrders: [] });
           moved.push({ from: loser, moved: r.moved, ids: r.orders.map((o) => o.id) });
         }
         return { response: moved.length ? { moved } : { skipped: 'nothing left on the duplicates' } };
@@ -635,7 +642,10 @@ export class MergeExecutor {
         })),
       },
       commit: () => {
-        for (const [id, snap] of snaps) this.journal.saveSnapshot(run.id, 'record', id, snap);
+        for (const [id, snap] of snaps) {
+          this.journal.saveSnapshot(run.id, 'record', id, snap);
+          if (wp) this.knownWp.set(id, { wpMembers: snap.wpMembers, wpOrders: snap.wpOrders });
+        }
       },
     };
   }

@@ -17,6 +17,7 @@ import {
   type ConnectionRow,
 } from '../../sync/connections';
 import { syncManager } from '../../sync/manager';
+import { cancelOAuthConnect, completeOAuthConnect, startOAuthConnect } from '../../sync/oauth-connect';
 
 async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionDetail> {
   let hint: string | null = null;
@@ -107,11 +108,24 @@ export const connectionHandlers: HandlerSubset<
   | 'connections/edit'
   | 'connections/remove'
   | 'connections/test'
+  | 'connections/oauth-start'
+  | 'connections/oauth-complete'
+  | 'connections/oauth-cancel'
 > = {
   'connections/kinds': (_input, ctx) => ctx.connectors.crms().map(describeKind),
 
   'connections/list': async (_input, ctx) =>
     Promise.all(listConnections(ctx.workspace.db).map((row) => detail(ctx, row))),
+
+  'connections/oauth-start': async (input, ctx) => {
+    const { flowId, authorizeUrl } = await startOAuthConnect(ctx, input);
+    return { flowId, authorizeUrl };
+  },
+  'connections/oauth-complete': async (input, ctx) => {
+    const id = await completeOAuthConnect(ctx, input.flowId);
+    return { connection: await detail(ctx, getConnection(ctx.workspace.db, id)) };
+  },
+  'connections/oauth-cancel': (input, ctx) => ({ cancelled: cancelOAuthConnect(ctx, input.flowId) }),
 
   'connections/add': async (input, ctx) => {
     const connector = ctx.connectors.crm(input.kind);

@@ -84,6 +84,26 @@ export const connectionMethods = {
     z.object({ id: z.string().min(1).max(100) }).strict(),
     'Removes a connection, its stored key and everything cached from it.',
   ).returns<{ removed: boolean }>(),
+  'connections/oauth-start': method(
+    z
+      .object({
+        kind,
+        label: label.optional(),
+        baseUrl: baseUrl.optional(),
+        clientId: z.string().trim().min(1).max(500),
+        clientSecret: z.string().trim().min(1).max(500),
+      })
+      .strict(),
+    "Starts connecting an account through OAuth2 with the person's own developer app: answers with the consent URL for the system browser; the redirect comes back to a 127.0.0.1 port the core listens on.",
+  ).returns<{ flowId: string; authorizeUrl: string }>(),
+  'connections/oauth-complete': method(
+    z.object({ flowId: z.string().uuid() }).strict(),
+    'Waits until the browser step of a flow is done; answers with the new connection.',
+  ).returns<{ connection: ConnectionDetail }>(),
+  'connections/oauth-cancel': method(
+    z.object({ flowId: z.string().uuid() }).strict(),
+    'Stops a browser sign-in that is waiting for its redirect.',
+  ).returns<{ cancelled: boolean }>(),
   'connections/test': method(
     z.object({ id: z.string().min(1).max(100) }).strict(),
     'Checks that the stored credentials still work and shows the account they belong to.',
