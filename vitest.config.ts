@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/wordpress/sandbox*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/crm/**/*.test.ts',
+      'test/wordpress/sandbox*.test.ts',
+    ],
     environment: 'node',
     setupFiles: ['test/setup/detect-in-process.ts'],
     pool: 'forks',

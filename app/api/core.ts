@@ -7,15 +7,19 @@ import type { Workspace } from '../workspace/workspace';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Handler } from './handlers/types';
 import { APP_VERSION } from '../version';
-import { registerBuiltInConnectors } from '../connectors/built-in';
-
-// At load time, so a test that registers fakes afterwards overrides the real connectors rather than the reverse.
-registerBuiltInConnectors();
+import { ConnectorRegistry } from '../connectors/registry';
+import { ClientCache } from '../context/client-cache';
+import type { Connector } from '../ports/connector';
 
 export interface CoreOptions {
   readonly workspace: Workspace;
   readonly host: HostKind;
   readonly clock?: Clock;
+  /**
+   * The connectors this core can use: hosts pass `BUILT_IN_CONNECTORS` (app/connectors/built-in.ts), tests pass
+   * fakes. The composition root is the only place that knows concrete connectors.
+   */
+  readonly connectors: readonly Connector[];
 }
 
 /**
@@ -38,6 +42,8 @@ export function createCore(options: CoreOptions): Core {
     clock: options.clock ?? systemClock,
     host: options.host,
     version: APP_VERSION,
+    connectors: new ConnectorRegistry(options.connectors),
+    clients: new ClientCache(),
   };
 
   async function run(method: MethodName, input: unknown): Promise<unknown> {

@@ -2,7 +2,19 @@ import type { CoreContext } from '../context/context';
 import type { MergeBatchPayload } from '../context/events';
 import { AppError, toErrorShape } from '../domain/errors';
 import { isoNow } from '../ports/clock';
+import type { CrmClient } from '../ports/crm';
+import { crmClientFor } from './clients';
+import { currentQuota, estimateRequests, forecast } from './quota-plan';
 import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import { gateLanes, gateProfiles } from '../detect/batch-gate';
+import { groupNames } from '../detect/store';
+import { needsChoiceReason } from './guards';
+import type { Guard } from './types';
+
+/** Why a batch left a group alone, in the guards' own words. */
+function guardReason(guards: readonly Guard[]): string {
+  return `${needsChoiceReason(guards.map((g) => ({ short: g.short ?? g.code })))}. ${guards.map((g) => g.message).join(' ')}`;
+}
 
 export type BatchState = MergeBatchPayload;
 
@@ -25,6 +37,9 @@ function eligible(
   groupIds: readonly number[] | undefined,
 ): { ids: number[]; skipped: { groupId: number; reason: string }[] } {
   const db = ctx.workspace.db;
+  // The lanes are judged again with the cache and the merge settings as they are now (a sync or a settings change
+  // may have come after the last scan), so the batch takes exactly what the Safe tab promises.
+  gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
   if (!groupIds) {
     return {
       ids: db
@@ -34,22 +49,78 @@ function eligible(
       skipped: [],
     };
   }
-  const get = db.prepare('SELECT lane, status FROM dup_groups WHERE id = ?');
+  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
   const ids: number[] = [];
   const skipped: { groupId: number; reason: string }[] = [];
   for (const id of groupIds) {
-    const g = get.get(id) as { lane: string; status: string } | undefined;
-    if (!g) skipped.push({ groupId: id, reason: 'no such group' });
-    else if (g.status !== 'open') skipped.push({ groupId: id, reason: `group is ${g.status}` });
+    const g = get.get(id) as { lane: string; status: string; reason: string } | undefined;
+    if (!g)
+      skipped.push({
+        groupId: id,
+        reason: 'this group no longer exists (merged, dismissed or re-formed by a scan)',
+      });
+    else if (g.status !== 'open') skipped.push({ groupId: id, reason: `this group is already ${g.status}` });
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,
-        reason: 'only groups in the safe lane merge in a batch; review it instead',
+        reason: g.reason.startsWith('needs a choice:')
+          ? g.reason
+          : 'only groups in the safe lane merge in a batch; review it instead',
       });
     else ids.push(id);
   }
   return { ids, skipped };
 }
+
+export interface BatchQuotaPlan {
+  readonly groups: number;
+  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
+  readonly guarded: number;
+  readonly requests: number;
+  readonly fitsToday: number;
+  readonly etaSeconds: number | null;
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  readonly availableToday: number | null;
+  readonly resetsAt: string | null;
+  readonly message: string;
+}
+
+/**
+ * How a batch over these groups (or the whole safe lane) fits the CRM's quota: requests each merge will spend,
+ * how many groups fit in what is left today and when the rest continue. Reads the cache only; spends nothing.
+ */
+export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly number[] }): BatchQuotaPlan {
+  const { ids } = eligible(ctx, input.groupIds);
+  const needs: number[] = [];
+  let guarded = 0;
+  let crm: CrmClient | null = null;
+  for (const groupId of ids) {
+    const { plan } = planMerge(ctx, { groupId }, {});
+    if (plan.guards.length > 0) {
+      guarded++;
+      continue;
+    }
+    crm ??= crmClientFor(ctx, plan.connectionId);
+    needs.push(estimateRequests(plan, crm));
+  }
+  const quota = currentQuota(crm?.quota?.() ?? null, ctx.clock.now());
+  const f = forecast(needs, quota, ctx.clock.now());
+  return {
+    groups: needs.length,
+    guarded,
+    requests: f.requests,
+    fitsToday: f.fitsToday,
+    etaSeconds: f.etaSeconds,
+    perMinute: quota?.perMinute ?? null,
+    perDay: quota?.perDay ?? null,
+    availableToday: quota?.availableToday ?? null,
+    resetsAt: quota?.resetsAt ? new Date(quota.resetsAt).toISOString() : null,
+    message: f.message,
+  };
+}
+
+const MAX_QUOTA_WAITS = 3;
 
 /**
  * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
@@ -78,21 +149,87 @@ export function startBatch(
       done: 0,
       merged: 0,
       current: null,
-      skipped,
+      skipped: skipped.map((e) => ({ ...e, names: groupNames(ctx.workspace.db, e.groupId) })),
       failed: [],
       runIds: [],
       startedAt: isoNow(ctx.clock),
       finishedAt: null,
+      requests: 0,
+      etaSeconds: null,
+      quota: null,
     },
     abort: new AbortController(),
     resume: null,
     done: Promise.resolve(null as unknown as BatchState),
   };
+  const named = <T extends { groupId: number; names?: string }>(list: readonly T[]): T[] =>
+    list.map((e) => (e.names === undefined ? { ...e, names: groupNames(ctx.workspace.db, e.groupId) } : e));
   const update = (patch: Partial<BatchState>) => {
-    batch.state = { ...batch.state, ...patch };
+    batch.state = {
+      ...batch.state,
+      ...patch,
+      ...(patch.skipped ? { skipped: named(patch.skipped) } : {}),
+      ...(patch.failed ? { failed: named(patch.failed) } : {}),
+    };
     ctx.events.emit('merge/batch', batch.state);
   };
+  // What each remaining group will spend, estimated once from its plan; guarded groups spend nothing.
+  const remaining = new Map<number, number>();
+  let firstCrm: CrmClient | null = null;
+  for (const groupId of ids) {
+    try {
+      const { plan } = planMerge(ctx, { groupId }, {});
+      if (plan.guards.length > 0 || batch.state.dryRun) continue;
+      firstCrm ??= crmClientFor(ctx, plan.connectionId);
+      remaining.set(groupId, estimateRequests(plan, firstCrm));
+    } catch {
+      // Planning fails again, and is reported, when the batch reaches the group.
+    }
+  }
+  let spent = 0;
+  const started = ctx.clock.now();
+  let waitedMs = 0;
+  const progress = (waitingUntil: number | null, crm: CrmClient | null = firstCrm): Partial<BatchState> => {
+    const now = ctx.clock.now();
+    const quota = currentQuota(crm?.quota?.() ?? null, now);
+    const working = (now - started - waitedMs) / 1000;
+    // The pace sustained so far once there is enough to measure; the connection's budget before.
+    const measured = spent >= 20 && working > 0 ? spent / working : null;
+    const f = forecast([...remaining.values()], quota, now, measured);
+    return {
+      requests: spent,
+      etaSeconds: remaining.size === 0 ? 0 : f.etaSeconds,
+      quota: quota
+        ? {
+            perMinute: quota.perMinute,
+            perDay: quota.perDay,
+            availableToday: quota.availableToday,
+            resetsAt: quota.resetsAt === null ? null : new Date(quota.resetsAt).toISOString(),
+            fitsToday: f.fitsToday,
+            waitingUntil: waitingUntil === null ? null : new Date(waitingUntil).toISOString(),
+            message: f.message,
+          }
+        : null,
+    };
+  };
+  const waitUntil = async (crm: CrmClient, at: number | null) => {
+    const now = ctx.clock.now();
+    const until = at ?? currentQuota(crm.quota?.() ?? null, now)?.resetsAt ?? null;
+    if (until === null || until <= now) return;
+    update(progress(until, crm));
+    // A little past the reset so the CRM's new day has begun on its clock too.
+    await ctx.clock.sleep(until - now + 1000, batch.abort.signal).catch(() => undefined);
+    waitedMs += ctx.clock.now() - now;
+    update(progress(null, crm));
+  };
+  const waitForQuota = async (crm: CrmClient, need: number) => {
+    const quota = currentQuota(crm.quota?.() ?? null, ctx.clock.now());
+    if (quota?.availableToday === null || quota?.availableToday === undefined) return;
+    if (quota.availableToday >= need) return;
+    await waitUntil(crm, quota.resetsAt);
+  };
   batch.done = (async () => {
+    update(progress(null));
     for (const groupId of ids) {
       if (batch.state.status === 'paused') await new Promise<void>((resolve) => (batch.resume = resolve));
       if (batch.abort.signal.aborted) break;
@@ -102,25 +239,40 @@ export function startBatch(
           const { runId, plan } = saveDryRun(ctx, { groupId }, {});
           if (plan.guards.length)
             update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
+              skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
             });
           update({ runIds: [...batch.state.runIds, runId] });
         } else {
           const { plan } = planMerge(ctx, { groupId }, {});
           if (plan.guards.length > 0) {
             update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
+              skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
             });
           } else {
+            const crm = crmClientFor(ctx, plan.connectionId);
+            const need = estimateRequests(plan, crm);
+            // Never start a merge the day's quota cannot finish: wait for the reset first.
+            await waitForQuota(crm, need);
             const runId = queuePlan(ctx, plan, []);
             update({ runIds: [...batch.state.runIds, runId] });
-            const outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+            let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+            // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
+            // so it continues after the reset instead of failing half-way.
+            for (
+              let waits = 0;
+              outcome.status === 'interrupted' &&
+              outcome.error?.code === 'QUOTA_EXHAUSTED' &&
+              waits < MAX_QUOTA_WAITS &&
+              !batch.abort.signal.aborted;
+              waits++
+            ) {
+              const at = Date.parse(
+                String((outcome.error.details as { resetsAt?: unknown } | undefined)?.resetsAt ?? ''),
+              );
+              await waitUntil(crm, Number.isFinite(at) ? at : null);
+              outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+            }
+            spent += need;
             if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
             else if (outcome.status === 'stale')
               update({
@@ -149,7 +301,8 @@ export function startBatch(
           failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
         });
       }
-      update({ done: batch.state.done + 1 });
+      remaining.delete(groupId);
+      update({ done: batch.state.done + 1, ...progress(null) });
     }
     update({
       status: batch.abort.signal.aborted ? 'stopped' : 'finished',
@@ -192,4 +345,18 @@ export function waitForBatch(ctx: CoreContext): Promise<BatchState> {
   const batch = batches.get(ctx);
   if (!batch) throw new AppError('NOT_FOUND', 'No batch merge was started.');
   return batch.done;
+}
+
+/** The end of a batch in words: counts per outcome, then every group left alone or failed with its reason. */
+export function batchSummary(state: BatchState): string[] {
+  const label = (e: { groupId: number; names?: string }) =>
+    `group ${e.groupId}${e.names ? ` (${e.names})` : ''}`;
+  const left = state.total - state.done;
+  return [
+    `${state.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed${left > 0 ? `, ${left} not started` : ''} (${state.total} group${state.total === 1 ? '' : 's'} taken).`,
+    ...state.skipped.map((s) => `  skipped ${label(s)}: ${s.reason}`),
+    ...state.failed.map(
+      (f) => `  failed ${label(f)}: ${f.message}${f.runId ? ` (run ${f.runId}; mergedesk resume)` : ''}`,
+    ),
+  ];
 }

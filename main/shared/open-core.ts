@@ -5,6 +5,7 @@ import { resolveWorkspaceDir } from '../../app/workspace/paths';
 import type { SecretStore } from '../../app/ports/secret-store';
 import { AppError } from '../../app/domain/errors';
 import { attachAutoRescan } from '../../app/detect/auto-rescan';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 export interface OpenCoreOptions {
   readonly host: HostKind;
@@ -24,7 +25,7 @@ export function openCore(options: OpenCoreOptions): Core {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError('INTERNAL', `Cannot open the workspace ${dir}: ${reason}`, { dir });
   }
-  const core = createCore({ workspace, host: options.host });
+  const core = createCore({ workspace, host: options.host, connectors: BUILT_IN_CONNECTORS });
   // Long-lived hosts keep the duplicate queue current after every sync; a CLI command ends with its own work.
   if (options.host !== 'cli') attachAutoRescan(core.context);
   return core;

@@ -13,10 +13,12 @@ import {
 } from '../../merge/service';
 import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
-import { batchState, pauseBatch, startBatch, stopBatch } from '../../merge/batch';
+import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
 import { markNotDuplicate, removeMember } from '../../merge/decisions';
 import type { ReviewChoices } from '../../merge/types';
+import { gateLanes, gateProfiles } from '../../detect/batch-gate';
+import { isoNow } from '../../ports/clock';
 
 type MergeMethod = keyof typeof mergeMethods;
 
@@ -58,6 +60,7 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
   'merge/audit-export': (input, ctx) => exportAudit(ctx, input.format),
   'merge/batch-start': (input, ctx) =>
     startBatch(ctx, { dryRun: input.dryRun, ...(input.groupIds ? { groupIds: input.groupIds } : {}) }),
+  'merge/batch-plan': (input, ctx) => planBatchQuota(ctx, input.groupIds ? { groupIds: input.groupIds } : {}),
   'merge/batch-status': (_input, ctx) => ({ batch: batchState(ctx) }),
   'merge/batch-pause': (input, ctx) => pauseBatch(ctx, input.paused),
   'merge/batch-stop': (_input, ctx) => stopBatch(ctx),
@@ -72,6 +75,9 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
       if (input.survivorship) writeSurvivorship(db, input.survivorship);
       if (input.access) writeAccess(db, input.access);
     })();
+    // What a batch may merge without a look depends on these settings (opt-out wins, access and revoke tags).
+    gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
+    ctx.events.emit('workspace/changed', { reason: 'lanes' });
     return { survivorship: readSurvivorship(db), access: readAccess(db) };
   },
   'merge/not-duplicate': (input, ctx) => markNotDuplicate(ctx, input.groupId),
