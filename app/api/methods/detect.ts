@@ -85,16 +85,46 @@ export interface DetectPreview {
   readonly lanes: Record<DetectLane, number>;
 }
 
+export interface CsvRecordView {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly phone: string;
+  readonly address: string;
+}
+
+/**
+ * A CSV analysis (`analyseCsv` in app/detect/csv.ts): what was read (encoding, delimiter, columns recognised and
+ * unknown, the fields a mapping step can assign, warnings such as repeated ids), the counts, the first pairs with
+ * both records' values, and the two downloadable files.
+ */
 export interface CsvAnalysis {
   readonly records: number;
+  readonly encoding: string;
+  readonly encodingLabel: string;
+  readonly delimiter: string;
+  readonly delimiterLabel: string;
+  readonly header: readonly string[];
   readonly recognised: Record<string, string[]>;
+  /** Columns no field reads: a mapping step offers to assign them (`map`). */
   readonly ignored: readonly string[];
+  readonly fields: readonly { readonly field: string; readonly label: string }[];
+  readonly warnings: readonly string[];
+  readonly duplicateIds: number;
   readonly comparisons: number;
   readonly pairs: number;
   readonly groups: number;
   readonly lanes: Record<DetectLane, number>;
   /** The first pairs (best first) for an on-screen table; the full list is in pairsCsv. */
-  readonly preview: readonly { idA: string; idB: string; score: number; lane: DetectLane; group: number }[];
+  readonly preview: readonly {
+    idA: string;
+    idB: string;
+    score: number;
+    lane: DetectLane;
+    group: number;
+    a: CsvRecordView;
+    b: CsvRecordView;
+  }[];
   readonly pairsCsv: string;
   readonly clustersCsv: string;
 }
