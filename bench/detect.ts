@@ -1,16 +1,20 @@
 // Detection benchmark: quality on the labelled data found on disk and on CRM-style lists, then speed and memory on
 // synthetic workspaces.
 // Run: npm run bench:detect [-- --quality] [-- --crm 100000,500000] [-- --speed] [-- --sizes 100000,1000000]
-//   --quality  FEBRL 1–4 (and the other labelled sets found) and the CRM-style list of 6,000
-//   --crm      CRM-style lists of these sizes, each in its own process (its peak RSS)
-//   --speed    the synthetic workspace scans (sizes from --sizes)
+//        [-- --csv-rows 100000,1000000]
+//   --quality   FEBRL 1–4 (and the other labelled sets found) and the CRM-style list of 6,000
+//   --crm       CRM-style lists of these sizes, quality and grouping, each in its own process (its peak RSS)
+//   --speed     the synthetic workspace scans (sizes from --sizes) and `detect --csv` on CRM-style exports
+//               (rows from --csv-rows); each measured run is its own process, so peak RSS and CPU time are its own
 // With none of the three, all run (CRM-style at 100k and 500k).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crmSet, evaluate, loadSets, printQuality } from './detect-quality';
 import { seedWorkspace, touchContacts } from './detect-synthetic';
+import { CRM_SEEDS, writeCrmCsv } from './crm-style/generate';
+import { openDatabase } from '../app/store/database';
 
 const args = process.argv.slice(2);
 const value = (flag: string): string | undefined => {
@@ -18,7 +22,9 @@ const value = (flag: string): string | undefined => {
   const v = i >= 0 ? args[i + 1] : undefined;
   return v && !v.startsWith('--') ? v : undefined;
 };
-const parts = ['--quality', '--crm', '--speed', '--sizes', '--skip-quality'].filter((f) => args.includes(f));
+const parts = ['--quality', '--crm', '--speed', '--sizes', '--csv-rows', '--skip-quality'].filter((f) =>
+  args.includes(f),
+);
 const all = parts.length === 0 && !args.includes('--quality-only');
 const runQuality = all || args.includes('--quality') || args.includes('--quality-only');
 const crmSizes =
@@ -30,6 +36,15 @@ const sizes =
       ? sizesArg.split(',').map(Number)
       : [100_000, 1_000_000]
     : [];
+const csvArg = value('--csv-rows');
+const csvRows =
+  all || args.includes('--speed') || args.includes('--csv-rows')
+    ? csvArg
+      ? csvArg.split(',').map(Number)
+      : [100_000, 1_000_000]
+    : [];
+/** Generated CSV files are kept here between runs (they take a minute at 1M rows). */
+const CSV_DIR = process.env.BENCH_CSV_DIR ?? join(tmpdir(), 'md-bench-crm-style');
 
 if (runQuality) {
   console.log(
@@ -47,39 +62,73 @@ for (const rows of crmSizes) {
   process.stdout.write(out);
 }
 
-function scan(
-  file: string,
-  mode: string,
-): {
+interface Run {
   millis: number;
+  cpuMs: number;
   maxRssMb: number;
-  summary: { groups: number; comparisons: number; pairs: number; changed: number };
-} {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/detect-scan.ts', file, mode], {
+}
+
+function child<T extends Run>(script: string, ...rest: string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, ...rest], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
 
-for (const n of sizes) {
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const fig = (r: Run) => `${s(r.millis)} (CPU ${s(r.cpuMs)}), peak RSS ${r.maxRssMb} MB`;
+const n = (x: number) => x.toLocaleString('en-US');
+const budget: string[] = [];
+
+if (sizes.length || csvRows.length)
+  console.log('\nSpeed and memory (2 cores shared: wall time, CPU time of the process, peak RSS)');
+
+for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-detect-'));
   const file = join(dir, 'mergedesk.db');
   try {
     const t0 = performance.now();
-    seedWorkspace(file, n).close();
+    seedWorkspace(file, size).close();
     const seedS = (performance.now() - t0) / 1000;
-    const full = scan(file, 'full');
-    const db = seedWorkspace.length ? (await import('../app/store/database')).openDatabase(file) : null;
-    touchContacts(db!, 1000);
-    db!.close();
-    const inc = scan(file, 'incremental');
+    type Scan = Run & { summary: { groups: number; comparisons: number; pairs: number; changed: number } };
+    const full = child<Scan>('bench/detect-scan.ts', file, 'full');
+    const db = openDatabase(file);
+    touchContacts(db, 1000);
+    db.close();
+    const inc = child<Scan>('bench/detect-scan.ts', file, 'incremental');
     console.log(
-      `synthetic ${n.toLocaleString('en')} contacts: full scan ${(full.millis / 1000).toFixed(2)} s, peak RSS ${full.maxRssMb} MB, ` +
-        `${full.summary.comparisons} comparisons, ${full.summary.groups} groups | incremental after ${inc.summary.changed} changed: ` +
-        `${(inc.millis / 1000).toFixed(3)} s (${inc.summary.comparisons} comparisons), peak RSS ${inc.maxRssMb} MB | seeding ${seedS.toFixed(1)} s`,
+      `synthetic ${n(size)} contacts: full scan ${fig(full)}, ${n(full.summary.comparisons)} comparisons, ` +
+        `${n(full.summary.groups)} groups | incremental after ${n(inc.summary.changed)} changed: ${fig(inc)}, ` +
+        `${n(inc.summary.comparisons)} comparisons | seeding ${seedS.toFixed(1)} s`,
+    );
+    budget.push(
+      `| full scan, ${n(size)} synthetic | ${fig(full)} | ${size >= 1_000_000 ? '≤ 30 s, ≤ 1.5 GB' : '≤ 3 s'} |`,
+      `| incremental after 1k changes, ${n(size)} | ${fig(inc)} | ${size >= 1_000_000 ? '≤ 0.5 s' : '—'} |`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+for (const rows of csvRows) {
+  mkdirSync(CSV_DIR, { recursive: true });
+  const file = join(CSV_DIR, `crm-${rows}.csv`);
+  if (!existsSync(file)) writeCrmCsv(file, { rows, seed: CRM_SEEDS.evaluation });
+  type Csv = Run & { fileMb: number; records: number; comparisons: number; pairs: number; groups: number };
+  const r = child<Csv>('bench/detect-csv.ts', file);
+  const ratio = r.maxRssMb / r.fileMb;
+  console.log(
+    `detect --csv, ${n(rows)} CRM-style rows (${r.fileMb.toFixed(1)} MB): ${fig(r)} = ${ratio.toFixed(1)}× the file, ` +
+      `${n(r.comparisons)} comparisons (${(r.comparisons / r.records).toFixed(2)} per record), ${n(r.pairs)} pairs in ${n(r.groups)} groups`,
+  );
+  budget.push(
+    `| detect --csv, ${n(rows)} CRM-style rows | ${fig(r)} | ${rows >= 1_000_000 ? '≤ 45 s, ≤ 2 GB' : '≤ 4 s'} |`,
+    `| detect --csv memory, ${n(rows)} rows | ${ratio.toFixed(1)}× the file | ≤ 20× |`,
+  );
+}
+
+if (budget.length) {
+  console.log('\n| measured | this run | budget |\n|---|---|---|');
+  for (const line of budget) console.log(line);
 }

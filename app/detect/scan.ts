@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
-import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
+import { BLOCKING_RULES, blockNeighbours, hash32, keysReported, type RuleReport } from './blocking';
 import { alsoBelongsNote, detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
@@ -396,19 +396,27 @@ export function rescoreContacts(
   })();
   const cap = options.settings.maxBlockSize;
   const blocks = lookupBlocks(db, [...new Set(changedKeys.flat())], cap);
-  const neighbours = new Map<number, Set<number>>();
   const wanted = new Set<number>();
-  for (let i = 0; i < changed.length; i++) {
-    const own = changed[i]!.pk;
-    const set = new Set<number>();
-    for (const k of changedKeys[i]!) for (const pk of blocks.get(k) ?? []) if (pk !== own) set.add(pk);
-    neighbours.set(own, set);
-    for (const pk of set) if (!changedSet.has(pk)) wanted.add(pk);
-  }
+  for (let i = 0; i < changed.length; i++)
+    for (const k of changedKeys[i]!)
+      for (const pk of blocks.get(k) ?? []) if (!changedSet.has(pk)) wanted.add(pk);
   const others = loadRecordsByPk(db, [...wanted]);
   const byPk = new Map<number, { record: CachedRecord; features: Features }>();
   changed.forEach((r, i) => byPk.set(r.pk, { record: r, features: changedFeatures[i]! }));
   for (const r of others) byPk.set(r.pk, { record: r, features: extractFeatures(r, region, pool) });
+  // Each changed contact meets what a full scan would compare it with: all of a small block, its sorted
+  // neighbourhood in a large one.
+  const neighbours = new Map<number, Set<number>>();
+  for (let i = 0; i < changed.length; i++) {
+    const own = changed[i]!.pk;
+    const set = new Set<number>();
+    for (const k of changedKeys[i]!) {
+      const members = (blocks.get(k) ?? []).filter((pk) => byPk.has(pk));
+      if (!members.includes(own)) members.push(own);
+      for (const pk of blockNeighbours(own, members, (m) => byPk.get(m)!.features)) set.add(pk);
+    }
+    neighbours.set(own, set);
+  }
   const exclusions = loadExclusions(db, connectionId);
   const keepFrom = Math.min(KEEP_FROM, options.settings.reviewThreshold);
   const rows: unknown[][] = [];
