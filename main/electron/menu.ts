@@ -1,6 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
 export const MENU_SCREENS = [
+  { id: 'overview', label: 'Overview' },
   { id: 'connections', label: 'Connections' },
   { id: 'contacts', label: 'Contacts' },
   { id: 'duplicates', label: 'Duplicates' },

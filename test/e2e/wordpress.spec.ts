@@ -36,6 +36,7 @@ test('connects a WordPress site, syncs members and shows a member’s linked con
   app,
 }) => {
   await page.goto(app.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
   const form = await fillForm(page);
   await form.getByRole('button', { name: 'Test' }).click();
