@@ -423,3 +423,32 @@ export function pairRows(
 }
 
 export const PAIR_COLUMNS = ['a_pk', 'b_pk', 'score', 'weight', 'flags', 'rule', 'contributions'] as const;
+
+/** Every group with its lane, score, status and members' CRM ids (read side, for the Overview). */
+export function groupOutline(db: Db): {
+  id: number;
+  connectionId: string;
+  lane: 'safe' | 'needs_choice' | 'maybe_two_people';
+  score: number;
+  status: 'open' | 'merged' | 'dismissed' | 'stale';
+  crmIds: string[];
+}[] {
+  const rows = db
+    .prepare('SELECT id, connection_id, lane, score, status, crm_ids FROM dup_groups ORDER BY score DESC, id')
+    .all() as {
+    id: number;
+    connection_id: string;
+    lane: 'safe' | 'needs_choice' | 'maybe_two_people';
+    score: number;
+    status: 'open' | 'merged' | 'dismissed' | 'stale';
+    crm_ids: string;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    connectionId: r.connection_id,
+    lane: r.lane,
+    score: r.score,
+    status: r.status,
+    crmIds: JSON.parse(r.crm_ids) as string[],
+  }));
+}

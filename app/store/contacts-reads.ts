@@ -155,3 +155,30 @@ export function contactDetailRows(db: Db, pk: number): ContactDetailRows | null 
     .all(contact.connection_id, contact.crm_id) as ContactDetailRows['subscriptions'];
   return { contact, emails, phones, addresses, tags, orders, subscriptions };
 }
+
+/** Every cached contact's id, name, emails and tags (read side, for the Overview's access checks). */
+export function contactAccessFacts(db: Db): {
+  connectionId: string;
+  crmId: string;
+  name: string;
+  emails: string[];
+  tags: { id: string; name: string; category: string | null }[];
+}[] {
+  const rows = db
+    .prepare(
+      `SELECT c.pk, c.connection_id, c.crm_id,
+              trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) AS name,
+              (SELECT json_group_array(lower(e.email)) FROM contact_emails e WHERE e.contact_pk = c.pk) AS emails,
+              (SELECT json_group_array(json_object('id', t.crm_id, 'name', t.name, 'category', t.category))
+                 FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = c.pk) AS tags
+       FROM contacts c`,
+    )
+    .all() as { connection_id: string; crm_id: string; name: string; emails: string; tags: string }[];
+  return rows.map((r) => ({
+    connectionId: r.connection_id,
+    crmId: r.crm_id,
+    name: r.name,
+    emails: JSON.parse(r.emails) as string[],
+    tags: JSON.parse(r.tags) as { id: string; name: string; category: string | null }[],
+  }));
+}

@@ -264,3 +264,19 @@ function toCachedMember(r: MemberRow, orphanCheck: boolean): CachedMember {
     syncedAt: r.synced_at,
   };
 }
+
+/** Every cached WordPress login with the CRM contact it is linked to (read side, for the Overview). */
+export function wpLogins(db: Db): {
+  connectionId: string;
+  wpId: number;
+  login: string;
+  email: string | null;
+  linkedContactId: string | null;
+}[] {
+  return db
+    .prepare(
+      `SELECT connection_id AS connectionId, wp_id AS wpId, login, email, linked_contact_id AS linkedContactId
+       FROM wp_users ORDER BY login`,
+    )
+    .all() as ReturnType<typeof wpLogins>;
+}

@@ -1,6 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron';
 
 export const MENU_SCREENS = [
+  { id: 'overview', label: 'Overview' },
   { id: 'connections', label: 'Connections' },
   { id: 'contacts', label: 'Contacts' },
   { id: 'duplicates', label: 'Duplicates' },
@@ -19,7 +20,7 @@ export interface MenuActions {
 }
 
 /**
- * The application menu. Screen shortcuts match the renderer's own (Alt+1…6) so the keys work the same in the
+ * The application menu. Screen shortcuts match the renderer's own (Alt+1…7) so the keys work the same in the
  * desktop app and in the browser; the menu just makes them discoverable.
  */
 export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOptions[] {

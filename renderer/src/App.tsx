@@ -3,6 +3,7 @@ import { navigate, SCREEN_LABELS, SCREENS, useRoute } from './lib/router';
 import { useQuery } from './lib/api-context';
 import { isTypingTarget } from './lib/shortcuts';
 import { ConnectionsScreen } from './screens/ConnectionsScreen';
+import { OverviewScreen } from './screens/OverviewScreen';
 import { ContactsScreen } from './screens/ContactsScreen';
 import { DuplicatesScreen } from './screens/DuplicatesScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
@@ -51,7 +52,7 @@ function Shell(props: { info: AppInfo }) {
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const firstRender = useRef(true);
 
-  // Alt+1…6 jump between screens and `?` shows the shortcuts, from anywhere but a text field.
+  // Alt+1…7 jump between screens and `?` shows the shortcuts, from anywhere but a text field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -142,6 +143,7 @@ function Shell(props: { info: AppInfo }) {
       </nav>
       <main className="content" id="main" ref={main} tabIndex={-1} aria-label={SCREEN_LABELS[route.screen]}>
         <div className="content-inner">
+          {route.screen === 'overview' && <OverviewScreen />}
           {route.screen === 'connections' && <ConnectionsScreen />}
           {route.screen === 'contacts' && <ContactsScreen param={route.param} />}
           {route.screen === 'duplicates' && <DuplicatesScreen param={route.param} />}

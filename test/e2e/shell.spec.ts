@@ -1,7 +1,7 @@
 import type { Page, Route } from '@playwright/test';
 import { test, expect } from './fixtures';
 
-const SCREENS = ['Connections', 'Contacts', 'Duplicates', 'History', 'Settings'];
+const SCREENS = ['Overview', 'Connections', 'Contacts', 'Duplicates', 'History', 'Settings'];
 
 /** Answers the contract calls named in `replies` with a canned result; everything else reaches the real host. */
 async function overrideCalls(page: Page, replies: Record<string, (calls: number) => unknown>) {
@@ -75,30 +75,30 @@ test.describe('without the embedded sandbox', () => {
 
 test('keyboard: Alt+number moves between screens', async ({ page, app }) => {
   await page.goto(app.url);
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
-  await page.keyboard.press('Alt+3');
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await page.keyboard.press('Alt+4');
   await expect(page.getByRole('heading', { level: 1, name: 'Duplicates' })).toBeVisible();
-  await page.keyboard.press('Alt+5');
+  await page.keyboard.press('Alt+6');
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeFocused();
-  await page.keyboard.press('Alt+1');
+  await page.keyboard.press('Alt+2');
   await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
 });
 
 test('keyboard: the first Tab offers a skip link that jumps to the content', async ({ page, app }) => {
   await page.goto(app.url);
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   const before = page.url();
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
   await expect(skip).toBeFocused();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeFocused();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeFocused();
   expect(page.url()).toBe(before);
 });
 
 test('keyboard: ? opens the shortcut list, Esc closes it and returns focus', async ({ page, app }) => {
   await page.goto(app.url);
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Contacts' }).focus();
   await page.keyboard.press('?');
   const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
@@ -146,7 +146,7 @@ test('an unreachable core gets a clear page, and the app appears once it answers
   await expect(page.getByRole('navigation', { name: 'Main' })).toHaveCount(0);
   down = false;
   await alert.getByRole('button', { name: 'Try again' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
 });
 
 test('without the session token the page says how to open it', async ({ page, app }) => {

@@ -23,6 +23,8 @@ test.afterEach(async () => {
 });
 
 async function fillForm(page: Page) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
   await page.getByRole('button', { name: 'Add WordPress site' }).click();
   const form = page.getByRole('form', { name: 'Connect a WordPress site' });
   await form.getByLabel('Site address').fill(sandbox.baseUrl);
@@ -36,7 +38,6 @@ test('connects a WordPress site, syncs members and shows a member’s linked con
   app,
 }) => {
   await page.goto(app.url);
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
   const form = await fillForm(page);
   await form.getByRole('button', { name: 'Test' }).click();
   const result = page.getByRole('status', { name: 'Connection test result' });

@@ -18,8 +18,8 @@ interface PageGlobals {
 
 test('opens the shell from app:// with the workspace it was given', async ({ desktop }) => {
   const { window: page, workspace } = desktop;
-  await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
-  await page.keyboard.press('Alt+5');
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await page.keyboard.press('Alt+6');
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   await expect(page.getByText(workspace)).toBeVisible();
 });

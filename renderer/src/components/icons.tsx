@@ -2,6 +2,7 @@ import type { ScreenId } from '../lib/router';
 
 /** Simple line icons for the sidebar (inline SVG: nothing is fetched, the CSP stays strict). */
 const PATHS: Record<ScreenId, string> = {
+  overview: 'M3 17h14M5 14V9M9 14V5M13 14v-3M17 14V7',
   connections:
     'M8.5 11.5l3-3M7.5 9.5 6 11a2.5 2.5 0 0 0 3.5 3.5l1.5-1.5M12.5 10.5 14 9a2.5 2.5 0 0 0-3.5-3.5L9 7',
   contacts: 'M10 9a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 17c0-3.3 2.7-5 6-5s6 1.7 6 5',

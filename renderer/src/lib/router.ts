@@ -1,9 +1,18 @@
 import { useEffect, useState } from 'react';
 
-export const SCREENS = ['connections', 'contacts', 'duplicates', 'history', 'settings', 'csv'] as const;
+export const SCREENS = [
+  'overview',
+  'connections',
+  'contacts',
+  'duplicates',
+  'history',
+  'settings',
+  'csv',
+] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export const SCREEN_LABELS: Readonly<Record<ScreenId, string>> = {
+  overview: 'Overview',
   connections: 'Connections',
   contacts: 'Contacts',
   duplicates: 'Duplicates',
@@ -22,7 +31,7 @@ function parse(hash: string): Route {
   const [screen, ...rest] = hash.replace(/^#\/?/, '').split('/');
   const found = SCREENS.find((s) => s === screen);
   return {
-    screen: found ?? 'connections',
+    screen: found ?? 'overview',
     param: found && rest.length ? decodeURIComponent(rest.join('/')) : null,
   };
 }

@@ -6,7 +6,7 @@ export class CsvAnalysisPage {
 
   /** Reaches the screen from the sidebar with the keyboard only. */
   async openWithKeyboard(): Promise<void> {
-    await this.page.keyboard.press('Alt+6');
+    await this.page.keyboard.press('Alt+7');
     await expect(this.heading).toBeFocused();
   }
 

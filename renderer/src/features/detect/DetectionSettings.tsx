@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import './detect.css';
 import { plural } from '../../lib/format';
 import { words } from '../../../../app/api/client';
 import type { DetectSettings } from '../../../../app/api/contract';

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import './detect.css';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { GroupSummary, Input } from '../../../../app/api/contract';
 import { useApi } from '../../lib/api-context';
