@@ -118,7 +118,7 @@ describe('merge through the contract', () => {
 
   it('saves and reads survivorship and access settings', async () => {
     const saved = await core.call('merge/settings-set', {
-      survivorship: { survivor: 'oldest', maxEmails: 3, fieldRules: { company: 'most_recent' } } as never,
+      survivorship: { survivor: 'oldest', fieldRules: { company: 'most_recent' } } as never,
     });
     expect(saved.survivorship.survivor).toBe('oldest');
     expect((await core.call('merge/settings-get', {})).survivorship.fieldRules.company).toBe('most_recent');
