@@ -7,7 +7,7 @@ import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
 import { executeRun, planMerge, planMergeLive, queuePlan, saveDryRun } from './service';
 import { gateLanes, gateProfiles } from '../detect/batch-gate';
-import { groupNames } from '../detect/store';
+import { groupNames } from '../detect/gate-store';
 import { needsChoiceReason } from './guards';
 import type { BatchQuotaPlan, Guard } from './types';
 
