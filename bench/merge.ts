@@ -148,7 +148,7 @@ async function main() {
     host: 'cli',
     connectors: BUILT_IN_CONNECTORS,
   });
-  let emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: 42 }))!;
+  let emb = (await ensureSandboxWorkspace(core.context, { contacts: CONTACTS, seed: 42 }))!;
   const t0 = performance.now();
   try {
     await emb.firstSync;
@@ -216,7 +216,7 @@ async function main() {
     await emb.close();
     core.close();
     core = createCore({ workspace: openWorkspace(dir, { secrets }), host: 'cli', connectors: MANUAL_KEAP });
-    emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: 42 }))!;
+    emb = (await ensureSandboxWorkspace(core.context, { contacts: CONTACTS, seed: 42 }))!;
     await emb.firstSync;
     for (const size of [2, 3, 4]) lines.push(costLine('manual', size, await counted(size, 3)));
 
