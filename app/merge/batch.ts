@@ -5,11 +5,11 @@ import { isoNow } from '../ports/clock';
 import type { CrmClient } from '../ports/crm';
 import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
-import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import { executeRun, planMerge, planMergeLive, queuePlan, saveDryRun } from './service';
 import { gateLanes, gateProfiles } from '../detect/batch-gate';
-import { groupNames } from '../detect/store';
+import { groupNames } from '../detect/gate-store';
 import { needsChoiceReason } from './guards';
-import type { Guard } from './types';
+import type { BatchQuotaPlan, Guard } from './types';
 
 /** Why a batch left a group alone, in the guards' own words. */
 function guardReason(guards: readonly Guard[]): string {
@@ -60,6 +60,12 @@ function eligible(
         reason: 'this group no longer exists (merged, dismissed or re-formed by a scan)',
       });
     else if (g.status !== 'open') skipped.push({ groupId: id, reason: `this group is already ${g.status}` });
+    else if (g.lane === 'maybe_two_people')
+      skipped.push({
+        groupId: id,
+        reason:
+          'these may be two different people: a batch never merges them; confirm it in the review instead',
+      });
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,
@@ -72,24 +78,12 @@ function eligible(
   return { ids, skipped };
 }
 
-export interface BatchQuotaPlan {
-  readonly groups: number;
-  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
-  readonly guarded: number;
-  readonly requests: number;
-  readonly fitsToday: number;
-  readonly etaSeconds: number | null;
-  readonly perMinute: number | null;
-  readonly perDay: number | null;
-  readonly availableToday: number | null;
-  readonly resetsAt: string | null;
-  readonly message: string;
-}
-
 /**
  * How a batch over these groups (or the whole safe lane) fits the CRM's quota: requests each merge will spend,
  * how many groups fit in what is left today and when the rest continue. Reads the cache only; spends nothing.
  */
+export type { BatchQuotaPlan };
+
 export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly number[] }): BatchQuotaPlan {
   const { ids } = eligible(ctx, input.groupIds);
   const needs: number[] = [];
@@ -236,14 +230,14 @@ export function startBatch(
       update({ current: groupId });
       try {
         if (batch.state.dryRun) {
-          const { runId, plan } = saveDryRun(ctx, { groupId }, {});
+          const { runId, plan } = await saveDryRun(ctx, { groupId }, {});
           if (plan.guards.length)
             update({
               skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
             });
           update({ runIds: [...batch.state.runIds, runId] });
         } else {
-          const { plan } = planMerge(ctx, { groupId }, {});
+          const { plan } = await planMergeLive(ctx, { groupId }, {});
           if (plan.guards.length > 0) {
             update({
               skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],

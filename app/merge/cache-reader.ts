@@ -204,6 +204,16 @@ export class CacheReader {
     };
   }
 
+  /** Names and categories of CRM tags, as the cache knows them (a tag it does not know is named by its id). */
+  tagInfo(connectionId: string, ids: readonly string[]): Map<string, TagInfo> {
+    const out = new Map<string, TagInfo>();
+    for (const t of ids) {
+      const row = this.stmts.tag.get(connectionId, t) as TagInfo | undefined;
+      out.set(t, row ?? { id: t, name: `Tag ${t}`, category: null });
+    }
+    return out;
+  }
+
   load(input: {
     connectionId: string;
     crmIds: readonly string[];

@@ -1,10 +1,14 @@
 import type { CoreContext } from '../context/context';
+import { fieldLabel } from '../domain/words';
+import { contactDisplayNames } from '../store/contacts-repo';
+import type { CrmContact } from '../ports/crm';
 import { AppError, isAppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';
 import { CacheReader, type GroupData } from './cache-reader';
 import { capabilitiesFor, crmClientFor, strategyFor, wordPressClientFor } from './clients';
 import { MergeExecutor, type RunOutcome } from './executor';
+import { planExtras, readGroupMemberships, type GroupMemberships } from './crm-extras';
 import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
 import { assertGuards, buildPlan, previewPlan } from './plan';
 import { buildReview } from './review';
@@ -85,10 +89,50 @@ export function planMerge(
   return { plan, preview: previewPlan(plan), review };
 }
 
+/**
+ * The plan with what the cache cannot know: for a CRM that keeps lists, automations and custom fields apart from
+ * the contact (no merge endpoint), the group's memberships are read live so the plan names every list and
+ * automation it will change. Offline (no connector, a Keap-like CRM) it is the cached plan as is.
+ */
+export async function planMergeLive(
+  ctx: CoreContext,
+  ref: GroupRef,
+  choices: ReviewChoices,
+  signal?: AbortSignal,
+): Promise<{ plan: MergePlan; preview: PlanPreview; review: ReviewModel }> {
+  const result = planMerge(ctx, ref, choices);
+  const caps = capabilitiesFor(ctx, result.plan.connectionId);
+  if (!caps || result.plan.strategy !== 'manual' || !(caps.lists || caps.automations || caps.customFields))
+    return result;
+  const { plan } = result;
+  const memberships = await readGroupMemberships(
+    crmClientFor(ctx, plan.connectionId),
+    [plan.survivorId, ...plan.loserIds],
+    signal,
+  );
+  if (!memberships) return result;
+  const withExtras: MergePlan = {
+    ...plan,
+    extras: planExtras(memberships, plan.survivorId, plan.loserIds, choices.automationIds, caps.customFields),
+  };
+  return { plan: withExtras, preview: previewPlan(withExtras), review: result.review };
+}
+
+/** Each record's lists and automations, by name, for the review (CRMs that have them; null otherwise). */
+export async function groupMemberships(ctx: CoreContext, ref: GroupRef): Promise<GroupMemberships | null> {
+  const data = loadGroup(ctx, ref);
+  const caps = capabilitiesFor(ctx, data.connectionId);
+  if (!caps || !(caps.lists || caps.automations)) return null;
+  return readGroupMemberships(
+    crmClientFor(ctx, data.connectionId),
+    data.records.map((r) => r.contactId),
+  );
+}
+
 const journalFor = (ctx: CoreContext) => new MergeJournal(ctx.workspace.db, () => isoNow(ctx.clock));
 
-export function saveDryRun(ctx: CoreContext, ref: GroupRef, choices: ReviewChoices) {
-  const { plan, preview } = planMerge(ctx, ref, choices);
+export async function saveDryRun(ctx: CoreContext, ref: GroupRef, choices: ReviewChoices) {
+  const { plan, preview } = await planMergeLive(ctx, ref, choices);
   const runId = journalFor(ctx).createRun(plan, { status: 'dry_run' });
   return { runId, plan, preview };
 }
@@ -215,9 +259,27 @@ export interface RunSummary {
   readonly restoredAt: string | null;
   readonly stepsDone: number;
   readonly stepsTotal: number;
+  /** Contact names by id, from the before-snapshots or the cache, so History shows names beside ids. */
+  readonly names: Readonly<Record<string, string>>;
 }
 
-const summarise = (r: RunRow, counts: { total: number; done: number | null }): RunSummary => ({
+function runNames(ctx: CoreContext, r: RunRow): Record<string, string> {
+  const ids = [r.survivorId, ...r.loserIds];
+  const names = contactDisplayNames(ctx.workspace.db, r.connectionId, ids);
+  if (ids.every((id) => names[id])) return names;
+  for (const s of journalFor(ctx).snapshots(r.id)) {
+    const c = s.kind === 'record' ? (s.data as { contact?: CrmContact }).contact : undefined;
+    const name = c ? [c.givenName, c.familyName].filter(Boolean).join(' ') : '';
+    if (name && !names[s.ref]) names[s.ref] = name;
+  }
+  return names;
+}
+
+const summarise = (
+  r: RunRow,
+  counts: { total: number; done: number | null },
+  names: Readonly<Record<string, string>>,
+): RunSummary => ({
   id: r.id,
   connectionId: r.connectionId,
   groupId: r.groupId,
@@ -233,6 +295,7 @@ const summarise = (r: RunRow, counts: { total: number; done: number | null }): R
   restoredAt: r.restoredAt,
   stepsDone: counts.done ?? 0,
   stepsTotal: counts.total,
+  names,
 });
 
 function stepCounts(ctx: CoreContext) {
@@ -249,7 +312,7 @@ export function listRuns(
   const counts = stepCounts(ctx);
   return journalFor(ctx)
     .runs(filter)
-    .map((r) => summarise(r, counts(r.id)));
+    .map((r) => summarise(r, counts(r.id), runNames(ctx, r)));
 }
 
 export interface RunDetail {
@@ -270,9 +333,13 @@ const ids = (v: unknown): string =>
     : String(v);
 
 /** The usual step answers in words; anything else falls back to compact JSON. */
-function describeResponse(r: Record<string, unknown>): string | null {
-  if (Array.isArray(r.written)) return `Wrote ${ids(r.written)}`;
-  if (Array.isArray(r.applied)) return `Applied tag(s) ${ids(r.applied)}`;
+function describeResponse(
+  r: Record<string, unknown>,
+  tagNames: Readonly<Record<string, string>>,
+): string | null {
+  if (Array.isArray(r.written)) return `Wrote ${ids(r.written.map((f) => fieldLabel(String(f))))}`;
+  if (Array.isArray(r.applied))
+    return `Applied ${r.applied.length === 1 ? 'tag' : 'tags'} ${ids(r.applied.map((t) => `"${tagNames[String(t)] ?? `tag ${String(t)}`}"`))}`;
   if (typeof r.merged === 'string' && typeof r.into === 'string')
     return `Merged #${r.merged} into #${r.into}`;
   if (Array.isArray(r.relinked)) {
@@ -283,7 +350,13 @@ function describeResponse(r: Record<string, unknown>): string | null {
     const rows = r.moved as { from?: unknown; ids?: unknown }[];
     return `Moved ${rows.map((m) => `${ids(m.ids)} from #${String(m.from)}`).join('; ')}`;
   }
-  if (Array.isArray(r.resynced)) return `Refreshed WordPress user(s) ${ids(r.resynced)}`;
+  if (Array.isArray(r.resynced))
+    return `Refreshed ${r.resynced.length === 1 ? 'WordPress user' : 'WordPress users'} ${ids(r.resynced)}`;
+  if (Array.isArray(r.lists))
+    return `Lists: ${(r.lists as { listId?: unknown; status?: unknown }[]).map((l) => `${String(l.status)} on list ${String(l.listId)}`).join('; ')}`;
+  if (typeof r.automation === 'string') return `Added to automation ${r.automation}`;
+  if (Array.isArray(r.customFields)) return `Filled custom field(s) ${ids(r.customFields)}`;
+  if (typeof r.deleted === 'string') return `Deleted #${r.deleted}`;
   if (typeof r.survivor === 'string' && Array.isArray(r.removed))
     return `Cache: #${r.survivor} kept, ${r.removed.map((x) => `#${String(x)}`).join(', ')} removed`;
   if (Array.isArray(r.records)) {
@@ -294,14 +367,17 @@ function describeResponse(r: Record<string, unknown>): string | null {
 }
 
 /** Step responses summarised for people; the full JSON stays in the journal and in the audit export. */
-export function summariseResponse(response: unknown): string | null {
+export function summariseResponse(
+  response: unknown,
+  tagNames: Readonly<Record<string, string>> = {},
+): string | null {
   if (response === null || response === undefined) return null;
   if (typeof response !== 'object') return String(response);
   const r = response as Record<string, unknown>;
   if (typeof r.skipped === 'string') return `Skipped: ${r.skipped}`;
   if (r.already) return 'Already done (found on resume; not repeated)';
   if (r.ok && r.survivor) return 'Verified: every tag, order and link is in place';
-  const known = describeResponse(r);
+  const known = describeResponse(r, tagNames);
   if (known) return known;
   const text = JSON.stringify(r, (_k, v: unknown) =>
     Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v,
@@ -313,15 +389,16 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
   const journal = journalFor(ctx);
   const run = journal.run(runId);
   if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
-  const summary = summarise(run, stepCounts(ctx)(runId));
+  const summary = summarise(run, stepCounts(ctx)(runId), runNames(ctx, run));
   return {
     run: summary,
     plan: run.plan,
     preview: previewPlan(run.plan),
     confirmed: run.confirmed,
-    steps: journal
-      .steps(runId)
-      .map(({ request: _req, response, ...s }) => ({ ...s, summary: summariseResponse(response) })),
+    steps: journal.steps(runId).map(({ request: _req, response, ...s }) => ({
+      ...s,
+      summary: summariseResponse(response, run.plan.tagNames),
+    })),
     snapshots: journal.snapshots(runId).map((s) => ({ kind: s.kind, ref: s.ref, takenAt: s.takenAt })),
     restoreResult: run.restoreResult,
   };

@@ -1,4 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
 import type { HandlerSubset } from './types';
 import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
@@ -8,6 +7,7 @@ import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } f
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
 import { dismissGroup, listDecisions, separateMember, undoDecision } from '../../detect/decisions';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
+import { filePickerOf, readChosenFile, uploadsOf } from '../../uploads/store';
 import type {
   DetectDecision,
   DetectLane,
@@ -109,6 +109,7 @@ export const detectHandlers: HandlerSubset<
   | 'detect/settings/set'
   | 'detect/preview'
   | 'detect/csv/analyse'
+  | 'detect/csv/pick'
 > = {
   'detect/scan/start': (input, ctx) => ({ jobId: startScan(ctx, input.mode).jobId }),
   'detect/scan/cancel': (_input, ctx) => ({ cancelled: cancelScan(ctx) }),
@@ -234,23 +235,25 @@ export const detectHandlers: HandlerSubset<
   },
 
   'detect/csv/analyse': async (input, ctx) => {
-    let source: Uint8Array = Buffer.from(input.text ?? '', 'utf8');
-    if (input.path !== undefined) {
-      let size: number;
-      try {
-        size = statSync(input.path).size;
-      } catch {
-        throw new AppError('NOT_FOUND', `Cannot read ${input.path}.`);
-      }
-      if (size > 200_000_000) throw new AppError('INVALID_INPUT', 'The CSV is larger than 200 MB.');
-      source = readFileSync(input.path);
-    }
-    const a = await analyseCsvBytes(source, {
+    const file = uploadsOf(ctx).get(input.upload);
+    const a = await analyseCsvBytes(file.bytes, {
       settings: settingsOf(ctx.workspace.db),
       map: input.map ?? {},
       linkage: input.linkage,
-      maxBytes: 200_000_000,
     });
-    return { ...a, preview: a.preview.map((r) => ({ ...r, lane: r.lane as DetectLane })) };
+    return { ...a, fileName: file.name };
+  },
+  'detect/csv/pick': async (_input, ctx) => {
+    const pick = filePickerOf(ctx);
+    if (!pick) {
+      throw new AppError(
+        'UNSUPPORTED',
+        'Choosing a file this way needs the desktop app; upload the file instead.',
+      );
+    }
+    const path = await pick({ title: 'Choose a CSV export', extensions: ['csv', 'txt', 'tsv'] });
+    if (path === null) return { picked: null };
+    const file = await readChosenFile(path);
+    return { picked: uploadsOf(ctx).put(file.name, file.bytes) };
   },
 };

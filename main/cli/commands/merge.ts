@@ -253,9 +253,20 @@ export function registerMerge(program: Command): void {
           [
             ...result.recreated.map((r) => `Recreated #${r.oldId} as #${r.newId}`),
             ...result.unarchived.map((id) => `Unarchived #${id}`),
+            ...(result.members.length ? ['Access now:'] : []),
+            ...result.members.map(
+              (m) =>
+                `  ${m.displayName ? `${m.displayName} (${m.login})` : m.login}: linked to ${
+                  m.contactId ? `${m.contactName ?? 'contact'} #${m.contactId}` : 'no contact'
+                }; ${m.accessTags.length ? m.accessTags.join(', ') : 'no access tags'}${
+                  m.missing.length ? ` — missing ${m.missing.join(', ')}` : ''
+                }`,
+            ),
+            ...(result.problems.length ? ['Not as before:', ...result.problems.map((p) => `  ${p}`)] : []),
             ...result.notes,
           ].join('\n'),
         );
+        if (result.problems.length) process.exitCode = 1;
       }),
     );
 }

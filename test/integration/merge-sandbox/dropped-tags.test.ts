@@ -31,7 +31,7 @@ describe('a tag the reviewer unticks is gone from the survivor after a Keap merg
       host: 'web',
       connectors: BUILT_IN_CONNECTORS,
     });
-    emb = (await ensureSandboxWorkspace(core, { contacts: 400 }))!;
+    emb = (await ensureSandboxWorkspace(core.context, { contacts: 400 }))!;
     await emb.firstSync;
     await core.call('detect/scan/start', { mode: 'full' });
     for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)

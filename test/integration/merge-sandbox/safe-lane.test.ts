@@ -18,7 +18,7 @@ async function sandboxWorld(contacts: number) {
     host: 'web',
     connectors: BUILT_IN_CONNECTORS,
   });
-  const emb = (await ensureSandboxWorkspace(core, { contacts, seed: 42 }))!;
+  const emb = (await ensureSandboxWorkspace(core.context, { contacts, seed: 42 }))!;
   await emb.firstSync;
   await scan(core, 'full');
   return {
