@@ -1,12 +1,12 @@
 // Detection benchmark: quality on the labelled data found on disk and on CRM-style lists, then speed and memory on
 // synthetic workspaces.
 // Run: npm run bench:detect [-- --quality] [-- --crm 100000,500000] [-- --speed] [-- --sizes 100000,1000000]
-//        [-- --csv-rows 100000,1000000]
-//   --quality   FEBRL 1–4 (and the other labelled sets found) and the CRM-style list of 6,000
-//   --crm       CRM-style lists of these sizes, quality and grouping, each in its own process (its peak RSS)
-//   --speed     the synthetic workspace scans (sizes from --sizes) and `detect --csv` on CRM-style exports
-//               (rows from --csv-rows); each measured run is its own process, so peak RSS and CPU time are its own
-// With none of the three, all run (CRM-style at 100k and 500k).
+//   --quality  FEBRL 1–4 (and the other labelled sets found) and the CRM-style list of 6,000
+//   --crm      CRM-style lists of these sizes, each in its own process (its peak RSS)
+//   --speed    the synthetic workspace scans (sizes from --sizes)
+//   --csv-rows `detect --csv` on CRM-style files of these sizes (default with --speed: 100000,1000000)
+// With none of them, all run (CRM-style at 100k and 500k). The speed part prints the budget table with wall time,
+// the process's CPU time and peak RSS (each run its own process); on a shared machine the CPU time is steadier.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,9 +39,7 @@ const sizes =
 const csvArg = value('--csv-rows');
 const csvRows =
   all || args.includes('--speed') || args.includes('--csv-rows')
-    ? csvArg
-      ? csvArg.split(',').map(Number)
-      : [100_000, 1_000_000]
+    ? (csvArg ?? '100000,1000000').split(',').map(Number)
     : [];
 /** Generated CSV files are kept here between runs (they take a minute at 1M rows). */
 const CSV_DIR = process.env.BENCH_CSV_DIR ?? join(tmpdir(), 'md-bench-crm-style');
