@@ -51,6 +51,39 @@ export default tseslint.config(
     },
   },
   {
+    // Generic code reads connectors from the registry the core was built with (createCore({ connectors })); it
+    // never imports a concrete CRM connector, nor the built-in list (only hosts, the composition roots, do).
+    // The WordPress site connector is not behind the seam yet: its handlers and sandbox still import it.
+    files: ['app/{sync,merge,detect,store,api}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'react', 'react-dom'].map((name) => ({
+            name,
+            message: 'app/ is host- and UI-free.',
+          })),
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**'],
+              message: 'app/ must not import hosts or the renderer.',
+            },
+            { group: ['react/*', 'react-dom/*', 'electron/*'], message: 'app/ is host- and UI-free.' },
+            {
+              regex: '(^|/)connectors/(?!wordpress/)[^/]+/',
+              message:
+                'Generic code must not import a concrete connector: use ctx.connectors (app/ports/connector.ts).',
+            },
+            {
+              regex: '(^|/)connectors/built-in$',
+              message: 'Only hosts pass the built-in connectors, to createCore({ connectors }).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The renderer is a web page: no Node, and only the contract's types and its client from the core.
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },

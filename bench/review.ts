@@ -12,6 +12,7 @@ import { openWorkspace } from '../app/workspace/workspace';
 import { MemorySecretStore } from '../app/secrets/file-secret-store';
 import { ContactsRepo } from '../app/store/contacts-repo';
 import type { CrmContact } from '../app/ports/crm';
+import { BUILT_IN_CONNECTORS } from '../app/connectors/built-in';
 
 const N = Number(process.env.BENCH_REVIEW_CONTACTS ?? 1_000_000);
 const GROUPS = 2_000;
@@ -59,6 +60,7 @@ async function main() {
   const core = createCore({
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'cli',
+    connectors: BUILT_IN_CONNECTORS,
   });
   const db = core.context.workspace.db;
   try {

@@ -21,6 +21,7 @@ import { ContactsRepo } from '../app/store/contacts-repo';
 import { runSync } from '../app/sync/engine';
 import { ApiKeyAuth, KeapClient } from '../app/connectors/keap';
 import { systemClock } from '../app/ports/clock';
+import { BUILT_IN_CONNECTORS } from '../app/connectors/built-in';
 
 const WRITE_CONTACTS = Number(process.env.BENCH_WRITE_CONTACTS ?? 100_000);
 const SYNC_CONTACTS = Number(process.env.BENCH_SYNC_CONTACTS ?? 30_000);
@@ -33,6 +34,7 @@ function workspace() {
   const core = createCore({
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'cli',
+    connectors: BUILT_IN_CONNECTORS,
   });
   core.context.workspace.db
     .prepare(

@@ -7,16 +7,20 @@ import type { Workspace } from '../workspace/workspace';
 import { systemClock, type Clock } from '../ports/clock';
 import type { Handler } from './handlers/types';
 import { APP_VERSION } from '../version';
-import { registerBuiltInConnectors } from '../connectors/built-in';
+import { ConnectorRegistry } from '../connectors/registry';
+import { ClientCache } from '../context/client-cache';
+import type { Connector } from '../ports/connector';
 import { setFilePicker, uploadsOf, type FilePicker, type UploadStore } from '../uploads/store';
-
-// At load time, so a test that registers fakes afterwards overrides the real connectors rather than the reverse.
-registerBuiltInConnectors();
 
 export interface CoreOptions {
   readonly workspace: Workspace;
   readonly host: HostKind;
   readonly clock?: Clock;
+  /**
+   * The connectors this core can use: hosts pass `BUILT_IN_CONNECTORS` (app/connectors/built-in.ts), tests pass
+   * fakes. The composition root is the only place that knows concrete connectors.
+   */
+  readonly connectors: readonly Connector[];
   /** The desktop host's native file dialog, for `detect/csv/pick`. */
   readonly pickFile?: FilePicker;
 }
@@ -43,6 +47,8 @@ export function createCore(options: CoreOptions): Core {
     clock: options.clock ?? systemClock,
     host: options.host,
     version: APP_VERSION,
+    connectors: new ConnectorRegistry(options.connectors),
+    clients: new ClientCache(),
   };
   if (options.pickFile) setFilePicker(context, options.pickFile);
 

@@ -1,23 +1,9 @@
-import { registerCrmClientFactory, registerWordPressClientFactory } from '../merge/clients';
-import { createCrmClient, getConnection } from '../sync/connections';
-import { clientFor, resolveWordPressConnection } from './wordpress/connections';
-import { lazyCrmClient, lazyWordPressClient } from './lazy-clients';
-
-let registered = false;
+import type { Connector } from '../ports/connector';
+import { keapConnector } from './keap/connector';
+import { wordpressConnector } from './wordpress/connector';
 
 /**
- * Plugs the connectors this build ships into the client registry the merge engine uses. Idempotent; called when a
- * core is created so every host (Electron, web, CLI) merges through the same real connectors.
+ * The connectors this build ships, in the order the Connections screen offers them. Hosts pass this list to
+ * `createCore({ connectors })`; tests pass their own (fakes over the same descriptors).
  */
-export function registerBuiltInConnectors(): void {
-  if (registered) return;
-  registered = true;
-  registerCrmClientFactory('keap', (ctx, connectionId) =>
-    lazyCrmClient('keap', { nativeMerge: true, sequences: true, tagsOnContact: true }, () =>
-      createCrmClient(ctx, getConnection(ctx.workspace.db, connectionId)),
-    ),
-  );
-  registerWordPressClientFactory('wordpress', (ctx, connectionId) =>
-    lazyWordPressClient(() => clientFor(ctx, resolveWordPressConnection(ctx.workspace.db, connectionId))),
-  );
-}
+export const BUILT_IN_CONNECTORS: readonly Connector[] = [keapConnector, wordpressConnector];

@@ -1,4 +1,5 @@
 import type { CrmClient, CrmContact, CrmKind } from '../ports/crm';
+import type { CrmCapabilities } from '../ports/connector';
 import type { WordPressClient } from '../ports/wordpress';
 
 /**
@@ -17,15 +18,43 @@ function memoAsync<T>(build: () => Promise<T>): () => Promise<T> {
   };
 }
 
+type Optional = Exclude<
+  {
+    [K in keyof CrmClient]-?: undefined extends CrmClient[K] ? K : never;
+  }[keyof CrmClient],
+  'estimateContactCount'
+>;
+
 export function lazyCrmClient(
   kind: CrmKind,
-  capabilities: CrmClient['capabilities'],
+  capabilities: CrmCapabilities,
   build: () => Promise<CrmClient>,
 ): CrmClient {
-  const get = memoAsync(build);
+  let built: CrmClient | null = null;
+  const get = memoAsync(async () => (built = await build()));
+  // An optional operation is offered when the connector's capabilities say so; the call itself checks that the
+  // built client has it, so a capability promised but not implemented fails in words, not with a TypeError.
+  const optional = <K extends Optional>(name: K, offered: boolean): Partial<Pick<CrmClient, K>> => {
+    if (!offered) return {};
+    const forward = async (...args: unknown[]) => {
+      const client = await get();
+      const fn = client[name] as ((...a: unknown[]) => Promise<unknown>) | undefined;
+      if (!fn) throw new Error(`${kind} connections cannot ${String(name)}.`);
+      return fn.apply(client, args);
+    };
+    return { [name]: forward } as unknown as Partial<Pick<CrmClient, K>>;
+  };
   return {
     kind,
-    capabilities,
+    capabilities: {
+      nativeMerge: capabilities.nativeMerge,
+      sequences: capabilities.sequences,
+      tagsOnContact: capabilities.tagsOnContact,
+      lists: capabilities.lists,
+      automations: capabilities.automations,
+    },
+    // Nothing is known about the quota before the first request; a batch then plans with the budget alone.
+    quota: () => built?.quota?.() ?? null,
     testConnection: async (signal) => (await get()).testConnection(signal),
     listContacts: async (options) => (await get()).listContacts(options),
     listContactIds: async (options) => (await get()).listContactIds(options),
@@ -41,11 +70,6 @@ export function lazyCrmClient(
       return out;
     },
     updateContact: async (id, patch, signal) => (await get()).updateContact(id, patch, signal),
-    createContact: async (patch, signal) => {
-      const client = await get();
-      if (!client.createContact) throw new Error(`${kind} connections cannot create contacts.`);
-      return client.createContact(patch, signal);
-    },
     deleteContact: async (id, signal) => (await get()).deleteContact(id, signal),
     listTags: async (options) => (await get()).listTags(options),
     getContactTagIds: async (id, signal) => (await get()).getContactTagIds(id, signal),
@@ -53,28 +77,16 @@ export function lazyCrmClient(
     removeTags: async (id, tagIds, signal) => (await get()).removeTags(id, tagIds, signal),
     listOrders: async (options) => (await get()).listOrders(options),
     listSubscriptions: async (options) => (await get()).listSubscriptions(options),
-    ...(capabilities.nativeMerge
-      ? {
-          mergeContacts: async (survivorId: string, duplicateId: string, signal?: AbortSignal) => {
-            const client = await get();
-            if (!client.mergeContacts) throw new Error(`${kind} connections have no native merge.`);
-            return client.mergeContacts(survivorId, duplicateId, signal);
-          },
-        }
-      : {}),
-    ...(capabilities.sequences
-      ? {
-          addToSequence: async (
-            contactId: string,
-            sequence: Parameters<NonNullable<CrmClient['addToSequence']>>[1],
-            signal?: AbortSignal,
-          ) => {
-            const client = await get();
-            if (!client.addToSequence) throw new Error(`${kind} connections have no sequences.`);
-            return client.addToSequence(contactId, sequence, signal);
-          },
-        }
-      : {}),
+    ...optional('createContact', true),
+    ...optional('mergeContacts', capabilities.nativeMerge),
+    ...optional('addToSequence', capabilities.sequences),
+    ...optional('listLists', capabilities.lists),
+    ...optional('getContactLists', capabilities.lists),
+    ...optional('setListStatus', capabilities.lists),
+    ...optional('listAutomations', capabilities.automations),
+    ...optional('getContactAutomations', capabilities.automations),
+    ...optional('addToAutomation', capabilities.automations),
+    ...optional('listCustomFields', capabilities.customFields),
   };
 }
 

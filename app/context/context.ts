@@ -1,6 +1,8 @@
 import type { Workspace } from '../workspace/workspace';
 import type { EventBus } from './event-bus';
 import type { Clock } from '../ports/clock';
+import type { ConnectorRegistry } from '../connectors/registry';
+import type { ClientCache } from './client-cache';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -11,4 +13,8 @@ export interface CoreContext {
   readonly clock: Clock;
   readonly host: HostKind;
   readonly version: string;
+  /** The connectors this core was built with (`createCore({ connectors })`). */
+  readonly connectors: ConnectorRegistry;
+  /** One client per connection for this core; dropped whenever the connection changes. */
+  readonly clients: ClientCache;
 }

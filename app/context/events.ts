@@ -57,6 +57,23 @@ export interface MergeBatchPayload {
   readonly runIds: readonly string[];
   readonly startedAt: string;
   readonly finishedAt: string | null;
+  /** CRM requests the merges so far were planned to spend (the quota planner's estimate). */
+  readonly requests: number;
+  /** Seconds until the batch is done at the pace sustained so far (or the connection's budget), resets included. */
+  readonly etaSeconds: number | null;
+  /** The CRM's daily quota as the batch sees it; null until the CRM has reported it. */
+  readonly quota: {
+    readonly perMinute: number | null;
+    readonly perDay: number | null;
+    readonly availableToday: number | null;
+    readonly resetsAt: string | null;
+    /** How many of the remaining groups fit in what is left today. */
+    readonly fitsToday: number;
+    /** Set while the batch waits for the daily reset before its next merge. */
+    readonly waitingUntil: string | null;
+    /** In words, e.g. "412 groups fit in today's quota; the rest continue after 00:00 UTC". */
+    readonly message: string;
+  } | null;
 }
 
 export type EventName = keyof EventMap;

@@ -1,11 +1,29 @@
-import { parse } from 'csv-parse/sync';
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
+import type { CountryCode } from 'libphonenumber-js/min';
 import { AppError } from '../domain/errors';
-import { toCsv } from '../domain/csv-writer';
-import type { DetectRecord } from './types';
-import type { DetectResult } from './engine';
+import type { DetectRecord, Features, Lane } from './types';
+import { detectFeatures, type CancelToken, type DetectResult } from './engine';
+import { extractFeatures, FeatureMemo } from './features';
 import { scorePair } from './model';
 import type { DetectSettings } from './settings';
+import type { RuleReport } from './blocking';
+import {
+  CsvDecoder,
+  DELIMITER_LABELS,
+  ENCODING_LABELS,
+  excerpt,
+  sniffDelimiter,
+  type CsvDelimiter,
+  type CsvEncoding,
+} from './csv-decode';
+import { clustersCsv, pairsCsv } from './csv-out';
+import { fastE164, NANP_REGIONS } from './csv-phone';
+import { mustUseWorker, runInWorker } from './threads';
+import { isUtf8 } from 'node:buffer';
 
+export { clustersCsv, pairsCsv };
 export type CsvField =
   | 'id'
   | 'email'
@@ -23,32 +41,62 @@ export type CsvField =
   | 'birthday'
   | 'suffix';
 
-/** Header spellings recognised per field, after lower-casing and turning spaces/dashes/dots into "_". */
+/**
+ * Header spellings recognised per field, after lower-casing and turning spaces/dashes/dots into "_". Besides the
+ * generic names, the column names of real CRM exports: Keap ("Id", "First Name", "Last Name", "Email",
+ * "Email 2", "Phone 1", "Street Address 1", "Postal Code", "Birthday"…; its "Phone 1 Type", "Phone 1 Ext" and
+ * second address are not contact values we compare) and ActiveCampaign ("Contact Id", "Email", "First Name",
+ * "Last Name", "Phone", "Organization"/"Account", "Address", "Zip Code"…).
+ */
 const RECOGNISED: Record<CsvField, RegExp> = {
-  id: /^(id|rec_?id|record_?id|contact_?id|unique_?id|uid)$/,
-  email: /^(e_?mail|email_?address|e_?mail_?\d|email_?address_?\d|primary_?email)$/,
+  id: /^(id|rec_?id|record_?id|contact_?id|unique_?id|uid|subscriber_?id|customer_?id)$/,
+  email:
+    /^(e_?mail|email_?address|e_?mail_?\d|email_?address_?\d|primary_?email|email_?\d_?address|work_?email|personal_?email)$/,
   given: /^(given_?name|first_?name|firstname|forename|first)$/,
   family: /^(family_?name|surname|last_?name|lastname|last)$/,
   middle: /^(middle_?name|middle_?initial)$/,
   phone:
-    /^(phone|phone_?number|telephone|tel|mobile|mobile_?phone|cell|cell_?phone|phone_?\d|work_?phone|home_?phone)$/,
+    /^(phone|phone_?number|telephone|tel|mobile|mobile_?phone|mobile_?number|mobile_?phone_?number|cell|cell_?phone|phone_?\d|work_?phone|home_?phone|phone_?number_?\d)$/,
   street_number: /^(street_?number|house_?number|street_?no)$/,
-  address_1: /^(address_?1|address_?line_?1|street|street_?address|address|addr)$/,
-  address_2: /^(address_?2|address_?line_?2)$/,
-  city: /^(city|suburb|locality|town)$/,
-  postcode: /^(postcode|post_?code|postal_?code|zip|zip_?code|zipcode)$/,
-  state: /^(state|region|province|county)$/,
-  company: /^(company|company_?name|organisation|organization|employer)$/,
+  address_1:
+    /^(address_?1|address_?line_?1|street|street_?address|street_?address_?1|street_?1|address|addr|billing_?address_?1|billing_?street)$/,
+  address_2: /^(address_?2|address_?line_?2|street_?address_?2|street_?2|billing_?address_?2)$/,
+  city: /^(city|suburb|locality|town|billing_?city)$/,
+  postcode:
+    /^(postcode|post_?code|postal_?code|postalcode|zip|zip_?code|zipcode|zip_?postal_?code|billing_?zip|billing_?postal_?code)$/,
+  state: /^(state|region|province|county|state_?province|billing_?state)$/,
+  company:
+    /^(company|company_?name|organisation|organization|organisation_?name|organization_?name|account|account_?name|employer)$/,
   birthday: /^(birthday|birth_?date|date_?of_?birth|dob)$/,
   suffix: /^(suffix|name_?suffix)$/,
 };
 
-const FIELD_NAMES = Object.keys(RECOGNISED) as CsvField[];
+export const CSV_FIELDS = Object.keys(RECOGNISED) as CsvField[];
+
+/** The words a mapping step shows for each field. */
+export const CSV_FIELD_LABELS: Record<CsvField, string> = {
+  id: 'Record id',
+  email: 'Email',
+  given: 'First name',
+  family: 'Last name',
+  middle: 'Middle name',
+  phone: 'Phone',
+  street_number: 'Street number',
+  address_1: 'Street address',
+  address_2: 'Address line 2',
+  city: 'City',
+  postcode: 'Postcode / ZIP',
+  state: 'State / region',
+  company: 'Company',
+  birthday: 'Birthday',
+  suffix: 'Suffix (Jr., Sr.)',
+};
 
 export interface CsvColumns {
   /** Column indexes per field (several for emails and phones). */
   readonly map: Partial<Record<CsvField, number[]>>;
   readonly header: string[];
+  /** Columns no field uses: what a mapping step offers to assign. */
   readonly ignored: string[];
 }
 
@@ -57,7 +105,8 @@ const canon = (h: string) =>
     .replace(/^\uFEFF/, '')
     .trim()
     .toLowerCase()
-    .replace(/[\s\-.]+/g, '_');
+    .replace(/[\s\-.#()]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 
 export function recogniseColumns(
   header: readonly string[],
@@ -66,22 +115,25 @@ export function recogniseColumns(
   const map: Partial<Record<CsvField, number[]>> = {};
   const used = new Set<number>();
   for (const [field, column] of Object.entries(overrides)) {
-    if (!FIELD_NAMES.includes(field as CsvField)) {
+    if (!CSV_FIELDS.includes(field as CsvField)) {
       throw new AppError(
         'INVALID_INPUT',
-        `Unknown field "${field}" in --map; use one of: ${FIELD_NAMES.join(', ')}.`,
+        `Unknown field "${excerpt(field, 40)}" in the column mapping; use one of: ${CSV_FIELDS.join(', ')}.`,
       );
     }
     const idx = header.findIndex((h) => canon(h) === canon(column));
     if (idx < 0)
-      throw new AppError('INVALID_INPUT', `--map ${field}=${column}: the CSV has no column "${column}".`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `Mapping ${field}=${excerpt(column, 40)}: the CSV has no column "${excerpt(column, 40)}".`,
+      );
     map[field as CsvField] = [idx];
     used.add(idx);
   }
   header.forEach((h, idx) => {
     if (used.has(idx)) return;
     const c = canon(h);
-    for (const field of FIELD_NAMES) {
+    for (const field of CSV_FIELDS) {
       if (overrides[field] !== undefined) continue;
       if (!RECOGNISED[field].test(c)) continue;
       const multi = field === 'email' || field === 'phone';
@@ -95,82 +147,696 @@ export function recogniseColumns(
   return { map, header: [...header], ignored: header.filter((_, i) => !used.has(i)) };
 }
 
+/** Field → the header names it reads, for people (the renderer's mapping step, the CLI summary). */
+export function recognisedNames(columns: CsvColumns): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [field, idx] of Object.entries(columns.map))
+    out[field] = (idx ?? []).map((i) => columns.header[i]!);
+  return out;
+}
+
+/** Turns parsed rows into records: the header decides the columns. */
+class RowReader {
+  columns: CsvColumns | null = null;
+  private rows = 0;
+  /** Rows before this part of the file (ids of a file without an id column are row numbers). */
+  rowBase = 0;
+
+  private readonly nanp: boolean;
+
+  constructor(
+    private readonly overrides: Record<string, string>,
+    region?: string,
+  ) {
+    this.nanp = region !== undefined && NANP_REGIONS.has(region);
+  }
+
+  header(row: string[]): void {
+    if (row.every((h) => h === ''))
+      throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
+    const columns = recogniseColumns(row, this.overrides);
+    const m = columns.map;
+    const has = (f: CsvField) => (m[f]?.length ?? 0) > 0;
+    if (!has('email') && !has('given') && !has('family') && !has('phone')) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `No contact columns recognised in the header ("${excerpt(row.join(', '))}"). Expected e.g. Email, First Name, Last Name, Phone; or map the columns.`,
+        { header: row.slice(0, 200).map((h) => excerpt(h, 60)) },
+      );
+    }
+    this.columns = columns;
+  }
+
+  record(row: string[]): DetectRecord {
+    const m = this.columns!.map;
+    const get = (f: CsvField): string | null => {
+      const idx = m[f]?.[0];
+      if (idx === undefined) return null;
+      const v = row[idx];
+      return v === undefined || v === '' ? null : v;
+    };
+    const all = (f: CsvField): string[] => {
+      const list = m[f];
+      if (!list) return [];
+      const out: string[] = [];
+      for (const i of list) {
+        const v = row[i];
+        if (v) out.push(v);
+      }
+      return out;
+    };
+    const phones = all('phone');
+    const index = this.rows++;
+    const id = get('id') ?? String(this.rowBase + index + 1);
+    const address = {
+      streetNumber: get('street_number'),
+      line1: get('address_1'),
+      line2: get('address_2'),
+      locality: get('city'),
+      region: get('state'),
+      postcode: get('postcode'),
+    };
+    return {
+      id,
+      givenName: get('given'),
+      middleName: get('middle'),
+      familyName: get('family'),
+      suffix: get('suffix'),
+      company: get('company'),
+      birthday: get('birthday'),
+      emails: all('email'),
+      phones,
+      ...(this.nanp && phones.length ? { phonesE164: phones.map((p) => fastE164(p) ?? null) } : {}),
+      addresses:
+        address.streetNumber ||
+        address.line1 ||
+        address.line2 ||
+        address.locality ||
+        address.region ||
+        address.postcode
+          ? [address]
+          : [],
+    };
+  }
+}
+
+/**
+ * Repeated ids: the first row keeps the id and each later row becomes "<id> (line N)", made unique against every
+ * id of the file, so a renamed copy can never take a real record's id. Returns the renames and the warning.
+ */
+export function dedupeIds(
+  ids: readonly string[],
+  lines: ArrayLike<number>,
+): { renames: Map<number, string>; duplicateIds: number; warning: string | null } {
+  const seen = new Map<string, number>();
+  const repeats: number[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (seen.has(id)) repeats.push(i);
+    else seen.set(id, lines[i]!);
+  }
+  const renames = new Map<number, string>();
+  if (repeats.length === 0) return { renames, duplicateIds: 0, warning: null };
+  const originals = new Set<string>();
+  for (const i of repeats) {
+    const id = ids[i]!;
+    originals.add(id);
+    let candidate = `${id} (line ${lines[i]})`;
+    for (let k = 2; seen.has(candidate); k++) candidate = `${id} (line ${lines[i]}, copy ${k})`;
+    seen.set(candidate, lines[i]!);
+    renames.set(i, candidate);
+  }
+  const e = repeats[0]!;
+  const distinct = originals.size;
+  const warning =
+    `${distinct === 1 ? '1 id appears' : `${distinct} ids appear`} more than once (${repeats.length} extra ` +
+    `${repeats.length === 1 ? 'row' : 'rows'}; e.g. "${excerpt(ids[e]!, 40)}" on lines ${seen.get(ids[e]!)} and ${lines[e]}). ` +
+    `Each later row was kept as its own record under "<id> (line N)", e.g. "${excerpt(renames.get(e)!, 60)}", which no row of the file uses.`;
+  return { renames, duplicateIds: repeats.length, warning };
+}
+
+interface CsvParseErrorLike {
+  message?: string;
+  code?: string;
+  lines?: number;
+  record?: unknown;
+}
+
+function csvError(error: unknown, headerLength: number | null): AppError {
+  if (error instanceof AppError) return error;
+  const e = error as CsvParseErrorLike;
+  const line = typeof e.lines === 'number' ? e.lines : null;
+  const record = Array.isArray(e.record) ? (e.record as unknown[]).map(String) : null;
+  const at = line ? ` at line ${line}` : '';
+  let reason: string;
+  switch (e.code) {
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
+      reason = `the line has ${record?.length ?? 'a different number of'} fields where the header has ${headerLength ?? 'another number'}`;
+      break;
+    case 'CSV_QUOTE_NOT_CLOSED':
+      reason = 'a quoted field opened here is never closed';
+      break;
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      reason = 'there is text after a closing quote';
+      break;
+    case 'CSV_INVALID_OPENING_QUOTE':
+      reason = 'a quote sits inside a field that is not quoted';
+      break;
+    case 'CSV_MAX_RECORD_SIZE':
+      reason = 'a field is too long to be a contact value';
+      break;
+    default:
+      reason = 'this is not valid CSV';
+  }
+  const shown = record ? excerpt(record.join(', ')) : '';
+  return new AppError(
+    'INVALID_INPUT',
+    `The CSV could not be read${at}: ${reason}.${shown ? ` The line begins "${shown}".` : ''}`,
+    { line, code: e.code ?? null },
+  );
+}
+
+const PARSE_OPTIONS = {
+  trim: true,
+  skip_empty_lines: true,
+  relax_column_count: false,
+  // A contact value is short: a 1 MB "field" is a binary file or an unclosed quote swallowing the rest.
+  max_record_size: 1_000_000,
+} as const;
+
 export interface ParsedCsv {
   readonly records: DetectRecord[];
   readonly columns: CsvColumns;
+  readonly warnings: string[];
 }
 
-/** Parses CSV text with a header row. A broken file is refused with the line it broke on; nothing is guessed. */
+/**
+ * Parses CSV text with a header row (small files, tests, the quality benchmark). A broken file is refused with the
+ * line it broke on; nothing is guessed. Large files go through `readContactsCsv`, which streams.
+ */
 export function parseContactsCsv(text: string, overrides: Record<string, string> = {}): ParsedCsv {
-  let rows: string[][];
-  try {
-    rows = parse(text, {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-    }) as string[][];
-  } catch (error) {
-    const e = error as { message?: string; lines?: number; code?: string };
-    const line = e.lines ?? null;
-    throw new AppError(
-      'INVALID_INPUT',
-      `The CSV could not be read${line ? ` at line ${line}` : ''}: ${(e.message ?? String(error)).replace(/\s+/g, ' ')}`,
-      { line, code: e.code ?? null },
-    );
-  }
-  const header = rows[0];
-  if (!header || header.every((h) => h === ''))
-    throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
-  const columns = recogniseColumns(header, overrides);
-  const m = columns.map;
-  const has = (f: CsvField) => (m[f]?.length ?? 0) > 0;
-  if (!has('email') && !has('given') && !has('family') && !has('phone')) {
-    throw new AppError(
-      'INVALID_INPUT',
-      `No contact columns recognised in the header (${header.join(', ')}). Expected e.g. email, first_name, last_name, phone; or use --map field=column.`,
-    );
-  }
-  const get = (row: string[], f: CsvField): string | null => {
-    const idx = m[f]?.[0];
-    if (idx === undefined) return null;
-    const v = row[idx];
-    return v === undefined || v === '' ? null : v;
-  };
-  const all = (row: string[], f: CsvField): string[] =>
-    (m[f] ?? []).map((i) => row[i] ?? '').filter((v) => v !== '');
-  const seen = new Map<string, number>();
+  const bytes = Buffer.from(text, 'utf8');
+  const reader = new RowReader(overrides);
   const records: DetectRecord[] = [];
-  for (let r = 1; r < rows.length; r++) {
-    const row = rows[r]!;
-    let id = get(row, 'id') ?? String(r);
-    const dup = seen.get(id);
-    if (dup !== undefined) {
-      seen.set(id, dup + 1);
-      id = `${id}#${dup + 1}`;
-    } else seen.set(id, 1);
-    const address = {
-      streetNumber: get(row, 'street_number'),
-      line1: get(row, 'address_1'),
-      line2: get(row, 'address_2'),
-      locality: get(row, 'city'),
-      region: get(row, 'state'),
-      postcode: get(row, 'postcode'),
-    };
-    records.push({
-      id,
-      givenName: get(row, 'given'),
-      middleName: get(row, 'middle'),
-      familyName: get(row, 'family'),
-      suffix: get(row, 'suffix'),
-      company: get(row, 'company'),
-      birthday: get(row, 'birthday'),
-      emails: all(row, 'email'),
-      phones: all(row, 'phone'),
-      addresses: Object.values(address).some((v) => v) ? [address] : [],
-    });
+  const lines: number[] = [];
+  try {
+    const rows = parseSync(bytes, {
+      ...PARSE_OPTIONS,
+      bom: true,
+      delimiter: sniffDelimiter(bytes),
+      info: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    for (const { record, info } of rows) {
+      if (!reader.columns) reader.header(record);
+      else {
+        records.push(reader.record(record));
+        lines.push(info.lines);
+      }
+    }
+  } catch (error) {
+    throw csvError(error, reader.columns?.header.length ?? null);
   }
-  return { records, columns };
+  if (!reader.columns) throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
+  const done = dedupeIds(
+    records.map((r) => r.id),
+    lines,
+  );
+  for (const [index, id] of done.renames) records[index] = { ...records[index]!, id };
+  return { records, columns: reader.columns, warnings: done.warning ? [done.warning] : [] };
+}
+
+/** Bytes of a CSV: a stream (a file, an upload) or a buffer. */
+export type CsvSource = Readable | Uint8Array | AsyncIterable<Uint8Array>;
+
+export interface CsvReadOptions {
+  readonly map?: Record<string, string>;
+  readonly region: string;
+  /** Refuse past this many bytes (a device or FIFO never ends). */
+  readonly maxBytes?: number;
+  /** For progress: the size when known. */
+  readonly totalBytes?: number;
+  /** Stop after this many data rows (a mapping step's sample). */
+  readonly limitRows?: number;
+  readonly signal?: CancelToken;
+  readonly onProgress?: (phase: string, done: number, total: number | null) => void;
+}
+
+/** What a person sees of a record beside the other one of a pair: the values as the file wrote them. */
+export interface CsvRecordView {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly phone: string;
+  readonly address: string;
+}
+
+export interface CsvContacts {
+  readonly features: Features[];
+  readonly columns: CsvColumns;
+  readonly encoding: CsvEncoding;
+  readonly delimiter: CsvDelimiter;
+  readonly warnings: string[];
+  readonly duplicateIds: number;
+  readonly bytes: number;
+  /** One display line per record (fields joined by U+001F), for showing a pair side by side. */
+  readonly display: string[];
+  /** The first rows as read, when `limitRows` was given. */
+  readonly sample: string[][];
+}
+
+const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
+
+async function* chunksOf(source: CsvSource): AsyncIterable<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    for (let i = 0; i < source.length; i += 1 << 20)
+      yield source.subarray(i, Math.min(source.length, i + (1 << 20)));
+    return;
+  }
+  for await (const chunk of source as AsyncIterable<Uint8Array | string>)
+    yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+/** One part of a file as read by one thread: the features and, per record, its line and display string. */
+export interface CsvPart {
+  readonly features: Features[];
+  readonly lines: number[];
+  readonly display: string[];
+  readonly header: string[];
+  readonly encoding: CsvEncoding;
+  readonly delimiter: CsvDelimiter;
+  readonly warnings: string[];
+  readonly bytes: number;
+  readonly sample: string[][];
+}
+
+export interface CsvPartOptions extends CsvReadOptions {
+  /** Lines of the file before this part's first data row, less its header line (a part carries the header). */
+  readonly lineOffset?: number;
+  /** Data rows before this part. */
+  readonly rowOffset?: number;
+}
+
+/**
+ * Streams a CSV export into normalised features, row by row: the encoding is found from the bytes (BOM, else
+ * UTF-8, else Windows-1252), the delimiter from the header line, and no row object outlives its row.
+ */
+export async function readCsvPart(source: CsvSource, options: CsvPartOptions): Promise<CsvPart> {
+  const decoder = new CsvDecoder();
+  const reader = new RowReader(options.map ?? {}, options.region);
+  reader.rowBase = options.rowOffset ?? 0;
+  const lineOffset = options.lineOffset ?? 0;
+  const memo = new FeatureMemo();
+  const region = options.region as CountryCode;
+  const features: Features[] = [];
+  const lines: number[] = [];
+  const display: string[] = [];
+  const sample: string[][] = [];
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let delimiter: CsvDelimiter | null = null;
+  let parser: ReturnType<typeof parse> | null = null;
+  let failure: unknown = null;
+  let bytes = 0;
+  let stopped = false;
+  const limit = options.limitRows ?? Infinity;
+  const onRecord = (row: string[], at: number): null => {
+    if (stopped) return null;
+    if (!reader.columns) {
+      reader.header(row);
+      return null;
+    }
+    const record = reader.record(row);
+    features.push(extractFeatures(record, region, memo));
+    lines.push(at + lineOffset);
+    display.push(displayOf(record));
+    if (options.limitRows !== undefined) {
+      sample.push(row.map((v) => excerpt(v, 80)));
+      if (sample.length >= limit) stopped = true;
+    }
+    if ((features.length & 0x3fff) === 0) {
+      options.signal?.throwIfAborted();
+      options.onProgress?.('reading', bytes, options.totalBytes ?? null);
+    }
+    return null;
+  };
+  const startParser = (first: Uint8Array) => {
+    delimiter = sniffDelimiter(first);
+    parser = parse({
+      ...PARSE_OPTIONS,
+      delimiter,
+      on_record: (row: string[], context: { lines: number }) => onRecord(row, context.lines),
+    });
+    parser.on('error', (error) => {
+      failure ??= error;
+    });
+    parser.resume();
+  };
+  const feed = async (parts: Uint8Array[]) => {
+    for (const part of parts) {
+      if (part.length === 0) continue;
+      if (!parser) startParser(part);
+      if (failure) return;
+      if (!parser!.write(part) && !failure) await settled(parser!, 'drain');
+    }
+  };
+  for await (const chunk of chunksOf(source)) {
+    bytes += chunk.length;
+    if (bytes > maxBytes)
+      throw new AppError('INVALID_INPUT', `The CSV is larger than ${Math.round(maxBytes / 1024 ** 2)} MB.`);
+    await feed(decoder.push(chunk));
+    if (failure || stopped) break;
+  }
+  if (!failure) await feed(decoder.end());
+  if (parser && !failure) {
+    const p = parser as ReturnType<typeof parse>;
+    const ended = settled(p, 'end');
+    p.end();
+    await ended;
+  }
+  if (failure) {
+    const e = failure as CsvParseErrorLike;
+    if (typeof e.lines === 'number') e.lines += lineOffset;
+    throw csvError(failure, reader.columns?.header.length ?? null);
+  }
+  if (!reader.columns) throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
+  return {
+    features,
+    lines,
+    display,
+    header: reader.columns.header,
+    encoding: decoder.encoding ?? 'utf-8',
+    delimiter: delimiter ?? ',',
+    warnings: decoder.warnings,
+    bytes,
+    sample,
+  };
+}
+
+/** Files from this size are read by two threads, each parsing one half. */
+export const TWO_THREADS_FROM = 4 * 1024 ** 2;
+
+/**
+ * Reads a CSV export into features. A large file in memory is cut in two at a line end outside quotes and each
+ * half is parsed and normalised by its own thread (the second in a detect worker), which halves the longest
+ * phase of an analysis; a stream is read by this thread as it arrives.
+ */
+export async function readContactsCsv(source: CsvSource, options: CsvReadOptions): Promise<CsvContacts> {
+  const parts =
+    source instanceof Uint8Array && source.length >= TWO_THREADS_FROM && options.limitRows === undefined
+      ? await readInTwo(source, options)
+      : [await readCsvPart(source, options)];
+  const first = parts[0]!;
+  const features = parts.length === 1 ? first.features : parts.flatMap((p) => p.features);
+  const lines = parts.length === 1 ? first.lines : parts.flatMap((p) => p.lines);
+  const display = parts.length === 1 ? first.display : parts.flatMap((p) => p.display);
+  const columns = recogniseColumns(first.header, options.map ?? {});
+  const done = dedupeIds(
+    features.map((f) => f.id),
+    lines,
+  );
+  for (const [index, id] of done.renames) {
+    (features[index] as { id: string }).id = id;
+    const fields = display[index]!.split('\u001f');
+    fields[0] = id;
+    display[index] = fields.join('\u001f');
+  }
+  const warnings = [...new Set(parts.flatMap((p) => p.warnings))];
+  if (done.warning) warnings.push(done.warning);
+  return {
+    features,
+    columns,
+    encoding: first.encoding,
+    delimiter: first.delimiter,
+    warnings,
+    duplicateIds: done.duplicateIds,
+    bytes: parts.reduce((n, p) => n + p.bytes, 0),
+    display,
+    sample: first.sample,
+  };
+}
+
+async function readInTwo(source: Uint8Array, options: CsvReadOptions): Promise<CsvPart[]> {
+  if (source.length > (options.maxBytes ?? DEFAULT_MAX_BYTES))
+    throw new AppError(
+      'INVALID_INPUT',
+      `The CSV is larger than ${Math.round((options.maxBytes ?? DEFAULT_MAX_BYTES) / 1024 ** 2)} MB.`,
+    );
+  // Cut plain UTF-8 as it is; anything else is decoded to UTF-8 first, so both halves read the same encoding.
+  let bytes: Uint8Array = source;
+  let encoding: CsvEncoding = 'utf-8';
+  const decodeWarnings: string[] = [];
+  const bom = source[0] === 0xef && source[1] === 0xbb && source[2] === 0xbf;
+  const utf16 = (source[0] === 0xff && source[1] === 0xfe) || (source[0] === 0xfe && source[1] === 0xff);
+  if (bom) {
+    bytes = source.subarray(3);
+    encoding = 'utf-8-bom';
+  }
+  if (utf16 || !isUtf8(bytes)) {
+    const decoder = new CsvDecoder();
+    const chunks = [...decoder.push(source), ...decoder.end()];
+    bytes = Buffer.concat(chunks);
+    encoding = decoder.encoding ?? 'utf-8';
+    decodeWarnings.push(...decoder.warnings);
+  }
+  const headerEnd = lineEndOutsideQuotes(bytes, 0);
+  const cut = lineEndOutsideQuotes(bytes, Math.floor(bytes.length / 2));
+  if (headerEnd < 0 || cut < 0 || cut <= headerEnd) return [await readCsvPart(source, options)];
+  let newlines = 0;
+  for (let i = 0; i <= cut; i++) if (bytes[i] === 0x0a) newlines++;
+  // The second half carries the header line so it knows the columns; it is copied into its own buffer to cross
+  // to the worker.
+  const second = new Uint8Array(headerEnd + 1 + (bytes.length - cut - 1));
+  second.set(bytes.subarray(0, headerEnd + 1), 0);
+  second.set(bytes.subarray(cut + 1), headerEnd + 1);
+  const firstHalf = bytes.subarray(0, cut + 1);
+  const rowsBefore = countRows(firstHalf) - 1;
+  const common = {
+    region: options.region,
+    ...(options.map ? { map: options.map } : {}),
+  };
+  const task = {
+    kind: 'csv-part',
+    bytes: second,
+    ...common,
+    lineOffset: newlines - 1,
+    rowOffset: rowsBefore,
+  };
+  const worker = mustUseWorker();
+  const secondPart = worker ? runInWorker<CsvPart>(worker, task, { transfer: [second.buffer] }).result : null;
+  // Keep a rejected second half from going unhandled while the first is read.
+  secondPart?.catch(() => undefined);
+  try {
+    const a = await readCsvPart(firstHalf, options);
+    const b = secondPart
+      ? await secondPart
+      : await readCsvPart(second, { ...common, lineOffset: newlines - 1, rowOffset: rowsBefore });
+    const tag = (p: CsvPart): CsvPart => ({ ...p, encoding, warnings: [...decodeWarnings, ...p.warnings] });
+    return [tag(a), tag(b)];
+  } catch (error) {
+    if (secondPart) await secondPart.catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The first "\n" at or after `from` that ends a line outside quotes (quotes counted from the start). */
+function lineEndOutsideQuotes(b: Uint8Array, from: number): number {
+  let quoted = false;
+  for (let i = 0; i < from; i++) if (b[i] === 0x22) quoted = !quoted;
+  for (let i = from; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x22) quoted = !quoted;
+    else if (c === 0x0a && !quoted) return i;
+  }
+  return -1;
+}
+
+/** Non-empty lines outside quotes: the rows (with the header) a part holds, for row-number ids. */
+function countRows(b: Uint8Array): number {
+  let rows = 0;
+  let quoted = false;
+  let content = false;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x22) quoted = !quoted;
+    if (c === 0x0a && !quoted) {
+      if (content) rows++;
+      content = false;
+    } else if (c !== 0x0d && c !== 0x20 && c !== 0x09) content = true;
+  }
+  return content ? rows + 1 : rows;
+}
+
+/** Resolves on the event, or when the stream fails or closes first (a parse error destroys it). */
+function settled(stream: NodeJS.EventEmitter & { destroyed?: boolean }, event: string): Promise<void> {
+  if (stream.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off(event, done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on(event, done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
+}
+
+function displayOf(r: DetectRecord): string {
+  const a = r.addresses?.[0];
+  const address = a
+    ? [[a.streetNumber, a.line1].filter(Boolean).join(' '), a.line2, a.locality, a.region, a.postcode]
+        .filter(Boolean)
+        .join(', ')
+    : '';
+  const name = [r.givenName, r.middleName, r.familyName, r.suffix].filter(Boolean).join(' ');
+  return [r.id, name, r.emails?.[0] ?? '', r.phones?.[0] ?? '', address].join('\u001f');
+}
+
+function viewOf(line: string): CsvRecordView {
+  const [id = '', name = '', email = '', phone = '', address = ''] = line.split('\u001f');
+  return { id, name, email, phone, address };
+}
+
+/** What a mapping step needs before an analysis: the columns as recognised, the unknown ones and a sample. */
+export interface CsvInspection {
+  readonly encoding: CsvEncoding;
+  readonly encodingLabel: string;
+  readonly delimiter: CsvDelimiter;
+  readonly delimiterLabel: string;
+  readonly header: string[];
+  readonly recognised: Record<string, string[]>;
+  readonly unknown: string[];
+  readonly fields: { readonly field: CsvField; readonly label: string }[];
+  readonly sample: string[][];
+  readonly warnings: string[];
+}
+
+export async function inspectCsv(
+  source: CsvSource,
+  options: { readonly map?: Record<string, string>; readonly region?: string; readonly sampleRows?: number },
+): Promise<CsvInspection> {
+  const read = await readContactsCsv(source, {
+    region: options.region ?? 'US',
+    limitRows: options.sampleRows ?? 5,
+    ...(options.map ? { map: options.map } : {}),
+  });
+  return {
+    encoding: read.encoding,
+    encodingLabel: ENCODING_LABELS[read.encoding],
+    delimiter: read.delimiter,
+    delimiterLabel: DELIMITER_LABELS[read.delimiter],
+    header: read.columns.header.map((h) => excerpt(h, 80)),
+    recognised: recognisedNames(read.columns),
+    unknown: read.columns.ignored,
+    fields: CSV_FIELDS.map((field) => ({ field, label: CSV_FIELD_LABELS[field] })),
+    sample: read.sample,
+    warnings: read.warnings,
+  };
+}
+
+export interface CsvAnalyseOptions {
+  readonly settings: DetectSettings;
+  readonly map?: Record<string, string>;
+  readonly linkage?: boolean;
+  readonly maxBytes?: number;
+  readonly totalBytes?: number;
+  /** Pairs returned for an on-screen table (best first); every pair is in `pairsCsv`. */
+  readonly previewLimit?: number;
+  readonly signal?: CancelToken;
+  readonly onProgress?: (phase: string, done: number, total: number | null) => void;
+}
+
+export interface CsvPreviewPair {
+  readonly idA: string;
+  readonly idB: string;
+  readonly score: number;
+  readonly lane: Lane;
+  readonly group: number;
+  readonly a: CsvRecordView;
+  readonly b: CsvRecordView;
+}
+
+/** The result of a CSV analysis: plain data, so it crosses a worker boundary and the contract as it is. */
+export interface CsvAnalysisResult {
+  readonly records: number;
+  readonly encoding: CsvEncoding;
+  readonly encodingLabel: string;
+  readonly delimiter: CsvDelimiter;
+  readonly delimiterLabel: string;
+  readonly header: string[];
+  readonly recognised: Record<string, string[]>;
+  /** Columns no field reads: a mapping step offers to assign them (`map`). */
+  readonly ignored: string[];
+  readonly fields: { readonly field: CsvField; readonly label: string }[];
+  readonly warnings: string[];
+  readonly duplicateIds: number;
+  readonly comparisons: number;
+  readonly rules: RuleReport[];
+  readonly pairs: number;
+  readonly groups: number;
+  readonly lanes: Record<Lane, number>;
+  readonly preview: CsvPreviewPair[];
+  readonly pairsCsv: string;
+  readonly clustersCsv: string;
+  readonly millis: number;
+}
+
+/** Reads and analyses a CSV export: the one entry the CLI, the hosts and the worker share. */
+export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions): Promise<CsvAnalysisResult> {
+  const started = performance.now();
+  const read = await readContactsCsv(source, {
+    region: options.settings.phoneRegion,
+    ...(options.map ? { map: options.map } : {}),
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+    ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const { settings } = options;
+  const result = detectFeatures(read.features, {
+    settings,
+    linkage: options.linkage ?? false,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const rows = reviewPairs(result, settings);
+  const lanes: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
+  for (const g of result.groups) lanes[g.lane] += 1;
+  const index = new Map<string, number>();
+  const limit = options.previewLimit ?? 500;
+  const top = [...rows].sort((a, b) => b.score - a.score).slice(0, limit);
+  for (const r of top) {
+    index.set(r.idA, -1);
+    index.set(r.idB, -1);
+  }
+  read.features.forEach((f, i) => {
+    if (index.has(f.id)) index.set(f.id, i);
+  });
+  const view = (id: string) => viewOf(read.display[index.get(id)!] ?? id);
+  return {
+    records: read.features.length,
+    encoding: read.encoding,
+    encodingLabel: ENCODING_LABELS[read.encoding],
+    delimiter: read.delimiter,
+    delimiterLabel: DELIMITER_LABELS[read.delimiter],
+    header: read.columns.header.map((h) => excerpt(h, 80)),
+    recognised: recognisedNames(read.columns),
+    ignored: read.columns.ignored,
+    fields: CSV_FIELDS.map((field) => ({ field, label: CSV_FIELD_LABELS[field] })),
+    warnings: read.warnings,
+    duplicateIds: read.duplicateIds,
+    comparisons: result.stats.comparisons,
+    rules: result.stats.rules,
+    pairs: rows.length,
+    groups: result.groups.length,
+    lanes,
+    preview: top.map((r) => ({ ...r, lane: r.lane as Lane, a: view(r.idA), b: view(r.idB) })),
+    pairsCsv: pairsCsv(rows),
+    clustersCsv: clustersCsv(result),
+    millis: Math.round(performance.now() - started),
+  };
 }
 
 export interface PairRow {
@@ -209,28 +875,4 @@ export function reviewPairs(result: DetectResult, settings: DetectSettings): Pai
       }
   });
   return rows;
-}
-
-export function pairsCsv(rows: readonly PairRow[]): string {
-  return toCsv(
-    ['id_a', 'id_b', 'score', 'lane'],
-    rows.map((r) => [r.idA, r.idB, r.score.toFixed(4), r.lane]),
-  );
-}
-
-/** Every record with its group; records in no group get a group of their own so the file is a full partition. */
-export function clustersCsv(result: DetectResult): string {
-  const rows: [string, number][] = [];
-  const grouped = new Set<number>();
-  result.groups.forEach((g, gi) => {
-    for (const m of g.members) {
-      rows.push([result.features[m]!.id, gi + 1]);
-      grouped.add(m);
-    }
-  });
-  let next = result.groups.length;
-  result.features.forEach((f, i) => {
-    if (!grouped.has(i)) rows.push([f.id, ++next]);
-  });
-  return toCsv(['id', 'group'], rows);
 }

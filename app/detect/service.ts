@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
 import type { CoreContext } from '../context/context';
 import { AppError, toErrorShape } from '../domain/errors';
@@ -9,6 +7,10 @@ import { DATABASE_FILE } from '../workspace/paths';
 import { readSetting } from '../store/settings';
 import { detectSettingsSchema } from './settings';
 import { runScan, type ScanJob } from './run';
+import { mustUseWorker, runInWorker } from './threads';
+import { analyseCsv, type CsvAnalysisResult } from './csv';
+import { previewFrom, type PreviewCounts } from './preview';
+import type { DetectSettings } from './settings';
 import type { ScanSummary } from './scan';
 import type { DetectScanStatus } from './status';
 
@@ -37,20 +39,6 @@ function runner(ctx: CoreContext): Runner {
     runners.set(ctx, r);
   }
   return r;
-}
-
-/** The bundled worker sits next to the host bundle (dist/node); under a test runner there is none. */
-function workerFile(): string | null {
-  try {
-    const here = fileURLToPath(new URL('.', import.meta.url));
-    // The web host and CLI bundles sit beside it; the Electron main bundle sits in dist/electron.
-    const file = [join(here, 'detect-worker.js'), join(here, '..', 'node', 'detect-worker.js')].find((f) =>
-      existsSync(f),
-    );
-    return file ?? null;
-  } catch {
-    return null;
-  }
 }
 
 export function startScan(
@@ -82,32 +70,16 @@ export function startScan(
       etaSeconds: rate && total ? Math.max(0, (total - done) / rate) : null,
     });
   };
-  const file = workerFile();
+  const location = mustUseWorker();
   let worker: Worker | undefined;
-  const finished = new Promise<ScanSummary>((resolve, reject) => {
-    if (file) {
-      worker = new Worker(file, { workerData: { ...job, cancel: shared } });
-      worker.on(
-        'message',
-        (m: {
-          type: string;
-          phase?: string;
-          done?: number;
-          total?: number | null;
-          summary?: ScanSummary;
-          error?: { code: string; message: string };
-        }) => {
-          if (m.type === 'progress') onProgress(m.phase ?? '', m.done ?? 0, m.total ?? null);
-          else if (m.type === 'done') resolve(m.summary!);
-          else if (m.type === 'error') reject(new AppError(m.error!.code as never, m.error!.message));
-        },
-      );
-      worker.on('error', reject);
-      worker.on('exit', (code) => {
-        if (code !== 0) reject(new AppError('INTERNAL', `The scan worker stopped (exit ${code}).`));
-      });
-    } else {
-      // In-process fallback (tests, a host without the bundled worker): same code, on this thread.
+  let finished: Promise<ScanSummary>;
+  if (location) {
+    const run = runInWorker<ScanSummary>(location, { ...job, kind: 'scan', cancel: shared }, { onProgress });
+    worker = run.worker;
+    finished = run.result;
+  } else {
+    // In-process: only a test runner, which has no worker bundle, may ask for it (allowInProcessDetection).
+    finished = new Promise<ScanSummary>((resolve, reject) => {
       setImmediate(() => {
         try {
           resolve(
@@ -120,8 +92,8 @@ export function startScan(
           reject(error);
         }
       });
-    }
-  });
+    });
+  }
   const running: Running = {
     jobId,
     cancel,
@@ -178,4 +150,44 @@ export function scanStatus(ctx: CoreContext): DetectScanStatus {
     total: cur?.total ?? null,
     last: r.last,
   };
+}
+
+/**
+ * Analyses a CSV export's bytes in a detect worker (the bytes are handed over, not copied), so a host's main
+ * thread never parses or scores a file.
+ */
+export async function analyseCsvBytes(
+  bytes: Uint8Array,
+  options: {
+    readonly settings: DetectSettings;
+    readonly map?: Record<string, string>;
+    readonly linkage?: boolean;
+    readonly maxBytes?: number;
+    readonly onProgress?: (phase: string, done: number, total: number | null) => void;
+  },
+): Promise<CsvAnalysisResult> {
+  const location = mustUseWorker();
+  if (!location) return analyseCsv(bytes, options);
+  // A view into a larger buffer (a pooled Buffer) is copied so only this file crosses to the worker.
+  const own =
+    bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes);
+  const { onProgress, ...rest } = options;
+  return runInWorker<CsvAnalysisResult>(
+    location,
+    { kind: 'csv-analyse', bytes: own, ...rest },
+    { transfer: [own.buffer as ArrayBuffer], ...(onProgress ? { onProgress } : {}) },
+  ).result;
+}
+
+/** Lanes and groups under other settings, computed in a detect worker from the stored pairs. */
+export async function previewSettings(ctx: CoreContext, settings: DetectSettings): Promise<PreviewCounts> {
+  const stored = readSetting(ctx.workspace.db, 'detect', detectSettingsSchema);
+  const location = mustUseWorker();
+  if (!location) return previewFrom(ctx.workspace.db, stored, settings);
+  return runInWorker<PreviewCounts>(location, {
+    kind: 'preview',
+    dbFile: join(ctx.workspace.dir, DATABASE_FILE),
+    stored,
+    settings,
+  }).result;
 }

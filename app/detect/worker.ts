@@ -1,23 +1,95 @@
 /**
- * Worker-thread entry for scans: opens its own connection to the workspace cache (WAL lets the UI keep reading),
- * runs the scan and reports progress. Cancellation is a shared flag the scan checks between steps.
+ * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
+ * reading), a CSV analysis, one half of a large CSV, or a settings preview. Cancellation is a shared flag the
+ * task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/database';
-import { toErrorShape } from '../domain/errors';
+import { AppError, toErrorShape } from '../domain/errors';
 import { runScan, type ScanJob } from './run';
+import { analyseCsv, readCsvPart } from './csv';
+import { previewFrom } from './preview';
+import type { DetectSettings } from './settings';
+import type { WorkerMessage } from './threads';
 
-const job = workerData as ScanJob & { cancel: SharedArrayBuffer };
-const flag = new Int32Array(job.cancel);
-const db = openDatabase(job.dbFile);
-try {
-  const summary = runScan(db, job, {
-    isCancelled: () => Atomics.load(flag, 0) === 1,
-    progress: (phase, done, total) => parentPort?.postMessage({ type: 'progress', phase, done, total }),
-  });
-  parentPort?.postMessage({ type: 'done', summary });
-} catch (error) {
-  parentPort?.postMessage({ type: 'error', error: toErrorShape(error) });
-} finally {
-  db.close();
+type Task =
+  | ({ kind?: 'scan' } & ScanJob & { cancel: SharedArrayBuffer })
+  | {
+      kind: 'csv-analyse';
+      bytes: Uint8Array;
+      settings: DetectSettings;
+      map?: Record<string, string>;
+      linkage?: boolean;
+      maxBytes?: number;
+      cancel?: SharedArrayBuffer;
+    }
+  | {
+      kind: 'csv-part';
+      bytes: Uint8Array;
+      region: string;
+      map?: Record<string, string>;
+      lineOffset: number;
+      rowOffset: number;
+    }
+  | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings };
+
+const task = workerData as Task;
+const post = (m: WorkerMessage) => parentPort?.postMessage(m);
+const progress = (phase: string, done: number, total: number | null) =>
+  post({ type: 'progress', phase, done, total });
+const cancelFlag = 'cancel' in task && task.cancel ? new Int32Array(task.cancel) : null;
+const signal = {
+  throwIfAborted() {
+    if (cancelFlag && Atomics.load(cancelFlag, 0) === 1)
+      throw new AppError('CANCELLED', 'The analysis was cancelled.');
+  },
+};
+
+async function run(): Promise<unknown> {
+  switch (task.kind) {
+    case 'csv-analyse':
+      return analyseCsv(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
+        settings: task.settings,
+        ...(task.map ? { map: task.map } : {}),
+        ...(task.linkage ? { linkage: true } : {}),
+        ...(task.maxBytes !== undefined ? { maxBytes: task.maxBytes } : {}),
+        totalBytes: task.bytes.byteLength,
+        signal,
+        onProgress: progress,
+      });
+    case 'csv-part':
+      return readCsvPart(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
+        region: task.region,
+        ...(task.map ? { map: task.map } : {}),
+        lineOffset: task.lineOffset,
+        rowOffset: task.rowOffset,
+      });
+    case 'preview': {
+      const db = openDatabase(task.dbFile);
+      try {
+        return previewFrom(db, task.stored, task.settings);
+      } finally {
+        db.close();
+      }
+    }
+    default: {
+      const db = openDatabase(task.dbFile);
+      try {
+        return runScan(db, task, {
+          isCancelled: () => cancelFlag !== null && Atomics.load(cancelFlag, 0) === 1,
+          progress,
+        });
+      } finally {
+        db.close();
+      }
+    }
+  }
 }
+
+run().then(
+  (result) => post({ type: 'done', result }),
+  (error: unknown) => {
+    const shape = toErrorShape(error);
+    post({ type: 'error', error: { code: shape.code, message: shape.message } });
+  },
+);

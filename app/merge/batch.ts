@@ -2,6 +2,9 @@ import type { CoreContext } from '../context/context';
 import type { MergeBatchPayload } from '../context/events';
 import { AppError, toErrorShape } from '../domain/errors';
 import { isoNow } from '../ports/clock';
+import type { CrmClient } from '../ports/crm';
+import { crmClientFor } from './clients';
+import { currentQuota, estimateRequests, forecast } from './quota-plan';
 import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
 
 export type BatchState = MergeBatchPayload;
@@ -51,6 +54,56 @@ function eligible(
   return { ids, skipped };
 }
 
+export interface BatchQuotaPlan {
+  readonly groups: number;
+  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
+  readonly guarded: number;
+  readonly requests: number;
+  readonly fitsToday: number;
+  readonly etaSeconds: number | null;
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  readonly availableToday: number | null;
+  readonly resetsAt: string | null;
+  readonly message: string;
+}
+
+/**
+ * How a batch over these groups (or the whole safe lane) fits the CRM's quota: requests each merge will spend,
+ * how many groups fit in what is left today and when the rest continue. Reads the cache only; spends nothing.
+ */
+export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly number[] }): BatchQuotaPlan {
+  const { ids } = eligible(ctx, input.groupIds);
+  const needs: number[] = [];
+  let guarded = 0;
+  let crm: CrmClient | null = null;
+  for (const groupId of ids) {
+    const { plan } = planMerge(ctx, { groupId }, {});
+    if (plan.guards.length > 0) {
+      guarded++;
+      continue;
+    }
+    crm ??= crmClientFor(ctx, plan.connectionId);
+    needs.push(estimateRequests(plan, crm));
+  }
+  const quota = currentQuota(crm?.quota?.() ?? null, ctx.clock.now());
+  const f = forecast(needs, quota, ctx.clock.now());
+  return {
+    groups: needs.length,
+    guarded,
+    requests: f.requests,
+    fitsToday: f.fitsToday,
+    etaSeconds: f.etaSeconds,
+    perMinute: quota?.perMinute ?? null,
+    perDay: quota?.perDay ?? null,
+    availableToday: quota?.availableToday ?? null,
+    resetsAt: quota?.resetsAt ? new Date(quota.resetsAt).toISOString() : null,
+    message: f.message,
+  };
+}
+
+const MAX_QUOTA_WAITS = 3;
+
 /**
  * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
  * plan raises any guard is skipped, never merged: a batch makes no decision a person should make.
@@ -83,6 +136,9 @@ export function startBatch(
       runIds: [],
       startedAt: isoNow(ctx.clock),
       finishedAt: null,
+      requests: 0,
+      etaSeconds: null,
+      quota: null,
     },
     abort: new AbortController(),
     resume: null,
@@ -92,7 +148,63 @@ export function startBatch(
     batch.state = { ...batch.state, ...patch };
     ctx.events.emit('merge/batch', batch.state);
   };
+  // What each remaining group will spend, estimated once from its plan; guarded groups spend nothing.
+  const remaining = new Map<number, number>();
+  let firstCrm: CrmClient | null = null;
+  for (const groupId of ids) {
+    try {
+      const { plan } = planMerge(ctx, { groupId }, {});
+      if (plan.guards.length > 0 || batch.state.dryRun) continue;
+      firstCrm ??= crmClientFor(ctx, plan.connectionId);
+      remaining.set(groupId, estimateRequests(plan, firstCrm));
+    } catch {
+      // Planning fails again, and is reported, when the batch reaches the group.
+    }
+  }
+  let spent = 0;
+  const started = ctx.clock.now();
+  let waitedMs = 0;
+  const progress = (waitingUntil: number | null, crm: CrmClient | null = firstCrm): Partial<BatchState> => {
+    const now = ctx.clock.now();
+    const quota = currentQuota(crm?.quota?.() ?? null, now);
+    const working = (now - started - waitedMs) / 1000;
+    // The pace sustained so far once there is enough to measure; the connection's budget before.
+    const measured = spent >= 20 && working > 0 ? spent / working : null;
+    const f = forecast([...remaining.values()], quota, now, measured);
+    return {
+      requests: spent,
+      etaSeconds: remaining.size === 0 ? 0 : f.etaSeconds,
+      quota: quota
+        ? {
+            perMinute: quota.perMinute,
+            perDay: quota.perDay,
+            availableToday: quota.availableToday,
+            resetsAt: quota.resetsAt === null ? null : new Date(quota.resetsAt).toISOString(),
+            fitsToday: f.fitsToday,
+            waitingUntil: waitingUntil === null ? null : new Date(waitingUntil).toISOString(),
+            message: f.message,
+          }
+        : null,
+    };
+  };
+  const waitUntil = async (crm: CrmClient, at: number | null) => {
+    const now = ctx.clock.now();
+    const until = at ?? currentQuota(crm.quota?.() ?? null, now)?.resetsAt ?? null;
+    if (until === null || until <= now) return;
+    update(progress(until, crm));
+    // A little past the reset so the CRM's new day has begun on its clock too.
+    await ctx.clock.sleep(until - now + 1000, batch.abort.signal).catch(() => undefined);
+    waitedMs += ctx.clock.now() - now;
+    update(progress(null, crm));
+  };
+  const waitForQuota = async (crm: CrmClient, need: number) => {
+    const quota = currentQuota(crm.quota?.() ?? null, ctx.clock.now());
+    if (quota?.availableToday === null || quota?.availableToday === undefined) return;
+    if (quota.availableToday >= need) return;
+    await waitUntil(crm, quota.resetsAt);
+  };
   batch.done = (async () => {
+    update(progress(null));
     for (const groupId of ids) {
       if (batch.state.status === 'paused') await new Promise<void>((resolve) => (batch.resume = resolve));
       if (batch.abort.signal.aborted) break;
@@ -118,9 +230,30 @@ export function startBatch(
               ],
             });
           } else {
+            const crm = crmClientFor(ctx, plan.connectionId);
+            const need = estimateRequests(plan, crm);
+            // Never start a merge the day's quota cannot finish: wait for the reset first.
+            await waitForQuota(crm, need);
             const runId = queuePlan(ctx, plan, []);
             update({ runIds: [...batch.state.runIds, runId] });
-            const outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+            let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+            // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
+            // so it continues after the reset instead of failing half-way.
+            for (
+              let waits = 0;
+              outcome.status === 'interrupted' &&
+              outcome.error?.code === 'QUOTA_EXHAUSTED' &&
+              waits < MAX_QUOTA_WAITS &&
+              !batch.abort.signal.aborted;
+              waits++
+            ) {
+              const at = Date.parse(
+                String((outcome.error.details as { resetsAt?: unknown } | undefined)?.resetsAt ?? ''),
+              );
+              await waitUntil(crm, Number.isFinite(at) ? at : null);
+              outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+            }
+            spent += need;
             if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
             else if (outcome.status === 'stale')
               update({
@@ -149,7 +282,8 @@ export function startBatch(
           failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
         });
       }
-      update({ done: batch.state.done + 1 });
+      remaining.delete(groupId);
+      update({ done: batch.state.done + 1, ...progress(null) });
     }
     update({
       status: batch.abort.signal.aborted ? 'stopped' : 'finished',

@@ -410,10 +410,11 @@ export class MergeExecutor {
         // Check before act: only the dropped tags the survivor still carries are removed, so a resumed step (or
         // one whose answer was lost) sends nothing twice.
         const drop = plan.tagsToRemove ?? [];
-        const have = new Set(await crm.getContactTagIds(s, signal));
+        const have = await this.currentTags(s);
         const still = drop.filter((t) => have.has(t));
         if (still.length === 0) return { response: { already: true, tags: drop } };
         await crm.removeTags(s, still, signal);
+        this.knownTags.set(s, new Set([...have].filter((t) => !still.includes(t))));
         return { response: { removedTags: still } };
       }
       case 'sequence_added': {

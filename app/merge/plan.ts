@@ -1,7 +1,8 @@
 import type { ContactPatch, CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
 import type { CachedRecord, GroupData } from './cache-reader';
 import { addressDisplay, addressKey, buildReview, emailKey, phoneKey } from './review';
-import { SINGLE_FIELDS, type AccessSettings, type SurvivorshipSettings } from './settings';
+import { SINGLE_FIELDS, type AccessSettings, type MergeRules } from './settings';
+import type { CrmSlots } from '../ports/connector';
 import { classifyTag, type TagClass } from './tag-rules';
 import { judgeMerge, mergedOptIn, recordLabel } from './guards';
 import {
@@ -21,9 +22,11 @@ import { AppError } from '../domain/errors';
 
 export interface PlanInput {
   readonly data: GroupData;
-  readonly survivorship: SurvivorshipSettings;
+  readonly survivorship: MergeRules;
   readonly access: AccessSettings;
   readonly strategy: 'native' | 'manual';
+  /** The CRM's slot names (from its connector); values are renumbered into them in the order chosen. */
+  readonly slots: CrmSlots | null;
   readonly choices: ReviewChoices;
   readonly now: string;
 }
@@ -41,25 +44,20 @@ function selectedKeys(row: MultiFieldRow, chosen: readonly string[] | undefined)
   return [...new Set(chosen)];
 }
 
-const KEAP_SLOT = { emails: /^EMAIL\d+$/, phones: /^PHONE\d+$/ } as const;
-
-function slotFor(
-  kind: 'emails' | 'phones',
-  index: number,
-  original: string,
-  allSlots: readonly string[],
-): string {
-  const keap = allSlots.length > 0 && allSlots.every((s) => KEAP_SLOT[kind].test(s));
-  return keap ? `${kind === 'emails' ? 'EMAIL' : 'PHONE'}${index + 1}` : original;
+/**
+ * The slot a chosen value lands in: the CRM's own slot names in the order chosen (EMAIL1, EMAIL2, …), so the
+ * survivor's first value is its primary; without known slots (no connector in this build) it keeps its own.
+ */
+function slotFor(slots: readonly string[] | undefined, index: number, original: string): string {
+  return slots && slots.length > 0 ? (slots[index] ?? original) : original;
 }
-
-const ADDRESS_SLOTS = ['BILLING', 'SHIPPING', 'OTHER'];
 
 function buildMulti(
   records: readonly CachedRecord[],
   review: ReviewModel,
   choices: ReviewChoices,
   optOutWins: boolean,
+  slots: CrmSlots | null,
 ) {
   const row = (field: 'emails' | 'phones' | 'addresses') =>
     review.rows.find((r): r is MultiFieldRow => r.kind === 'multi' && r.field === field)!;
@@ -77,12 +75,7 @@ function buildMulti(
     const optIn = mergedOptIn(holders, optOutWins);
     const status = holders.find((h) => h.optIn === false)?.status ?? first.status ?? null;
     return {
-      slot: slotFor(
-        'emails',
-        i,
-        first.slot,
-        allEmails.map((e) => e.slot),
-      ),
+      slot: slotFor(slots?.emails, i, first.slot),
       email: first.email.trim(),
       optIn,
       status,
@@ -92,12 +85,7 @@ function buildMulti(
   const phones: CrmPhone[] = phoneSel.map((key, i) => {
     const first = allPhones.find((p) => phoneKey(p) === key)!;
     return {
-      slot: slotFor(
-        'phones',
-        i,
-        first.slot,
-        allPhones.map((p) => p.slot),
-      ),
+      slot: slotFor(slots?.phones, i, first.slot),
       number: first.number,
       extension: first.extension ?? null,
       type: first.type ?? null,
@@ -109,7 +97,7 @@ function buildMulti(
     const first = allAddresses.find((a) => addressKey(a) === key)!;
     const slot = !usedSlots.has(first.slot)
       ? first.slot
-      : (ADDRESS_SLOTS.find((s) => !usedSlots.has(s)) ?? first.slot);
+      : ((slots?.addresses ?? []).find((s) => !usedSlots.has(s)) ?? first.slot);
     usedSlots.add(slot);
     return { ...first, slot };
   });
@@ -176,7 +164,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
       fieldSources[field] = source;
     }
   }
-  const multi = buildMulti(data.records, review, choices, survivorship.optOutWins);
+  const multi = buildMulti(data.records, review, choices, survivorship.optOutWins, input.slots);
   if (!sameEmails(multi.emails, survivor.emails)) patch.emails = multi.emails;
   if (!samePhones(multi.phones, survivor.phones)) patch.phones = multi.phones;
   if (!sameAddresses(multi.addresses, survivor.addresses)) patch.addresses = multi.addresses;

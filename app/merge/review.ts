@@ -1,7 +1,7 @@
 import type { CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
 import type { CachedRecord, GroupData } from './cache-reader';
 import { chooseValue, fieldRuleFor, pickSurvivor, type SurvivorCandidate } from './survivorship';
-import { SINGLE_FIELDS, type AccessSettings, type SingleField, type SurvivorshipSettings } from './settings';
+import { SINGLE_FIELDS, type AccessSettings, type MergeRules, type SingleField } from './settings';
 import { classifyTag, type TagClass } from './tag-rules';
 import { judgeMerge, mergedOptIn } from './guards';
 import type {
@@ -76,7 +76,7 @@ const candidate = (r: CachedRecord): SurvivorCandidate => ({
 /** Survivor first, then the others in their group order. */
 export function orderColumns(
   data: GroupData,
-  settings: SurvivorshipSettings,
+  settings: MergeRules,
   chosenSurvivor?: string,
 ): { records: CachedRecord[]; survivorRule: ReviewModel['survivorRule']; reason: string } {
   if (data.records.length < 2) throw new AppError('INVALID_INPUT', 'A merge needs at least two records.');
@@ -144,7 +144,7 @@ function multiRow<T>(
   };
 }
 
-function emailOptions(records: readonly CachedRecord[], settings: SurvivorshipSettings): MultiFieldRow {
+function emailOptions(records: readonly CachedRecord[], settings: MergeRules): MultiFieldRow {
   return multiRow(
     'emails',
     records,
@@ -198,7 +198,7 @@ function chooseWpUser(
 /** Builds the side-by-side review: pure over the cached group data and the settings. */
 export function buildReview(
   data: GroupData,
-  survivorship: SurvivorshipSettings,
+  survivorship: MergeRules,
   access: AccessSettings,
   options: { survivorId?: string; strategy: ReviewModel['strategy']; skipTagIds?: readonly string[] },
 ): ReviewModel {

@@ -3,12 +3,12 @@ import { AppError, isAppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';
 import { CacheReader, type GroupData } from './cache-reader';
-import { crmClientFor, strategyFor, wordPressClientFor } from './clients';
+import { capabilitiesFor, crmClientFor, strategyFor, wordPressClientFor } from './clients';
 import { MergeExecutor, type RunOutcome } from './executor';
 import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
 import { assertGuards, buildPlan, previewPlan } from './plan';
 import { buildReview } from './review';
-import { readAccess, readSurvivorship } from './settings';
+import { readAccess, readSurvivorship, withCapacity, type MergeRules } from './settings';
 import type { GuardCode, MergePlan, PlanPreview, ReviewChoices, ReviewModel } from './types';
 
 export interface GroupRef {
@@ -38,13 +38,22 @@ export function loadGroup(ctx: CoreContext, ref: GroupRef): GroupData {
   return reader.load({ connectionId: ref.connectionId, crmIds: [...new Set(ref.crmIds)] });
 }
 
+/** The user's survivorship settings with the slot capacity of the connection's CRM. */
+function rulesFor(ctx: CoreContext, connectionId: string): MergeRules {
+  const slots = capabilitiesFor(ctx, connectionId)?.slots ?? UNKNOWN_SLOTS;
+  return withCapacity(readSurvivorship(ctx.workspace.db), slots);
+}
+
+/** Without a connector for the connection (an offline review of a cache from another build): one of each. */
+const UNKNOWN_SLOTS = { emails: [''], phones: [''], addresses: [''] } as const;
+
 export function reviewGroup(
   ctx: CoreContext,
   ref: GroupRef & { survivorId?: string | undefined; skipTagIds?: readonly string[] | undefined },
 ): ReviewModel {
   const data = loadGroup(ctx, ref);
   const db = ctx.workspace.db;
-  return buildReview(data, readSurvivorship(db), readAccess(db), {
+  return buildReview(data, rulesFor(ctx, data.connectionId), readAccess(db), {
     ...(ref.survivorId ? { survivorId: ref.survivorId } : {}),
     ...(ref.skipTagIds ? { skipTagIds: ref.skipTagIds } : {}),
     strategy: strategyFor(ctx, data.connectionId),
@@ -52,16 +61,9 @@ export function reviewGroup(
 }
 
 function resolveStrategy(ctx: CoreContext, connectionId: string): 'native' | 'manual' {
+  // Without a connector for the kind nothing can run anyway; the manual plan is the one that assumes least.
   const s = strategyFor(ctx, connectionId);
-  if (s === 'unknown') {
-    // Offline planning without a connector: the connection kind decides (Keap merges natively).
-    const kind = ctx.workspace.db
-      .prepare('SELECT kind FROM connections WHERE id = ?')
-      .pluck()
-      .get(connectionId);
-    return kind === 'keap' ? 'native' : 'manual';
-  }
-  return s;
+  return s === 'unknown' ? 'manual' : s;
 }
 
 export function planMerge(
@@ -73,9 +75,10 @@ export function planMerge(
   const db = ctx.workspace.db;
   const { plan, review } = buildPlan({
     data,
-    survivorship: readSurvivorship(db),
+    survivorship: rulesFor(ctx, data.connectionId),
     access: readAccess(db),
     strategy: resolveStrategy(ctx, data.connectionId),
+    slots: capabilitiesFor(ctx, data.connectionId)?.slots ?? null,
     choices,
     now: isoNow(ctx.clock),
   });

@@ -33,15 +33,39 @@ export const survivorshipSettingsSchema = z.object({
   fieldRules: z.partialRecord(z.enum(SINGLE_FIELDS), z.enum(FIELD_RULES)).default({}),
   /** Opt-out wins over opt-in for the same address. Kept as a setting to be explicit, but never off by default. */
   optOutWins: z.boolean().default(true),
-  maxEmails: z.number().int().min(1).max(10).default(3),
-  maxPhones: z.number().int().min(1).max(10).default(5),
-  maxAddresses: z.number().int().min(1).max(10).default(3),
   /** Manual strategy: what happens to a loser once everything moved. */
   manualLoserAction: z.enum(['delete', 'archive']).default('delete'),
   /** Tag applied to a loser that is archived instead of deleted (manual strategy). */
   archiveTagId: z.string().min(1).nullable().default(null),
 });
 export type SurvivorshipSettings = z.output<typeof survivorshipSettingsSchema>;
+
+/**
+ * How many values of each kind the CRM holds on one contact. Not a setting: it is what the connector says
+ * (its capabilities' slots), so a review never offers more than the CRM can keep.
+ */
+export interface SlotCapacity {
+  readonly maxEmails: number;
+  readonly maxPhones: number;
+  readonly maxAddresses: number;
+}
+
+/** The survivorship rules a review or plan applies: the user's settings plus the CRM's slot capacity. */
+export type MergeRules = SurvivorshipSettings & SlotCapacity;
+
+export const withCapacity = (
+  settings: SurvivorshipSettings,
+  slots: {
+    readonly emails: readonly unknown[];
+    readonly phones: readonly unknown[];
+    readonly addresses: readonly unknown[];
+  },
+): MergeRules => ({
+  ...settings,
+  maxEmails: slots.emails.length,
+  maxPhones: slots.phones.length,
+  maxAddresses: slots.addresses.length,
+});
 
 /** Namespace 'access': which tags grant access, revoke it, or may start automations. */
 export const accessSettingsSchema = z.object({

@@ -3,7 +3,8 @@
  * `app/connectors/activecampaign`) implement it over their APIs; sync, detection and the merge executor only see
  * this. Ids are strings everywhere (Keap v2 and ActiveCampaign both send strings).
  */
-export type CrmKind = 'keap' | 'activecampaign';
+/** A connector kind (`keap`, `activecampaign`); each connector names its own. */
+export type CrmKind = string;
 
 export interface CrmEmail {
   /** EMAIL1..EMAIL3 on Keap; 'primary' where a CRM has one address. */
@@ -48,6 +49,8 @@ export interface CrmContact {
   readonly phones: readonly CrmPhone[];
   readonly addresses: readonly CrmAddress[];
   readonly tagIds: readonly string[];
+  /** Custom field values by field id, where the CRM has them as separate records (ActiveCampaign fieldValues). */
+  readonly customFields?: Readonly<Record<string, string>>;
   readonly createdAt?: string | null;
   readonly updatedAt?: string | null;
   /** The CRM's own JSON, kept whole for lossless snapshots and the "raw fields" view. */
@@ -67,6 +70,8 @@ export interface ContactPatch {
   readonly emails?: readonly CrmEmail[];
   readonly phones?: readonly CrmPhone[];
   readonly addresses?: readonly CrmAddress[];
+  /** Custom field values by field id; null clears one. */
+  readonly customFields?: Readonly<Record<string, string | null>>;
 }
 
 export interface CrmTag {
@@ -121,6 +126,53 @@ export interface SequenceRef {
   readonly sequenceId: string;
 }
 
+/** A mailing list (ActiveCampaign lists). */
+export interface CrmList {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Per-list subscription status. `unsubscribed` is the strictest: a merge never turns it back to active. */
+export type ListStatus = 'active' | 'unsubscribed' | 'unconfirmed' | 'bounced';
+
+export interface CrmListMembership {
+  readonly listId: string;
+  readonly status: ListStatus;
+}
+
+/** An automation a contact can be added to by id (ActiveCampaign automations). */
+export interface CrmAutomation {
+  readonly id: string;
+  readonly name: string;
+  /** Whether it is switched on; an inactive automation does nothing when a contact is added. */
+  readonly active: boolean;
+  /** Whether it may send emails, when the CRM says (null: unknown, treat as "may"). */
+  readonly sendsEmail: boolean | null;
+}
+
+export interface CrmAutomationMembership {
+  readonly automationId: string;
+  /** Still running through it, or finished. */
+  readonly status: 'active' | 'completed';
+}
+
+/** A custom field definition (its values live on `CrmContact.customFields`). */
+export interface CrmCustomField {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A connection's request budget and what the CRM last said is left of the day's quota. */
+export interface CrmQuota {
+  /** Requests a minute the connection may send (its limiter's budget). */
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  /** Requests left today as the CRM last reported them; null before it has reported any. */
+  readonly availableToday: number | null;
+  /** Epoch ms of the next daily reset. */
+  readonly resetsAt: number | null;
+}
+
 export interface CrmClient {
   readonly kind: CrmKind;
   readonly capabilities: {
@@ -132,6 +184,8 @@ export interface CrmClient {
      * check before act needs no separate tags request.
      */
     readonly tagsOnContact?: boolean;
+    readonly lists?: boolean;
+    readonly automations?: boolean;
   };
   testConnection(signal?: AbortSignal): Promise<CrmAccountInfo>;
   /** Contacts ordered for stable paging; `updatedSince` (ISO) restricts to recently changed ones. */
@@ -161,6 +215,32 @@ export interface CrmClient {
   listSubscriptions(options: ListOptions & { readonly contactId?: string }): Promise<Page<CrmSubscription>>;
   /** Native merge: the duplicate is merged into the survivor and removed. Only when `capabilities.nativeMerge`. */
   mergeContacts?(survivorId: string, duplicateId: string, signal?: AbortSignal): Promise<CrmContact>;
+  /** The budget and the last quota figures the CRM sent (Keap: `x-keap-*` headers); for pacing a batch. */
+  quota?(): CrmQuota | null;
   /** Only when `capabilities.sequences`. */
   addToSequence?(contactId: string, sequence: SequenceRef, signal?: AbortSignal): Promise<void>;
+
+  // Lists (only when `capabilities.lists`).
+  listLists?(options: ListOptions): Promise<Page<CrmList>>;
+  /** One contact's list memberships with their status, fresh from the CRM. */
+  getContactLists?(contactId: string, signal?: AbortSignal): Promise<readonly CrmListMembership[]>;
+  /** Subscribes (`active`) or unsubscribes a contact on one list; idempotent. */
+  setListStatus?(
+    contactId: string,
+    listId: string,
+    status: 'active' | 'unsubscribed',
+    signal?: AbortSignal,
+  ): Promise<void>;
+
+  // Automations (only when `capabilities.automations`).
+  listAutomations?(options: ListOptions): Promise<Page<CrmAutomation>>;
+  getContactAutomations?(
+    contactId: string,
+    signal?: AbortSignal,
+  ): Promise<readonly CrmAutomationMembership[]>;
+  /** Adds a contact to an automation; the CRM may start sending its emails at once. */
+  addToAutomation?(contactId: string, automationId: string, signal?: AbortSignal): Promise<void>;
+
+  /** Custom field definitions, where the CRM keeps values apart from the contact. */
+  listCustomFields?(options: ListOptions): Promise<Page<CrmCustomField>>;
 }

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CoreContext } from '../context/context';
 import { AppError } from '../domain/errors';
-import { ApiKeyAuth } from '../connectors/keap/auth';
-import { KeapClient, KEAP_DEFAULT_BASE_URL, KEAP_KEY_LIMITS } from '../connectors/keap/client';
 import type { CrmClient } from '../ports/crm';
+import type { CrmConnector } from '../ports/connector';
 import type { Db } from '../store/database';
 
 /** Per-connection tuning kept in `connections.settings` (never secrets). */
@@ -29,7 +28,8 @@ export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
 export interface ConnectionRow {
   readonly id: string;
-  readonly kind: 'keap' | 'activecampaign' | 'wordpress';
+  /** A connector kind (`keap`, `activecampaign`, `wordpress`, …). */
+  readonly kind: string;
   readonly label: string;
   readonly base_url: string;
   readonly settings: string;
@@ -63,7 +63,7 @@ export function parseSettings(row: ConnectionRow): ConnectionSettings {
 export const secretRefFor = (connectionId: string) => `connection:${connectionId}:api-key`;
 
 export interface NewConnection {
-  readonly kind: 'keap';
+  readonly kind: string;
   readonly label: string;
   readonly baseUrl: string;
   readonly account: string | null;
@@ -109,34 +109,85 @@ export interface ClientOverrides {
   readonly onRequest?: () => void;
 }
 
+/** The CRM connector for a stored connection, or an UNSUPPORTED error in words when it is not a CRM. */
+export function crmConnectorFor(ctx: CoreContext, row: ConnectionRow): CrmConnector {
+  if (!ctx.connectors.isCrm(row.kind)) {
+    throw new AppError('UNSUPPORTED', `"${row.label}" is not a CRM connection this version can sync.`, {
+      kind: row.kind,
+    });
+  }
+  return ctx.connectors.crm(row.kind);
+}
+
 /** Builds the CRM client for a stored connection, reading its key from the secret store at the last moment. */
 export async function createCrmClient(
   ctx: CoreContext,
   row: ConnectionRow,
   overrides: ClientOverrides = {},
 ): Promise<CrmClient> {
-  if (row.kind !== 'keap') {
-    throw new AppError('UNSUPPORTED', `Connections of kind ${row.kind} are not a CRM this version can sync.`);
-  }
-  const key =
-    overrides.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
-  if (!key) {
-    throw new AppError(
-      'AUTH_FAILED',
-      `No API key is stored for "${row.label}". Edit the connection and paste the key again.`,
-    );
-  }
+  const connector = crmConnectorFor(ctx, row);
   const settings = parseSettings(row);
-  return new KeapClient({
-    baseUrl: overrides.baseUrl ?? row.base_url ?? KEAP_DEFAULT_BASE_URL,
-    auth: new ApiKeyAuth(key),
-    limits: { ...KEAP_KEY_LIMITS, ...settings.rateLimits },
+  return connector.createClient({
+    baseUrl: overrides.baseUrl ?? row.base_url ?? connector.defaultBaseUrl ?? '',
+    secret: async () => {
+      const key =
+        overrides.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
+      if (!key) {
+        throw new AppError(
+          'AUTH_FAILED',
+          `No API key is stored for "${row.label}". Edit the connection and paste the key again.`,
+        );
+      }
+      return key;
+    },
+    tuning: {
+      ...(settings.rateLimits ? { rateLimits: settings.rateLimits } : {}),
+      ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+      ...(settings.retryBaseDelayMs !== undefined ? { retryBaseDelayMs: settings.retryBaseDelayMs } : {}),
+      ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
+    },
     clock: ctx.clock,
-    ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
-    ...(settings.retryBaseDelayMs !== undefined ? { baseDelayMs: settings.retryBaseDelayMs } : {}),
-    ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
     ...(overrides.onRequest ? { onRequest: overrides.onRequest } : {}),
   });
+}
+
+/** Renames a connection or points it at another URL; the core's client for it is dropped. */
+export function updateConnection(
+  ctx: CoreContext,
+  id: string,
+  change: {
+    readonly label?: string | null;
+    readonly baseUrl?: string | null;
+    readonly account?: string | null;
+  },
+): void {
+  ctx.workspace.db
+    .prepare(
+      `UPDATE connections SET label = COALESCE(?, label), base_url = COALESCE(?, base_url),
+         account = COALESCE(?, account) WHERE id = ?`,
+    )
+    .run(change.label ?? null, change.baseUrl ?? null, change.account ?? null, id);
+  ctx.clients.forget(id);
+}
+
+/** Stores a new key for a connection; the core's client for it is dropped so the next call uses the new key. */
+export async function replaceSecret(ctx: CoreContext, row: ConnectionRow, secret: string): Promise<void> {
+  const ref = row.secret_ref ?? secretRefFor(row.id);
+  await ctx.workspace.secrets.set(ref, secret);
+  if (!row.secret_ref)
+    ctx.workspace.db.prepare('UPDATE connections SET secret_ref = ? WHERE id = ?').run(ref, row.id);
+  ctx.clients.forget(row.id);
+}
+
+/** Removes a connection and its stored key (the cache rows go with it by foreign key). */
+export async function deleteConnection(ctx: CoreContext, row: ConnectionRow): Promise<void> {
+  if (row.secret_ref) await ctx.workspace.secrets.delete(row.secret_ref);
+  ctx.workspace.db.prepare('DELETE FROM connections WHERE id = ?').run(row.id);
+  ctx.clients.forget(row.id);
+}
+
+export function findConnection(db: Db, id: string): ConnectionRow | null {
+  return (db.prepare('SELECT * FROM connections WHERE id = ?').get(id) as ConnectionRow | undefined) ?? null;
 }
 
 export function recordTest(db: Db, id: string, ok: boolean, account: string | null, at: string): void {

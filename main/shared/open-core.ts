@@ -6,6 +6,7 @@ import type { SecretStore } from '../../app/ports/secret-store';
 import { AppError } from '../../app/domain/errors';
 import { attachAutoRescan } from '../../app/detect/auto-rescan';
 import type { FilePicker } from '../../app/uploads/store';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 export interface OpenCoreOptions {
   readonly host: HostKind;
@@ -30,6 +31,7 @@ export function openCore(options: OpenCoreOptions): Core {
   const core = createCore({
     workspace,
     host: options.host,
+    connectors: BUILT_IN_CONNECTORS,
     ...(options.pickFile ? { pickFile: options.pickFile } : {}),
   });
   // Long-lived hosts keep the duplicate queue current after every sync; a CLI command ends with its own work.

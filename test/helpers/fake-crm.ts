@@ -5,6 +5,11 @@ import type {
   CrmContact,
   CrmOrder,
   CrmSubscription,
+  CrmAutomation,
+  CrmAutomationMembership,
+  CrmCustomField,
+  CrmList,
+  CrmListMembership,
   CrmTag,
   ListOptions,
   Page,
@@ -12,6 +17,9 @@ import type {
 } from '../../app/ports/crm';
 import { AppError } from '../../app/domain/errors';
 import { FaultInjector } from './faults';
+
+const withoutNulls = (v: Readonly<Record<string, string | null>>): Record<string, string> =>
+  Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => e[1] !== null));
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export type ContactSeed = Omit<CrmContact, 'raw' | 'tagIds' | 'updatedAt' | 'createdAt'> & {
@@ -38,22 +46,75 @@ const FIELDS = [
  * 400 when both ids are the same, 404 for an unknown id. Every call goes through a shared FaultInjector.
  */
 export class FakeCrm implements CrmClient {
-  readonly kind = 'keap' as const;
-  readonly capabilities: { nativeMerge: boolean; sequences: boolean };
+  readonly kind: string = 'keap';
+  readonly capabilities: { nativeMerge: boolean; sequences: boolean; lists: boolean; automations: boolean };
   readonly contacts = new Map<string, Mutable<Omit<CrmContact, 'tagIds' | 'raw'>>>();
   readonly contactTags = new Map<string, Set<string>>();
   readonly tags = new Map<string, CrmTag>();
   readonly orders = new Map<string, Mutable<CrmOrder>>();
   readonly subscriptions = new Map<string, Mutable<CrmSubscription>>();
   readonly sequences = new Map<string, Set<string>>();
+  /** ActiveCampaign-style extras, present when constructed with `{ lists: true }`. */
+  readonly lists = new Map<string, CrmList>();
+  readonly contactLists = new Map<string, Map<string, CrmListMembership['status']>>();
+  readonly automations = new Map<string, CrmAutomation>();
+  readonly contactAutomations = new Map<string, Map<string, CrmAutomationMembership['status']>>();
+  readonly customFields = new Map<string, CrmCustomField>();
   private tick = 0;
   private nextId = 9000;
 
   constructor(
     readonly faults = new FaultInjector(),
-    options: { nativeMerge?: boolean } = {},
+    options: { nativeMerge?: boolean; lists?: boolean } = {},
   ) {
-    this.capabilities = { nativeMerge: options.nativeMerge ?? true, sequences: true };
+    const ac = options.lists ?? false;
+    this.capabilities = {
+      nativeMerge: options.nativeMerge ?? !ac,
+      sequences: !ac,
+      lists: ac,
+      automations: ac,
+    };
+    if (!ac) {
+      // A Keap-like fake has no list or automation operations at all.
+      for (const k of [
+        'listLists',
+        'getContactLists',
+        'setListStatus',
+        'listAutomations',
+        'getContactAutomations',
+        'addToAutomation',
+        'listCustomFields',
+      ] as const)
+        Object.defineProperty(this, k, { value: undefined });
+    }
+  }
+
+  seedList(list: CrmList): void {
+    this.lists.set(list.id, list);
+  }
+
+  seedAutomation(a: CrmAutomation): void {
+    this.automations.set(a.id, a);
+  }
+
+  seedCustomField(f: CrmCustomField): void {
+    this.customFields.set(f.id, f);
+  }
+
+  seedMembership(contactId: string, listId: string, status: CrmListMembership['status']): void {
+    const m = this.contactLists.get(contactId) ?? new Map<string, CrmListMembership['status']>();
+    m.set(listId, status);
+    this.contactLists.set(contactId, m);
+  }
+
+  seedInAutomation(
+    contactId: string,
+    automationId: string,
+    status: CrmAutomationMembership['status'] = 'active',
+  ) {
+    const m = this.contactAutomations.get(contactId) ?? new Map<string, CrmAutomationMembership['status']>();
+    m.set(automationId, status);
+    this.contactAutomations.set(contactId, m);
   }
 
   // ----- seeding (no faults, no call log) -----
@@ -99,6 +160,14 @@ export class FakeCrm implements CrmClient {
       orders: [...this.orders.values()].sort((a, b) => a.id.localeCompare(b.id)),
       subscriptions: [...this.subscriptions.values()].sort((a, b) => a.id.localeCompare(b.id)),
       sequences: [...this.sequences].map(([k, v]) => [k, [...v].sort()]).sort(),
+      lists: [...this.contactLists]
+        .filter(([id]) => this.contacts.has(id))
+        .map(([k, v]) => [k, [...v].sort()])
+        .sort(),
+      automations: [...this.contactAutomations]
+        .filter(([id]) => this.contacts.has(id))
+        .map(([k, v]) => [k, [...v].sort()])
+        .sort(),
     };
   }
 
@@ -114,7 +183,10 @@ export class FakeCrm implements CrmClient {
   listContacts(options: ListOptions & { updatedSince?: string | null }): Promise<Page<CrmContact>> {
     return this.faults.around('crm', 'listContacts', false, options, () =>
       this.page(
-        [...this.contacts.keys()].sort().map((id) => this.view(id)),
+        [...this.contacts.keys()]
+          .sort()
+          .map((id) => this.view(id))
+          .filter((c) => !options.updatedSince || (c.updatedAt ?? '') >= options.updatedSince),
         options,
       ),
     );
@@ -135,7 +207,9 @@ export class FakeCrm implements CrmClient {
   updateContact(id: string, patch: ContactPatch): Promise<CrmContact> {
     return this.faults.around('crm', 'updateContact', true, { id, patch }, () => {
       const c = this.must(id);
-      Object.assign(c, patch);
+      const { customFields, ...fields } = patch;
+      Object.assign(c, fields);
+      if (customFields) c.customFields = withoutNulls({ ...c.customFields, ...customFields });
       c.updatedAt = this.stamp();
       return this.view(id);
     });
@@ -144,12 +218,14 @@ export class FakeCrm implements CrmClient {
   createContact(patch: ContactPatch): Promise<CrmContact> {
     return this.faults.around('crm', 'createContact', true, { patch }, () => {
       const id = String(this.nextId++);
+      const { customFields, ...fields } = patch;
       this.contacts.set(id, {
         id,
         emails: [],
         phones: [],
         addresses: [],
-        ...patch,
+        ...fields,
+        ...(customFields ? { customFields: withoutNulls(customFields) } : {}),
         createdAt: this.stamp(),
         updatedAt: this.stamp(),
       });
@@ -162,6 +238,8 @@ export class FakeCrm implements CrmClient {
     return this.faults.around('crm', 'deleteContact', true, { id }, () => {
       this.contacts.delete(id);
       this.contactTags.delete(id);
+      this.contactLists.delete(id);
+      this.contactAutomations.delete(id);
     });
   }
 
@@ -249,6 +327,61 @@ export class FakeCrm implements CrmClient {
       set.add(sequence.sequenceId);
       this.sequences.set(contactId, set);
     });
+  }
+
+  listLists(options: ListOptions): Promise<Page<CrmList>> {
+    return this.faults.around('crm', 'listLists', false, options, () =>
+      this.page([...this.lists.values()], options),
+    );
+  }
+
+  getContactLists(contactId: string): Promise<readonly CrmListMembership[]> {
+    return this.faults.around('crm', 'getContactLists', false, { contactId }, () => {
+      this.must(contactId);
+      return [...(this.contactLists.get(contactId) ?? new Map())]
+        .map(([listId, status]) => ({ listId, status }))
+        .sort((a, b) => a.listId.localeCompare(b.listId));
+    });
+  }
+
+  setListStatus(contactId: string, listId: string, status: 'active' | 'unsubscribed'): Promise<void> {
+    return this.faults.around('crm', 'setListStatus', true, { contactId, listId, status }, () => {
+      this.must(contactId);
+      if (!this.lists.has(listId))
+        throw new AppError('NOT_FOUND', `List ${listId} not found (404).`, { status: 404 });
+      this.seedMembership(contactId, listId, status);
+      this.must(contactId).updatedAt = this.stamp();
+    });
+  }
+
+  listAutomations(options: ListOptions): Promise<Page<CrmAutomation>> {
+    return this.faults.around('crm', 'listAutomations', false, options, () =>
+      this.page([...this.automations.values()], options),
+    );
+  }
+
+  getContactAutomations(contactId: string): Promise<readonly CrmAutomationMembership[]> {
+    return this.faults.around('crm', 'getContactAutomations', false, { contactId }, () => {
+      this.must(contactId);
+      return [...(this.contactAutomations.get(contactId) ?? new Map())]
+        .map(([automationId, status]) => ({ automationId, status }))
+        .sort((a, b) => a.automationId.localeCompare(b.automationId));
+    });
+  }
+
+  addToAutomation(contactId: string, automationId: string): Promise<void> {
+    return this.faults.around('crm', 'addToAutomation', true, { contactId, automationId }, () => {
+      this.must(contactId);
+      if (!this.automations.has(automationId))
+        throw new AppError('NOT_FOUND', `Automation ${automationId} not found (404).`, { status: 404 });
+      this.seedInAutomation(contactId, automationId, 'active');
+    });
+  }
+
+  listCustomFields(options: ListOptions): Promise<Page<CrmCustomField>> {
+    return this.faults.around('crm', 'listCustomFields', false, options, () =>
+      this.page([...this.customFields.values()], options),
+    );
   }
 
   // ----- internals -----

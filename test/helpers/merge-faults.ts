@@ -5,12 +5,18 @@ import { createCore } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { openDatabase, type Db } from '../../app/store/database';
 import { ensureSandboxWorkspace } from '../../app/sandbox/embedded';
-import { startKeapSandbox, type KeapSandbox, type SandboxStateData } from '../../app/sandbox/keap';
+import {
+  startKeapSandbox,
+  type KeapSandbox,
+  type KeapSandboxOptions,
+  type SandboxStateData,
+} from '../../app/sandbox/keap';
 import { startWordPressSandbox, type WordPressSandbox } from '../../app/sandbox/wordpress';
 import type { WriteHook, WriteHookResult } from '../../app/sandbox/write-hook';
 import { tempDir } from './workspace';
 import { cacheState } from './merge-world';
 import { findMergeCase, type MergeCase } from './sandbox-merge';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 export const CONFIRM = 'access_loss,access_conflict,consent_conflict,two_active_subscriptions';
 const SEED = 42;
@@ -25,7 +31,7 @@ export interface Template {
 
 export async function buildTemplate(): Promise<Template> {
   const dir = tempDir('md-mft-');
-  const core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
+  const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
   const emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: SEED }))!;
   await emb.firstSync;
   await core.call('detect/scan/start', { mode: 'full' });
@@ -58,6 +64,8 @@ export interface Scenario {
 export interface ScenarioOptions {
   /** Keap connection tuning (connections.settings), e.g. a short timeout for timeout tests. */
   readonly crmSettings?: Record<string, unknown>;
+  /** Keap sandbox options for this scenario (an injected clock, small daily limits). */
+  readonly crmSandbox?: Pick<KeapSandboxOptions, 'now' | 'limits'>;
 }
 
 export async function scenario(template: Template, options: ScenarioOptions = {}): Promise<Scenario> {
@@ -67,6 +75,7 @@ export async function scenario(template: Template, options: ScenarioOptions = {}
     stateDir: join(dir, 'sandbox', 'keap'),
     seed: SEED,
     contacts: CONTACTS,
+    ...options.crmSandbox,
   });
   const site = await startWordPressSandbox({
     stateDir: join(dir, 'sandbox', 'wordpress'),

@@ -7,7 +7,9 @@ import { CacheReader } from '../../app/merge/cache-reader';
 import { buildPlan } from '../../app/merge/plan';
 import { MergeJournal } from '../../app/merge/journal';
 import { MergeExecutor } from '../../app/merge/executor';
-import { readAccess, readSurvivorship } from '../../app/merge/settings';
+import { readAccess, readSurvivorship, withCapacity } from '../../app/merge/settings';
+import { keapConnector } from '../../app/connectors/keap/connector';
+import type { CrmSlots } from '../../app/ports/connector';
 import type { GuardCode, MergePlan, ReviewChoices } from '../../app/merge/types';
 import type { Clock } from '../../app/ports/clock';
 import { FaultInjector } from './faults';
@@ -183,6 +185,7 @@ export function planFor(
   groupId: number,
   choices: ReviewChoices = {},
   strategy: 'native' | 'manual' = 'native',
+  slots: CrmSlots = keapConnector.capabilities.slots,
 ): MergePlan {
   const reader = new CacheReader(db);
   const g = reader.groupMembers(groupId);
@@ -195,9 +198,10 @@ export function planFor(
   });
   return buildPlan({
     data,
-    survivorship: readSurvivorship(db),
+    survivorship: withCapacity(readSurvivorship(db), slots),
     access: readAccess(db),
     strategy,
+    slots,
     choices,
     now: '2026-11-30T09:00:00.000Z',
   }).plan;

@@ -4,6 +4,7 @@ import { openWorkspace } from '../../app/workspace/workspace';
 import { MemorySecretStore } from '../../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
 import { tempDir } from './workspace';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 export interface SandboxWorkspace {
   readonly dir: string;
@@ -18,6 +19,7 @@ export async function sandboxWorkspace(contacts = 400): Promise<SandboxWorkspace
   const core = createCore({
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'web',
+    connectors: BUILT_IN_CONNECTORS,
   });
   const emb = (await ensureSandboxWorkspace(core, { contacts }))!;
   await emb.firstSync;

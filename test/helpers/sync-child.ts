@@ -2,9 +2,10 @@
 import { createCore } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { syncManager } from '../../app/sync/manager';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 const [dir, connectionId] = process.argv.slice(2) as [string, string];
-const core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
+const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
 core.events.subscribe((e) => {
   if (e.name === 'sync/progress') {
     const p = e.payload as { resource: string; done: number };

@@ -4,15 +4,24 @@ import { join } from 'node:path';
 import { createCore, type Core } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { MemorySecretStore } from '../../app/secrets/file-secret-store';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
+import type { Connector } from '../../app/ports/connector';
 
 export function tempDir(prefix = 'md-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** A core over a fresh temporary workspace; call `dispose()` in afterEach. */
-export function tempCore(host: 'web' | 'cli' | 'electron' = 'cli'): Core & { dispose(): void } {
+export function tempCore(
+  host: 'web' | 'cli' | 'electron' = 'cli',
+  connectors: readonly Connector[] = BUILT_IN_CONNECTORS,
+): Core & { dispose(): void } {
   const dir = tempDir('md-ws-');
-  const core = createCore({ workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }), host });
+  const core = createCore({
+    workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
+    host,
+    connectors,
+  });
   return Object.assign(core, {
     dispose() {
       core.close();

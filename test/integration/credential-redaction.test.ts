@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
@@ -111,6 +112,7 @@ function harness(): Harness {
     workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
     host: 'cli',
     clock: instantClock,
+    connectors: BUILT_IN_CONNECTORS,
   });
   const events: CoreEvent[] = [];
   core.events.subscribe((e) => events.push(e));

@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { readChosenFile } from '../../app/uploads/store';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { tempDir } from '../helpers/workspace';
@@ -59,7 +60,11 @@ describe('a CSV analysis reads only what the user handed over', () => {
   beforeAll(async () => {
     dir = tempDir('md-upload-');
     // The real file store, so the workspace holds secrets.key as it does for a user.
-    core = createCore({ workspace: openWorkspace(join(dir, 'ws')), host: 'web' });
+    core = createCore({
+      workspace: openWorkspace(join(dir, 'ws')),
+      host: 'web',
+      connectors: BUILT_IN_CONNECTORS,
+    });
     await core.context.workspace.secrets.set('probe', 'a stored credential');
     secretKey = join(core.context.workspace.dir, 'secrets.key');
     expect(readFileSync(secretKey).length).toBeGreaterThan(0);
@@ -171,6 +176,7 @@ describe('a CSV analysis reads only what the user handed over', () => {
     const desktop = createCore({
       workspace: openWorkspace(join(dir, 'ws2')),
       host: 'electron',
+      connectors: BUILT_IN_CONNECTORS,
       pickFile: async () => chosen,
     });
     try {

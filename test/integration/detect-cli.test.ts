@@ -46,6 +46,29 @@ describe.skipIf(!existsSync('dist/node/cli.js'))('mergedesk detect (built CLI)',
     expect(existsSync(join(dir, 'pairs.csv'))).toBe(false);
   });
 
+  it('refuses an unwritable --out clearly, before reading the CSV', () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'id,email\n1,a@b.com\n');
+    const res = run(['detect', '--csv', input, '--out', join(dir, 'missing', 'pairs.csv')]);
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toMatch(/Cannot write the pairs to .*pairs\.csv: its folder does not exist/);
+    expect(res.stderr).not.toMatch(/Unexpected error|ENOENT/);
+  });
+
+  it('reads a semicolon-separated UTF-16 export with repeated ids and says what it did', () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.csv');
+    const text = 'Id;First Name;Last Name;Email\n1;Zoë;Brontë;zoe@x.org\n1;Zoe;Bronte;zoe@x.org\n';
+    writeFileSync(input, Buffer.from(`\uFEFF${text}`, 'utf16le'));
+    const res = run(['--json', 'detect', '--csv', input, '--out', join(dir, 'pairs.csv')]);
+    expect(res.status).toBe(0);
+    const summary = JSON.parse(res.stdout) as { encoding: string; delimiter: string; duplicateIds: number };
+    expect(summary).toMatchObject({ encoding: 'utf-16le', delimiter: ';', duplicateIds: 1 });
+    const pairs = readFileSync(join(dir, 'pairs.csv'), 'utf8').trim().split('\n');
+    expect(pairs[1]).toMatch(/^1,1 \(line 3\),/);
+  });
+
   it('scans a workspace and lists groups as JSON', () => {
     const ws = tempDir();
     const scan = run(['--workspace', ws, '--no-sandbox', 'detect', '--json']);

@@ -10,6 +10,7 @@ import { startKeapSandbox, type KeapSandbox } from '../../app/sandbox/keap';
 import { insertConnection } from '../../app/sync/connections';
 import { syncManager } from '../../app/sync/manager';
 import { tempDir } from '../helpers/workspace';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 /**
  * A merge of two sandbox-Keap contacts whose member lives on the real WordPress site that
@@ -33,7 +34,11 @@ describe.runIf(connection !== null)('merge against real WordPress', () => {
   beforeAll(async () => {
     crm = await startKeapSandbox({ seed: 42, contacts: 300 });
     dir = tempDir('md-rwm-');
-    core = createCore({ workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }), host: 'cli' });
+    core = createCore({
+      workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
+      host: 'cli',
+      connectors: BUILT_IN_CONNECTORS,
+    });
     wpId = (await site().listMembers({ page: 1, perPage: 100 })).items.find(
       (m) => m.login === 'orphaned',
     )!.wpId;

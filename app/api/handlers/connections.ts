@@ -1,15 +1,19 @@
-import type { ConnectionDetail, ConnectionTestResult } from '../methods/connections';
+import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../methods/connections';
 import type { HandlerSubset } from './types';
 import type { CoreContext } from '../../context/context';
+import type { CrmConnector, CrmCredentials } from '../../ports/connector';
 import { AppError, toErrorShape } from '../../domain/errors';
-import { ApiKeyAuth } from '../../connectors/keap/auth';
-import { KeapClient, KEAP_DEFAULT_BASE_URL } from '../../connectors/keap/client';
 import {
   createCrmClient,
+  crmConnectorFor,
+  deleteConnection,
+  findConnection,
   getConnection,
   insertConnection,
   listConnections,
   recordTest,
+  replaceSecret,
+  updateConnection,
   type ConnectionRow,
 } from '../../sync/connections';
 import { syncManager } from '../../sync/manager';
@@ -46,41 +50,83 @@ async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionD
   };
 }
 
-/** Tests Keap credentials without saving anything; failures are thrown as the connector's clear AppErrors. */
-async function testKeap(ctx: CoreContext, baseUrl: string, apiKey: string): Promise<ConnectionTestResult> {
-  const client = new KeapClient({
-    baseUrl,
-    auth: new ApiKeyAuth(apiKey),
-    clock: ctx.clock,
-    // A connection test should answer within seconds, not retry for minutes.
-    maxRetries: 2,
-    timeoutMs: 15_000,
+/** The connector's own schema judges what a person typed; its first complaint is the message. */
+function parseCredentials(connector: CrmConnector, input: { baseUrl?: string | undefined; apiKey: string }) {
+  const parsed = connector.credentials.safeParse({
+    baseUrl: input.baseUrl ?? connector.defaultBaseUrl ?? undefined,
+    apiKey: input.apiKey,
   });
-  const info = await client.testConnection();
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError(
+      'INVALID_INPUT',
+      issue?.path.includes('baseUrl') && input.baseUrl === undefined
+        ? `${connector.label} needs the account's API URL.`
+        : (issue?.message ?? `These ${connector.label} credentials are not valid.`),
+    );
+  }
+  return parsed.data;
+}
+
+/** Tests credentials without saving anything; failures are thrown as the connector's clear AppErrors. */
+async function testCredentials(
+  ctx: CoreContext,
+  connector: CrmConnector,
+  credentials: CrmCredentials,
+): Promise<ConnectionTestResult> {
+  const info = await connector.testConnection(credentials, ctx.clock);
   return { ok: true, account: info.account, details: info.details };
+}
+
+function describeKind(c: CrmConnector): ConnectionKind {
+  return {
+    kind: c.kind,
+    label: c.label,
+    defaultBaseUrl: c.defaultBaseUrl,
+    help: c.help,
+    capabilities: {
+      nativeMerge: c.capabilities.nativeMerge,
+      lists: c.capabilities.lists,
+      automations: c.capabilities.automations,
+      sequences: c.capabilities.sequences,
+      customFields: c.capabilities.customFields,
+      maxEmails: c.capabilities.slots.emails.length,
+      maxPhones: c.capabilities.slots.phones.length,
+      maxAddresses: c.capabilities.slots.addresses.length,
+      consent: c.capabilities.consent,
+    },
+  };
 }
 
 const now = (ctx: CoreContext) => new Date(ctx.clock.now()).toISOString();
 
 export const connectionHandlers: HandlerSubset<
-  'connections/list' | 'connections/add' | 'connections/edit' | 'connections/remove' | 'connections/test'
+  | 'connections/kinds'
+  | 'connections/list'
+  | 'connections/add'
+  | 'connections/edit'
+  | 'connections/remove'
+  | 'connections/test'
 > = {
+  'connections/kinds': (_input, ctx) => ctx.connectors.crms().map(describeKind),
+
   'connections/list': async (_input, ctx) =>
     Promise.all(listConnections(ctx.workspace.db).map((row) => detail(ctx, row))),
 
   'connections/add': async (input, ctx) => {
-    const baseUrl = input.baseUrl ?? KEAP_DEFAULT_BASE_URL;
-    const test = await testKeap(ctx, baseUrl, input.apiKey);
+    const connector = ctx.connectors.crm(input.kind);
+    const credentials = parseCredentials(connector, input);
+    const test = await testCredentials(ctx, connector, credentials);
     const id = await insertConnection(
       ctx,
       {
-        kind: 'keap',
-        label: input.label ?? test.account ?? 'Keap',
-        baseUrl: new URL(baseUrl).toString().replace(/\/+$/, ''),
+        kind: connector.kind,
+        label: input.label ?? test.account ?? connector.label,
+        baseUrl: credentials.baseUrl,
         account: test.account,
         testedOk: true,
       },
-      input.apiKey,
+      credentials.apiKey,
     );
     ctx.events.emit('workspace/changed', { reason: 'connection added' });
     return { connection: await detail(ctx, getConnection(ctx.workspace.db, id)), test };
@@ -90,32 +136,32 @@ export const connectionHandlers: HandlerSubset<
     const db = ctx.workspace.db;
     const row = getConnection(db, input.id);
     let test: ConnectionTestResult | null = null;
+    let baseUrl: string | null = null;
     if (input.baseUrl !== undefined || input.apiKey !== undefined) {
-      if (row.kind !== 'keap') throw new AppError('UNSUPPORTED', 'Only Keap connections can be edited here.');
+      const connector = crmConnectorFor(ctx, row);
       const key =
         input.apiKey ?? (row.secret_ref ? await ctx.workspace.secrets.get(row.secret_ref) : undefined);
       if (!key) throw new AppError('AUTH_FAILED', 'No API key is stored for this connection; paste one.');
-      test = await testKeap(ctx, input.baseUrl ?? row.base_url, key);
-      if (input.apiKey !== undefined && row.secret_ref)
-        await ctx.workspace.secrets.set(row.secret_ref, input.apiKey);
+      const credentials = parseCredentials(connector, {
+        baseUrl: input.baseUrl ?? row.base_url,
+        apiKey: key,
+      });
+      test = await testCredentials(ctx, connector, credentials);
+      if (input.apiKey !== undefined) await replaceSecret(ctx, row, credentials.apiKey);
       recordTest(db, row.id, true, test.account, now(ctx));
+      baseUrl = credentials.baseUrl;
     }
-    db.prepare(
-      'UPDATE connections SET label = COALESCE(?, label), base_url = COALESCE(?, base_url) WHERE id = ?',
-    ).run(input.label ?? null, input.baseUrl ? input.baseUrl.replace(/\/+$/, '') : null, row.id);
+    updateConnection(ctx, row.id, { label: input.label ?? null, baseUrl });
     ctx.events.emit('workspace/changed', { reason: 'connection edited' });
     return { connection: await detail(ctx, getConnection(db, row.id)), test };
   },
 
   'connections/remove': async (input, ctx) => {
-    const db = ctx.workspace.db;
-    const row = db.prepare('SELECT * FROM connections WHERE id = ?').get(input.id) as
-      ConnectionRow | undefined;
+    const row = findConnection(ctx.workspace.db, input.id);
     if (!row) return { removed: false };
     const manager = syncManager(ctx);
     if (manager.cancel(row.id)) await manager.wait(row.id).catch(() => undefined);
-    if (row.secret_ref) await ctx.workspace.secrets.delete(row.secret_ref);
-    db.prepare('DELETE FROM connections WHERE id = ?').run(row.id);
+    await deleteConnection(ctx, row);
     ctx.events.emit('workspace/changed', { reason: 'connection removed' });
     return { removed: true };
   },

@@ -4,13 +4,10 @@ import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
 import { readSetting, writeSetting } from '../../store/settings';
 import { detectSettingsSchema, type DetectSettings } from '../../detect/settings';
-import { cancelScan, scanStatus, startScan } from '../../detect/service';
+import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } from '../../detect/service';
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
 import { lastRun, modelFor, regroup, rescoreContacts } from '../../detect/scan';
-import { formGroups } from '../../detect/engine';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
-import { FIELDS } from '../../detect/compare';
-import { analyseCsvBytes } from '../../detect/csv-bytes';
 import { filePickerOf, readChosenFile, uploadsOf } from '../../uploads/store';
 import type {
   DetectDecision,
@@ -106,40 +103,6 @@ function addDecision(db: Db, connectionId: string, crmIds: string[], payload: ob
 
 function audit(db: Db, action: string, connectionId: string, subject: string, details: object, now: string) {
   appendAudit(db, now, { action, connectionId, subject, details });
-}
-
-function previewFrom(db: Db, settings: DetectSettings) {
-  const stored = settingsOf(db);
-  const rows = db
-    .prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs')
-    .raw()
-    .all() as [number, number, number, number, number, string][];
-  const reweigh = FIELDS.some((f) => settings.fieldWeights[f.name] !== stored.fieldWeights[f.name]);
-  const scores = new Map<string, number>();
-  const pairs = rows.map(([a, b, score, weight, flags, contributions]) => {
-    let probability = score;
-    if (reweigh) {
-      let w = weight;
-      for (const [k, , c] of JSON.parse(contributions) as [number, number, number][]) {
-        const name = FIELDS[k]?.name;
-        if (!name) continue;
-        const old = stored.fieldWeights[name];
-        if (old > 0) w += c * (settings.fieldWeights[name] / old - 1);
-      }
-      probability = 1 / (1 + Math.pow(2, -w));
-    }
-    scores.set(`${a}:${b}`, probability);
-    return { a, b, probability, flags };
-  });
-  const { groups } = formGroups(
-    pairs,
-    settings.reviewThreshold,
-    settings.threshold,
-    (i, j) => scores.get(`${Math.min(i, j)}:${Math.max(i, j)}`) ?? 0,
-  );
-  const lanes = emptyLanes();
-  for (const g of groups) lanes[g.lane] += 1;
-  return { groups: groups.length, pairs: groups.reduce((n, g) => n + g.edges.length, 0), lanes };
 }
 
 export const detectHandlers: HandlerSubset<
@@ -387,22 +350,24 @@ export const detectHandlers: HandlerSubset<
       fieldWeights: { ...current.fieldWeights, ...(input.fieldWeights ?? {}) },
     });
   },
-  'detect/preview': (input, ctx) => {
+  'detect/preview': async (input, ctx) => {
     const current = settingsOf(ctx.workspace.db);
     const settings = detectSettingsSchema.parse({
       ...current,
       ...input,
       fieldWeights: { ...current.fieldWeights, ...(input.fieldWeights ?? {}) },
     });
-    return previewFrom(ctx.workspace.db, settings);
+    return previewSettings(ctx, settings);
   },
 
-  'detect/csv/analyse': (input, ctx) => {
+  'detect/csv/analyse': async (input, ctx) => {
     const file = uploadsOf(ctx).get(input.upload);
-    const analysis = analyseCsvBytes(file.bytes, {
+    // A copy: the analysis may move its bytes to a worker, and the held file stays for a re-run with a mapping.
+    const analysis = await analyseCsvBytes(new Uint8Array(file.bytes), {
       settings: settingsOf(ctx.workspace.db),
       map: input.map ?? {},
       linkage: input.linkage,
+      maxBytes: uploadsOf(ctx).maxBytes,
     });
     return { ...analysis, fileName: file.name };
   },

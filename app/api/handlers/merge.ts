@@ -13,7 +13,7 @@ import {
 } from '../../merge/service';
 import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
-import { batchState, pauseBatch, startBatch, stopBatch } from '../../merge/batch';
+import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
 import { markNotDuplicate, removeMember } from '../../merge/decisions';
 import type { ReviewChoices } from '../../merge/types';
@@ -58,6 +58,7 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
   'merge/audit-export': (input, ctx) => exportAudit(ctx, input.format),
   'merge/batch-start': (input, ctx) =>
     startBatch(ctx, { dryRun: input.dryRun, ...(input.groupIds ? { groupIds: input.groupIds } : {}) }),
+  'merge/batch-plan': (input, ctx) => planBatchQuota(ctx, input.groupIds ? { groupIds: input.groupIds } : {}),
   'merge/batch-status': (_input, ctx) => ({ batch: batchState(ctx) }),
   'merge/batch-pause': (input, ctx) => pauseBatch(ctx, input.paused),
   'merge/batch-stop': (_input, ctx) => stopBatch(ctx),

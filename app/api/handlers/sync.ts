@@ -17,7 +17,8 @@ interface RunRow {
 export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/status'> = {
   'sync/start': (input, ctx) => {
     const row = getConnection(ctx.workspace.db, input.connectionId);
-    if (row.kind !== 'keap') throw new AppError('UNSUPPORTED', `"${row.label}" is not a CRM connection.`);
+    if (!ctx.connectors.isCrm(row.kind))
+      throw new AppError('UNSUPPORTED', `"${row.label}" is not a CRM connection.`);
     return syncManager(ctx).start(row.id, { mode: input.mode });
   },
   'sync/cancel': (input, ctx) => ({ cancelled: syncManager(ctx).cancel(input.connectionId) }),
@@ -29,7 +30,7 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
         .map((j) => [j.connectionId, j]),
     );
     const rows = listConnections(db).filter(
-      (c) => c.kind !== 'wordpress' && (!input.connectionId || c.id === input.connectionId),
+      (c) => ctx.connectors.isCrm(c.kind) && (!input.connectionId || c.id === input.connectionId),
     );
     const lastRun = db.prepare(
       'SELECT id, mode, status, started_at, finished_at, stats, error FROM sync_runs WHERE connection_id = ? ORDER BY id DESC LIMIT 1',

@@ -18,7 +18,8 @@ export interface AppInfo {
 
 export interface ConnectionSummary {
   readonly id: string;
-  readonly kind: 'keap' | 'activecampaign' | 'wordpress';
+  /** A connector kind: 'keap', 'activecampaign', 'wordpress', … (see `connections/kinds`). */
+  readonly kind: string;
   readonly label: string;
   readonly baseUrl: string;
   readonly isSandbox: boolean;

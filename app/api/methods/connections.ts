@@ -18,13 +18,38 @@ export interface ConnectionTestResult {
   readonly error?: { readonly code: string; readonly message: string };
 }
 
-const baseUrl = z.string().trim().url('Enter a URL such as https://api.infusionsoft.com/crm').max(500);
+/** A CRM this build can connect, as the Connections screen offers it (from the connector's descriptor). */
+export interface ConnectionKind {
+  readonly kind: string;
+  readonly label: string;
+  /** null: every account has its own URL, which the person must type. */
+  readonly defaultBaseUrl: string | null;
+  readonly help: { readonly baseUrl: string; readonly apiKey: string };
+  readonly capabilities: {
+    readonly nativeMerge: boolean;
+    readonly lists: boolean;
+    readonly automations: boolean;
+    readonly sequences: boolean;
+    readonly customFields: boolean;
+    readonly maxEmails: number;
+    readonly maxPhones: number;
+    readonly maxAddresses: number;
+    readonly consent: 'email-opt-in' | 'list-status';
+  };
+}
+
+// Shapes only: the connector's own credentials schema judges the values (https, URL form, key length).
+const baseUrl = z.string().trim().min(1).max(500);
 const apiKey = z.string().trim().min(8, 'The API key looks too short').max(4096);
 const label = z.string().trim().min(1).max(120);
+const kind = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9-]{1,39}$/, 'Unknown connection kind');
 
-export const keapConnectionInput = z
+export const crmConnectionInput = z
   .object({
-    kind: z.literal('keap'),
+    kind,
     label: label.optional(),
     baseUrl: baseUrl.optional(),
     apiKey,
@@ -32,12 +57,16 @@ export const keapConnectionInput = z
   .strict();
 
 export const connectionMethods = {
+  'connections/kinds': method(
+    z.object({}).strict(),
+    'The CRMs this build can connect, with what each asks for and what it can do.',
+  ).returns<ConnectionKind[]>(),
   'connections/list': method(
     z.object({}).strict(),
     'Every connection with its account, test state and a hint of its stored key.',
   ).returns<ConnectionDetail[]>(),
   'connections/add': method(
-    z.discriminatedUnion('kind', [keapConnectionInput]),
+    crmConnectionInput,
     'Tests the credentials and, when they work, saves a new connection (the key goes to the secret store).',
   ).returns<{ connection: ConnectionDetail; test: ConnectionTestResult }>(),
   'connections/edit': method(

@@ -7,6 +7,7 @@ import type { RunDetail, RunSummary } from '../../merge/service';
 import type { RestorePreview, RestoreResult } from '../../merge/restore';
 import type { AuditExport } from '../../merge/audit-export';
 import type { MergeBatchPayload } from '../../context/events';
+import type { BatchQuotaPlan } from '../../merge/batch';
 
 export type {
   ReviewModel,
@@ -226,6 +227,18 @@ export const mergeMethods = {
       }),
     'Merge a selection of safe-lane groups or the whole safe lane; progress arrives as merge/batch events.',
   ).returns<MergeBatchPayload>(),
+  'merge/batch-plan': method(
+    z
+      .object({
+        groupIds: z.array(z.number().int().positive()).min(1).max(100_000).optional(),
+        lane: z.literal('safe').optional(),
+      })
+      .strict()
+      .refine((v) => v.groupIds !== undefined || v.lane === 'safe', {
+        message: "Give groupIds or lane: 'safe'.",
+      }),
+    "How a batch fits the CRM's daily quota: requests per merge, groups that fit today, when the rest continue, ETA.",
+  ).returns<BatchQuotaPlan>(),
   'merge/batch-status': method(z.object({}).strict(), 'The current or last batch.').returns<{
     batch: MergeBatchPayload | null;
   }>(),

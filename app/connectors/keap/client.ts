@@ -8,6 +8,7 @@ import type {
   CrmClient,
   CrmContact,
   CrmOrder,
+  CrmQuota,
   CrmSubscription,
   CrmTag,
   ListOptions,
@@ -15,7 +16,7 @@ import type {
   SequenceRef,
 } from '../../ports/crm';
 import type { KeapAuth } from './auth';
-import { createKeapJudge, type KeapQuotaState } from './judge';
+import { createKeapJudge, nextUtcMidnight, type KeapQuotaState } from './judge';
 import {
   CONTACT_FIELDS,
   MalformedRecordError,
@@ -29,6 +30,10 @@ import {
 export const KEAP_DEFAULT_BASE_URL = 'https://api.infusionsoft.com/crm';
 /** Personal Access Token / Service Account Key limits (per key). */
 export const KEAP_KEY_LIMITS: RateLimits = { perSecond: 10, perMinute: 240, maxConcurrent: 2 };
+/** OAuth2 limits (per client id across the apps it is authorised for). */
+export const KEAP_OAUTH_LIMITS: RateLimits = { perSecond: 25, perMinute: 1500, maxConcurrent: 4 };
+export const KEAP_KEY_DAILY_QUOTA = 30_000;
+export const KEAP_OAUTH_DAILY_QUOTA = 150_000;
 const MAX_PAGE = 1000;
 const V2 = '/rest/v2';
 
@@ -54,24 +59,29 @@ export class KeapClient implements CrmClient {
   readonly baseUrl: string;
   private readonly http: HttpClient;
   private readonly clock: Clock;
+  private readonly limits: RateLimits;
+  private readonly dailyQuota: number;
   private categoryNames: Map<string, string> | null = null;
   /** The last quota/throttle figures Keap reported. */
-  quota: KeapQuotaState | null = null;
+  private quota_: KeapQuotaState | null = null;
 
   constructor(options: KeapClientOptions) {
     this.clock = options.clock ?? systemClock;
     this.baseUrl = normaliseBaseUrl(options.baseUrl ?? KEAP_DEFAULT_BASE_URL);
+    const oauth = options.auth.kind === 'oauth2';
+    this.limits = options.limits ?? (oauth ? KEAP_OAUTH_LIMITS : KEAP_KEY_LIMITS);
+    this.dailyQuota = oauth ? KEAP_OAUTH_DAILY_QUOTA : KEAP_KEY_DAILY_QUOTA;
     const judge = createKeapJudge({
       now: () => this.clock.now(),
       pauseUntil: (ms) => this.http.pauseUntil(ms),
       onQuota: (q) => {
-        if (q.quotaAvailable !== null || q.throttleAvailable !== null) this.quota = q;
+        if (q.quotaAvailable !== null || q.throttleAvailable !== null) this.quota_ = q;
       },
     });
     this.http = new HttpClient({
       baseURL: this.baseUrl,
       headers: () => options.auth.headers(),
-      limits: options.limits ?? KEAP_KEY_LIMITS,
+      limits: this.limits,
       clock: this.clock,
       judge,
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -82,6 +92,24 @@ export class KeapClient implements CrmClient {
       ...(options.onWait ? { onWait: options.onWait } : {}),
       ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     });
+  }
+
+  /** The budget of this connection type and what Keap's headers last said is left today. */
+  quota(): CrmQuota {
+    const q = this.quota_;
+    const tenantDay = q?.tenantAvailable.day;
+    const available =
+      q?.quotaAvailable === null || q?.quotaAvailable === undefined
+        ? (tenantDay ?? null)
+        : tenantDay === undefined
+          ? q.quotaAvailable
+          : Math.min(q.quotaAvailable, tenantDay);
+    return {
+      perMinute: q?.throttleLimit ?? this.limits.perMinute ?? null,
+      perDay: q?.quotaLimit ?? this.dailyQuota,
+      availableToday: available,
+      resetsAt: q?.quotaResetsAt ?? nextUtcMidnight(this.clock.now()),
+    };
   }
 
   async testConnection(signal?: AbortSignal): Promise<CrmAccountInfo> {
@@ -117,11 +145,12 @@ export class KeapClient implements CrmClient {
       if (error instanceof AppError && (error.code === 'AUTH_FAILED' || error.code === 'CANCELLED'))
         throw error;
     }
-    if (this.quota?.quotaLimit !== null && this.quota?.quotaLimit !== undefined) {
-      details.dailyQuota = `${this.quota.quotaAvailable ?? '?'} of ${this.quota.quotaLimit} left`;
+    const q = this.quota_;
+    if (q?.quotaLimit !== null && q?.quotaLimit !== undefined) {
+      details.dailyQuota = `${q.quotaAvailable ?? '?'} of ${q.quotaLimit} left`;
     }
-    if (this.quota?.throttleLimit !== null && this.quota?.throttleLimit !== undefined) {
-      details.throttle = `${this.quota.throttleLimit} per minute`;
+    if (q?.throttleLimit !== null && q?.throttleLimit !== undefined) {
+      details.throttle = `${q.throttleLimit} per minute`;
     }
     return {
       kind: 'keap',

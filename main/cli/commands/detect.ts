@@ -1,10 +1,20 @@
 import type { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  createReadStream,
+  existsSync,
+  fstatSync,
+  openSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { action, globalOptions } from '../runtime';
 import { AppError, toErrorShape } from '../../../app/domain/errors';
 import { exitCodeFor } from '../exit-codes';
-import { clustersCsv, pairsCsv, parseContactsCsv, reviewPairs } from '../../../app/detect/csv';
-import { detect } from '../../../app/detect/engine';
+import { analyseCsv } from '../../../app/detect/csv';
+import { DELIMITER_LABELS, ENCODING_LABELS } from '../../../app/detect/csv-decode';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { startScan } from '../../../app/detect/service';
 import type { DetectLane, EventMap } from '../../../app/api/contract';
@@ -30,15 +40,64 @@ function parseMap(pairs: readonly string[] = []): Record<string, string> {
   return out;
 }
 
-/** CSV mode needs no workspace: it reads a file, writes the pairs and the clusters, and exits. */
-function detectCsv(opts: DetectOptions, json: boolean): void {
-  if (!opts.out) throw new AppError('INVALID_INPUT', '--csv needs --out PAIRS.csv.');
-  let text: string;
+const WRITE_PROBLEMS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  EROFS: 'the disk is read-only',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOSPC: 'the disk is full',
+};
+
+function writeProblem(error: unknown, file: string, what: string): AppError {
+  const code = (error as { code?: string }).code ?? '';
+  return new AppError(
+    'INVALID_INPUT',
+    `Cannot write the ${what} to ${file}: ${WRITE_PROBLEMS[code] ?? 'the file cannot be written'}.`,
+  );
+}
+
+/** Refuses an output path that cannot be written before the analysis spends minutes on a big file. */
+function assertWritable(file: string, what: string): void {
+  const dir = dirname(resolve(file));
   try {
-    text = readFileSync(opts.csv!, 'utf8');
-  } catch {
-    throw new AppError('NOT_FOUND', `Cannot read ${opts.csv}.`);
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    accessSync(dir, constants.W_OK);
+    if (existsSync(file)) {
+      if (statSync(file).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+      accessSync(file, constants.W_OK);
+    }
+  } catch (error) {
+    throw writeProblem(error, file, what);
   }
+}
+
+function writeOut(file: string, text: string, what: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (error) {
+    throw writeProblem(error, file, what);
+  }
+}
+
+/** CSV mode needs no workspace: it streams a file, writes the pairs and the clusters, and exits. */
+async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
+  if (!opts.out) throw new AppError('INVALID_INPUT', '--csv needs --out PAIRS.csv.');
+  assertWritable(opts.out, 'pairs');
+  if (opts.clusters) assertWritable(opts.clusters, 'clusters');
+  let fd: number;
+  try {
+    fd = openSync(opts.csv!, 'r');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new AppError(
+      'NOT_FOUND',
+      `Cannot read ${opts.csv}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : 'permission denied'}.`,
+    );
+  }
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) throw new AppError('INVALID_INPUT', `Cannot read ${opts.csv}: it is a folder.`);
   const settings = defaultDetectSettings();
   if (opts.threshold !== undefined) {
     const t = Number(opts.threshold);
@@ -46,32 +105,38 @@ function detectCsv(opts: DetectOptions, json: boolean): void {
     settings.threshold = t;
     settings.reviewThreshold = Math.min(settings.reviewThreshold, t);
   }
-  const { records, columns } = parseContactsCsv(text, parseMap(opts.map));
-  const started = performance.now();
-  const result = detect(records, { settings, linkage: Boolean(opts.linkage) });
-  const rows = reviewPairs(result, settings);
-  writeFileSync(opts.out, pairsCsv(rows));
-  if (opts.clusters) writeFileSync(opts.clusters, clustersCsv(result));
-  const lanes: Record<DetectLane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
-  for (const g of result.groups) lanes[g.lane] += 1;
+  const map = parseMap(opts.map);
+  const a = await analyseCsv(createReadStream('', { fd, highWaterMark: 1 << 20 }), {
+    settings,
+    map,
+    linkage: Boolean(opts.linkage),
+    ...(stat.isFile() ? { totalBytes: stat.size } : {}),
+    previewLimit: 0,
+  });
+  writeOut(opts.out, a.pairsCsv, 'pairs');
+  if (opts.clusters) writeOut(opts.clusters, a.clustersCsv, 'clusters');
   const summary = {
-    records: records.length,
-    recognised: Object.fromEntries(
-      Object.entries(columns.map).map(([f, idx]) => [f, (idx ?? []).map((i) => columns.header[i])]),
-    ),
-    ignored: columns.ignored,
-    comparisons: result.stats.comparisons,
-    pairs: rows.length,
-    groups: result.groups.length,
-    lanes,
-    millis: Math.round(performance.now() - started),
+    records: a.records,
+    encoding: a.encoding,
+    delimiter: a.delimiter,
+    recognised: a.recognised,
+    ignored: a.ignored,
+    warnings: a.warnings,
+    duplicateIds: a.duplicateIds,
+    comparisons: a.comparisons,
+    pairs: a.pairs,
+    groups: a.groups,
+    lanes: a.lanes,
+    millis: a.millis,
   };
   if (json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else
+  else {
+    for (const w of a.warnings) process.stderr.write(`mergedesk: warning: ${w}\n`);
     process.stdout.write(
-      `${records.length} records, ${result.stats.comparisons} comparisons, ${rows.length} pairs in ${result.groups.length} groups ` +
-        `(safe ${lanes.safe}, needs a choice ${lanes.needs_choice}, maybe two people ${lanes.maybe_two_people}) -> ${opts.out}\n`,
+      `${a.records} records (${ENCODING_LABELS[a.encoding]}, ${DELIMITER_LABELS[a.delimiter]}-separated), ${a.comparisons} comparisons, ${a.pairs} pairs in ${a.groups} groups ` +
+        `(safe ${a.lanes.safe}, needs a choice ${a.lanes.needs_choice}, maybe two people ${a.lanes.maybe_two_people}) -> ${opts.out}\n`,
     );
+  }
 }
 
 export function registerDetect(program: Command): void {
@@ -127,7 +192,7 @@ export function registerDetect(program: Command): void {
       if (opts.csv !== undefined) {
         const json = Boolean(globalOptions(command).json);
         try {
-          detectCsv(opts, json);
+          await detectCsv(opts, json);
         } catch (error) {
           const shape = toErrorShape(error);
           if (json) process.stdout.write(`${JSON.stringify({ error: shape }, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { AppError } from '../../../app/domain/errors';
 import { syncManager } from '../../../app/sync/manager';
 import type { EventMap } from '../../../app/context/events';
 import type { SyncResult } from '../../../app/sync/engine';
+import type { WordPressSyncResult } from '../../../app/domain/wordpress';
 
 export function progressLine(p: EventMap['sync/progress'], label: string): string {
   const pct = p.total ? ` (${Math.min(100, Math.round((p.done / p.total) * 100))}%)` : '';
@@ -15,28 +16,54 @@ export function progressLine(p: EventMap['sync/progress'], label: string): strin
   return `${label}: ${p.resource} ${count}${pct}${rate}${eta}`;
 }
 
+type Synced =
+  | (SyncResult & { readonly connectionId: string; readonly label: string; readonly kind: 'crm' })
+  | (WordPressSyncResult & { readonly label: string; readonly kind: 'site' });
+
+function describe(r: Synced): string {
+  if (r.kind === 'site') {
+    return (
+      `${r.label}: ${r.mode} sync${r.resumed ? ' (resumed)' : ''} — ${r.members.fetched} members, ` +
+      `${r.orders.fetched} AccessAlly orders read; ${r.members.removed + r.orders.removed} removed.`
+    );
+  }
+  return (
+    `${r.label}: ${r.mode} sync${r.resumed ? ' (resumed)' : ''} — ${r.counts.contacts} contacts, ` +
+    `${r.counts.tags} tags, ${r.counts.orders} orders, ${r.counts.subscriptions} subscriptions read; ` +
+    `${r.counts.deleted} removed${r.counts.rejected ? `; ${r.counts.rejected} unreadable records skipped` : ''}.`
+  );
+}
+
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('Sync CRM connections into the local cache (incremental when possible).')
+    .description(
+      'Refresh every connection into the local cache: CRMs first (incremental when possible), then WordPress sites.',
+    )
     .option('--full', 'read everything again instead of only what changed')
     .option('--connection <id>', 'only this connection')
     .action(
       action(async (ctx, opts: { full?: boolean; connection?: string }) => {
-        const connections = (await ctx.core.call('connections/list', {})).filter(
-          (c) => c.kind !== 'wordpress' && (!opts.connection || c.id === opts.connection),
+        const all = (await ctx.core.call('connections/list', {})).filter(
+          (c) => !opts.connection || c.id === opts.connection,
         );
-        if (connections.length === 0) {
+        const connectors = ctx.core.context.connectors;
+        // CRMs before sites, so member links to contacts that no longer exist show up as orphans at once.
+        const crms = all.filter((c) => connectors.isCrm(c.kind));
+        const sites = all.filter(
+          (c) => !connectors.isCrm(c.kind) && connectors.find(c.kind)?.role === 'site',
+        );
+        if (crms.length + sites.length === 0) {
           throw new AppError(
             opts.connection ? 'NOT_FOUND' : 'INVALID_INPUT',
             opts.connection
-              ? `There is no CRM connection ${opts.connection}.`
-              : 'No CRM is connected yet (mergedesk connect keap).',
+              ? `There is no connection ${opts.connection}.`
+              : 'Nothing is connected yet (mergedesk connect keap, mergedesk connect activecampaign or mergedesk connect wordpress).',
           );
         }
-        const results: (SyncResult & { connectionId: string; label: string })[] = [];
+        const results: Synced[] = [];
         const manager = syncManager(ctx.core.context);
-        for (const c of connections) {
+        for (const c of crms) {
           const off = ctx.core.events.subscribe((e) => {
             if (e.name !== 'sync/progress') return;
             const p = e.payload as EventMap['sync/progress'];
@@ -47,22 +74,30 @@ export function registerSync(program: Command): void {
           try {
             await ctx.core.call('sync/start', { connectionId: c.id, mode: opts.full ? 'full' : 'auto' });
             const result = await manager.wait(c.id);
-            results.push({ connectionId: c.id, label: c.label, ...result });
+            results.push({ connectionId: c.id, label: c.label, kind: 'crm', ...result });
           } finally {
             off();
             ctx.signal.removeEventListener('abort', onAbort);
           }
         }
-        ctx.print(results, () =>
-          results
-            .map(
-              (r) =>
-                `${r.label}: ${r.mode} sync${r.resumed ? ' (resumed)' : ''} — ${r.counts.contacts} contacts, ` +
-                `${r.counts.tags} tags, ${r.counts.orders} orders, ${r.counts.subscriptions} subscriptions read; ` +
-                `${r.counts.deleted} removed${r.counts.rejected ? `; ${r.counts.rejected} unreadable records skipped` : ''}.`,
-            )
-            .join('\n'),
-        );
+        for (const c of sites) {
+          if (ctx.signal.aborted) break;
+          const off = ctx.core.events.subscribe((e) => {
+            if (e.name !== 'sync/progress') return;
+            const p = e.payload as EventMap['sync/progress'];
+            if (p.connectionId === c.id) ctx.progress(progressLine(p, c.label));
+          });
+          try {
+            const result = await ctx.core.call('wordpress/sync', {
+              connectionId: c.id,
+              mode: opts.full ? 'full' : 'incremental',
+            });
+            results.push({ label: c.label, kind: 'site', ...result });
+          } finally {
+            off();
+          }
+        }
+        ctx.print(results, () => results.map(describe).join('\n'));
       }),
     );
 }

@@ -8,6 +8,7 @@ import { ensureSandboxWorkspace, SANDBOX_LABEL, SANDBOX_WP_LABEL } from '../../.
 import { syncManager } from '../../../app/sync/manager';
 import { tempDir } from '../../helpers/workspace';
 import { sandbox } from '../../helpers/keap';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 
 describe('embedded sandbox workspace', () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -19,6 +20,7 @@ describe('embedded sandbox workspace', () => {
     const core = createCore({
       workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
       host: 'web',
+      connectors: BUILT_IN_CONNECTORS,
     });
     cleanups.push(() => core.close());
     return core;

@@ -8,6 +8,7 @@ import { openWorkspace } from '../../../app/workspace/workspace';
 import { syncManager } from '../../../app/sync/manager';
 import { tempCore, tempDir } from '../../helpers/workspace';
 import { connect, crmCounts, fastSettings, sandbox, syncNow } from '../../helpers/keap';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 
 type TestCore = ReturnType<typeof tempCore>;
 
@@ -139,7 +140,7 @@ describe('Keap sync resilience', () => {
       () => sb.close(),
       () => rmSync(dir, { recursive: true, force: true }),
     );
-    let core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
+    let core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
     const id = await connect(core, sb);
     // Slow enough to be killed in the middle: 100 contacts a page, 20 pages a second.
     fastSettings(core, id, { pageSize: 100, rateLimits: { perSecond: 20 } });
@@ -167,7 +168,7 @@ describe('Keap sync resilience', () => {
     await new Promise((r) => child.once('exit', r));
     expect(killedAt).toBeLessThan(3000);
 
-    core = createCore({ workspace: openWorkspace(dir), host: 'cli' });
+    core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
     cleanups.push(() => core.close());
     const before = core.context.workspace.db.prepare('SELECT count(*) FROM contacts').pluck().get() as number;
     expect(before).toBeGreaterThanOrEqual(killedAt - 100);

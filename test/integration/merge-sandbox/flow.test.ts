@@ -6,6 +6,7 @@ import { MemorySecretStore } from '../../../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace } from '../../../app/sandbox/embedded';
 import { tempDir } from '../../helpers/workspace';
 import { expectedUnion, findMergeCase } from '../../helpers/sandbox-merge';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 
 describe('merge over HTTP on the embedded Keap and WordPress sandboxes', () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -19,6 +20,7 @@ describe('merge over HTTP on the embedded Keap and WordPress sandboxes', () => {
     const core: Core = createCore({
       workspace: openWorkspace(dir, { secrets: new MemorySecretStore() }),
       host: 'web',
+      connectors: BUILT_IN_CONNECTORS,
     });
     cleanups.push(() => core.close());
     const emb = (await ensureSandboxWorkspace(core, { contacts: 400 }))!;

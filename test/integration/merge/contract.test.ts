@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerCrmClientFactory, registerWordPressClientFactory } from '../../../app/merge/clients';
+import { fakeConnectors } from '../../helpers/connectors';
 import { waitForBatch } from '../../../app/merge/batch';
 import { tempCore } from '../../helpers/workspace';
 import { seedCache, seedRemotes, ALL_GUARDS } from '../../helpers/merge-world';
@@ -7,16 +7,12 @@ import type { EventName } from '../../../app/context/events';
 
 let core: ReturnType<typeof tempCore>;
 let remotes: ReturnType<typeof seedRemotes>;
-const undo: (() => void)[] = [];
 
 beforeEach(() => {
-  core = tempCore();
   remotes = seedRemotes();
-  undo.push(registerCrmClientFactory('keap', () => remotes.crm));
-  undo.push(registerWordPressClientFactory('wordpress', () => remotes.wp));
+  core = tempCore('cli', fakeConnectors(remotes));
 });
 afterEach(() => {
-  while (undo.length) undo.pop()!();
   core.dispose();
 });
 

@@ -48,11 +48,11 @@ function child(dbFile: string, stateFile: string, runId: string, stopAt?: string
 
 describe('kill -9 mid-merge, then resume in a new process', () => {
   it.each([
-    ['10:before'], // snapshotting
-    ['20:after'], // right after the survivor's fields were written
-    ['24:after'], // right after the first CRM merge answered
-    ['28:after'], // right after the WordPress relink
-    ['32:before'], // before the second AccessAlly re-key
+    ['5:before'], // snapshotting
+    ['13:after'], // right after the survivor's fields were written
+    ['15:after'], // right after the first CRM merge answered
+    ['18:after'], // right after the WordPress relink
+    ['22:before'], // before the second AccessAlly re-key
   ])(
     'killed at call %s ends like a clean run',
     async (stopAt) => {

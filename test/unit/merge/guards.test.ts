@@ -2,12 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../app/store/database';
 import { CacheReader } from '../../../app/merge/cache-reader';
 import { buildReview } from '../../../app/merge/review';
-import { accessSettingsSchema, survivorshipSettingsSchema } from '../../../app/merge/settings';
+import { accessSettingsSchema, survivorshipSettingsSchema, withCapacity } from '../../../app/merge/settings';
+import { keapConnector } from '../../../app/connectors/keap/connector';
 import { previewPlan, stepsFor } from '../../../app/merge/plan';
 import { planFor, seedCache, seedRemotes } from '../../helpers/merge-world';
 
 const access = accessSettingsSchema.parse({});
-const survivorship = survivorshipSettingsSchema.parse({});
+const survivorship = withCapacity(survivorshipSettingsSchema.parse({}), keapConnector.capabilities.slots);
 const dbs: ReturnType<typeof openDatabase>[] = [];
 afterEach(() => {
   while (dbs.length) dbs.pop()!.close();

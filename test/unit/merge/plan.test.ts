@@ -2,13 +2,20 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../app/store/database';
 import { CacheReader } from '../../../app/merge/cache-reader';
 import { buildReview } from '../../../app/merge/review';
-import { accessSettingsSchema, survivorshipSettingsSchema, writeAccess } from '../../../app/merge/settings';
+import {
+  accessSettingsSchema,
+  survivorshipSettingsSchema,
+  withCapacity,
+  writeAccess,
+} from '../../../app/merge/settings';
+import { keapConnector } from '../../../app/connectors/keap/connector';
 import { classifyTag, accessConflicts } from '../../../app/merge/tag-rules';
 import { assertGuards, previewPlan, stepsFor } from '../../../app/merge/plan';
 import { planFor, seedCache, seedRemotes } from '../../helpers/merge-world';
 
 const access = accessSettingsSchema.parse({});
-const survivorship = survivorshipSettingsSchema.parse({});
+const keapSlots = keapConnector.capabilities.slots;
+const survivorship = withCapacity(survivorshipSettingsSchema.parse({}), keapSlots);
 const dbs: ReturnType<typeof openDatabase>[] = [];
 afterEach(() => {
   while (dbs.length) dbs.pop()!.close();
@@ -172,13 +179,19 @@ describe('plan and guards', () => {
     expect(tooMany.guards.some((g) => g.code === 'too_many_values')).toBe(false);
   });
 
-  it('blocks more values than the CRM holds', async () => {
+  it('blocks more values than the CRM holds (its connector says how many)', async () => {
     const { db, groupId } = await group(['101', '102', '103']);
-    db.prepare(`INSERT INTO settings (key, value) VALUES ('survivorship', '{"maxEmails": 2}')`).run();
-    const plan = planFor(db, groupId, {
-      survivorId: '101',
-      multi: { emails: ['ann@example.com', 'ann.lee@work.test', 'ann@old.test'] },
-    });
+    const twoEmails = { ...keapSlots, emails: ['EMAIL1', 'EMAIL2'] };
+    const plan = planFor(
+      db,
+      groupId,
+      {
+        survivorId: '101',
+        multi: { emails: ['ann@example.com', 'ann.lee@work.test', 'ann@old.test'] },
+      },
+      'native',
+      twoEmails,
+    );
     expect(plan.guards.find((g) => g.code === 'too_many_values')?.severity).toBe('block');
     expect(() => assertGuards(plan, ['access_loss'])).toThrow(/cannot run/);
   });

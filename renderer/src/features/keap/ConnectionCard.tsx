@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { useApi } from '../../lib/api-context';
 import { ErrorBanner, ProgressBar } from '../../components/states';
-import type { ConnectionDetail, ConnectionTestResult } from '../../../../app/api/contract';
-import { KeapConnectionForm } from './KeapConnectionForm';
+import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../../../../app/api/contract';
+import { CrmConnectionForm } from '../connections/CrmConnectionForm';
 import { describeProgress, type SyncView } from './useSyncProgress';
 
 export function ConnectionCard(props: {
   readonly connection: ConnectionDetail;
+  /** What its connector asks for and can do; null when this build has no connector for the kind. */
+  readonly kind: ConnectionKind | null;
   readonly sync: SyncView | undefined;
   readonly onChanged: () => void;
 }) {
@@ -42,7 +44,7 @@ export function ConnectionCard(props: {
             {c.label} {c.isSandbox && <span className="badge">sandbox</span>}
           </h2>
           <div className="muted">
-            {c.kind === 'keap' ? 'Keap' : c.kind} · {c.baseUrl}
+            {props.kind?.label ?? c.kind} · {c.baseUrl}
           </div>
         </div>
         <div className="actions">
@@ -152,8 +154,9 @@ export function ConnectionCard(props: {
         </div>
       )}
       {error && <ErrorBanner error={error} />}
-      {editing && (
-        <KeapConnectionForm
+      {editing && props.kind && (
+        <CrmConnectionForm
+          kind={props.kind}
           existing={c}
           onCancel={() => setEditing(false)}
           onSaved={(_conn, t) => {

@@ -140,24 +140,6 @@ function SettingsForm(props: {
             checked={s.optOutWins}
             onChange={(e) => setS({ ...s, optOutWins: e.target.checked })}
           />
-          <label htmlFor="ms-emails">Email addresses the CRM holds</label>
-          <input
-            id="ms-emails"
-            type="number"
-            min={1}
-            max={10}
-            value={s.maxEmails}
-            onChange={(e) => setS({ ...s, maxEmails: Number(e.target.value) || 1 })}
-          />
-          <label htmlFor="ms-phones">Phone numbers the CRM holds</label>
-          <input
-            id="ms-phones"
-            type="number"
-            min={1}
-            max={10}
-            value={s.maxPhones}
-            onChange={(e) => setS({ ...s, maxPhones: Number(e.target.value) || 1 })}
-          />
           <label htmlFor="ms-loser">Without a CRM merge, the duplicate is</label>
           <select
             id="ms-loser"

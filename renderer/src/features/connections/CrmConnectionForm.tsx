@@ -1,23 +1,23 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useApi } from '../../lib/api-context';
 import { ErrorBanner } from '../../components/states';
-import type { ConnectionDetail, ConnectionTestResult } from '../../../../app/api/contract';
-
-export const KEAP_DEFAULT_URL = 'https://api.infusionsoft.com/crm';
+import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../../../../app/api/contract';
 
 /**
- * Add a Keap account (or edit one): the key is tested before anything is saved, and once saved it is never shown
- * again — editing asks for a new key or keeps the stored one.
+ * Add a CRM account of one kind (or edit one), with what that kind's connector asks for: the key is tested before
+ * anything is saved, and once saved it is never shown again — editing asks for a new key or keeps the stored one.
  */
-export function KeapConnectionForm(props: {
+export function CrmConnectionForm(props: {
+  readonly kind: ConnectionKind;
   readonly existing?: ConnectionDetail;
   readonly onSaved: (connection: ConnectionDetail, test: ConnectionTestResult | null) => void;
   readonly onCancel?: () => void;
 }) {
   const api = useApi();
   const id = useId();
+  const { kind } = props;
   const [label, setLabel] = useState(props.existing?.label ?? '');
-  const [baseUrl, setBaseUrl] = useState(props.existing?.baseUrl ?? KEAP_DEFAULT_URL);
+  const [baseUrl, setBaseUrl] = useState(props.existing?.baseUrl ?? kind.defaultBaseUrl ?? '');
   const [apiKey, setApiKey] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
@@ -38,7 +38,7 @@ export function KeapConnectionForm(props: {
         props.onSaved(res.connection, res.test);
       } else {
         const res = await api.call('connections/add', {
-          kind: 'keap',
+          kind: kind.kind,
           apiKey: apiKey.trim(),
           baseUrl: baseUrl.trim(),
           ...(label.trim() ? { label: label.trim() } : {}),
@@ -59,12 +59,12 @@ export function KeapConnectionForm(props: {
     <form
       className="keap-form"
       onSubmit={submit}
-      aria-label={props.existing ? `Edit ${props.existing.label}` : 'Add a Keap account'}
+      aria-label={props.existing ? `Edit ${props.existing.label}` : `Add a ${kind.label} account`}
     >
       {error && <ErrorBanner error={error} />}
       <div className="field">
         <label htmlFor={`${id}-key`}>
-          {props.existing ? 'New API key (leave empty to keep the stored one)' : 'Keap API key'}
+          {props.existing ? 'New API key (leave empty to keep the stored one)' : `${kind.label} API key`}
         </label>
         <input
           id={`${id}-key`}
@@ -73,11 +73,11 @@ export function KeapConnectionForm(props: {
           spellCheck={false}
           value={apiKey}
           onChange={(e) => setApiKey(e.target.value)}
-          placeholder="Personal Access Token or Service Account Key"
+          placeholder={kind.help.apiKey}
           required={!props.existing}
         />
         <p className="hint">
-          Keap → Settings → API Settings. The key is tested, then stored encrypted and never shown again.
+          {kind.help.apiKey}. The key is tested, then stored encrypted and never shown again.
         </p>
       </div>
       <div className="field-row">
@@ -87,12 +87,19 @@ export function KeapConnectionForm(props: {
             id={`${id}-label`}
             value={label}
             onChange={(e) => setLabel(e.target.value)}
-            placeholder="e.g. Main Keap app"
+            placeholder={`e.g. Main ${kind.label} account`}
           />
         </div>
         <div className="field">
           <label htmlFor={`${id}-url`}>API base URL</label>
-          <input id={`${id}-url`} value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />
+          <input
+            id={`${id}-url`}
+            value={baseUrl}
+            onChange={(e) => setBaseUrl(e.target.value)}
+            placeholder={kind.defaultBaseUrl ?? kind.help.baseUrl}
+            required
+          />
+          {!kind.defaultBaseUrl && <p className="hint">{kind.help.baseUrl}</p>}
         </div>
       </div>
       <div className="actions">

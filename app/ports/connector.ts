@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import type { CoreContext } from '../context/context';
+import type { Clock } from './clock';
+import type { CrmAccountInfo, CrmClient } from './crm';
+import type { WordPressClient } from './wordpress';
+
+/**
+ * A connector describes one kind of connection (a CRM, or the WordPress site) to the generic core: what it is
+ * called, which credentials it needs, what it can do, and how to build a client. Each connector exports its
+ * descriptor from its own folder; the host hands the list to `createCore({ connectors })` and every generic
+ * module (sync, connections, merge, the renderer through `connections/kinds`) reads it from there.
+ */
+
+/** How consent is held: on each email address (Keap opt-in/out) or per mailing list (ActiveCampaign). */
+export type ConsentModel = 'email-opt-in' | 'list-status';
+
+export interface CrmSlots {
+  /** The slot names a contact can hold, in order (Keap: EMAIL1..EMAIL3); the length is the capacity. */
+  readonly emails: readonly string[];
+  readonly phones: readonly string[];
+  readonly addresses: readonly string[];
+}
+
+export interface CrmCapabilities {
+  /** The CRM merges two contacts itself (Keap's `contacts:merge`); false means the manual strategy. */
+  readonly nativeMerge: boolean;
+  /** Keap-style sequences a contact is added to by id. */
+  readonly sequences: boolean;
+  /** A contact read answers with its current tag ids, so a check before act needs no separate tags request. */
+  readonly tagsOnContact: boolean;
+  /** Named automations a contact can be added to and listed in (ActiveCampaign). */
+  readonly automations: boolean;
+  /** Mailing lists with a subscription status per contact (ActiveCampaign). */
+  readonly lists: boolean;
+  /** Custom fields kept apart from the contact record and merged field by field (ActiveCampaign fieldValues). */
+  readonly customFields: boolean;
+  readonly slots: CrmSlots;
+  readonly consent: ConsentModel;
+}
+
+/** What a connection's credentials look like when a person types them in (validated by `credentials`). */
+export interface CrmCredentials {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
+/** Everything a connector needs to build a client for a stored connection. */
+export interface CrmClientConfig {
+  readonly baseUrl: string;
+  /** Reads the stored key (from the secret store) at the last moment; throws AUTH_FAILED when none is stored. */
+  readonly secret: () => Promise<string>;
+  /** Per-connection tuning (rate limits, timeouts) from `connections.settings`. */
+  readonly tuning: ConnectionTuning;
+  readonly clock: Clock;
+  readonly onRequest?: () => void;
+}
+
+export interface ConnectionTuning {
+  readonly rateLimits?: { readonly perSecond?: number | undefined; readonly perMinute?: number | undefined };
+  readonly timeoutMs?: number;
+  readonly retryBaseDelayMs?: number;
+  readonly maxRetries?: number;
+}
+
+export interface CrmConnector {
+  readonly role: 'crm';
+  /** Stored in `connections.kind`. */
+  readonly kind: string;
+  /** People's name for it: "Keap", "ActiveCampaign". */
+  readonly label: string;
+  /** What the Connections screen asks for, in words. */
+  readonly help: { readonly baseUrl: string; readonly apiKey: string };
+  /** The environment variable `mergedesk connect <kind>` reads the key from (else it asks, without echo). */
+  readonly apiKeyEnv: string;
+  /** null when every account has its own URL (ActiveCampaign). */
+  readonly defaultBaseUrl: string | null;
+  /** Parses and normalises what a person typed; refuses what the CRM would never accept (http to a remote). */
+  readonly credentials: z.ZodType<CrmCredentials, unknown>;
+  readonly capabilities: CrmCapabilities;
+  createClient(config: CrmClientConfig): Promise<CrmClient>;
+  /** Checks credentials before anything is saved; answers quickly (few retries, short timeout). */
+  testConnection(credentials: CrmCredentials, clock: Clock, signal?: AbortSignal): Promise<CrmAccountInfo>;
+}
+
+export interface SiteConnector {
+  readonly role: 'site';
+  readonly kind: string;
+  readonly label: string;
+  /** The client for a stored site connection; reads its secret on first use. */
+  createClient(ctx: CoreContext, connectionId: string): WordPressClient;
+}
+
+export type Connector = CrmConnector | SiteConnector;
