@@ -6,6 +6,7 @@ import { connectionMethods } from './methods/connections';
 import { syncMethods } from './methods/sync';
 import { contactMethods } from './methods/contacts';
 import { detectMethods } from './methods/detect';
+import { jobMethods } from './methods/jobs';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -20,6 +21,7 @@ export const contract = {
   ...syncMethods,
   ...contactMethods,
   ...detectMethods,
+  ...jobMethods,
 };
 
 export type Contract = typeof contract;
@@ -43,4 +45,5 @@ export type * from './methods/connections';
 export type * from './methods/sync';
 export type * from './methods/contacts';
 export type * from './methods/detect';
+export type * from './methods/jobs';
 export type * from '../context/events';

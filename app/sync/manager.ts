@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CoreContext } from '../context/context';
 import { AppError, toErrorShape } from '../domain/errors';
 import type { CrmClient } from '../ports/crm';
-import { createCrmClient, getConnection, parseSettings } from './connections';
+import { createCrmClient, getConnection, parseSettings, recordTest } from './connections';
 import { runSync, type SyncMode, type SyncProgress, type SyncResult } from './engine';
 
 export interface SyncJobStatus {
@@ -83,6 +83,14 @@ export class SyncManager {
     job.done.then(
       () => {
         this.jobs.delete(connectionId);
+        // A completed sync proves the connection works: "Last test: failed" from earlier no longer holds.
+        recordTest(
+          this.ctx.workspace.db,
+          connectionId,
+          true,
+          null,
+          new Date(this.ctx.clock.now()).toISOString(),
+        );
         this.ctx.events.emit('sync/finished', { jobId, connectionId, status: 'completed' });
         this.ctx.events.emit('workspace/changed', { reason: 'sync' });
       },

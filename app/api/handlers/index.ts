@@ -6,6 +6,7 @@ import { connectionHandlers } from './connections';
 import { syncHandlers } from './sync';
 import { contactHandlers } from './contacts';
 import { detectHandlers } from './detect';
+import { jobHandlers } from './jobs';
 
 /** Every contract method has exactly one handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
@@ -16,4 +17,5 @@ export const handlers = {
   ...syncHandlers,
   ...contactHandlers,
   ...detectHandlers,
+  ...jobHandlers,
 } satisfies Handlers;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../define';
+import { jobIdSchema } from './jobs';
 import type { ConnectionSummary } from './app';
 
 export interface ConnectionDetail extends ConnectionSummary {
@@ -85,7 +86,7 @@ export const connectionMethods = {
     'Removes a connection, its stored key and everything cached from it.',
   ).returns<{ removed: boolean }>(),
   'connections/test': method(
-    z.object({ id: z.string().min(1).max(100) }).strict(),
-    'Checks that the stored credentials still work and shows the account they belong to.',
+    z.object({ id: z.string().min(1).max(100), jobId: jobIdSchema.optional() }).strict(),
+    'Checks that the stored credentials still work and shows the account they belong to; jobs/cancel with the jobId stops it.',
   ).returns<ConnectionTestResult>(),
 };
