@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Tests and the embedded sandbox inject a client; normally it is built from the stored connection. */
   readonly client?: CrmClient;
   readonly pageSize?: number;
+  /** The user confirmed a removal of more than a fifth of the cached contacts. */
+  readonly confirmRemovals?: boolean;
 }
 
 /** One sync at a time per connection; progress goes out as `sync/progress` events, the end as `sync/finished`. */
@@ -54,6 +56,7 @@ export class SyncManager {
           mode,
           clock: this.ctx.clock,
           signal: abort.signal,
+          ...(options.confirmRemovals ? { confirmRemovals: true } : {}),
           ...((options.pageSize ?? settings.pageSize)
             ? { pageSize: options.pageSize ?? settings.pageSize }
             : {}),

@@ -153,6 +153,21 @@ export function ConnectionCard(props: {
           error={{ code: finished.error.code, message: `Sync ${finished.status}: ${finished.error.message}` }}
         />
       )}
+      {!running && finished?.error?.code === 'GUARD_REFUSED' && (
+        <div className="actions">
+          <button
+            type="button"
+            className="danger"
+            onClick={() =>
+              run('sync', () =>
+                api.call('sync/start', { connectionId: c.id, mode: 'full', confirmRemovals: true }),
+              )
+            }
+          >
+            Remove them and sync
+          </button>
+        </div>
+      )}
       {!running && finished?.status === 'completed' && (
         <p className="ok-note" role="status">
           Sync finished.
