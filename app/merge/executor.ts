@@ -407,8 +407,8 @@ export class MergeExecutor {
         return { response: { merged: loser, into: merged.id } };
       }
       case 'tags_dropped': {
-        // Check before act: only the dropped tags the survivor still carries are removed, so a resumed step (or
-        // one whose answer was lost) sends nothing twice.
+        // Check before act on the survivor's tags as this run knows them (the CRM merge's answer, or a fresh read
+        // on resume): only the dropped tags still there are removed, so a resumed step sends nothing twice.
         const drop = plan.tagsToRemove ?? [];
         const have = await this.currentTags(s);
         const still = drop.filter((t) => have.has(t));

@@ -156,6 +156,8 @@ export interface ReviewModel {
   readonly rows: readonly FieldRow[];
   readonly tags: readonly TagGroup[];
   readonly warnings: readonly ReviewWarning[];
+  /** Why these records may be two different people, in words; a merge needs an explicit confirmation then. */
+  readonly identityConflicts: readonly string[];
   readonly access: AccessPreview;
   readonly wordpress: WpPlanHint;
 }
@@ -179,6 +181,7 @@ export interface ReviewChoices {
 }
 
 export type GuardCode =
+  | 'two_people'
   | 'access_loss'
   | 'access_conflict'
   | 'consent_conflict'
@@ -271,9 +274,26 @@ export interface PreviewLine {
 
 export interface PlanPreview {
   readonly lines: readonly PreviewLine[];
+  /** The journaled steps the run will take, in order: what "N steps" counts everywhere. */
+  readonly steps: readonly { readonly name: string; readonly target: string | null }[];
   readonly irreversible: readonly string[];
   readonly guards: readonly Guard[];
   readonly notices: readonly Notice[];
 }
 
 export type { CrmAddress, CrmEmail, CrmPhone };
+
+/** How much of today's CRM quota a batch needs and how many of its groups fit before the daily reset. */
+export interface BatchQuotaPlan {
+  readonly groups: number;
+  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
+  readonly guarded: number;
+  readonly requests: number;
+  readonly fitsToday: number;
+  readonly etaSeconds: number | null;
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  readonly availableToday: number | null;
+  readonly resetsAt: string | null;
+  readonly message: string;
+}

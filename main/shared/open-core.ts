@@ -5,8 +5,8 @@ import { resolveWorkspaceDir } from '../../app/workspace/paths';
 import type { SecretStore } from '../../app/ports/secret-store';
 import { AppError } from '../../app/domain/errors';
 import { attachAutoRescan } from '../../app/detect/auto-rescan';
-import type { FilePicker } from '../../app/uploads/store';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
+import type { FilePicker } from '../../app/uploads/store';
 
 export interface OpenCoreOptions {
   readonly host: HostKind;

@@ -7,7 +7,7 @@ import type { RunDetail, RunSummary } from '../../merge/service';
 import type { RestorePreview, RestoreResult } from '../../merge/restore';
 import type { AuditExport } from '../../merge/audit-export';
 import type { MergeBatchPayload } from '../../context/events';
-import type { BatchQuotaPlan } from '../../merge/batch';
+import type { BatchQuotaPlan } from '../../merge/types';
 
 export type {
   ReviewModel,
@@ -52,6 +52,7 @@ const refine = <
 const refMessage = { message: 'Give a groupId, or a connectionId with at least two crmIds.' };
 
 const guardCode = z.enum([
+  'two_people',
   'access_loss',
   'access_conflict',
   'consent_conflict',

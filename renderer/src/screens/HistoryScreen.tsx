@@ -2,8 +2,16 @@ import { useState } from 'react';
 import { useApi, useEvent, useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
 import { navigate } from '../lib/router';
-import type { RestorePreview, RunSummary } from '../../../app/api/contract';
-import { stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
+import type { Output, RestorePreview, RunSummary } from '../../../app/api/contract';
+import { isMergeStep, stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
+import { words } from '../../../app/api/client';
+import { formatDateTime } from '../lib/format';
+
+/** "Ann Lee (#101)": a contact as people recognise it, the id beside the name. */
+function contact(run: RunSummary, id: string): string {
+  const name = run.names[id];
+  return name ? `${name} (#${id})` : `#${id}`;
+}
 import '../features/merge-review/merge-review.css';
 
 const STATUS_LABEL: Record<RunSummary['status'], string> = {
@@ -78,13 +86,11 @@ export function HistoryScreen(props: { param: string | null }) {
             {runs.data.map((r) => (
               <tr key={r.id} className={props.param === r.id ? 'survivor' : undefined}>
                 <td className="nowrap">
-                  <a href={`#/history/${encodeURIComponent(r.id)}`}>
-                    {r.createdAt.replace('T', ' ').slice(0, 19)}
-                  </a>
+                  <a href={`#/history/${encodeURIComponent(r.id)}`}>{formatDateTime(r.createdAt)}</a>
                 </td>
                 <td>{STATUS_LABEL[r.status]}</td>
                 <td>
-                  #{r.survivorId} ← {r.loserIds.map((l) => `#${l}`).join(', ')}
+                  {contact(r, r.survivorId)} ← {r.loserIds.map((l) => contact(r, l)).join(', ')}
                 </td>
                 <td>
                   {r.stepsDone}/{r.stepsTotal}
@@ -107,6 +113,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [restore, setRestore] = useState<RestorePreview | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [restored, setRestored] = useState<RestoreOutcome | null>(null);
   useEvent('merge/step', (p) => {
     if (p.runId === props.runId) detail.reload();
   });
@@ -134,23 +141,29 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   return (
     <section className="plan-dialog" aria-labelledby="run-title">
       <h2 id="run-title">
-        Run {d.run.id.slice(0, 8)} · {STATUS_LABEL[d.run.status]}
+        Merge of {d.run.names[d.run.survivorId] ?? `#${d.run.survivorId}`} on{' '}
+        {formatDateTime(d.run.createdAt)} · {STATUS_LABEL[d.run.status]}
       </h2>
       <p className="muted">
-        {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor #{d.run.survivorId} ·
-        confirmed guards: {d.confirmed.join(', ') || 'none'}
+        {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor{' '}
+        {contact(d.run, d.run.survivorId)} · merged {d.run.loserIds.map((l) => contact(d.run, l)).join(', ')}
+        {d.run.groupId !== null ? ` · group ${d.run.groupId}` : ''} · confirmed:{' '}
+        {d.confirmed.map((c) => words.guardLabel(c)).join(', ') || 'nothing needed confirming'} ·{' '}
+        {d.run.stepsDone} of {d.run.stepsTotal} steps done
       </p>
       {d.run.error && <p className="warning">{d.run.error.message}</p>}
       <ol className="step-list">
-        {d.steps.map((s) => (
-          <li key={s.seq} data-status={s.status}>
-            <strong>{stepLabel(s.name)}</strong>
-            {s.target ? ` #${s.target}` : ''}: {stepStatusLabel(s.status)}
-            {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
-            {s.summary && <div className="muted">{s.summary}</div>}
-            {s.error && <div className="warning">{s.error.message}</div>}
-          </li>
-        ))}
+        {d.steps
+          .filter((s) => isMergeStep(s.name))
+          .map((s) => (
+            <li key={s.seq} data-status={s.status}>
+              <strong>{stepLabel(s.name)}</strong>
+              {s.target ? ` #${s.target}` : ''}: {stepStatusLabel(s.status)}
+              {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
+              {s.summary && <div className="muted">{s.summary}</div>}
+              {s.error && <div className="warning">{s.error.message}</div>}
+            </li>
+          ))}
       </ol>
       <div className="review-actions">
         {resumable && (
@@ -182,7 +195,11 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
         <button
           type="button"
           onClick={() =>
-            download(`mergedesk-plan-${d.run.id}.json`, 'application/json', JSON.stringify(d.plan, null, 2))
+            download(
+              `mergedesk-plan-${d.run.createdAt.slice(0, 10)}.json`,
+              'application/json',
+              JSON.stringify(d.plan, null, 2),
+            )
           }
         >
           Export plan (JSON)
@@ -214,7 +231,10 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
               void act(async () => {
                 const r = await api.call('merge/restore', { runId: d.run.id, confirm: true });
                 setRestore(null);
-                return `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
+                setRestored(r);
+                return r.problems.length
+                  ? 'Restored, but not everything is as it was before the merge (below).'
+                  : `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
               })
             }
           >
@@ -226,7 +246,59 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
         </div>
       )}
       {message && <p role="status">{message}</p>}
+      {(restored ?? asRestoreOutcome(d.restoreResult)) && (
+        <RestoreResultPanel result={(restored ?? asRestoreOutcome(d.restoreResult))!} />
+      )}
       {error && <ErrorBanner error={error} />}
+    </section>
+  );
+}
+
+type RestoreOutcome = Output<'merge/restore'>;
+
+/** Runs restored before members were reported have no `members`; they show no access panel. */
+function asRestoreOutcome(v: unknown): RestoreOutcome | null {
+  return v && typeof v === 'object' && Array.isArray((v as { members?: unknown }).members)
+    ? (v as RestoreOutcome)
+    : null;
+}
+
+/** What a restore left: per member, who they are linked to now and the access tags they hold, read back. */
+function RestoreResultPanel(props: { result: RestoreOutcome }) {
+  const r = props.result;
+  return (
+    <section aria-label="Restore result" className="restore-result">
+      <h3>Access after the restore</h3>
+      {r.members.length === 0 ? (
+        <p className="muted">No WordPress member was involved in this merge.</p>
+      ) : (
+        <ul>
+          {r.members.map((m) => (
+            <li key={m.wpId} data-ok={m.ok ? 'yes' : 'no'}>
+              <strong>{m.displayName ? `${m.displayName} (${m.login})` : m.login}</strong>
+              {': linked to '}
+              {m.contactId ? `${m.contactName ?? 'contact'} #${m.contactId}` : 'no contact'}
+              {' · access: '}
+              {m.accessTags.length ? m.accessTags.join(', ') : 'none'}
+              {m.missing.length > 0 && (
+                <div className="warning">Missing since the merge: {m.missing.join(', ')}</div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {r.problems.length > 0 && (
+        <>
+          <h3>Not as before</h3>
+          <ul>
+            {r.problems.map((p) => (
+              <li key={p} className="warning">
+                {p}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }
