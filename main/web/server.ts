@@ -59,7 +59,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const staticDir = resolve(options.staticDir);
   const maxBody = options.maxBodyBytes ?? 32 * 1024 * 1024;
-  const maxUpload = Math.min(options.maxUploadBytes ?? Infinity, options.core.uploads.maxBytes);
   const streams = new Set<ServerResponse>();
   const inFlight = new Set<Promise<unknown>>();
   let closing = false;
@@ -155,6 +154,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
    * cap, answered with an opaque token that `detect/csv/analyse` takes.
    */
   async function upload(req: IncomingMessage, res: ServerResponse) {
+    const maxUpload = Math.min(options.maxUploadBytes ?? Infinity, options.core.uploads.maxBytes);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > maxUpload) return refuseTooLarge(req, res);
     const name = fileNameHeader(req.headers['x-file-name']);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
+import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { readChosenFile } from '../../app/uploads/store';
 import { startWebHost, type WebHost } from '../../main/web/server';
 import { tempDir } from '../helpers/workspace';

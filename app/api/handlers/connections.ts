@@ -2,6 +2,7 @@ import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../
 import type { HandlerSubset } from './types';
 import type { CoreContext } from '../../context/context';
 import type { CrmConnector, CrmCredentials } from '../../ports/connector';
+import { runCancellable } from '../../jobs/cancellable';
 import { AppError, toErrorShape } from '../../domain/errors';
 import {
   createCrmClient,
@@ -185,12 +186,13 @@ export const connectionHandlers: HandlerSubset<
     const row = getConnection(db, input.id);
     try {
       const client = await createCrmClient(ctx, row);
-      const info = await client.testConnection();
+      const info = await runCancellable(ctx, input.jobId, (signal) => client.testConnection(signal));
       recordTest(db, row.id, true, info.account, now(ctx));
       return { ok: true, account: info.account, details: info.details };
     } catch (error) {
       const shape = toErrorShape(error);
-      recordTest(db, row.id, false, null, now(ctx));
+      // A test the user stopped says nothing about the connection: the last result stands.
+      if (shape.code !== 'CANCELLED') recordTest(db, row.id, false, null, now(ctx));
       return {
         ok: false,
         account: row.account,

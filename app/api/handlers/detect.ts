@@ -236,10 +236,12 @@ export const detectHandlers: HandlerSubset<
 
   'detect/csv/analyse': async (input, ctx) => {
     const file = uploadsOf(ctx).get(input.upload);
-    const a = await analyseCsvBytes(file.bytes, {
+    // A copy: the analysis may move its bytes to a worker, and the held file stays for a re-run with a mapping.
+    const a = await analyseCsvBytes(new Uint8Array(file.bytes), {
       settings: settingsOf(ctx.workspace.db),
       map: input.map ?? {},
       linkage: input.linkage,
+      maxBytes: uploadsOf(ctx).maxBytes,
     });
     return { ...a, fileName: file.name };
   },

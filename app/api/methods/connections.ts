@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../define';
+import { jobIdSchema } from './jobs';
 import type { ConnectionSummary } from './app';
 
 export interface ConnectionDetail extends ConnectionSummary {
@@ -105,7 +106,7 @@ export const connectionMethods = {
     'Stops a browser sign-in that is waiting for its redirect.',
   ).returns<{ cancelled: boolean }>(),
   'connections/test': method(
-    z.object({ id: z.string().min(1).max(100) }).strict(),
-    'Checks that the stored credentials still work and shows the account they belong to.',
+    z.object({ id: z.string().min(1).max(100), jobId: jobIdSchema.optional() }).strict(),
+    'Checks that the stored credentials still work and shows the account they belong to; jobs/cancel with the jobId stops it.',
   ).returns<ConnectionTestResult>(),
 };

@@ -35,6 +35,8 @@ export const syncMethods = {
       .object({
         connectionId: z.string().min(1).max(100),
         mode: z.enum(['auto', 'full', 'incremental']).default('auto'),
+        /** After a GUARD_REFUSED "would remove N of M cached contacts": the user confirms the CRM lost them. */
+        confirmRemovals: z.boolean().default(false),
       })
       .strict(),
     'Starts (or joins) a sync of one CRM connection; progress arrives as sync/progress events.',
