@@ -1,14 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../domain/csv-writer';
 import type { DetectResult } from './engine';
 import type { PairRow } from './csv';
-
-/**
- * Every CSV Mergedesk writes goes through `toCsv`, so a rule about cell content (a value a spreadsheet would run
- * as a formula) is applied in one place.
- */
-export function toCsv(columns: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  return stringify(rows as (string | number)[][], { header: true, columns: [...columns] });
-}
 
 export function pairsCsv(rows: readonly PairRow[]): string {
   return toCsv(

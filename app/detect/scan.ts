@@ -19,6 +19,7 @@ import {
   loadRecordsByPk,
   pairKey,
   pairRows,
+  previousGroups,
   PAIR_COLUMNS,
   type CachedRecord,
   type GroupRow,
@@ -188,6 +189,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     db.transaction(() => {
       const gone = vanished(db, pks);
       const kept = (i: number) => !gone.has(pks[i]!);
+      const previous = previousGroups(db, { connectionId });
       if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
       else
         db.prepare(
@@ -227,6 +229,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
             edges: g.edges.length,
           })),
         now,
+        previous,
       );
       db.prepare('DELETE FROM match_term_freq WHERE connection_id = ?').run(connectionId);
       bulkInsert(
@@ -556,6 +559,7 @@ export function regroup(
       if (!nodes.has(other)) queue.push(other);
     }
   }
+  const previous = previousGroups(db, { groupIds: oldGroups });
   const delGroup = db.prepare('DELETE FROM dup_groups WHERE id = ?');
   for (const g of oldGroups) delGroup.run(g);
   if (edges.size === 0) return;
@@ -603,7 +607,7 @@ export function regroup(
       edges: g.edges.length,
     });
   }
-  insertGroups(db, rows, now);
+  insertGroups(db, rows, now, previous);
 }
 
 /** The model of the last scan of a connection, for re-grouping after a decision. */

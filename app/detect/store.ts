@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
-import type { DetectRecord, Features } from './types';
+import type { DetectRecord, Features, Lane } from './types';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
 
@@ -251,21 +251,121 @@ export interface GroupRow {
   readonly edges: number;
 }
 
-const insertGroupSql = `INSERT INTO dup_groups (connection_id, group_key, lane, score, reason, size, last_activity,
+const insertGroupSql = `INSERT INTO dup_groups (id, connection_id, group_key, lane, score, reason, size, last_activity,
     status, evidence, crm_ids, search_text, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
   ON CONFLICT (connection_id, group_key) DO UPDATE SET lane = excluded.lane, score = excluded.score,
     reason = excluded.reason, size = excluded.size, last_activity = excluded.last_activity,
     evidence = excluded.evidence, updated_at = excluded.updated_at, status = 'open'
   WHERE dup_groups.status <> 'merged'
   RETURNING id`;
 
-export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): number {
+/**
+ * The groups a re-scan is about to re-form, by member: their ids are handed on to the new groups that keep most
+ * of their members, so links, bookmarks and History keep pointing at the same people across re-scans.
+ */
+export interface PreviousGroups {
+  readonly byCrmId: ReadonlyMap<string, number>;
+}
+
+/** Reads the members of the groups about to be replaced: every open/stale group of a connection, or some ids. */
+export function previousGroups(
+  db: Db,
+  scope: { readonly connectionId: string } | { readonly groupIds: Iterable<number> },
+): PreviousGroups {
+  const byCrmId = new Map<string, number>();
+  const rows =
+    'connectionId' in scope
+      ? (db
+          .prepare(
+            `SELECT m.group_id, m.crm_id FROM dup_group_members m JOIN dup_groups g ON g.id = m.group_id
+             WHERE g.connection_id = ? AND g.status IN ('open', 'stale')`,
+          )
+          .raw()
+          .all(scope.connectionId) as [number, string][])
+      : (db
+          .prepare(
+            `SELECT group_id, crm_id FROM dup_group_members WHERE group_id IN (SELECT value FROM json_each(?))`,
+          )
+          .raw()
+          .all(JSON.stringify([...scope.groupIds])) as [number, string][]);
+  for (const [id, crm] of rows) byCrmId.set(crm, id);
+  return { byCrmId };
+}
+
+const SEQUENCE_KEY = 'detect.groupIds';
+
+/**
+ * Group ids never come back for other people: a dissolved group's id is not reused by SQLite's max(rowid)+1, it
+ * stays retired. The high-water mark lives in the settings table because dissolved rows are deleted.
+ */
+function idAllocator(db: Db): { next(): number; save(): void } {
+  const stored = Number(
+    (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(SEQUENCE_KEY) as
+      string | undefined) ?? 0,
+  );
+  const current = (db.prepare('SELECT max(id) FROM dup_groups').pluck().get() as number | null) ?? 0;
+  let high = Math.max(Number.isFinite(stored) ? stored : 0, current);
+  const start = high;
+  return {
+    next: () => ++high,
+    save: () => {
+      if (high === start) return;
+      db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(SEQUENCE_KEY, String(high));
+    },
+  };
+}
+
+/**
+ * For each new group, the previous group with which it shares the most members (each previous id goes to one new
+ * group at most); groups with no predecessor get fresh ids.
+ */
+export function assignGroupIds(
+  db: Db,
+  memberSets: readonly (readonly string[])[],
+  previous: PreviousGroups | undefined,
+): number[] {
+  const out = new Array<number>(memberSets.length).fill(0);
+  const exists = db.prepare('SELECT 1 FROM dup_groups WHERE id = ?').pluck();
+  if (previous && previous.byCrmId.size > 0) {
+    const candidates: [overlap: number, group: number, prev: number][] = [];
+    memberSets.forEach((members, g) => {
+      const counts = new Map<number, number>();
+      for (const m of members) {
+        const p = previous.byCrmId.get(m);
+        if (p !== undefined) counts.set(p, (counts.get(p) ?? 0) + 1);
+      }
+      for (const [p, n] of counts) candidates.push([n, g, p]);
+    });
+    candidates.sort((a, b) => b[0] - a[0] || a[2] - b[2] || a[1] - b[1]);
+    const taken = new Set<number>();
+    for (const [, g, p] of candidates) {
+      if (out[g] !== 0 || taken.has(p) || exists.get(p)) continue;
+      out[g] = p;
+      taken.add(p);
+    }
+  }
+  const ids = idAllocator(db);
+  for (let g = 0; g < out.length; g++) if (out[g] === 0) out[g] = ids.next();
+  ids.save();
+  return out;
+}
+
+export function insertGroups(
+  db: Db,
+  groups: readonly GroupRow[],
+  now: string,
+  previous?: PreviousGroups,
+): number {
   const insertGroup = db.prepare(insertGroupSql).pluck();
   const members: unknown[][] = [];
   let inserted = 0;
-  for (const g of groups) {
-    const crmIds = g.members.map((m) => m.id).sort();
+  const memberSets = groups.map((g) => g.members.map((m) => m.id).sort());
+  const ids = assignGroupIds(db, memberSets, previous);
+  groups.forEach((g, index) => {
+    const crmIds = memberSets[index]!;
     const lastActivity = g.members.reduce<string | null>(
       (acc, m) => (m.updatedAt && (!acc || m.updatedAt > acc) ? m.updatedAt : acc),
       null,
@@ -277,6 +377,7 @@ export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): 
       .join(' ')
       .toLowerCase();
     const id = insertGroup.get(
+      ids[index],
       g.connectionId,
       groupKey(crmIds),
       g.lane,
@@ -290,10 +391,10 @@ export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): 
       now,
       now,
     ) as number | undefined;
-    if (id === undefined) continue;
+    if (id === undefined) return;
     inserted += 1;
     for (const m of g.members) members.push([id, m.pk, m.id]);
-  }
+  });
   bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
   return inserted;
 }
@@ -322,3 +423,77 @@ export function pairRows(
 }
 
 export const PAIR_COLUMNS = ['a_pk', 'b_pk', 'score', 'weight', 'flags', 'rule', 'contributions'] as const;
+
+/** An open group as the batch gate sees it: its current lane and what detection said before any gate. */
+export interface GateCandidate {
+  readonly id: number;
+  readonly connectionId: string;
+  readonly crmIds: readonly string[];
+  readonly lane: Lane;
+  readonly reason: string;
+  /** Detection's own lane and reason when the gate moved the group; null when it did not. */
+  readonly gated: { readonly lane: Lane; readonly reason: string } | null;
+}
+
+/** Open groups detection put in `safe` (including those the gate moved out of it), optionally only some ids. */
+export function gateCandidates(db: Db, groupIds?: readonly number[]): GateCandidate[] {
+  const rows = db
+    .prepare(
+      `SELECT id, connection_id, lane, reason, crm_ids, json_extract(evidence, '$.gate') AS gate FROM dup_groups
+       WHERE status = 'open' AND (lane = 'safe' OR json_extract(evidence, '$.gate') IS NOT NULL)
+       ${groupIds ? `AND id IN (SELECT value FROM json_each(?))` : ''} ORDER BY id`,
+    )
+    .all(...(groupIds ? [JSON.stringify(groupIds)] : [])) as {
+    id: number;
+    connection_id: string;
+    lane: Lane;
+    reason: string;
+    crm_ids: string;
+    gate: string | null;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    connectionId: r.connection_id,
+    crmIds: JSON.parse(r.crm_ids) as string[],
+    lane: r.lane,
+    reason: r.reason,
+    gated: r.gate ? (JSON.parse(r.gate) as { lane: Lane; reason: string }) : null,
+  }));
+}
+
+/**
+ * Moves a group out of `safe` with the reason in words, keeping detection's lane and reason beside it so a later
+ * gate can put it back; `null` puts it back.
+ */
+export function setGateOutcome(db: Db, c: GateCandidate, moved: { lane: Lane; reason: string } | null): void {
+  const identity = c.gated ?? { lane: c.lane, reason: c.reason };
+  if (moved) {
+    db.prepare(
+      `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_set(evidence, '$.gate', json(?)) WHERE id = ?`,
+    ).run(moved.lane, moved.reason, JSON.stringify(identity), c.id);
+  } else if (c.gated) {
+    db.prepare(
+      `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_remove(evidence, '$.gate') WHERE id = ?`,
+    ).run(identity.lane, identity.reason, c.id);
+  }
+}
+
+export function openLaneCounts(db: Db): Record<Lane, number> {
+  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
+  for (const row of db
+    .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
+    .all() as { lane: Lane; n: number }[])
+    out[row.lane] = row.n;
+  return out;
+}
+
+/** The members' names of a group, as a person reads them ("Ann Lee, Ann Lee-Smith"); empty when it is gone. */
+export function groupNames(db: Db, groupId: number): string {
+  const names = db
+    .prepare(
+      `SELECT trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) AS name, c.crm_id
+       FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk WHERE m.group_id = ? ORDER BY c.pk`,
+    )
+    .all(groupId) as { name: string; crm_id: string }[];
+  return [...new Set(names.map((n) => n.name || `#${n.crm_id}`))].join(', ');
+}

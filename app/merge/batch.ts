@@ -6,6 +6,15 @@ import type { CrmClient } from '../ports/crm';
 import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
 import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import { gateLanes, gateProfiles } from '../detect/batch-gate';
+import { groupNames } from '../detect/store';
+import { needsChoiceReason } from './guards';
+import type { BatchQuotaPlan, Guard } from './types';
+
+/** Why a batch left a group alone, in the guards' own words. */
+function guardReason(guards: readonly Guard[]): string {
+  return `${needsChoiceReason(guards.map((g) => ({ short: g.short ?? g.code })))}. ${guards.map((g) => g.message).join(' ')}`;
+}
 
 export type BatchState = MergeBatchPayload;
 
@@ -28,6 +37,9 @@ function eligible(
   groupIds: readonly number[] | undefined,
 ): { ids: number[]; skipped: { groupId: number; reason: string }[] } {
   const db = ctx.workspace.db;
+  // The lanes are judged again with the cache and the merge settings as they are now (a sync or a settings change
+  // may have come after the last scan), so the batch takes exactly what the Safe tab promises.
+  gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
   if (!groupIds) {
     return {
       ids: db
@@ -37,41 +49,35 @@ function eligible(
       skipped: [],
     };
   }
-  const get = db.prepare('SELECT lane, status FROM dup_groups WHERE id = ?');
+  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
   const ids: number[] = [];
   const skipped: { groupId: number; reason: string }[] = [];
   for (const id of groupIds) {
-    const g = get.get(id) as { lane: string; status: string } | undefined;
-    if (!g) skipped.push({ groupId: id, reason: 'no such group' });
-    else if (g.status !== 'open') skipped.push({ groupId: id, reason: `group is ${g.status}` });
+    const g = get.get(id) as { lane: string; status: string; reason: string } | undefined;
+    if (!g)
+      skipped.push({
+        groupId: id,
+        reason: 'this group no longer exists (merged, dismissed or re-formed by a scan)',
+      });
+    else if (g.status !== 'open') skipped.push({ groupId: id, reason: `this group is already ${g.status}` });
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,
-        reason: 'only groups in the safe lane merge in a batch; review it instead',
+        reason: g.reason.startsWith('needs a choice:')
+          ? g.reason
+          : 'only groups in the safe lane merge in a batch; review it instead',
       });
     else ids.push(id);
   }
   return { ids, skipped };
 }
 
-export interface BatchQuotaPlan {
-  readonly groups: number;
-  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
-  readonly guarded: number;
-  readonly requests: number;
-  readonly fitsToday: number;
-  readonly etaSeconds: number | null;
-  readonly perMinute: number | null;
-  readonly perDay: number | null;
-  readonly availableToday: number | null;
-  readonly resetsAt: string | null;
-  readonly message: string;
-}
-
 /**
  * How a batch over these groups (or the whole safe lane) fits the CRM's quota: requests each merge will spend,
  * how many groups fit in what is left today and when the rest continue. Reads the cache only; spends nothing.
  */
+export type { BatchQuotaPlan };
+
 export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly number[] }): BatchQuotaPlan {
   const { ids } = eligible(ctx, input.groupIds);
   const needs: number[] = [];
@@ -131,7 +137,7 @@ export function startBatch(
       done: 0,
       merged: 0,
       current: null,
-      skipped,
+      skipped: skipped.map((e) => ({ ...e, names: groupNames(ctx.workspace.db, e.groupId) })),
       failed: [],
       runIds: [],
       startedAt: isoNow(ctx.clock),
@@ -144,8 +150,15 @@ export function startBatch(
     resume: null,
     done: Promise.resolve(null as unknown as BatchState),
   };
+  const named = <T extends { groupId: number; names?: string }>(list: readonly T[]): T[] =>
+    list.map((e) => (e.names === undefined ? { ...e, names: groupNames(ctx.workspace.db, e.groupId) } : e));
   const update = (patch: Partial<BatchState>) => {
-    batch.state = { ...batch.state, ...patch };
+    batch.state = {
+      ...batch.state,
+      ...patch,
+      ...(patch.skipped ? { skipped: named(patch.skipped) } : {}),
+      ...(patch.failed ? { failed: named(patch.failed) } : {}),
+    };
     ctx.events.emit('merge/batch', batch.state);
   };
   // What each remaining group will spend, estimated once from its plan; guarded groups spend nothing.
@@ -214,20 +227,14 @@ export function startBatch(
           const { runId, plan } = saveDryRun(ctx, { groupId }, {});
           if (plan.guards.length)
             update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
+              skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
             });
           update({ runIds: [...batch.state.runIds, runId] });
         } else {
           const { plan } = planMerge(ctx, { groupId }, {});
           if (plan.guards.length > 0) {
             update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
+              skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
             });
           } else {
             const crm = crmClientFor(ctx, plan.connectionId);
@@ -326,4 +333,18 @@ export function waitForBatch(ctx: CoreContext): Promise<BatchState> {
   const batch = batches.get(ctx);
   if (!batch) throw new AppError('NOT_FOUND', 'No batch merge was started.');
   return batch.done;
+}
+
+/** The end of a batch in words: counts per outcome, then every group left alone or failed with its reason. */
+export function batchSummary(state: BatchState): string[] {
+  const label = (e: { groupId: number; names?: string }) =>
+    `group ${e.groupId}${e.names ? ` (${e.names})` : ''}`;
+  const left = state.total - state.done;
+  return [
+    `${state.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed${left > 0 ? `, ${left} not started` : ''} (${state.total} group${state.total === 1 ? '' : 's'} taken).`,
+    ...state.skipped.map((s) => `  skipped ${label(s)}: ${s.reason}`),
+    ...state.failed.map(
+      (f) => `  failed ${label(f)}: ${f.message}${f.runId ? ` (run ${f.runId}; mergedesk resume)` : ''}`,
+    ),
+  ];
 }

@@ -189,7 +189,12 @@ export class CacheReader {
   } {
     const g = this.stmts.group.get(groupId) as
       { id: number; connection_id: string; group_key: string; lane: string; status: string } | undefined;
-    if (!g) throw new AppError('NOT_FOUND', `Duplicate group ${groupId} does not exist.`);
+    if (!g)
+      throw new AppError(
+        'NOT_FOUND',
+        `Duplicate group ${groupId} no longer exists: it was merged, dismissed or re-formed by a scan.`,
+        { groupId },
+      );
     return {
       connectionId: g.connection_id,
       groupKey: g.group_key,

@@ -277,3 +277,18 @@ export interface PlanPreview {
 }
 
 export type { CrmAddress, CrmEmail, CrmPhone };
+
+/** How much of today's CRM quota a batch needs and how many of its groups fit before the daily reset. */
+export interface BatchQuotaPlan {
+  readonly groups: number;
+  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
+  readonly guarded: number;
+  readonly requests: number;
+  readonly fitsToday: number;
+  readonly etaSeconds: number | null;
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  readonly availableToday: number | null;
+  readonly resetsAt: string | null;
+  readonly message: string;
+}

@@ -17,6 +17,8 @@ import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '.
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
 import { markNotDuplicate, removeMember } from '../../merge/decisions';
 import type { ReviewChoices } from '../../merge/types';
+import { gateLanes, gateProfiles } from '../../detect/batch-gate';
+import { isoNow } from '../../ports/clock';
 
 type MergeMethod = keyof typeof mergeMethods;
 
@@ -73,6 +75,9 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
       if (input.survivorship) writeSurvivorship(db, input.survivorship);
       if (input.access) writeAccess(db, input.access);
     })();
+    // What a batch may merge without a look depends on these settings (opt-out wins, access and revoke tags).
+    gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
+    ctx.events.emit('workspace/changed', { reason: 'lanes' });
     return { survivorship: readSurvivorship(db), access: readAccess(db) };
   },
   'merge/not-duplicate': (input, ctx) => markNotDuplicate(ctx, input.groupId),

@@ -72,7 +72,7 @@ export const connectionMethods = {
   'connections/edit': method(
     z
       .object({
-        id: z.string().min(1),
+        id: z.string().min(1).max(100),
         label: label.optional(),
         baseUrl: baseUrl.optional(),
         apiKey: apiKey.optional(),
@@ -81,11 +81,11 @@ export const connectionMethods = {
     'Renames a connection or changes its URL or key; a new URL or key is tested before it is saved.',
   ).returns<{ connection: ConnectionDetail; test: ConnectionTestResult | null }>(),
   'connections/remove': method(
-    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1).max(100) }).strict(),
     'Removes a connection, its stored key and everything cached from it.',
   ).returns<{ removed: boolean }>(),
   'connections/test': method(
-    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1).max(100) }).strict(),
     'Checks that the stored credentials still work and shows the account they belong to.',
   ).returns<ConnectionTestResult>(),
 };

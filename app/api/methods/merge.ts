@@ -7,7 +7,7 @@ import type { RunDetail, RunSummary } from '../../merge/service';
 import type { RestorePreview, RestoreResult } from '../../merge/restore';
 import type { AuditExport } from '../../merge/audit-export';
 import type { MergeBatchPayload } from '../../context/events';
-import type { BatchQuotaPlan } from '../../merge/batch';
+import type { BatchQuotaPlan } from '../../merge/types';
 
 export type {
   ReviewModel,
@@ -61,6 +61,25 @@ const guardCode = z.enum([
   'no_wordpress_client',
   'archive_tag_missing',
 ]);
+/** Each guard is confirmed at most once; a longer list is a mistake or an attack, refused before it is read. */
+const MAX_CONFIRM = 32;
+
+/** Settings as a caller may send them: the stored shapes, strict, with every list and text capped. */
+const tagPattern = z.string().min(1).max(200);
+const patternList = (fallback: string[]) => z.array(tagPattern).max(100).default(fallback);
+const accessDefaults = accessSettingsSchema.parse({});
+const accessInput = accessSettingsSchema
+  .extend({
+    accessCategories: patternList(accessDefaults.accessCategories),
+    accessNamePatterns: patternList(accessDefaults.accessNamePatterns),
+    revokeNamePatterns: patternList(accessDefaults.revokeNamePatterns),
+    automationCategories: patternList(accessDefaults.automationCategories),
+    automationNamePatterns: patternList(accessDefaults.automationNamePatterns),
+  })
+  .strict();
+const survivorshipInput = survivorshipSettingsSchema
+  .extend({ archiveTagId: z.string().min(1).max(64).nullable().default(null) })
+  .strict();
 
 export const choicesSchema = z
   .object({
@@ -143,7 +162,11 @@ export const mergeMethods = {
   }>(),
   'merge/queue': method(
     z
-      .object({ ...groupRef, choices: choicesSchema.default({}), confirm: z.array(guardCode).default([]) })
+      .object({
+        ...groupRef,
+        choices: choicesSchema.default({}),
+        confirm: z.array(guardCode).max(MAX_CONFIRM).default([]),
+      })
       .strict()
       .refine(refine, refMessage),
     'Save a reviewed plan to run later (works offline); it is re-checked against the live records before it runs.',
@@ -154,7 +177,7 @@ export const mergeMethods = {
         runId: z.string().min(1).max(64).optional(),
         ...groupRef,
         choices: choicesSchema.default({}),
-        confirm: z.array(guardCode).default([]),
+        confirm: z.array(guardCode).max(MAX_CONFIRM).default([]),
       })
       .strict()
       .refine((v) => v.runId !== undefined || refine(v), {
@@ -177,7 +200,7 @@ export const mergeMethods = {
   'merge/runs': method(
     z
       .object({
-        status: z.array(runStatus).optional(),
+        status: z.array(runStatus).max(20).optional(),
         limit: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
@@ -234,8 +257,8 @@ export const mergeMethods = {
   'merge/settings-set': method(
     z
       .object({
-        survivorship: survivorshipSettingsSchema.optional(),
-        access: accessSettingsSchema.optional(),
+        survivorship: survivorshipInput.optional(),
+        access: accessInput.optional(),
       })
       .strict(),
     'Save survivorship and/or access settings.',

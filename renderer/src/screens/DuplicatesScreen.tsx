@@ -6,7 +6,6 @@ import { EmptyState, ErrorBanner, Loading } from '../components/states';
 import { ScanControl } from '../features/detect/ScanControl';
 import { GroupList, type GroupFilter } from '../features/detect/GroupList';
 import { GroupEvidence } from '../features/detect/GroupEvidence';
-import { CsvAnalysis } from '../features/detect/CsvAnalysis';
 import { LANE_HINTS, LANE_LABELS } from '../features/detect/labels';
 import { GroupReview } from '../features/merge-review/GroupReview';
 
@@ -56,7 +55,7 @@ function QueueScreen() {
       {status.data && status.data.contacts === 0 && (
         <EmptyState title="No contacts cached yet">
           Sync a CRM under <a href="#/connections">Connections</a> first: duplicates are found in the local
-          cache, offline. Or analyse a CSV export below.
+          cache, offline. Or analyse a CSV export under <a href="#/csv">CSV analysis</a>.
         </EmptyState>
       )}
       {status.data && status.data.contacts > 0 && (
@@ -130,10 +129,6 @@ function QueueScreen() {
           />
         </>
       )}
-      <details className="csv-box">
-        <summary>Analyse a CSV export</summary>
-        <CsvAnalysis />
-      </details>
     </section>
   );
 }
