@@ -1,33 +1,50 @@
-// Detection benchmark: quality on the labelled data found on disk, then speed and memory on synthetic workspaces.
-// Run: npm run bench:detect [-- --sizes 100000,1000000] [-- --skip-quality] [-- --quality-only]
+// Detection benchmark: quality on the labelled data found on disk and on CRM-style lists, then speed and memory on
+// synthetic workspaces.
+// Run: npm run bench:detect [-- --quality] [-- --crm 100000,500000] [-- --speed] [-- --sizes 100000,1000000]
+//   --quality  FEBRL 1–4 (and the other labelled sets found) and the CRM-style list of 6,000
+//   --crm      CRM-style lists of these sizes, each in its own process (its peak RSS)
+//   --speed    the synthetic workspace scans (sizes from --sizes)
+// With none of the three, all run (CRM-style at 100k and 500k).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, loadSets } from './detect-quality';
+import { crmSet, evaluate, loadSets, printQuality } from './detect-quality';
 import { seedWorkspace, touchContacts } from './detect-synthetic';
 
 const args = process.argv.slice(2);
-const sizesArg = args[args.indexOf('--sizes') + 1];
-const sizes = args.includes('--quality-only')
-  ? []
-  : args.includes('--sizes') && sizesArg
-    ? sizesArg.split(',').map(Number)
-    : [100_000, 1_000_000];
+const value = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  const v = i >= 0 ? args[i + 1] : undefined;
+  return v && !v.startsWith('--') ? v : undefined;
+};
+const parts = ['--quality', '--crm', '--speed', '--sizes', '--skip-quality'].filter((f) => args.includes(f));
+const all = parts.length === 0 && !args.includes('--quality-only');
+const runQuality = all || args.includes('--quality') || args.includes('--quality-only');
+const crmSizes =
+  all || args.includes('--crm') ? (value('--crm') ?? '100000,500000').split(',').map(Number) : [];
+const sizesArg = value('--sizes');
+const sizes =
+  all || args.includes('--speed') || args.includes('--sizes')
+    ? sizesArg
+      ? sizesArg.split(',').map(Number)
+      : [100_000, 1_000_000]
+    : [];
 
-if (!args.includes('--skip-quality')) {
-  console.log('Quality at the default settings (pairs = every pair inside a group)');
+if (runQuality) {
   console.log(
-    'data set                  records  compared  true pairs | P@thr   R@thr   F1@thr | review lanes: P  R',
+    'Quality at the default settings (pairs shown to a reviewer, by the best lane they are shown in)',
   );
-  for (const set of loadSets()) {
-    const q = evaluate(set);
-    console.log(
-      `${q.set.padEnd(24)} ${String(q.records).padStart(8)} ${String(q.comparisons).padStart(9)} ${String(q.truePairs).padStart(11)} | ` +
-        `${q.precision.toFixed(4)}  ${q.recall.toFixed(4)}  ${q.f1.toFixed(4)} | ${q.reviewPrecision.toFixed(4)}  ${q.reviewRecall.toFixed(4)}` +
-        `  lanes ${JSON.stringify(q.lanes)}`,
-    );
-  }
+  for (const set of [...loadSets(), crmSet(6000)]) printQuality(evaluate(set));
+}
+
+for (const rows of crmSizes) {
+  const out = execFileSync(
+    process.execPath,
+    ['--max-old-space-size=8192', '--import', 'tsx', 'bench/detect-quality.ts', '--crm', String(rows)],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  process.stdout.write(out);
 }
 
 function scan(

@@ -66,3 +66,4 @@ export function createClient(transport: Transport): ApiClient {
     },
   };
 }
+export * as words from '../domain/words';

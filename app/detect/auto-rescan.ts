@@ -42,7 +42,7 @@ export function attachAutoRescan(ctx: CoreContext): void {
       if (kind === 'keap' || kind === 'activecampaign') run();
       else if (kind === 'wordpress') {
         // Logins and AccessAlly orders changed: no identity field did, but what a batch may merge can have.
-        gateLanes(ctx.workspace.db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
+        gateLanes(ctx.workspace.db, gateProfiles(ctx), { now: isoNow(ctx.clock), changedOnly: true });
         ctx.events.emit('workspace/changed', { reason: 'lanes' });
       }
     } else if (event.name === 'detect/finished' && pending) {

@@ -7,7 +7,14 @@ import type { CoreContext } from '../context/context';
 import type { CrmSlots } from '../ports/connector';
 import { listConnections } from '../sync/connections';
 import { normaliseEmail } from './normalise/email';
-import { gateCandidates, openLaneCounts, setGateOutcome } from './store';
+import {
+  gateCandidates,
+  gateWatermark,
+  openLaneCounts,
+  readGateWatermark,
+  saveGateWatermark,
+  setGateOutcome,
+} from './gate-store';
 import type { Lane } from './types';
 
 /**
@@ -65,19 +72,26 @@ export function gateProfiles(ctx: CoreContext): GateProfiles {
   return out;
 }
 
+/** The merge settings a batch's plan uses: read once per gate run. */
+interface GateSettings {
+  readonly survivorship: ReturnType<typeof readSurvivorship>;
+  readonly access: ReturnType<typeof readAccess>;
+}
+
 /** Why a group may not stay in `safe`, in words; null when a batch can merge it. */
 export function gateReason(
   db: Db,
   data: GroupData,
   now: string,
   profile: GateProfile | undefined,
+  settings: GateSettings = { survivorship: readSurvivorship(db), access: readAccess(db) },
 ): string | null {
   if (!sharesEmail(data)) return 'needs a choice: no email address in common';
   if (!profile) return 'needs a choice: this build cannot merge contacts of this connection';
   const { plan } = buildPlan({
     data,
-    survivorship: withCapacity(readSurvivorship(db), profile.slots),
-    access: readAccess(db),
+    survivorship: withCapacity(settings.survivorship, profile.slots),
+    access: settings.access,
     strategy: profile.strategy,
     slots: profile.slots,
     choices: {},
@@ -87,17 +101,27 @@ export function gateReason(
   return needsChoiceReason(plan.guards.map((g) => ({ short: g.short ?? g.message })));
 }
 
-/** Re-gates open `safe` groups (and those the gate moved before), or only the given ids. */
+/**
+ * Re-gates open `safe` groups (and those the gate moved before): all of them, the given ids, or — `changedOnly`,
+ * after an incremental scan or a WordPress sync — only groups re-formed or with data synced since the last gate.
+ */
 export function gateLanes(
   db: Db,
   profiles: GateProfiles,
-  options: { groupIds?: readonly number[]; now?: string } = {},
+  options: { groupIds?: readonly number[]; now?: string; changedOnly?: boolean } = {},
 ): GateSummary {
   const now = options.now ?? new Date().toISOString();
   const reader = new CacheReader(db);
+  const settings = { survivorship: readSurvivorship(db), access: readAccess(db) };
   let moved = 0;
   let restored = 0;
-  const candidates = gateCandidates(db, options.groupIds);
+  // Taken before reading, so a write landing while the gate runs is looked at again next time.
+  const watermark = options.groupIds ? null : gateWatermark(db);
+  const since = options.changedOnly ? readGateWatermark(db) : null;
+  const candidates = gateCandidates(db, {
+    ...(options.groupIds ? { groupIds: options.groupIds } : {}),
+    ...(since ? { since } : {}),
+  });
   db.transaction(() => {
     for (const c of candidates) {
       let reason: string | null;
@@ -107,6 +131,7 @@ export function gateLanes(
           reader.load({ connectionId: c.connectionId, crmIds: c.crmIds, groupId: c.id }),
           now,
           profiles[c.connectionId],
+          settings,
         );
       } catch {
         // A record missing from the cache (deleted since the scan): no batch should touch the group.
@@ -124,6 +149,7 @@ export function gateLanes(
         restored += 1;
       }
     }
+    if (watermark) saveGateWatermark(db, watermark);
   })();
   return { checked: candidates.length, moved, restored, lanes: openLaneCounts(db) };
 }

@@ -15,6 +15,8 @@ export function clustersCsv(result: Pick<DetectResult, 'groups' | 'features'>): 
   const grouped = new Uint8Array(result.features.length);
   result.groups.forEach((g, gi) => {
     for (const m of g.members) {
+      // A doubtful pair ("may also belong") repeats a record already in its group: the file stays a partition.
+      if (grouped[m]) continue;
       rows.push([result.features[m]!.id, gi + 1]);
       grouped[m] = 1;
     }

@@ -32,5 +32,8 @@ export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
   };
   const summary = job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
   // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field.
-  return { ...summary, lanes: gateLanes(db, job.profiles).lanes };
+  return {
+    ...summary,
+    lanes: gateLanes(db, job.profiles, { changedOnly: summary.mode === 'incremental' }).lanes,
+  };
 }

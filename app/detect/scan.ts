@@ -2,7 +2,7 @@ import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
 import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
-import { detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
+import { alsoBelongsNote, detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
 import { fieldWeights, modelParams, restoreModel, scorePair, type Model, type ModelParams } from './model';
@@ -187,9 +187,9 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ),
     );
     db.transaction(() => {
+      const previous = previousGroups(db, { connectionId });
       const gone = vanished(db, pks);
       const kept = (i: number) => !gone.has(pks[i]!);
-      const previous = previousGroups(db, { connectionId });
       if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
       else
         db.prepare(
@@ -428,7 +428,7 @@ export function rescoreContacts(
       if (exclusions.has(pairKey(a.features.id, b.features.id))) continue;
       const [fa, fb] = lo === pk ? [a.features, b.features] : [b.features, a.features];
       const s = scorePair(fa, fb, model, options.settings, levels);
-      const flags = pairFlags(fa, fb, levels, s.swapped);
+      const flags = pairFlags(fa, fb, levels, s.swapped, s);
       if (s.probability < keepFrom && !(flags & SHARES_IDENTIFIER)) continue;
       rows.push([
         lo,
@@ -597,6 +597,7 @@ export function regroup(
       if (!model) levels.fill(-1);
       reason = reasonFor(fa, fb, levels, s.swapped);
     }
+    reason += alsoBelongsNote(g.alsoBelongsTo, (pk) => features.get(pk));
     rows.push({
       connectionId,
       members,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
-import type { DetectRecord, Features, Lane } from './types';
+import type { DetectRecord, Features } from './types';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
 
@@ -423,77 +423,3 @@ export function pairRows(
 }
 
 export const PAIR_COLUMNS = ['a_pk', 'b_pk', 'score', 'weight', 'flags', 'rule', 'contributions'] as const;
-
-/** An open group as the batch gate sees it: its current lane and what detection said before any gate. */
-export interface GateCandidate {
-  readonly id: number;
-  readonly connectionId: string;
-  readonly crmIds: readonly string[];
-  readonly lane: Lane;
-  readonly reason: string;
-  /** Detection's own lane and reason when the gate moved the group; null when it did not. */
-  readonly gated: { readonly lane: Lane; readonly reason: string } | null;
-}
-
-/** Open groups detection put in `safe` (including those the gate moved out of it), optionally only some ids. */
-export function gateCandidates(db: Db, groupIds?: readonly number[]): GateCandidate[] {
-  const rows = db
-    .prepare(
-      `SELECT id, connection_id, lane, reason, crm_ids, json_extract(evidence, '$.gate') AS gate FROM dup_groups
-       WHERE status = 'open' AND (lane = 'safe' OR json_extract(evidence, '$.gate') IS NOT NULL)
-       ${groupIds ? `AND id IN (SELECT value FROM json_each(?))` : ''} ORDER BY id`,
-    )
-    .all(...(groupIds ? [JSON.stringify(groupIds)] : [])) as {
-    id: number;
-    connection_id: string;
-    lane: Lane;
-    reason: string;
-    crm_ids: string;
-    gate: string | null;
-  }[];
-  return rows.map((r) => ({
-    id: r.id,
-    connectionId: r.connection_id,
-    crmIds: JSON.parse(r.crm_ids) as string[],
-    lane: r.lane,
-    reason: r.reason,
-    gated: r.gate ? (JSON.parse(r.gate) as { lane: Lane; reason: string }) : null,
-  }));
-}
-
-/**
- * Moves a group out of `safe` with the reason in words, keeping detection's lane and reason beside it so a later
- * gate can put it back; `null` puts it back.
- */
-export function setGateOutcome(db: Db, c: GateCandidate, moved: { lane: Lane; reason: string } | null): void {
-  const identity = c.gated ?? { lane: c.lane, reason: c.reason };
-  if (moved) {
-    db.prepare(
-      `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_set(evidence, '$.gate', json(?)) WHERE id = ?`,
-    ).run(moved.lane, moved.reason, JSON.stringify(identity), c.id);
-  } else if (c.gated) {
-    db.prepare(
-      `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_remove(evidence, '$.gate') WHERE id = ?`,
-    ).run(identity.lane, identity.reason, c.id);
-  }
-}
-
-export function openLaneCounts(db: Db): Record<Lane, number> {
-  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
-  for (const row of db
-    .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
-    .all() as { lane: Lane; n: number }[])
-    out[row.lane] = row.n;
-  return out;
-}
-
-/** The members' names of a group, as a person reads them ("Ann Lee, Ann Lee-Smith"); empty when it is gone. */
-export function groupNames(db: Db, groupId: number): string {
-  const names = db
-    .prepare(
-      `SELECT trim(coalesce(c.given_name, '') || ' ' || coalesce(c.family_name, '')) AS name, c.crm_id
-       FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk WHERE m.group_id = ? ORDER BY c.pk`,
-    )
-    .all(groupId) as { name: string; crm_id: string }[];
-  return [...new Set(names.map((n) => n.name || `#${n.crm_id}`))].join(', ');
-}

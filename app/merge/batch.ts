@@ -7,7 +7,7 @@ import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
 import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
 import { gateLanes, gateProfiles } from '../detect/batch-gate';
-import { groupNames } from '../detect/store';
+import { groupNames } from '../detect/gate-store';
 import { needsChoiceReason } from './guards';
 import type { BatchQuotaPlan, Guard } from './types';
 
@@ -60,6 +60,12 @@ function eligible(
         reason: 'this group no longer exists (merged, dismissed or re-formed by a scan)',
       });
     else if (g.status !== 'open') skipped.push({ groupId: id, reason: `this group is already ${g.status}` });
+    else if (g.lane === 'maybe_two_people')
+      skipped.push({
+        groupId: id,
+        reason:
+          'these may be two different people: a batch never merges them; confirm it in the review instead',
+      });
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,

@@ -407,12 +407,11 @@ export class MergeExecutor {
         return { response: { merged: loser, into: merged.id } };
       }
       case 'tags_dropped': {
-        // Check before act on a fresh read (the CRM merge has just changed the survivor's tags): only the dropped
-        // tags the survivor still carries are removed, so a resumed step or a lost answer sends nothing twice.
+        // Check before act on the survivor's tags as this run knows them (the CRM merge's answer, or a fresh read
+        // on resume): only the dropped tags still there are removed, so a resumed step sends nothing twice.
         const drop = plan.tagsToRemove ?? [];
         const have = await this.currentTags(s);
         const still = drop.filter((t) => have.has(t));
-        this.knownTags.set(s, new Set([...have].filter((t) => !still.includes(t))));
         if (still.length === 0) return { response: { already: true, tags: drop } };
         await crm.removeTags(s, still, signal);
         this.knownTags.set(s, new Set([...have].filter((t) => !still.includes(t))));

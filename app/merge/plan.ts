@@ -5,6 +5,7 @@ import { SINGLE_FIELDS, type AccessSettings, type MergeRules } from './settings'
 import type { CrmSlots } from '../ports/connector';
 import { classifyTag, type TagClass } from './tag-rules';
 import { judgeMerge, mergedOptIn, recordLabel } from './guards';
+import { fieldLabel, plural } from '../domain/words';
 import {
   PLAN_VERSION,
   type Guard,
@@ -139,6 +140,18 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
     if (!guards.some((g) => g.code === code && g.message === message))
       guards.push({ code, severity, message, short });
   };
+
+  if (review.lane === 'maybe_two_people') {
+    const why = review.identityConflicts.length
+      ? review.identityConflicts.join('; ')
+      : 'detection put this group in "Maybe two people"';
+    guard(
+      'two_people',
+      'confirm',
+      `These may be two different people (${why}). Merge only if you know they are one person.`,
+      'these may be two different people',
+    );
+  }
 
   const patch: Record<string, unknown> = {};
   const fieldSources: Record<string, string> = {};
@@ -377,13 +390,17 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   for (const [k, v] of fields)
     add(
       'fields_written',
-      `Write ${k} on ${s} = ${fmt(v)} (from ${plan.fieldSources[k] ?? 'the union'})`,
+      `Write ${fieldLabel(k)} on ${s} = ${fmt(v)} (from ${plan.fieldSources[k] ?? 'every record'})`,
       true,
     );
   const names = (ids: readonly string[]) => ids.map((t) => `"${plan.tagNames[t] ?? t}"`).join(', ');
   if (plan.tagsToApply.length === 0) add('tags_unioned', `Survivor ${s} already carries every tag.`, true);
   else
-    add('tags_unioned', `Apply ${plan.tagsToApply.length} tag(s) to ${s}: ${names(plan.tagsToApply)}`, true);
+    add(
+      'tags_unioned',
+      `Apply ${plural(plan.tagsToApply.length, 'tag')} to ${s}: ${names(plan.tagsToApply)}`,
+      true,
+    );
   if (plan.skippedTagIds.length > 0)
     add('tags_unioned', `Not applied (unticked by the reviewer): ${names(plan.skippedTagIds)}`, true);
   if (plan.strategy === 'native') {
@@ -437,7 +454,11 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   if (plan.strategy === 'manual') {
     for (const l of plan.loserIds) {
       if (plan.loserAction === 'archive')
-        add('loser_archived', `Tag #${l} with the archive tag ${plan.archiveTagId} (kept in the CRM)`, true);
+        add(
+          'loser_archived',
+          `Tag #${l} with the archive tag "${plan.tagNames[plan.archiveTagId ?? ''] ?? 'set in Settings'}" (kept in the CRM)`,
+          true,
+        );
       else add('loser_deleted', `Delete #${l} from the CRM`, false);
     }
     const stranded = [...plan.crmOrders, ...plan.crmSubscriptions];
@@ -466,7 +487,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   const irreversible: string[] = [];
   if (plan.strategy === 'native' || plan.loserAction === 'delete') {
     irreversible.push(
-      `Contact id(s) ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
+      `${plan.loserIds.length === 1 ? 'Contact id' : 'Contact ids'} ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
     );
     irreversible.push(
       'Email engagement history and notes of the removed contacts do not come back with a restore.',
@@ -477,7 +498,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   }
   if (plan.tagsToApply.length > 0)
     irreversible.push('Automations started by applying tags cannot be undone.');
-  return { lines, irreversible, guards: plan.guards, notices: plan.notices ?? [] };
+  return { lines, irreversible, guards: plan.guards, notices: plan.notices ?? [], steps: stepsFor(plan) };
 }
 
 /** Throws GUARD_REFUSED when a blocking guard stands or a confirmable one was not confirmed. */

@@ -1,7 +1,7 @@
 import type { CrmAddress, CrmEmail, CrmPhone } from '../ports/crm';
 import type { CachedRecord, GroupData } from './cache-reader';
 import { chooseValue, fieldRuleFor, pickSurvivor, type SurvivorCandidate } from './survivorship';
-import { SINGLE_FIELDS, type AccessSettings, type MergeRules, type SingleField } from './settings';
+import { SINGLE_FIELDS, type AccessSettings, type MergeRules } from './settings';
 import { classifyTag, type TagClass } from './tag-rules';
 import { judgeMerge, mergedOptIn } from './guards';
 import type {
@@ -19,20 +19,11 @@ import type {
   WpPlanHint,
 } from './types';
 import { AppError } from '../domain/errors';
+import { FIELD_LABELS } from '../domain/words';
+import { identityConflicts } from './identity-conflicts';
+import { rankLogins } from './wp-login-choice';
 
-export const FIELD_LABELS: Record<SingleField | MultiField, string> = {
-  givenName: 'First name',
-  middleName: 'Middle name',
-  familyName: 'Last name',
-  prefix: 'Prefix',
-  suffix: 'Suffix',
-  company: 'Company',
-  jobTitle: 'Job title',
-  birthday: 'Birthday',
-  emails: 'Email addresses',
-  phones: 'Phone numbers',
-  addresses: 'Addresses',
-};
+export { FIELD_LABELS };
 
 export const emailKey = (e: CrmEmail): string => e.email.trim().toLowerCase();
 export const phoneKey = (p: CrmPhone): string => {
@@ -169,16 +160,12 @@ function chooseWpUser(
   const all = records.flatMap((r) => r.wpUsers.map((u) => ({ ...u, fromContactId: r.contactId })));
   if (all.length === 0)
     return { keepWpId: null, reason: 'No WordPress user is linked to these records', users: [], all };
-  const score = (u: (typeof all)[number]) =>
-    (u.hasProgress ? 1e15 : 0) +
-    (u.lastLoginAt ? Date.parse(u.lastLoginAt) || 0 : 0) +
-    (u.fromContactId === survivorId ? 1 : 0);
-  const keep = [...all].sort((a, b) => score(b) - score(a))[0]!;
-  const reason = keep.hasProgress
-    ? `Keeps ${keep.login}: it holds course progress`
-    : keep.lastLoginAt
-      ? `Keeps ${keep.login}: most recent login`
-      : `Keeps ${keep.login}`;
+  // The survivor's own login wins a full tie, so nothing moves without a reason.
+  const ordered = [...all].sort(
+    (a, b) => Number(b.fromContactId === survivorId) - Number(a.fromContactId === survivorId),
+  );
+  const { ranked, reason } = rankLogins(ordered);
+  const keep = ranked[0]!;
   return {
     keepWpId: keep.wpId,
     reason,
@@ -367,6 +354,7 @@ export function buildReview(
     rows,
     tags,
     warnings,
+    identityConflicts: identityConflicts(records),
     access: accessWithNote,
     wordpress,
   };

@@ -1,4 +1,7 @@
 import type { CoreContext } from '../context/context';
+import { fieldLabel } from '../domain/words';
+import { contactDisplayNames } from '../store/contacts-repo';
+import type { CrmContact } from '../ports/crm';
 import { AppError, isAppError } from '../domain/errors';
 import { isoNow } from '../ports/clock';
 import type { WordPressClient } from '../ports/wordpress';
@@ -215,9 +218,27 @@ export interface RunSummary {
   readonly restoredAt: string | null;
   readonly stepsDone: number;
   readonly stepsTotal: number;
+  /** Contact names by id, from the before-snapshots or the cache, so History shows names beside ids. */
+  readonly names: Readonly<Record<string, string>>;
 }
 
-const summarise = (r: RunRow, counts: { total: number; done: number | null }): RunSummary => ({
+function runNames(ctx: CoreContext, r: RunRow): Record<string, string> {
+  const ids = [r.survivorId, ...r.loserIds];
+  const names = contactDisplayNames(ctx.workspace.db, r.connectionId, ids);
+  if (ids.every((id) => names[id])) return names;
+  for (const s of journalFor(ctx).snapshots(r.id)) {
+    const c = s.kind === 'record' ? (s.data as { contact?: CrmContact }).contact : undefined;
+    const name = c ? [c.givenName, c.familyName].filter(Boolean).join(' ') : '';
+    if (name && !names[s.ref]) names[s.ref] = name;
+  }
+  return names;
+}
+
+const summarise = (
+  r: RunRow,
+  counts: { total: number; done: number | null },
+  names: Readonly<Record<string, string>>,
+): RunSummary => ({
   id: r.id,
   connectionId: r.connectionId,
   groupId: r.groupId,
@@ -233,6 +254,7 @@ const summarise = (r: RunRow, counts: { total: number; done: number | null }): R
   restoredAt: r.restoredAt,
   stepsDone: counts.done ?? 0,
   stepsTotal: counts.total,
+  names,
 });
 
 function stepCounts(ctx: CoreContext) {
@@ -249,7 +271,7 @@ export function listRuns(
   const counts = stepCounts(ctx);
   return journalFor(ctx)
     .runs(filter)
-    .map((r) => summarise(r, counts(r.id)));
+    .map((r) => summarise(r, counts(r.id), runNames(ctx, r)));
 }
 
 export interface RunDetail {
@@ -270,9 +292,13 @@ const ids = (v: unknown): string =>
     : String(v);
 
 /** The usual step answers in words; anything else falls back to compact JSON. */
-function describeResponse(r: Record<string, unknown>): string | null {
-  if (Array.isArray(r.written)) return `Wrote ${ids(r.written)}`;
-  if (Array.isArray(r.applied)) return `Applied tag(s) ${ids(r.applied)}`;
+function describeResponse(
+  r: Record<string, unknown>,
+  tagNames: Readonly<Record<string, string>>,
+): string | null {
+  if (Array.isArray(r.written)) return `Wrote ${ids(r.written.map((f) => fieldLabel(String(f))))}`;
+  if (Array.isArray(r.applied))
+    return `Applied ${r.applied.length === 1 ? 'tag' : 'tags'} ${ids(r.applied.map((t) => `"${tagNames[String(t)] ?? `tag ${String(t)}`}"`))}`;
   if (typeof r.merged === 'string' && typeof r.into === 'string')
     return `Merged #${r.merged} into #${r.into}`;
   if (Array.isArray(r.relinked)) {
@@ -283,7 +309,8 @@ function describeResponse(r: Record<string, unknown>): string | null {
     const rows = r.moved as { from?: unknown; ids?: unknown }[];
     return `Moved ${rows.map((m) => `${ids(m.ids)} from #${String(m.from)}`).join('; ')}`;
   }
-  if (Array.isArray(r.resynced)) return `Refreshed WordPress user(s) ${ids(r.resynced)}`;
+  if (Array.isArray(r.resynced))
+    return `Refreshed ${r.resynced.length === 1 ? 'WordPress user' : 'WordPress users'} ${ids(r.resynced)}`;
   if (typeof r.survivor === 'string' && Array.isArray(r.removed))
     return `Cache: #${r.survivor} kept, ${r.removed.map((x) => `#${String(x)}`).join(', ')} removed`;
   if (Array.isArray(r.records)) {
@@ -294,14 +321,17 @@ function describeResponse(r: Record<string, unknown>): string | null {
 }
 
 /** Step responses summarised for people; the full JSON stays in the journal and in the audit export. */
-export function summariseResponse(response: unknown): string | null {
+export function summariseResponse(
+  response: unknown,
+  tagNames: Readonly<Record<string, string>> = {},
+): string | null {
   if (response === null || response === undefined) return null;
   if (typeof response !== 'object') return String(response);
   const r = response as Record<string, unknown>;
   if (typeof r.skipped === 'string') return `Skipped: ${r.skipped}`;
   if (r.already) return 'Already done (found on resume; not repeated)';
   if (r.ok && r.survivor) return 'Verified: every tag, order and link is in place';
-  const known = describeResponse(r);
+  const known = describeResponse(r, tagNames);
   if (known) return known;
   const text = JSON.stringify(r, (_k, v: unknown) =>
     Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v,
@@ -313,15 +343,16 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
   const journal = journalFor(ctx);
   const run = journal.run(runId);
   if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
-  const summary = summarise(run, stepCounts(ctx)(runId));
+  const summary = summarise(run, stepCounts(ctx)(runId), runNames(ctx, run));
   return {
     run: summary,
     plan: run.plan,
     preview: previewPlan(run.plan),
     confirmed: run.confirmed,
-    steps: journal
-      .steps(runId)
-      .map(({ request: _req, response, ...s }) => ({ ...s, summary: summariseResponse(response) })),
+    steps: journal.steps(runId).map(({ request: _req, response, ...s }) => ({
+      ...s,
+      summary: summariseResponse(response, run.plan.tagNames),
+    })),
     snapshots: journal.snapshots(runId).map((s) => ({ kind: s.kind, ref: s.ref, takenAt: s.takenAt })),
     restoreResult: run.restoreResult,
   };

@@ -65,7 +65,10 @@ export function pickSurvivor(
 ): { contactId: string; reason: string } {
   const first = rankCandidates(rule, list)[0];
   if (!first) throw new Error('pickSurvivor needs at least one record');
-  return { contactId: first.contactId, reason: `Survivor: ${SURVIVOR_REASON[rule]} (setting "${rule}")` };
+  return {
+    contactId: first.contactId,
+    reason: `Survivor: ${SURVIVOR_REASON[rule]} (the survivor rule in Settings)`,
+  };
 }
 
 const isEmpty = (v: string | null | undefined): boolean => v === null || v === undefined || v.trim() === '';

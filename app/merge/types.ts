@@ -156,6 +156,8 @@ export interface ReviewModel {
   readonly rows: readonly FieldRow[];
   readonly tags: readonly TagGroup[];
   readonly warnings: readonly ReviewWarning[];
+  /** Why these records may be two different people, in words; a merge needs an explicit confirmation then. */
+  readonly identityConflicts: readonly string[];
   readonly access: AccessPreview;
   readonly wordpress: WpPlanHint;
 }
@@ -179,6 +181,7 @@ export interface ReviewChoices {
 }
 
 export type GuardCode =
+  | 'two_people'
   | 'access_loss'
   | 'access_conflict'
   | 'consent_conflict'
@@ -271,6 +274,8 @@ export interface PreviewLine {
 
 export interface PlanPreview {
   readonly lines: readonly PreviewLine[];
+  /** The journaled steps the run will take, in order: what "N steps" counts everywhere. */
+  readonly steps: readonly { readonly name: string; readonly target: string | null }[];
   readonly irreversible: readonly string[];
   readonly guards: readonly Guard[];
   readonly notices: readonly Notice[];

@@ -438,3 +438,19 @@ function searchText(c: CrmContact): string {
     .join(' ')
     .toLowerCase();
 }
+
+/** "First Last" for each cached contact id that has a name; ids without one are left out. */
+export function contactDisplayNames(
+  db: Db,
+  connectionId: string,
+  crmIds: readonly string[],
+): Record<string, string> {
+  if (crmIds.length === 0) return {};
+  const rows = db
+    .prepare(
+      `SELECT crm_id, trim(coalesce(given_name, '') || ' ' || coalesce(family_name, '')) AS name FROM contacts
+       WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(connectionId, JSON.stringify(crmIds)) as { crm_id: string; name: string }[];
+  return Object.fromEntries(rows.filter((r) => r.name).map((r) => [r.crm_id, r.name]));
+}

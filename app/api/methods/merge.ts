@@ -52,6 +52,7 @@ const refine = <
 const refMessage = { message: 'Give a groupId, or a connectionId with at least two crmIds.' };
 
 const guardCode = z.enum([
+  'two_people',
   'access_loss',
   'access_conflict',
   'consent_conflict',

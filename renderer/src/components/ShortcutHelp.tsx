@@ -1,10 +1,11 @@
 import { useEffect, useRef } from 'react';
-import { SHORTCUTS } from '../lib/shortcuts';
+import { SHORTCUTS, useActiveShortcuts, type Shortcut } from '../lib/shortcuts';
 
 /** The `?` overlay: a modal dialog listing every shortcut; Esc or the button closes it and focus goes back. */
 export function ShortcutHelp(props: { onClose: () => void }) {
   const closeButton = useRef<HTMLButtonElement>(null);
   const { onClose } = props;
+  const screen = useActiveShortcuts();
 
   useEffect(() => {
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -35,24 +36,34 @@ export function ShortcutHelp(props: { onClose: () => void }) {
             Close
           </button>
         </div>
-        <table className="shortcut-table">
-          <tbody>
-            {SHORTCUTS.map((s) => (
-              <tr key={s.description}>
-                <td>
-                  {s.keys.map((k, i) => (
-                    <span key={k}>
-                      {i > 0 && ' + '}
-                      <kbd>{k}</kbd>
-                    </span>
-                  ))}
-                </td>
-                <td>{s.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {screen.map((section) => (
+          <ShortcutTable key={section.title} title={section.title} shortcuts={section.shortcuts} />
+        ))}
+        <ShortcutTable title="Everywhere" shortcuts={SHORTCUTS} />
       </div>
     </div>
+  );
+}
+
+function ShortcutTable(props: { title: string; shortcuts: readonly Shortcut[] }) {
+  return (
+    <table className="shortcut-table" aria-label={props.title}>
+      <caption>{props.title}</caption>
+      <tbody>
+        {props.shortcuts.map((s) => (
+          <tr key={s.description}>
+            <td>
+              {s.keys.map((k, i) => (
+                <span key={k}>
+                  {i > 0 && ' + '}
+                  <kbd>{k}</kbd>
+                </span>
+              ))}
+            </td>
+            <td>{s.description}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

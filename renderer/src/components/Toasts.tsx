@@ -53,6 +53,18 @@ function Toast(props: { notice: Notice; onDismiss: (id: string) => void }) {
       <div className="toast-text">
         <strong>{notice.title}</strong>
         {notice.body && <span>{notice.body}</span>}
+        {notice.undo && (
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              onDismiss(notice.id);
+              notice.undo!.run();
+            }}
+          >
+            {notice.undo.label}
+          </button>
+        )}
         {notice.action && (
           <a href={notice.action.href} onClick={() => onDismiss(notice.id)}>
             {notice.action.label}

@@ -9,6 +9,8 @@ export interface Notice {
   readonly body?: string;
   /** An in-app link (hash route) that shows the result. */
   readonly action?: { readonly label: string; readonly href: string };
+  /** A button that takes the news back (e.g. Undo); the toast closes when it is pressed. */
+  readonly undo?: { readonly label: string; readonly run: () => void };
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;

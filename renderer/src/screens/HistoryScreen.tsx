@@ -3,7 +3,15 @@ import { useApi, useEvent, useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
 import { navigate } from '../lib/router';
 import type { Output, RestorePreview, RunSummary } from '../../../app/api/contract';
-import { stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
+import { isMergeStep, stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
+import { words } from '../../../app/api/client';
+import { formatDateTime } from '../lib/format';
+
+/** "Ann Lee (#101)": a contact as people recognise it, the id beside the name. */
+function contact(run: RunSummary, id: string): string {
+  const name = run.names[id];
+  return name ? `${name} (#${id})` : `#${id}`;
+}
 import '../features/merge-review/merge-review.css';
 
 const STATUS_LABEL: Record<RunSummary['status'], string> = {
@@ -78,13 +86,11 @@ export function HistoryScreen(props: { param: string | null }) {
             {runs.data.map((r) => (
               <tr key={r.id} className={props.param === r.id ? 'survivor' : undefined}>
                 <td className="nowrap">
-                  <a href={`#/history/${encodeURIComponent(r.id)}`}>
-                    {r.createdAt.replace('T', ' ').slice(0, 19)}
-                  </a>
+                  <a href={`#/history/${encodeURIComponent(r.id)}`}>{formatDateTime(r.createdAt)}</a>
                 </td>
                 <td>{STATUS_LABEL[r.status]}</td>
                 <td>
-                  #{r.survivorId} ← {r.loserIds.map((l) => `#${l}`).join(', ')}
+                  {contact(r, r.survivorId)} ← {r.loserIds.map((l) => contact(r, l)).join(', ')}
                 </td>
                 <td>
                   {r.stepsDone}/{r.stepsTotal}
@@ -135,23 +141,29 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   return (
     <section className="plan-dialog" aria-labelledby="run-title">
       <h2 id="run-title">
-        Run {d.run.id.slice(0, 8)} · {STATUS_LABEL[d.run.status]}
+        Merge of {d.run.names[d.run.survivorId] ?? `#${d.run.survivorId}`} on{' '}
+        {formatDateTime(d.run.createdAt)} · {STATUS_LABEL[d.run.status]}
       </h2>
       <p className="muted">
-        {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor #{d.run.survivorId} ·
-        confirmed guards: {d.confirmed.join(', ') || 'none'}
+        {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor{' '}
+        {contact(d.run, d.run.survivorId)} · merged {d.run.loserIds.map((l) => contact(d.run, l)).join(', ')}
+        {d.run.groupId !== null ? ` · group ${d.run.groupId}` : ''} · confirmed:{' '}
+        {d.confirmed.map((c) => words.guardLabel(c)).join(', ') || 'nothing needed confirming'} ·{' '}
+        {d.run.stepsDone} of {d.run.stepsTotal} steps done
       </p>
       {d.run.error && <p className="warning">{d.run.error.message}</p>}
       <ol className="step-list">
-        {d.steps.map((s) => (
-          <li key={s.seq} data-status={s.status}>
-            <strong>{stepLabel(s.name)}</strong>
-            {s.target ? ` #${s.target}` : ''}: {stepStatusLabel(s.status)}
-            {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
-            {s.summary && <div className="muted">{s.summary}</div>}
-            {s.error && <div className="warning">{s.error.message}</div>}
-          </li>
-        ))}
+        {d.steps
+          .filter((s) => isMergeStep(s.name))
+          .map((s) => (
+            <li key={s.seq} data-status={s.status}>
+              <strong>{stepLabel(s.name)}</strong>
+              {s.target ? ` #${s.target}` : ''}: {stepStatusLabel(s.status)}
+              {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
+              {s.summary && <div className="muted">{s.summary}</div>}
+              {s.error && <div className="warning">{s.error.message}</div>}
+            </li>
+          ))}
       </ol>
       <div className="review-actions">
         {resumable && (
@@ -183,7 +195,11 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
         <button
           type="button"
           onClick={() =>
-            download(`mergedesk-plan-${d.run.id}.json`, 'application/json', JSON.stringify(d.plan, null, 2))
+            download(
+              `mergedesk-plan-${d.run.createdAt.slice(0, 10)}.json`,
+              'application/json',
+              JSON.stringify(d.plan, null, 2),
+            )
           }
         >
           Export plan (JSON)

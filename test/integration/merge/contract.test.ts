@@ -118,9 +118,28 @@ describe('merge through the contract', () => {
 
   it('saves and reads survivorship and access settings', async () => {
     const saved = await core.call('merge/settings-set', {
-      survivorship: { survivor: 'oldest', maxEmails: 3, fieldRules: { company: 'most_recent' } } as never,
+      survivorship: { survivor: 'oldest', fieldRules: { company: 'most_recent' } } as never,
     });
     expect(saved.survivorship.survivor).toBe('oldest');
     expect((await core.call('merge/settings-get', {})).survivorship.fieldRules.company).toBe('most_recent');
+  });
+
+  it('re-gates the safe lane when the access settings change what counts as a revoke tag', async () => {
+    const db = core.context.workspace.db;
+    const groupId = await seedCache(db, remotes.crm, remotes.wp, ['101', '102'], 'safe');
+    const lane = () =>
+      db.prepare('SELECT lane, reason FROM dup_groups WHERE id = ?').get(groupId) as {
+        lane: string;
+        reason: string;
+      };
+    const defaults = (await core.call('merge/settings-get', {})).access;
+    // The member logs in with 102 ("VIP Member", no revoke tag); 101 carries "Customer".
+    await core.call('merge/settings-set', {
+      access: { ...defaults, revokeNamePatterns: [...defaults.revokeNamePatterns, 'Customer'] },
+    });
+    expect(lane().lane).toBe('needs_choice');
+    expect(lane().reason).toMatch(/^needs a choice: revoke tag "Customer" would land on a member's access/);
+    await core.call('merge/settings-set', { access: defaults });
+    expect(lane()).toEqual({ lane: 'safe', reason: 'same email' });
   });
 });

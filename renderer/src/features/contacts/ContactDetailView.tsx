@@ -1,3 +1,5 @@
+import { words } from '../../../../app/api/client';
+import { formatDate } from '../../lib/format';
 import type { ReactNode } from 'react';
 import { useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
@@ -20,7 +22,7 @@ export function ContactDetailView(props: { readonly pk: number }) {
         <h2>{c.name}</h2>
         <div className="muted">
           Keap #{c.crmId} · {c.connectionLabel}
-          {c.updatedAt ? ` · updated ${new Date(c.updatedAt).toLocaleDateString()}` : ''}
+          {c.updatedAt ? ` · updated ${formatDate(c.updatedAt)}` : ''}
         </div>
       </header>
       <dl className="facts compact">
@@ -43,7 +45,7 @@ export function ContactDetailView(props: { readonly pk: number }) {
           </>
         )}
         {c.emails.map((e) => (
-          <FactRow key={e.slot} term={e.slot}>
+          <FactRow key={e.slot} term={words.slotLabel(e.slot)}>
             {e.email}{' '}
             <span className="muted">
               {e.optIn === true ? '· opted in' : e.optIn === false ? '· not opted in' : ''}
@@ -52,13 +54,13 @@ export function ContactDetailView(props: { readonly pk: number }) {
           </FactRow>
         ))}
         {c.phones.map((p) => (
-          <FactRow key={p.slot} term={p.slot}>
+          <FactRow key={p.slot} term={words.slotLabel(p.slot)}>
             {p.number}
             {p.extension ? ` ext. ${p.extension}` : ''} <span className="muted">{p.type ?? ''}</span>
           </FactRow>
         ))}
         {c.addresses.map((a) => (
-          <FactRow key={a.slot} term={a.slot}>
+          <FactRow key={a.slot} term={words.slotLabel(a.slot)}>
             {[a.line1, a.line2, a.locality, a.region, a.postalCode, a.countryCode].filter(Boolean).join(', ')}
           </FactRow>
         ))}
@@ -90,7 +92,7 @@ export function ContactDetailView(props: { readonly pk: number }) {
                 <td>{o.title}</td>
                 <td>{o.status}</td>
                 <td>{o.total !== null ? o.total.toFixed(2) : ''}</td>
-                <td>{o.orderDate ? new Date(o.orderDate).toLocaleDateString() : ''}</td>
+                <td>{formatDate(o.orderDate, '')}</td>
               </tr>
             ))}
           </tbody>

@@ -1,21 +1,25 @@
 import { useState } from 'react';
+import { plural } from '../../lib/format';
+import { words } from '../../../../app/api/client';
 import type { DetectSettings } from '../../../../app/api/contract';
 import { useApi, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
 import { LANE_LABELS } from './labels';
 
 type FieldKey = keyof DetectSettings['fieldWeights'];
-const FIELD_LABELS: Record<FieldKey, string> = {
-  given: 'Given name',
-  family: 'Family name',
-  dob: 'Birthday',
+const { FIELD_LABELS } = words;
+/** The detection weights in the same words as the contact fields. */
+const WEIGHT_LABELS: Record<FieldKey, string> = {
+  given: FIELD_LABELS.givenName,
+  family: FIELD_LABELS.familyName,
+  dob: FIELD_LABELS.birthday,
   email: 'Email',
   phone: 'Phone',
   postcode: 'Postcode',
   street: 'Street address',
   locality: 'City',
   region: 'State',
-  company: 'Company',
+  company: FIELD_LABELS.company,
 };
 
 /** Detection settings with a live preview of each lane's size (re-clusters stored scores; no re-scan). */
@@ -95,9 +99,9 @@ export function DetectionSettings() {
       </div>
       <fieldset className="field-weights">
         <legend>Field weights</legend>
-        {(Object.keys(FIELD_LABELS) as FieldKey[]).map((k) => (
+        {(Object.keys(WEIGHT_LABELS) as FieldKey[]).map((k) => (
           <label key={k}>
-            {FIELD_LABELS[k]}: ×{draft.fieldWeights[k].toFixed(1)}
+            {WEIGHT_LABELS[k]}: ×{draft.fieldWeights[k].toFixed(1)}
             <input
               type="range"
               min={0}
@@ -115,7 +119,7 @@ export function DetectionSettings() {
         {preview.error && <ErrorBanner error={preview.error} />}
         {preview.data && (
           <p>
-            At these settings: {preview.data.groups.toLocaleString()} groups —{' '}
+            At these settings: {plural(preview.data.groups, 'group')} —{' '}
             {(Object.keys(LANE_LABELS) as (keyof typeof LANE_LABELS)[])
               .map((l) => `${LANE_LABELS[l]} ${preview.data!.lanes[l].toLocaleString()}`)
               .join(' · ')}

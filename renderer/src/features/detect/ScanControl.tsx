@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { plural } from '../../lib/format';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner, ProgressBar } from '../../components/states';
 
@@ -54,8 +55,8 @@ export function ScanControl(props: { onFinished: () => void }) {
         )}
         {!running && last?.summary && (
           <span className="muted">
-            Last scan: {last.summary.contacts.toLocaleString()} contacts,{' '}
-            {last.summary.groups.toLocaleString()} groups in {(last.summary.millis / 1000).toFixed(1)} s
+            Last scan: {plural(last.summary.contacts, 'contact')}, {plural(last.summary.groups, 'group')} in{' '}
+            {(last.summary.millis / 1000).toFixed(1)} s
           </span>
         )}
         {!running && last?.status === 'cancelled' && <span className="muted">Last scan was cancelled.</span>}

@@ -14,9 +14,3 @@ export const LANE_HINTS: Record<DetectLane, string> = {
 
 export const percent = (score: number): string =>
   `${(score * 100).toFixed(score >= 0.995 && score < 1 ? 1 : 0)}%`;
-
-export function shortDate(iso: string | null): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString();
-}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatDateTime } from '../../lib/format';
 import { useApi } from '../../lib/api-context';
 import { ErrorBanner, ProgressBar } from '../../components/states';
 import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../../../../app/api/contract';
@@ -118,13 +119,13 @@ export function ConnectionCard(props: {
           {c.lastTestOk === null
             ? 'never'
             : c.lastTestOk
-              ? `passed ${c.lastTestedAt ? new Date(c.lastTestedAt).toLocaleString() : ''}`
+              ? `passed ${c.lastTestedAt ? formatDateTime(c.lastTestedAt) : ''}`
               : 'failed'}
         </dd>
         <dt>Cached contacts</dt>
         <dd>{c.contactCount.toLocaleString()}</dd>
         <dt>Last sync</dt>
-        <dd>{c.lastSyncAt ? new Date(c.lastSyncAt).toLocaleString() : 'never'}</dd>
+        <dd>{formatDateTime(c.lastSyncAt, 'never')}</dd>
       </dl>
       {running && (
         <ProgressBar

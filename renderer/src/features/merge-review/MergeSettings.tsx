@@ -1,31 +1,16 @@
 import { useState } from 'react';
+import { words } from '../../../../app/api/client';
 import './merge-review.css';
 import { useApi, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
 import type { AccessSettings, SurvivorshipSettings } from '../../../../app/api/contract';
 
-const FIELD_LABELS: Record<string, string> = {
-  givenName: 'First name',
-  middleName: 'Middle name',
-  familyName: 'Last name',
-  prefix: 'Prefix',
-  suffix: 'Suffix',
-  company: 'Company',
-  jobTitle: 'Job title',
-  birthday: 'Birthday',
-};
-const FIELD_RULES = [
-  ['prefer_non_empty', 'Survivor, unless empty'],
-  ['survivor', 'Survivor always'],
-  ['most_recent', 'Most recently updated record'],
-  ['oldest', 'Oldest record'],
-  ['most_complete', 'Most complete record'],
-] as const;
-const SURVIVOR_RULES = [
-  ['most_complete', 'Most complete record'],
-  ['most_recently_updated', 'Most recently updated record'],
-  ['oldest', 'Oldest record'],
-] as const;
+const { FIELD_LABELS } = words;
+const SINGLE_FIELD_LABELS = Object.fromEntries(
+  Object.entries(FIELD_LABELS).filter(([f]) => !['emails', 'phones', 'addresses'].includes(f)),
+);
+const FIELD_RULES = Object.entries(words.FIELD_RULE_LABELS);
+const SURVIVOR_RULES = Object.entries(words.SURVIVOR_RULE_LABELS).filter(([r]) => r !== 'chosen');
 
 const list = (v: readonly string[]) => v.join(', ');
 const parseList = (v: string) =>
@@ -130,7 +115,7 @@ function SettingsForm(props: {
               </option>
             ))}
           </select>
-          {Object.entries(FIELD_LABELS).map(([field, label]) => (
+          {Object.entries(SINGLE_FIELD_LABELS).map(([field, label]) => (
             <FieldRule key={field} field={field} label={label} s={s} setS={setS} />
           ))}
           <label htmlFor="ms-optout">Opt-out wins</label>

@@ -2,7 +2,25 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
 import type { GuardCode, Input, RunDetail } from '../../../../app/api/contract';
-import { stepLabel, stepStatusLabel } from './step-labels';
+import { isMergeStep, stepLabel, stepStatusLabel } from './step-labels';
+import { words } from '../../../../app/api/client';
+import { plural } from '../../lib/format';
+import type { PlanPreview, PreviewLine } from '../../../../app/api/contract';
+
+/**
+ * The preview's lines under the journaled steps they describe, so the plan counts steps the way the run, the
+ * result and History do. A step that repeats (one CRM merge per duplicate) takes one line each.
+ */
+function groupLines(preview: PlanPreview): { name: string; lines: PreviewLine[] }[] {
+  const byName = new Map<string, PreviewLine[]>();
+  for (const l of preview.lines) byName.set(l.step, [...(byName.get(l.step) ?? []), l]);
+  const repeats = (name: string) => preview.steps.filter((s) => s.name === name).length;
+  return preview.steps.map((s) => {
+    const queue = byName.get(s.name) ?? [];
+    const lines = repeats(s.name) > 1 ? queue.splice(0, 1) : queue.splice(0);
+    return { name: s.name, lines };
+  });
+}
 
 type Choices = Input<'merge/plan'>['choices'];
 
@@ -22,10 +40,12 @@ export function PlanDialog(props: {
   choices: Choices;
   onClose: () => void;
   onDone: (detail: RunDetail) => void;
+  /** Confirmations the reviewer already gave in the review (e.g. that two records are one person). */
+  confirmed?: readonly GuardCode[];
 }) {
   const api = useApi();
   const plan = useQuery('merge/plan', { groupId: props.groupId, choices: props.choices });
-  const [confirmed, setConfirmed] = useState<GuardCode[]>([]);
+  const [confirmed, setConfirmed] = useState<GuardCode[]>(() => [...(props.confirmed ?? [])]);
   const [runId, setRunId] = useState<string | null>(null);
   const [steps, setSteps] = useState<StepView[]>([]);
   const [busy, setBusy] = useState(false);
@@ -35,7 +55,7 @@ export function PlanDialog(props: {
   useEffect(() => heading.current?.focus(), []);
 
   useEvent('merge/step', (p) => {
-    if (p.runId !== runId) return;
+    if (p.runId !== runId || !isMergeStep(p.name)) return;
     setSteps((list) =>
       [
         ...list.filter((s) => s.seq !== p.seq),
@@ -44,7 +64,11 @@ export function PlanDialog(props: {
     );
   });
 
-  const guards = plan.data?.plan.guards ?? [];
+  // "Maybe two people" comes first: nothing else matters if these are two different people.
+  const planSteps = plan.data ? groupLines(plan.data.preview) : [];
+  const guards = [...(plan.data?.plan.guards ?? [])].sort(
+    (a, b) => Number(b.code === 'two_people') - Number(a.code === 'two_people'),
+  );
   const blocked = guards.some((g) => g.severity === 'block');
   const unconfirmed = guards.filter((g) => g.severity === 'confirm' && !confirmed.includes(g.code));
 
@@ -84,8 +108,9 @@ export function PlanDialog(props: {
         choices: props.choices,
         confirm: confirmed,
       });
+      void queued;
       setNotice(
-        `Saved for later as run ${queued.runId}. It is re-checked against the CRM before it runs (History → Resume).`,
+        'Saved for later in History. It is re-checked against the CRM before it runs (History → Resume).',
       );
     } catch (e) {
       fail(e);
@@ -98,7 +123,8 @@ export function PlanDialog(props: {
     setBusy(true);
     try {
       const dry = await api.call('merge/dry-run', { groupId: props.groupId, choices: props.choices });
-      setNotice(`Dry run recorded in History as ${dry.runId}. Nothing was changed.`);
+      void dry;
+      setNotice('Dry run recorded in History. Nothing was changed.');
     } catch (e) {
       fail(e);
     } finally {
@@ -115,11 +141,41 @@ export function PlanDialog(props: {
       {plan.error && <ErrorBanner error={plan.error} onRetry={plan.reload} />}
       {plan.data && (
         <>
-          <ol className="plan-lines">
-            {plan.data.preview.lines.map((l) => (
-              <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
-                <span className="badge">{stepLabel(l.step)}</span> {l.text}
-                {!l.reversible && <strong> (cannot be undone)</strong>}
+          {guards
+            .filter((g) => g.code === 'two_people')
+            .map((g) => (
+              <div
+                key={g.code}
+                className="callout-danger two-people"
+                role="group"
+                aria-label="Maybe two people"
+              >
+                <strong>Maybe two people.</strong> {g.message}
+                <label>
+                  <input
+                    type="checkbox"
+                    checked={confirmed.includes(g.code)}
+                    onChange={(e) =>
+                      setConfirmed((c) => (e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code)))
+                    }
+                  />{' '}
+                  I have checked: these records are one person
+                </label>
+              </div>
+            ))}
+          <h3>The merge runs in {plural(planSteps.length, 'step')}</h3>
+          <ol className="plan-lines" aria-label="Steps">
+            {planSteps.map((st, i) => (
+              <li key={`${st.name}-${i}`}>
+                <span className="badge">{stepLabel(st.name)}</span>
+                <ul>
+                  {st.lines.map((l) => (
+                    <li key={l.seq} className={l.reversible ? undefined : 'irreversible'}>
+                      {l.text}
+                      {!l.reversible && <strong> (cannot be undone)</strong>}
+                    </li>
+                  ))}
+                </ul>
               </li>
             ))}
           </ol>
@@ -133,29 +189,33 @@ export function PlanDialog(props: {
               </ul>
             </>
           )}
-          {guards.length > 0 && (
+          {guards.some((g) => g.code !== 'two_people') && (
             <fieldset>
               <legend>Guards</legend>
-              {guards.map((g) => (
-                <label key={`${g.code}-${g.message}`} style={{ display: 'block' }}>
-                  {g.severity === 'block' ? (
-                    <span className="warning">Blocked: {g.message}</span>
-                  ) : (
-                    <>
-                      <input
-                        type="checkbox"
-                        checked={confirmed.includes(g.code)}
-                        onChange={(e) =>
-                          setConfirmed((c) =>
-                            e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code),
-                          )
-                        }
-                      />{' '}
-                      I understand: {g.message}
-                    </>
-                  )}
-                </label>
-              ))}
+              {guards
+                .filter((g) => g.code !== 'two_people')
+                .map((g) => (
+                  <label key={`${g.code}-${g.message}`} style={{ display: 'block' }}>
+                    {g.severity === 'block' ? (
+                      <span className="warning">
+                        Blocked — {words.guardLabel(g.code)}: {g.message}
+                      </span>
+                    ) : (
+                      <>
+                        <input
+                          type="checkbox"
+                          checked={confirmed.includes(g.code)}
+                          onChange={(e) =>
+                            setConfirmed((c) =>
+                              e.target.checked ? [...c, g.code] : c.filter((x) => x !== g.code),
+                            )
+                          }
+                        />{' '}
+                        <strong>{words.guardLabel(g.code)}:</strong> {g.message} I understand.
+                      </>
+                    )}
+                  </label>
+                ))}
             </fieldset>
           )}
           <div className="review-actions">

@@ -1,4 +1,5 @@
 import { useQuery } from '../../lib/api-context';
+import { formatDate } from '../../lib/format';
 import { ErrorBanner, Loading } from '../../components/states';
 import './wordpress.css';
 
@@ -36,7 +37,7 @@ export function LinkedWordPressUsers(props: { connectionId: string; contactId: s
             </span>
           </div>
           <div className="muted">
-            {m.email} · last login {m.lastLoginAt ? m.lastLoginAt.slice(0, 10) : 'unknown'}
+            {m.email} · last login {formatDate(m.lastLoginAt, 'unknown')}
           </div>
           <ul className="tags" aria-label={`AccessAlly tags of ${m.login}`}>
             {m.accessTags.length === 0 && <li className="muted">No AccessAlly tags</li>}

@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { formatDate } from '../../lib/format';
 import { useQuery } from '../../lib/api-context';
 import type { WordPressMember } from '../../../../app/api/contract';
 import { EmptyState, ErrorBanner, Loading } from '../../components/states';
@@ -113,7 +114,7 @@ export function MembersList(props: { connectionId: string }) {
                       <div className="muted">#{m.wpId}</div>
                     </td>
                     <td className="wrap email">{m.email}</td>
-                    <td className="nowrap">{m.lastLoginAt ? m.lastLoginAt.slice(0, 10) : '—'}</td>
+                    <td className="nowrap">{formatDate(m.lastLoginAt)}</td>
                     <td className="nowrap">
                       {m.linkedContactId ? (
                         <button

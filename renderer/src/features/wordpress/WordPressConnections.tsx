@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatDateTime } from '../../lib/format';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import type { ConnectionSummary, WordPressTestResult } from '../../../../app/api/contract';
 import { EmptyState, ErrorBanner, Loading, ProgressBar } from '../../components/states';
@@ -52,7 +53,7 @@ function SiteCard(props: { connection: ConnectionSummary; onChanged: () => void 
         <div>
           <strong>{c.label}</strong> <span className="muted">{c.baseUrl}</span>
           <div className="muted">
-            Last sync: {c.lastSyncAt ? new Date(c.lastSyncAt).toLocaleString() : 'never'}
+            Last sync: {formatDateTime(c.lastSyncAt, 'never')}
             {c.lastTestOk === false && <span className="bad"> · last test failed</span>}
           </div>
         </div>
