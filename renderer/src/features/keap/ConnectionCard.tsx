@@ -126,7 +126,12 @@ export function ConnectionCard(props: {
           {c.hasSecret ? (
             `stored (ends ${c.secretHint ?? '…'})`
           ) : (
-            <span className="warning">missing — edit to add one</span>
+            <>
+              <span className="warning">cannot be read — enter it again</span>{' '}
+              <button type="button" onClick={() => setEditing(true)} aria-expanded={editing}>
+                Enter the key again
+              </button>
+            </>
           )}
         </dd>
         <dt>Last test</dt>
