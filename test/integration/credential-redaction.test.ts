@@ -82,6 +82,7 @@ const instantClock: Clock = {
 };
 
 const KEAP_KEY = 'KeapAK-s3cr3t+Key/With=Padding0123456789';
+const AC_TOKEN = 'ac0ffee5ecret+tok/en=0123456789abcdef0123456789abcdef';
 const WP_USER = 'site-admin';
 const WP_PASSWORD = 'abcd EFGH ijkl MNOP qrst UVWX';
 
@@ -94,6 +95,10 @@ function forbidden(): string[] {
     encodeURIComponent(KEAP_KEY),
     Buffer.from(KEAP_KEY).toString('base64'),
     KEAP_KEY.replace(/\//g, '\\/'),
+    AC_TOKEN,
+    encodeURIComponent(AC_TOKEN),
+    Buffer.from(AC_TOKEN).toString('base64'),
+    AC_TOKEN.replace(/\//g, '\\/'),
     wpCompact,
     basic,
     basic.replace(/\//g, '\\/'),
@@ -164,6 +169,35 @@ const CONNECTORS: ConnectorCase[] = [
     },
   },
   {
+    name: 'ActiveCampaign',
+    connect: (core, url) =>
+      core.invoke('connections/add', { kind: 'activecampaign', baseUrl: url, apiKey: AC_TOKEN }),
+    async sync(core, url) {
+      const id = await insertConnection(
+        core.context,
+        {
+          kind: 'activecampaign',
+          label: 'Echo ActiveCampaign',
+          baseUrl: url,
+          account: null,
+          testedOk: true,
+          settings: { maxRetries: 2, rateLimits: { perSecond: 1000, perMinute: 1_000_000 } },
+        },
+        AC_TOKEN,
+      );
+      const started = await core.invoke('sync/start', { connectionId: id, mode: 'full' });
+      const outcome = await syncManager(core.context)
+        .wait(id)
+        .then(
+          (r) => ({ ok: true, r }),
+          (e: unknown) => ({ ok: false, e: e instanceof Error ? { ...e, message: e.message } : e }),
+        );
+      const status = await core.invoke('sync/status', { connectionId: id });
+      const test = await core.invoke('connections/test', { id });
+      return [started, outcome, status, test];
+    },
+  },
+  {
     name: 'WordPress',
     connect: (core, url) =>
       core.invoke('wordpress/add', { url, username: WP_USER, appPassword: WP_PASSWORD }),
@@ -210,6 +244,7 @@ describe('credentials are never echoed back from a server that dumps request hea
     }
     expect(text).not.toMatch(/x-keap-api-key[\\"']*\s*[:=]\s*[\\"']*(?!\[redacted\])[A-Za-z0-9]/i);
     expect(text).not.toMatch(/authorization[\\"']*\s*[:=]\s*[\\"']*basic\s+(?!\[redacted\])[A-Za-z0-9]/i);
+    expect(text).not.toMatch(/api-token[\\"']*\s*[:=]\s*[\\"']*(?!\[redacted\])[A-Za-z0-9]/i);
   }
 
   for (const connector of CONNECTORS) {
