@@ -1,4 +1,4 @@
-// Child process of bench/detect.ts: one scan over a prepared workspace, so peak RSS is the scan's own.
+// Child process of bench/detect.ts: one scan over a prepared workspace, so peak RSS and CPU time are the scan's.
 import { openDatabase } from '../app/store/database';
 import { fullScan, incrementalScan } from '../app/detect/scan';
 import { defaultDetectSettings } from '../app/detect/settings';
@@ -6,10 +6,17 @@ import { defaultDetectSettings } from '../app/detect/settings';
 const [file, mode] = process.argv.slice(2);
 const db = openDatabase(file!);
 const options = { settings: defaultDetectSettings(), now: () => new Date().toISOString() };
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const summary = mode === 'incremental' ? incrementalScan(db, options) : fullScan(db, options);
 const millis = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 db.close();
 process.stdout.write(
-  JSON.stringify({ millis, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), summary }) + '\n',
+  JSON.stringify({
+    millis,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    summary,
+  }) + '\n',
 );

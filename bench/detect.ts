@@ -1,68 +1,132 @@
-// Detection benchmark: quality on the labelled data found on disk, then speed and memory on synthetic workspaces.
-// Run: npm run bench:detect [-- --sizes 100000,1000000] [-- --skip-quality] [-- --quality-only]
+// Detection benchmark: quality on the labelled data found on disk and on CRM-style lists, then speed and memory on
+// synthetic workspaces.
+// Run: npm run bench:detect [-- --quality] [-- --crm 100000,500000] [-- --speed] [-- --sizes 100000,1000000]
+//   --quality  FEBRL 1–4 (and the other labelled sets found) and the CRM-style list of 6,000
+//   --crm      CRM-style lists of these sizes, each in its own process (its peak RSS)
+//   --speed    the synthetic workspace scans (sizes from --sizes)
+//   --csv-rows `detect --csv` on CRM-style files of these sizes (default with --speed: 100000,1000000)
+// With none of them, all run (CRM-style at 100k and 500k). The speed part prints the budget table with wall time,
+// the process's CPU time and peak RSS (each run its own process); on a shared machine the CPU time is steadier.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { evaluate, loadSets } from './detect-quality';
+import { crmSet, evaluate, loadSets, printQuality } from './detect-quality';
 import { seedWorkspace, touchContacts } from './detect-synthetic';
+import { CRM_SEEDS, writeCrmCsv } from './crm-style/generate';
+import { openDatabase } from '../app/store/database';
 
 const args = process.argv.slice(2);
-const sizesArg = args[args.indexOf('--sizes') + 1];
-const sizes = args.includes('--quality-only')
-  ? []
-  : args.includes('--sizes') && sizesArg
-    ? sizesArg.split(',').map(Number)
-    : [100_000, 1_000_000];
+const value = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  const v = i >= 0 ? args[i + 1] : undefined;
+  return v && !v.startsWith('--') ? v : undefined;
+};
+const parts = ['--quality', '--crm', '--speed', '--sizes', '--csv-rows', '--skip-quality'].filter((f) =>
+  args.includes(f),
+);
+const all = parts.length === 0 && !args.includes('--quality-only');
+const runQuality = all || args.includes('--quality') || args.includes('--quality-only');
+const crmSizes =
+  all || args.includes('--crm') ? (value('--crm') ?? '100000,500000').split(',').map(Number) : [];
+const sizesArg = value('--sizes');
+const sizes =
+  all || args.includes('--speed') || args.includes('--sizes')
+    ? sizesArg
+      ? sizesArg.split(',').map(Number)
+      : [100_000, 1_000_000]
+    : [];
+const csvArg = value('--csv-rows');
+const csvRows =
+  all || args.includes('--speed') || args.includes('--csv-rows')
+    ? (csvArg ?? '100000,1000000').split(',').map(Number)
+    : [];
+/** Generated CSV files are kept here between runs (they take a minute at 1M rows). */
+const CSV_DIR = process.env.BENCH_CSV_DIR ?? join(tmpdir(), 'md-bench-crm-style');
 
-if (!args.includes('--skip-quality')) {
-  console.log('Quality at the default settings (pairs = every pair inside a group)');
+if (runQuality) {
   console.log(
-    'data set                  records  compared  true pairs | P@thr   R@thr   F1@thr | review lanes: P  R',
+    'Quality at the default settings (pairs shown to a reviewer, by the best lane they are shown in)',
   );
-  for (const set of loadSets()) {
-    const q = evaluate(set);
-    console.log(
-      `${q.set.padEnd(24)} ${String(q.records).padStart(8)} ${String(q.comparisons).padStart(9)} ${String(q.truePairs).padStart(11)} | ` +
-        `${q.precision.toFixed(4)}  ${q.recall.toFixed(4)}  ${q.f1.toFixed(4)} | ${q.reviewPrecision.toFixed(4)}  ${q.reviewRecall.toFixed(4)}` +
-        `  lanes ${JSON.stringify(q.lanes)}`,
-    );
-  }
+  for (const set of [...loadSets(), crmSet(6000)]) printQuality(evaluate(set));
 }
 
-function scan(
-  file: string,
-  mode: string,
-): {
+for (const rows of crmSizes) {
+  const out = execFileSync(
+    process.execPath,
+    ['--max-old-space-size=8192', '--import', 'tsx', 'bench/detect-quality.ts', '--crm', String(rows)],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  process.stdout.write(out);
+}
+
+interface Run {
   millis: number;
+  cpuMs: number;
   maxRssMb: number;
-  summary: { groups: number; comparisons: number; pairs: number; changed: number };
-} {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/detect-scan.ts', file, mode], {
+}
+
+function child<T extends Run>(script: string, ...rest: string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', script, ...rest], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  return JSON.parse(out.trim().split('\n').pop()!);
+  return JSON.parse(out.trim().split('\n').pop()!) as T;
 }
 
-for (const n of sizes) {
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const fig = (r: Run) => `${s(r.millis)} (CPU ${s(r.cpuMs)}), peak RSS ${r.maxRssMb} MB`;
+const n = (x: number) => x.toLocaleString('en-US');
+const budget: string[] = [];
+
+if (sizes.length || csvRows.length)
+  console.log('\nSpeed and memory (2 cores shared: wall time, CPU time of the process, peak RSS)');
+
+for (const size of sizes) {
   const dir = mkdtempSync(join(tmpdir(), 'md-bench-detect-'));
   const file = join(dir, 'mergedesk.db');
   try {
     const t0 = performance.now();
-    seedWorkspace(file, n).close();
+    seedWorkspace(file, size).close();
     const seedS = (performance.now() - t0) / 1000;
-    const full = scan(file, 'full');
-    const db = seedWorkspace.length ? (await import('../app/store/database')).openDatabase(file) : null;
-    touchContacts(db!, 1000);
-    db!.close();
-    const inc = scan(file, 'incremental');
+    type Scan = Run & { summary: { groups: number; comparisons: number; pairs: number; changed: number } };
+    const full = child<Scan>('bench/detect-scan.ts', file, 'full');
+    const db = openDatabase(file);
+    touchContacts(db, 1000);
+    db.close();
+    const inc = child<Scan>('bench/detect-scan.ts', file, 'incremental');
     console.log(
-      `synthetic ${n.toLocaleString('en')} contacts: full scan ${(full.millis / 1000).toFixed(2)} s, peak RSS ${full.maxRssMb} MB, ` +
-        `${full.summary.comparisons} comparisons, ${full.summary.groups} groups | incremental after ${inc.summary.changed} changed: ` +
-        `${(inc.millis / 1000).toFixed(3)} s (${inc.summary.comparisons} comparisons), peak RSS ${inc.maxRssMb} MB | seeding ${seedS.toFixed(1)} s`,
+      `synthetic ${n(size)} contacts: full scan ${fig(full)}, ${n(full.summary.comparisons)} comparisons, ` +
+        `${n(full.summary.groups)} groups | incremental after ${n(inc.summary.changed)} changed: ${fig(inc)}, ` +
+        `${n(inc.summary.comparisons)} comparisons | seeding ${seedS.toFixed(1)} s`,
+    );
+    budget.push(
+      `| full scan, ${n(size)} synthetic | ${fig(full)} | ${size >= 1_000_000 ? '≤ 30 s, ≤ 1.5 GB' : '≤ 3 s'} |`,
+      `| incremental after 1k changes, ${n(size)} | ${fig(inc)} | ${size >= 1_000_000 ? '≤ 0.5 s' : '—'} |`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+for (const rows of csvRows) {
+  mkdirSync(CSV_DIR, { recursive: true });
+  const file = join(CSV_DIR, `crm-${rows}.csv`);
+  if (!existsSync(file)) writeCrmCsv(file, { rows, seed: CRM_SEEDS.evaluation });
+  type Csv = Run & { fileMb: number; records: number; comparisons: number; pairs: number; groups: number };
+  const r = child<Csv>('bench/detect-csv.ts', file);
+  const ratio = r.maxRssMb / r.fileMb;
+  console.log(
+    `detect --csv, ${n(rows)} CRM-style rows (${r.fileMb.toFixed(1)} MB): ${fig(r)} = ${ratio.toFixed(1)}× the file, ` +
+      `${n(r.comparisons)} comparisons (${(r.comparisons / r.records).toFixed(2)} per record), ${n(r.pairs)} pairs in ${n(r.groups)} groups`,
+  );
+  budget.push(
+    `| detect --csv, ${n(rows)} CRM-style rows | ${fig(r)} | ${rows >= 1_000_000 ? '≤ 45 s, ≤ 2 GB' : '≤ 4 s'} |`,
+    `| detect --csv memory, ${n(rows)} rows | ${ratio.toFixed(1)}× the file | ≤ 20× |`,
+  );
+}
+
+if (budget.length) {
+  console.log('\n| measured | this run | budget |\n|---|---|---|');
+  for (const line of budget) console.log(line);
 }

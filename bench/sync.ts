@@ -1,6 +1,6 @@
 /**
  * Sync benchmarks (figures are printed, never asserted):
- *  1. cache write rate: CrmContacts → SQLite through ContactsRepo in 1,000-contact transactions (budget ≥ 100k/s);
+ *  1. cache write rate: CrmContacts → SQLite through ContactsRepo in 1,000-contact transactions (budget ≥ 25k/s: the CRM's API cannot feed more than ~4k/s);
  *  2. sync from a rate-limited Keap sandbox of 30k contacts: achieved request rate against the allowed one
  *     (budget ≥ 90 %) and the number of 429s that reached the caller (budget 0).
  * The sync runs against a sandbox in its own process with a Personal Access Token's 10 requests/s (the minute cap
@@ -79,7 +79,7 @@ async function cacheWrite() {
     `${rate(r.ms)}/s (${r.ms.toFixed(0)} ms; ${rate(r.cpuMs)}/s of CPU time)`;
   console.log(
     `cache write: ${contacts.length.toLocaleString('en-US')} contacts in 1,000-contact transactions — ` +
-      `first insert ${figure(insert)}, re-sync upsert ${figure(update)}; budget ≥ 100,000/s`,
+      `first insert ${figure(insert)}, re-sync upsert ${figure(update)}; budget ≥ 25,000/s`,
   );
 }
 
@@ -185,6 +185,8 @@ function sqliteBaseline() {
   ws.dispose();
 }
 
+// `-- --write-only` measures the cache write rate alone (no sandbox sync).
+const writeOnly = process.argv.includes('--write-only');
 sqliteBaseline();
 await cacheWrite();
-await rateLimitedSync();
+if (!writeOnly) await rateLimitedSync();

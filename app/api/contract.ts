@@ -7,6 +7,7 @@ import { syncMethods } from './methods/sync';
 import { contactMethods } from './methods/contacts';
 import { detectMethods } from './methods/detect';
 import { overviewMethods } from './methods/overview';
+import { jobMethods } from './methods/jobs';
 import type { ErrorShape } from '../domain/errors';
 
 /**
@@ -22,6 +23,7 @@ export const contract = {
   ...contactMethods,
   ...detectMethods,
   ...overviewMethods,
+  ...jobMethods,
 };
 
 export type Contract = typeof contract;
@@ -46,4 +48,5 @@ export type * from './methods/sync';
 export type * from './methods/contacts';
 export type * from './methods/detect';
 export type * from './methods/overview';
+export type * from './methods/jobs';
 export type * from '../context/events';

@@ -47,9 +47,11 @@ export interface MergeBatchPayload {
   readonly done: number;
   readonly merged: number;
   readonly current: number | null;
-  readonly skipped: readonly { readonly groupId: number; readonly reason: string }[];
+  /** Every group left alone, with the reason in words and the members' names. */
+  readonly skipped: readonly { readonly groupId: number; readonly reason: string; readonly names?: string }[];
   readonly failed: readonly {
     readonly groupId: number;
+    readonly names?: string;
     readonly runId: string | null;
     readonly code: string;
     readonly message: string;

@@ -1,13 +1,16 @@
 import type { CoreContext } from '../context/context';
 import { isAppError } from '../domain/errors';
 import { scanStatus, startScan } from './service';
+import { gateLanes, gateProfiles } from './batch-gate';
+import { isoNow } from '../ports/clock';
 
 const attached = new WeakSet<CoreContext>();
 
 /**
  * Keeps the duplicate queue current: after every completed CRM sync, an incremental re-scan re-keys and re-scores
  * only the contacts that changed (the first one is a full scan). A sync that finishes while a scan runs queues one
- * more scan for when it ends, so no change is missed.
+ * more scan for when it ends, so no change is missed. Every scan ends by re-gating the safe lane; a WordPress sync
+ * re-gates it directly.
  */
 export function attachAutoRescan(ctx: CoreContext): void {
   if (attached.has(ctx)) return;
@@ -37,6 +40,11 @@ export function attachAutoRescan(ctx: CoreContext): void {
         .pluck()
         .get(payload.connectionId) as string | undefined;
       if (kind === 'keap' || kind === 'activecampaign') run();
+      else if (kind === 'wordpress') {
+        // Logins and AccessAlly orders changed: no identity field did, but what a batch may merge can have.
+        gateLanes(ctx.workspace.db, gateProfiles(ctx), { now: isoNow(ctx.clock), changedOnly: true });
+        ctx.events.emit('workspace/changed', { reason: 'lanes' });
+      }
     } else if (event.name === 'detect/finished' && pending) {
       setImmediate(run);
     }

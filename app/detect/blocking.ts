@@ -347,3 +347,22 @@ function windowLargeBlocks(
     }
   }
 }
+
+/**
+ * The members of one block a single record is compared with, as a full scan would: all of a small block, and the
+ * `WINDOW` neighbours on each side in each order of a large one (an incremental re-scan uses it).
+ */
+export function blockNeighbours<K>(own: K, members: readonly K[], featuresOf: (k: K) => Features): K[] {
+  if (members.length <= FULL_BLOCK) return members.filter((m) => m !== own);
+  const out = new Set<K>();
+  for (const compare of ORDERS) {
+    const order = [...members].sort((x, y) => compare(featuresOf(x), featuresOf(y)));
+    const at = order.indexOf(own);
+    if (at < 0) continue;
+    for (let d = 1; d <= WINDOW; d++) {
+      if (at - d >= 0) out.add(order[at - d]!);
+      if (at + d < order.length) out.add(order[at + d]!);
+    }
+  }
+  return [...out];
+}

@@ -1,5 +1,5 @@
 import { jaroWinkler, jaroWinklerRange } from './jaro-winkler';
-import { shareNickname } from './normalise/names';
+import { nicknameGroups, shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
 /**
@@ -160,13 +160,34 @@ export function compareDob(a: string, b: string): number {
   const sameMonth = sameRange(a, 5, b, 5, 2);
   const sameDay = sameRange(a, 8, b, 8, 2);
   const same = Number(sameYear) + Number(sameMonth) + Number(sameDay);
+  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day. Years decades apart on the same day and
+  // month that no single slip explains (1958 / 1986) are a parent and a child born on the same date: two people.
+  if (!sameYear && sameMonth && sameDay) return yearSlip(a, b) ? 1 : 3;
   if (same === 2) return 1;
   if (sameYear && sameRange(a, 5, b, 8, 2) && sameRange(a, 8, b, 5, 2)) return 1;
-  // A year typed wrong (1985 -> 1958, 2008 -> 2018) keeps month and day; a date off by a few weeks keeps the year.
-  if (sameMonth && sameDay) return 2;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
+}
+
+/**
+ * Whether two years on the same day and month are one birthday typed wrong: close in time (under ten years), one
+ * digit changed within twenty years, or two neighbouring digits swapped (1985 / 1958).
+ */
+function yearSlip(a: string, b: string): boolean {
+  const ya = Number(a.slice(0, 4));
+  const yb = Number(b.slice(0, 4));
+  if (!Number.isFinite(ya) || !Number.isFinite(yb) || Math.abs(ya - yb) < 10) return true;
+  let diff = 0;
+  let first = -1;
+  for (let i = 0; i < 4; i++)
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) {
+      diff += 1;
+      if (first < 0) first = i;
+    }
+  // One digit changed in the tens (1958 / 1988) is as likely a generation as a slip: only near years count.
+  if (diff <= 1) return Math.abs(ya - yb) < 20;
+  return diff === 2 && first < 3 && a[first] === b[first + 1] && a[first + 1] === b[first];
 }
 
 /** The same levels for values that are not ISO dates of ten characters. */
@@ -174,9 +195,9 @@ function compareDobParts(a: string, b: string): number {
   const [ay, am, ad] = [a.slice(0, 4), a.slice(5, 7), a.slice(8, 10)];
   const [by, bm, bd] = [b.slice(0, 4), b.slice(5, 7), b.slice(8, 10)];
   const same = Number(ay === by) + Number(am === bm) + Number(ad === bd);
+  if (ay !== by && am === bm && ad === bd) return yearSlip(a, b) ? 1 : 3;
   if (same === 2) return 1;
   if (ay === by && am === bd && ad === bm) return 1;
-  if (am === bm && ad === bd) return 2;
   const days = Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
   if (days <= 366) return 2;
   return 3;
@@ -292,6 +313,15 @@ export function compareAll(a: Features, b: Features, out: Int8Array): boolean {
     if (sg >= 0 && sf >= 0 && sg + sf <= 1 && sg + sf < Math.min(g, 3) + f) {
       g = sg === 0 ? 0 : 2;
       f = sf;
+      swapped = true;
+    } else if (sf === 0 && g > 1 && shareNickname(a.nick, nicknameGroups(b.family))) {
+      // Swapped and shortened at once: "Jim Girnaez" / "Girnaez James".
+      g = 1;
+      f = 0;
+      swapped = true;
+    } else if (sg === 0 && g > 1 && shareNickname(b.nick, nicknameGroups(a.family))) {
+      g = 1;
+      f = 0;
       swapped = true;
     }
   }

@@ -1,14 +1,6 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../domain/csv-writer';
 import type { DetectResult } from './engine';
 import type { PairRow } from './csv';
-
-/**
- * Every CSV Mergedesk writes goes through `toCsv`, so a rule about cell content (a value a spreadsheet would run
- * as a formula) is applied in one place.
- */
-export function toCsv(columns: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  return stringify(rows as (string | number)[][], { header: true, columns: [...columns] });
-}
 
 export function pairsCsv(rows: readonly PairRow[]): string {
   return toCsv(
@@ -23,6 +15,8 @@ export function clustersCsv(result: Pick<DetectResult, 'groups' | 'features'>): 
   const grouped = new Uint8Array(result.features.length);
   result.groups.forEach((g, gi) => {
     for (const m of g.members) {
+      // A doubtful pair ("may also belong") repeats a record already in its group: the file stays a partition.
+      if (grouped[m]) continue;
       rows.push([result.features[m]!.id, gi + 1]);
       grouped[m] = 1;
     }

@@ -3,6 +3,7 @@ import { extractFeatures, FeatureMemo } from './features';
 import { generateCandidates, type RuleReport } from './blocking';
 import { buildModel, contributions, scorePair, type Model } from './model';
 import { cluster, type Edge } from './cluster';
+import type { Calibration } from './calibration';
 import { laneOf, pairFlags, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
 import { FIELDS } from './compare';
 import type { DetectSettings } from './settings';
@@ -23,6 +24,11 @@ export interface DetectedGroup {
   readonly score: number;
   readonly reason: string;
   readonly edges: ScoredPair[];
+  /**
+   * For a doubtful link shown as its own pair: the other members of the group(s) its records belong to ("may
+   * also belong: …"). Empty for a group of records that belong together.
+   */
+  readonly alsoBelongsTo: number[];
 }
 
 export interface DetectStats {
@@ -31,6 +37,8 @@ export interface DetectStats {
   readonly keptPairs: number;
   readonly rules: RuleReport[];
   readonly cutBridges: number;
+  /** Steps the grouping took (see `cluster`): linear in the shown pairs. */
+  readonly groupingWork: number;
   readonly millis: Record<string, number>;
 }
 
@@ -56,6 +64,8 @@ export interface DetectOptions {
   readonly isExcluded?: (a: Features, b: Features) => boolean;
   /** Keep pairs from this probability (default: the review threshold) so a preview can lower it later. */
   readonly keepFrom?: number;
+  /** Score calibration (default: the shipped table; null: the plain logistic of the raw weight, for fitting). */
+  readonly calibration?: Calibration | null;
   /** Each blocking rule's keys as they are computed (see `BlockOptions.onKeys`). */
   readonly onKeys?: (keys: Float64Array, records: Int32Array) => void;
 }
@@ -93,7 +103,10 @@ export function detectFeatures(
     millis[name] = Math.round(now - t);
     t = now;
   };
-  const model = buildModel(features);
+  const model =
+    options.calibration === undefined
+      ? buildModel(features)
+      : buildModel(features, undefined, options.calibration);
   lap('model');
   options.onProgress?.('blocking', 0, null);
   const candidates = generateCandidates(features, {
@@ -119,15 +132,14 @@ export function detectFeatures(
     const a = features[i]!;
     const b = features[j]!;
     const s = scorePair(a, b, model, settings, levels);
-    const sharesId = levels[3] === 0 || levels[4] === 0;
-    if (s.probability < keepFrom && !sharesId) continue;
+    if (s.probability < keepFrom && !s.identifier) continue;
     if (options.isExcluded?.(a, b)) continue;
     pairs.push({
       a: i,
       b: j,
       probability: s.probability,
       weight: s.weight,
-      flags: pairFlags(a, b, levels, s.swapped),
+      flags: pairFlags(a, b, levels, s.swapped, s),
       rule: candidates.rules[p]!,
       levels: levels.slice(),
     });
@@ -152,6 +164,7 @@ export function detectFeatures(
       keptPairs: pairs.length,
       rules: candidates.report,
       cutBridges: groups.cut,
+      groupingWork: groups.work,
       millis,
     },
   };
@@ -159,7 +172,15 @@ export function detectFeatures(
 
 /**
  * Groups pairs shown to a reviewer: pairs at or above `reviewThreshold`, and pairs sharing an email or phone
- * whatever their score (two people on one address are exactly what the "maybe two people" lane is for).
+ * held by a handful of records whatever their score (two people on one address are exactly what the "maybe two
+ * people" lane is for).
+ *
+ * Only pairs strong enough to merge (at or above `threshold`, no identity conflict) build a group, so a record
+ * joins a group through evidence that would merge it, never through one weak link. Every other shown pair
+ * between two records not in one group is its own `maybe_two_people` pair (one per pair of groups, the best
+ * link), naming the group it may also belong to; it never drags that group's lane down. A group whose members
+ * conflict with each other (Jr. and Sr. both tied to a third record) sends the member tied in most weakly out
+ * as such a pair. Groups come first, then the doubtful pairs.
  */
 export function formGroups<P extends Edge & { flags: number }>(
   pairs: readonly P[],
@@ -167,24 +188,93 @@ export function formGroups<P extends Edge & { flags: number }>(
   threshold: number,
   score: (i: number, j: number) => number,
   sharesIdentifier: (p: P) => boolean = (p) => (p.flags & SHARES_IDENTIFIER) !== 0,
-): { groups: (DetectedGroup & { edges: P[] })[]; cut: number } {
+): { groups: (DetectedGroup & { edges: P[] })[]; cut: number; work: number } {
   const shown = pairs.filter((p) => p.probability >= reviewThreshold || sharesIdentifier(p));
-  const { clusters, cutBridges } = cluster(shown, {
+  const mergeable = shown.filter((p) => p.probability >= threshold && !(p.flags & IDENTITY_CONFLICT));
+  const { clusters, cutBridges, work } = cluster(mergeable, {
     score,
     corroborateAt: reviewThreshold,
     strongEdge: 0.999,
   });
-  const groups = clusters.map((c) => {
-    const edges = c.edges as P[];
-    return {
+  const groupOf = new Map<number, number>();
+  const cores: { members: number[]; edges: P[] }[] = [];
+  const assign = (members: readonly number[], edges: P[]) => {
+    const id = cores.length;
+    cores.push({ members: [...members], edges });
+    for (const m of members) groupOf.set(m, id);
+  };
+  for (const c of clusters) assign(c.members, c.edges as P[]);
+  // Conflicts between members of one group (only possible through a third record): the member with the weaker
+  // ties leaves, until none is left. Groups are at most a few dozen records, so this stays cheap.
+  const internalConflicts = new Map<number, P[]>();
+  for (const p of shown) {
+    if (!(p.flags & IDENTITY_CONFLICT)) continue;
+    const g = groupOf.get(p.a);
+    if (g !== undefined && g === groupOf.get(p.b))
+      (internalConflicts.get(g) ?? internalConflicts.set(g, []).get(g)!).push(p);
+  }
+  for (const [g, conflicts] of internalConflicts) {
+    let core = cores[g]!;
+    const out = new Set<number>();
+    for (const p of conflicts) {
+      if (out.has(p.a) || out.has(p.b)) continue;
+      const tie = (m: number) =>
+        core.edges.reduce((sum, e) => sum + (e.a === m || e.b === m ? e.probability : 0), 0);
+      const leaving = tie(p.a) < tie(p.b) ? p.a : p.b;
+      out.add(leaving);
+      groupOf.delete(leaving);
+      core = {
+        members: core.members.filter((m) => m !== leaving),
+        edges: core.edges.filter((e) => e.a !== leaving && e.b !== leaving),
+      };
+    }
+    cores[g] = { members: [], edges: [] };
+    for (const m of core.members) groupOf.delete(m);
+    const parts = cluster(core.edges, { score, corroborateAt: reviewThreshold, strongEdge: 0.999 });
+    for (const part of parts.clusters) assign(part.members, part.edges as P[]);
+  }
+  const groups: (DetectedGroup & { edges: P[] })[] = [];
+  for (const c of cores) {
+    if (c.members.length < 2) continue;
+    groups.push({
       members: c.members,
-      lane: laneOf(edges, threshold),
-      score: spanningScore(c.members, edges),
+      lane: laneOf(c.edges, threshold),
+      score: spanningScore(c.members, c.edges),
       reason: '',
-      edges: edges as unknown as ScoredPair[] & P[],
-    };
-  });
-  return { groups, cut: cutBridges.length };
+      edges: c.edges as unknown as ScoredPair[] & P[],
+      alsoBelongsTo: [],
+    });
+  }
+  // The best shown link between each two groups (or lone records) that stay apart.
+  const unit = (m: number) => {
+    const g = groupOf.get(m);
+    return g === undefined ? -1 - m : g;
+  };
+  const links = new Map<string, P>();
+  for (const p of shown) {
+    const ua = unit(p.a);
+    const ub = unit(p.b);
+    if (ua === ub) continue;
+    const key = ua < ub ? `${ua}:${ub}` : `${ub}:${ua}`;
+    const best = links.get(key);
+    if (!best || p.probability > best.probability) links.set(key, p);
+  }
+  for (const p of links.values()) {
+    const also = new Set<number>();
+    for (const m of [p.a, p.b]) {
+      const g = groupOf.get(m);
+      if (g !== undefined) for (const x of cores[g]!.members) if (x !== p.a && x !== p.b) also.add(x);
+    }
+    groups.push({
+      members: p.a < p.b ? [p.a, p.b] : [p.b, p.a],
+      lane: 'maybe_two_people',
+      score: p.probability,
+      reason: '',
+      edges: [p] as unknown as ScoredPair[] & P[],
+      alsoBelongsTo: [...also].sort((x, y) => x - y),
+    });
+  }
+  return { groups, cut: cutBridges.length, work };
 }
 
 /** Weakest edge of the maximum spanning tree: how strongly the least-connected member is tied in. */
@@ -213,7 +303,26 @@ function groupReason(g: DetectedGroup, features: readonly Features[]): string {
     g.lane === 'maybe_two_people'
       ? (edges.find((e) => e.flags & IDENTITY_CONFLICT) ?? edges[edges.length - 1]!)
       : best;
-  return reasonFor(features[doubt.a]!, features[doubt.b]!, doubt.levels, (doubt.flags & SWAPPED) !== 0);
+  const reason = reasonFor(
+    features[doubt.a]!,
+    features[doubt.b]!,
+    doubt.levels,
+    (doubt.flags & SWAPPED) !== 0,
+  );
+  return reason + alsoBelongsNote(g.alsoBelongsTo, (m) => features[m]);
+}
+
+/** "; may also belong with Julie Martin and 2 more": the group a doubtful pair's records are already in. */
+export function alsoBelongsNote(
+  alsoBelongsTo: readonly number[],
+  featuresOf: (member: number) => Pick<Features, 'given' | 'family'> | undefined,
+): string {
+  if (alsoBelongsTo.length === 0) return '';
+  const f = featuresOf(alsoBelongsTo[0]!);
+  const name = f ? `${f.given} ${f.family}`.trim().replace(/\b\p{L}/gu, (c) => c.toUpperCase()) : '';
+  const who = name || 'another record';
+  const more = alsoBelongsTo.length - 1;
+  return `; may also belong with ${who}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 export function pairContributions(

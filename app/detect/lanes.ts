@@ -3,38 +3,86 @@ import type { Features, Lane } from './types';
 /** Pair flags, stored with each pair so lanes can be recomputed (preview) without the records. */
 export const IDENTITY_CONFLICT = 1;
 export const VALUE_CONFLICT = 2;
+/** Strong enough to merge without a look: a personal email in common, the names agree, no identity conflict. */
 export const STRONG = 4;
 export const SWAPPED = 8;
+/** Shares an email or phone held by a handful of records at most. */
 export const SHARES_IDENTIFIER = 16;
+
+/** Identity conflicts: evidence that two look-alike records are two people. */
+export const SUFFIX_CONFLICT = 1;
+export const BIRTHDAY_CONFLICT = 2;
+export const GIVEN_CONFLICT = 4;
 
 /** Fields holding one value per contact (a difference is a choice to make); emails and phones are unioned. */
 const SINGLE_VALUED = [0, 1, 2, 5, 6, 7, 8, 9];
 
+/**
+ * Jr./Sr./II in any name field on one record and not the other (or different ones), birthdays that no typo
+ * explains (years apart on the same day and month included), given names beyond nickname, typo or sound (unless
+ * the full birthday is the same).
+ */
+export function identityConflicts(a: Features, b: Features, levels: Int8Array, swapped: boolean): number {
+  let out = 0;
+  if (a.suffix !== b.suffix) out |= SUFFIX_CONFLICT;
+  if (levels[2] === 3) out |= BIRTHDAY_CONFLICT;
+  // Another given name on the same full birthday is a corrupted record far more often than a twin.
+  if (levels[0] === 5 && !swapped && levels[2] !== 0) out |= GIVEN_CONFLICT;
+  return out;
+}
+
+/** What the score knew about shared values (absent: read from the levels alone). */
+export interface SharedEvidence {
+  readonly conflicts: number;
+  readonly identifier: boolean;
+  readonly personalEmail: boolean;
+}
+
 /** levels: given, family, dob, email, phone, postcode, street, locality, region, company */
-export function pairFlags(a: Features, b: Features, levels: Int8Array, swapped: boolean): number {
+export function pairFlags(
+  a: Features,
+  b: Features,
+  levels: Int8Array,
+  swapped: boolean,
+  evidence?: SharedEvidence,
+): number {
   let flags = swapped ? SWAPPED : 0;
-  const suffixClash = a.suffix !== '' && b.suffix !== '' && a.suffix !== b.suffix;
-  if (suffixClash || levels[0] === 5 || levels[2] === 3) flags |= IDENTITY_CONFLICT;
+  const conflicts = evidence?.conflicts ?? identityConflicts(a, b, levels, swapped);
+  if (conflicts) flags |= IDENTITY_CONFLICT;
   const middleClash = a.middle !== '' && b.middle !== '' && a.middle !== b.middle;
   if (SINGLE_VALUED.some((k) => levels[k]! > 0) || swapped || a.suffix !== b.suffix || middleClash)
     flags |= VALUE_CONFLICT;
-  const nameExact = levels[0] === 0 && levels[1] === 0;
-  if (levels[3] === 0 || levels[4] === 0) flags |= SHARES_IDENTIFIER;
-  if (levels[3] === 0 || levels[4] === 0 || (nameExact && (levels[2] === 0 || levels[6] === 0)))
-    flags |= STRONG;
+  if (evidence ? evidence.identifier : levels[3] === 0 || levels[4] === 0) flags |= SHARES_IDENTIFIER;
+  const personal = evidence ? evidence.personalEmail : levels[3] === 0;
+  const namesAgree = (swapped || levels[0]! <= 3) && levels[1]! <= 2;
+  if (personal && namesAgree && !conflicts) flags |= STRONG;
   return flags;
 }
 
-export function laneOf(edges: readonly { probability: number; flags: number }[], threshold: number): Lane {
+/**
+ * The lane of a group from its internal edges: **maybe_two_people** if any edge carries an identity conflict or
+ * is below the match threshold; **safe** when every member is tied in by a strong edge (a personal email in
+ * common, names that agree) and no single-valued field differs; else **needs_choice**.
+ */
+export function laneOf(
+  edges: readonly { a: number; b: number; probability: number; flags: number }[],
+  threshold: number,
+): Lane {
   let conflict = false;
-  let strong = false;
+  const members = new Set<number>();
+  const strong = new Set<number>();
   for (const e of edges) {
     if (e.flags & IDENTITY_CONFLICT || e.probability < threshold) return 'maybe_two_people';
     if (e.flags & VALUE_CONFLICT) conflict = true;
-    if (e.flags & STRONG) strong = true;
+    members.add(e.a);
+    members.add(e.b);
+    if (e.flags & STRONG) {
+      strong.add(e.a);
+      strong.add(e.b);
+    }
   }
   if (conflict) return 'needs_choice';
-  return strong ? 'safe' : 'needs_choice';
+  return strong.size > 0 && strong.size === members.size ? 'safe' : 'needs_choice';
 }
 
 const cap = (s: string): string => s.replace(/\b\p{L}/gu, (c) => c.toUpperCase());
@@ -48,7 +96,12 @@ export function reasonFor(a: Features, b: Features, levels: Int8Array, swapped: 
   if (a.suffix && b.suffix && a.suffix !== b.suffix) warn.push(`${cap(a.suffix)}./${cap(b.suffix)}. differ`);
   else if (a.suffix !== b.suffix) warn.push(`${cap(a.suffix || b.suffix)}. on one record only`);
   if (levels[0] === 5) warn.push(`different given names ${both(a.given, b.given)}`);
-  if (levels[2] === 3) warn.push('different birthdays');
+  if (levels[2] === 3)
+    warn.push(
+      a.dob.slice(4) === b.dob.slice(4) && a.dob.length === 10
+        ? `born ${a.dob.slice(0, 4)} and ${b.dob.slice(0, 4)} on the same day`
+        : 'different birthdays',
+    );
   switch (levels[3]) {
     case 0:
       agree.push('same email');

@@ -1,4 +1,7 @@
-import { FIELDS, compareAll, exactValue, tfValues } from './compare';
+import { FIELDS, compareAll, compareGiven, exactValue, tfValues } from './compare';
+import { calibrate, type Calibration } from './calibration';
+import { CALIBRATION } from './data/calibration';
+import { identityConflicts } from './lanes';
 import type { Contribution, Features } from './types';
 import type { DetectSettings } from './settings';
 
@@ -21,6 +24,15 @@ export interface Model {
   readonly n: number;
   /** log2 prior odds of a match for a random pair. */
   readonly prior: number;
+  /**
+   * Emails held by records of different given names (spouses on one mailbox, a family or role address): sharing
+   * one is no sign of one person. Absent when the model was restored for an incremental re-scan.
+   */
+  readonly mailboxes?: ReadonlySet<string>;
+  /** Raw weight and identity conflict → probability of one person; null: the plain logistic of the weight. */
+  readonly calibration?: Calibration | null;
+  /** How many records hold each street address and each company (hashed counts; absent when restored). */
+  readonly shared?: Uint8Array;
 }
 
 /** Serialisable form (stored with the scan so an incremental re-scan scores with the same parameters). */
@@ -49,7 +61,11 @@ function rng(seed: number): () => number {
   };
 }
 
-export function buildModel(features: readonly Features[], samplePairs = 12_000): Model {
+export function buildModel(
+  features: readonly Features[],
+  samplePairs = 12_000,
+  calibration: Calibration | null = CALIBRATION,
+): Model {
   const n = features.length;
   const counting = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
   const tf: (Map<string, number> | null)[] = counting;
@@ -100,7 +116,75 @@ export function buildModel(features: readonly Features[], samplePairs = 12_000):
     }),
   );
   const prior = Math.log2(MATCHES_PER_RECORD / Math.max(1, n - 1));
-  return { u, tf, nonNull, n, prior };
+  const shared = new Uint8Array(SHARED_BUCKETS);
+  for (const f of features) {
+    if (f.street) bump(shared, addressKey(f));
+    if (f.company) bump(shared, companyKey(f));
+  }
+  return {
+    u,
+    tf,
+    nonNull,
+    n,
+    prior,
+    mailboxes: sharedMailboxes(features, tf[3] ?? null),
+    calibration,
+    shared,
+  };
+}
+
+/**
+ * Counts of addresses and companies in one fixed table of 16M saturating byte counters: no per-value objects at
+ * a million records; a collision only makes a value look a little more widely shared than it is.
+ */
+const SHARED_BUCKETS = 1 << 24;
+
+function hash(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0) & (SHARED_BUCKETS - 1);
+}
+const addressKey = (f: Features): number => hash(`${f.streetNumber} ${f.street} ${f.postcode}`, 1);
+const companyKey = (f: Features): number => hash(f.company, 2);
+
+function bump(table: Uint8Array, k: number): void {
+  if (table[k]! < 255) table[k]! += 1;
+}
+
+/** A value shared by `count` records: one person's records rarely hold it more than twice. */
+function sharedPenalty(count: number): number {
+  return count > 2 ? SHARED_PENALTY * Math.log2(count / 2) : 0;
+}
+
+const MANY = '\u0000';
+
+/** Whether two records' names can be one person's (same, nickname, typo, phonetic; or given/family swapped). */
+function namesCompatible(a: Features, b: Features): boolean {
+  if (!a.given || !b.given) return true;
+  if (compareGiven(a.given, b.given, a.nick, b.nick, a.givenPh, b.givenPh) <= 3) return true;
+  // Swapped columns (one side possibly shortened): a name of one record is the other's given name.
+  return a.given === b.family || a.family === b.given;
+}
+
+/**
+ * Emails shared by records whose given names cannot be one person's. Only values seen at least twice are
+ * tracked, so the map stays small however long the list.
+ */
+function sharedMailboxes(features: readonly Features[], counts: Map<string, number> | null): Set<string> {
+  const out = new Set<string>();
+  if (!counts) return out;
+  const first = new Map<string, Features | typeof MANY>();
+  for (const f of features)
+    for (const e of f.emails) {
+      if ((counts.get(e) ?? 0) < 2 || !f.given) continue;
+      const seen = first.get(e);
+      if (seen === undefined) first.set(e, f);
+      else if (seen !== MANY && !namesCompatible(seen, f)) {
+        first.set(e, MANY);
+        out.add(e);
+      }
+    }
+  return out;
 }
 
 function singleValue(k: number, f: Features): string {
@@ -123,15 +207,26 @@ export function modelParams(model: Model): ModelParams {
 }
 
 export function restoreModel(params: ModelParams, tf: (TermCounts | null)[]): Model {
-  return { ...params, tf };
+  return { ...params, tf, calibration: CALIBRATION };
 }
 
 export interface PairScore {
+  /** Calibrated: the probability that the two records are one person. */
   readonly probability: number;
+  /** Raw Fellegi–Sunter weight (log2 odds before calibration). */
   readonly weight: number;
   readonly levels: Int8Array;
   readonly swapped: boolean;
+  /** Identity conflicts (see `identityConflicts`). */
+  readonly conflicts: number;
+  /** Shares an email or phone held by a handful of records at most (a widely shared value is not an identifier). */
+  readonly identifier: boolean;
+  /** Shares an email that is one person's: not a shared mailbox, not widely shared. */
+  readonly personalEmail: boolean;
 }
+
+/** An email or phone held by more records than this is shared (a switchboard, a role address), not personal. */
+export const WIDELY_SHARED = 4;
 
 /** log2(m/u) clipped, per field and level, before term-frequency adjustment: computed once per model. */
 const baseWeights = new WeakMap<Model, number[][]>();
@@ -160,9 +255,20 @@ function fieldWeight(model: Model, k: number, level: number, a: Features, b: Fea
   const count = map && value ? (map.get(value) ?? 2) : 0;
   const nn = model.nonNull[k]!;
   if (count > 0 && nn > 0) u = (Math.max(count, 2) + PSEUDO * spec.u0[0]!) / (nn + PSEUDO);
-  const w = Math.log2(m / u);
-  return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
+  let w = Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, Math.log2(m / u)));
+  if (k === 3 || k === 4) {
+    // An email or phone shared by many records is a household's, an office's or a switchboard's: one person's
+    // records rarely hold a value more than two or three times, so each doubling past two halves its weight
+    // further, whatever the list's size (frequency alone barely moves at a million records).
+    w -= sharedPenalty(count);
+    if (k === 3 && model.mailboxes?.has(value)) w = Math.min(w, MAILBOX_WEIGHT);
+  }
+  return Math.max(MIN_FIELD_WEIGHT, w);
 }
+
+const SHARED_PENALTY = 2;
+/** A mailbox of several people says they know each other, not that they are one. */
+const MAILBOX_WEIGHT = 2;
 
 const WEIGHT_KEYS = FIELDS.map((f) => f.name);
 
@@ -176,14 +282,54 @@ export function scorePair(
   const swapped = compareAll(a, b, levels);
   if (!settings.nicknames && levels[0] === 1) levels[0] = 5;
   let weight = model.prior;
+  // Postcode, street, city and state describe one address: they agree together (a household, an office) and
+  // disagree together (a move). Counted as one piece of evidence: the strongest agreement plus a quarter of the
+  // others, or the strongest disagreement alone; otherwise a mover sharing email and full name reads as two
+  // people, and coworkers at one office as one.
+  let addressFor = 0;
+  let addressBest = 0;
+  let addressAgainst = 0;
   for (let k = 0; k < FIELDS.length; k++) {
     const l = levels[k]!;
     if (l < 0) continue;
     const mult = settings.fieldWeights[WEIGHT_KEYS[k]!];
     if (mult === 0) continue;
-    weight += mult * fieldWeight(model, k, l, a, b);
+    let w = mult * fieldWeight(model, k, l, a, b);
+    if (k >= 5 && k <= 8) {
+      if (w < 0) addressAgainst = Math.min(addressAgainst, w);
+      else {
+        addressFor += w;
+        addressBest = Math.max(addressBest, w);
+      }
+      continue;
+    }
+    if (k === 9 && l === 0 && w > 0 && model.shared)
+      w = Math.max(0, w - sharedPenalty(model.shared[companyKey(a)]!));
+    weight += w;
   }
-  return { probability: toProbability(weight), weight, levels, swapped };
+  let address = addressBest + (addressFor - addressBest) / 4;
+  // An address many records share (an office, a care home) says little about any two of them.
+  if (levels[6] === 0 && model.shared)
+    address = Math.max(0, address - sharedPenalty(model.shared[addressKey(a)]!));
+  weight += address + addressAgainst;
+  const conflicts = identityConflicts(a, b, levels, swapped);
+  let identifier = false;
+  let personalEmail = false;
+  if (levels[3] === 0) {
+    const email = exactValue(3, a, b);
+    const count = model.tf[3]?.get(email) ?? 2;
+    identifier = count <= WIDELY_SHARED;
+    personalEmail = identifier && !model.mailboxes?.has(email);
+  }
+  if (!identifier && levels[4] === 0)
+    identifier = (model.tf[4]?.get(exactValue(4, a, b)) ?? 2) <= WIDELY_SHARED;
+  const contact =
+    (a.emails.length > 0 || a.phones.length > 0) && (b.emails.length > 0 || b.phones.length > 0);
+  // One mailbox: the same personal address, or the same Gmail address written with dots or a +tag.
+  const oneMailbox = personalEmail || levels[3] === 1;
+  const cls = conflicts !== 0 ? 'conflict' : oneMailbox ? 'email' : 'clear';
+  const probability = calibrate(model.calibration, weight, weight - model.prior, cls, contact);
+  return { probability, weight, levels, swapped, conflicts, identifier, personalEmail };
 }
 
 export function toProbability(weight: number): number {

@@ -1,12 +1,15 @@
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
 import { fullScan, incrementalScan, type ScanSummary } from './scan';
+import { gateLanes, type GateProfiles } from './batch-gate';
 import type { DetectSettings } from './settings';
 
 export interface ScanJob {
   readonly dbFile: string;
   readonly mode: 'full' | 'incremental';
   readonly settings: DetectSettings;
+  /** What the safe-lane gate needs of each CRM connection (from the core's connectors). */
+  readonly profiles: GateProfiles;
 }
 
 export interface ScanHooks {
@@ -27,5 +30,10 @@ export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
     signal,
     onProgress: hooks.progress,
   };
-  return job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
+  const summary = job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
+  // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field.
+  return {
+    ...summary,
+    lanes: gateLanes(db, job.profiles, { changedOnly: summary.mode === 'incremental' }).lanes,
+  };
 }

@@ -1,8 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
-import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
-import { detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
+import { BLOCKING_RULES, blockNeighbours, hash32, keysReported, type RuleReport } from './blocking';
+import { alsoBelongsNote, detectFeatures, formGroups, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
 import { fieldWeights, modelParams, restoreModel, scorePair, type Model, type ModelParams } from './model';
@@ -19,6 +19,7 @@ import {
   loadRecordsByPk,
   pairKey,
   pairRows,
+  previousGroups,
   PAIR_COLUMNS,
   type CachedRecord,
   type GroupRow,
@@ -71,6 +72,26 @@ function lanesCount(db: Db): Record<Lane, number> {
   return out;
 }
 
+/**
+ * Contacts among `pks` that no longer exist. A merge (or a sync) may remove contacts while a scan runs; called
+ * inside the transaction that writes, it tells the scan which keys, pairs and group members to leave out.
+ */
+function vanished(db: Db, pks: readonly number[]): Set<number> {
+  const gone = new Set<number>();
+  if (pks.length === 0) return gone;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const pk of pks) {
+    if (pk < lo) lo = pk;
+    if (pk > hi) hi = pk;
+  }
+  const live = new Set(
+    db.prepare('SELECT pk FROM contacts WHERE pk BETWEEN ? AND ?').pluck().all(lo, hi) as number[],
+  );
+  for (const pk of pks) if (!live.has(pk)) gone.add(pk);
+  return gone;
+}
+
 /** Full scan of every CRM connection: re-keys, re-scores and re-groups everything. */
 export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
@@ -117,16 +138,20 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
       // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
       onKeys: (keys, records) =>
-        db.transaction(() =>
+        db.transaction(() => {
+          const gone = vanished(db, pks);
           bulkInsert(
             db,
             'match_keys',
             ['key', 'contact_pk'],
             (function* () {
-              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!];
+              for (let t = 0; t < keys.length; t++) {
+                const pk = pks[records[t]!]!;
+                if (!gone.has(pk)) yield [keys[t]!, pk];
+              }
             })(),
-          ),
-        )(),
+          );
+        })(),
     });
     options.signal?.throwIfAborted();
     comparisons += result.stats.comparisons;
@@ -138,12 +163,16 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     for (let start = 0; !keysReported(features.length) && start < features.length; start += KEY_CHUNK) {
       const end = Math.min(features.length, start + KEY_CHUNK);
       db.transaction(() => {
+        const gone = vanished(db, pks.slice(start, end));
         bulkInsert(
           db,
           'match_keys',
           ['key', 'contact_pk'],
           (function* () {
-            for (let i = start; i < end; i++) for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
+            for (let i = start; i < end; i++) {
+              if (gone.has(pks[i]!)) continue;
+              for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
+            }
           })(),
         );
       })();
@@ -158,6 +187,9 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ),
     );
     db.transaction(() => {
+      const previous = previousGroups(db, { connectionId });
+      const gone = vanished(db, pks);
+      const kept = (i: number) => !gone.has(pks[i]!);
       if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
       else
         db.prepare(
@@ -171,7 +203,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         'candidate_pairs',
         PAIR_COLUMNS,
         pairRows(
-          result.pairs,
+          gone.size ? result.pairs.filter((p) => kept(p.a) && kept(p.b)) : result.pairs,
           pks,
           (p) =>
             encodeContributions(
@@ -184,16 +216,20 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       );
       insertGroups(
         db,
-        result.groups.map((g): GroupRow => ({
-          connectionId,
-          members: g.members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
-          memberFeatures: g.members.map((i) => features[i]!),
-          lane: g.lane,
-          score: g.score,
-          reason: g.reason,
-          edges: g.edges.length,
-        })),
+        result.groups
+          .map((g) => ({ g, members: gone.size ? g.members.filter(kept) : g.members }))
+          .filter(({ members }) => members.length >= 2)
+          .map(({ g, members }): GroupRow => ({
+            connectionId,
+            members: members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
+            memberFeatures: members.map((i) => features[i]!),
+            lane: g.lane,
+            score: g.score,
+            reason: g.reason,
+            edges: g.edges.length,
+          })),
         now,
+        previous,
       );
       db.prepare('DELETE FROM match_term_freq WHERE connection_id = ?').run(connectionId);
       bulkInsert(
@@ -341,31 +377,46 @@ export function rescoreContacts(
   const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
   const changedKeys = changedFeatures.map(keysOf);
   db.transaction(() => {
+    const gone = vanished(
+      db,
+      changed.map((r) => r.pk),
+    );
     bulkInsert(
       db,
       'match_keys',
       ['key', 'contact_pk'],
       (function* () {
-        for (let i = 0; i < changed.length; i++) for (const k of changedKeys[i]!) yield [k, changed[i]!.pk];
+        for (let i = 0; i < changed.length; i++) {
+          if (gone.has(changed[i]!.pk)) continue;
+          for (const k of changedKeys[i]!) yield [k, changed[i]!.pk];
+        }
       })(),
       'OR IGNORE',
     );
   })();
   const cap = options.settings.maxBlockSize;
   const blocks = lookupBlocks(db, [...new Set(changedKeys.flat())], cap);
-  const neighbours = new Map<number, Set<number>>();
   const wanted = new Set<number>();
-  for (let i = 0; i < changed.length; i++) {
-    const own = changed[i]!.pk;
-    const set = new Set<number>();
-    for (const k of changedKeys[i]!) for (const pk of blocks.get(k) ?? []) if (pk !== own) set.add(pk);
-    neighbours.set(own, set);
-    for (const pk of set) if (!changedSet.has(pk)) wanted.add(pk);
-  }
+  for (let i = 0; i < changed.length; i++)
+    for (const k of changedKeys[i]!)
+      for (const pk of blocks.get(k) ?? []) if (!changedSet.has(pk)) wanted.add(pk);
   const others = loadRecordsByPk(db, [...wanted]);
   const byPk = new Map<number, { record: CachedRecord; features: Features }>();
   changed.forEach((r, i) => byPk.set(r.pk, { record: r, features: changedFeatures[i]! }));
   for (const r of others) byPk.set(r.pk, { record: r, features: extractFeatures(r, region, pool) });
+  // Each changed contact meets what a full scan would compare it with: all of a small block, its sorted
+  // neighbourhood in a large one.
+  const neighbours = new Map<number, Set<number>>();
+  for (let i = 0; i < changed.length; i++) {
+    const own = changed[i]!.pk;
+    const set = new Set<number>();
+    for (const k of changedKeys[i]!) {
+      const members = (blocks.get(k) ?? []).filter((pk) => byPk.has(pk));
+      if (!members.includes(own)) members.push(own);
+      for (const pk of blockNeighbours(own, members, (m) => byPk.get(m)!.features)) set.add(pk);
+    }
+    neighbours.set(own, set);
+  }
   const exclusions = loadExclusions(db, connectionId);
   const keepFrom = Math.min(KEEP_FROM, options.settings.reviewThreshold);
   const rows: unknown[][] = [];
@@ -385,7 +436,7 @@ export function rescoreContacts(
       if (exclusions.has(pairKey(a.features.id, b.features.id))) continue;
       const [fa, fb] = lo === pk ? [a.features, b.features] : [b.features, a.features];
       const s = scorePair(fa, fb, model, options.settings, levels);
-      const flags = pairFlags(fa, fb, levels, s.swapped);
+      const flags = pairFlags(fa, fb, levels, s.swapped, s);
       if (s.probability < keepFrom && !(flags & SHARES_IDENTIFIER)) continue;
       rows.push([
         lo,
@@ -405,7 +456,11 @@ export function rescoreContacts(
       delA.run(pk);
       delB.run(pk);
     }
-    bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, rows, 'OR REPLACE');
+    const gone = vanished(db, [...new Set(rows.flatMap((r) => [r[0] as number, r[1] as number]))]);
+    const live = gone.size
+      ? rows.filter((r) => !gone.has(r[0] as number) && !gone.has(r[1] as number))
+      : rows;
+    bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, live, 'OR REPLACE');
     regroup(db, connectionId, changedPks, options.settings, model, options.now());
     db.prepare(
       `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
@@ -512,6 +567,7 @@ export function regroup(
       if (!nodes.has(other)) queue.push(other);
     }
   }
+  const previous = previousGroups(db, { groupIds: oldGroups });
   const delGroup = db.prepare('DELETE FROM dup_groups WHERE id = ?');
   for (const g of oldGroups) delGroup.run(g);
   if (edges.size === 0) return;
@@ -549,6 +605,7 @@ export function regroup(
       if (!model) levels.fill(-1);
       reason = reasonFor(fa, fb, levels, s.swapped);
     }
+    reason += alsoBelongsNote(g.alsoBelongsTo, (pk) => features.get(pk));
     rows.push({
       connectionId,
       members,
@@ -559,7 +616,7 @@ export function regroup(
       edges: g.edges.length,
     });
   }
-  insertGroups(db, rows, now);
+  insertGroups(db, rows, now, previous);
 }
 
 /** The model of the last scan of a connection, for re-grouping after a decision. */

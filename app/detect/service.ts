@@ -7,6 +7,7 @@ import { DATABASE_FILE } from '../workspace/paths';
 import { readSetting } from '../store/settings';
 import { detectSettingsSchema } from './settings';
 import { runScan, type ScanJob } from './run';
+import { gateProfiles } from './batch-gate';
 import { mustUseWorker, runInWorker } from './threads';
 import { analyseCsv, type CsvAnalysisResult } from './csv';
 import { previewFrom, type PreviewCounts } from './preview';
@@ -54,6 +55,7 @@ export function startScan(
     dbFile: join(ctx.workspace.dir, DATABASE_FILE),
     mode,
     settings: readSetting(ctx.workspace.db, 'detect', detectSettingsSchema),
+    profiles: gateProfiles(ctx),
   };
   const started = Date.now();
   const onProgress = (phase: string, done: number, total: number | null) => {

@@ -251,21 +251,121 @@ export interface GroupRow {
   readonly edges: number;
 }
 
-const insertGroupSql = `INSERT INTO dup_groups (connection_id, group_key, lane, score, reason, size, last_activity,
+const insertGroupSql = `INSERT INTO dup_groups (id, connection_id, group_key, lane, score, reason, size, last_activity,
     status, evidence, crm_ids, search_text, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
   ON CONFLICT (connection_id, group_key) DO UPDATE SET lane = excluded.lane, score = excluded.score,
     reason = excluded.reason, size = excluded.size, last_activity = excluded.last_activity,
     evidence = excluded.evidence, updated_at = excluded.updated_at, status = 'open'
   WHERE dup_groups.status <> 'merged'
   RETURNING id`;
 
-export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): number {
+/**
+ * The groups a re-scan is about to re-form, by member: their ids are handed on to the new groups that keep most
+ * of their members, so links, bookmarks and History keep pointing at the same people across re-scans.
+ */
+export interface PreviousGroups {
+  readonly byCrmId: ReadonlyMap<string, number>;
+}
+
+/** Reads the members of the groups about to be replaced: every open/stale group of a connection, or some ids. */
+export function previousGroups(
+  db: Db,
+  scope: { readonly connectionId: string } | { readonly groupIds: Iterable<number> },
+): PreviousGroups {
+  const byCrmId = new Map<string, number>();
+  const rows =
+    'connectionId' in scope
+      ? (db
+          .prepare(
+            `SELECT m.group_id, m.crm_id FROM dup_group_members m JOIN dup_groups g ON g.id = m.group_id
+             WHERE g.connection_id = ? AND g.status IN ('open', 'stale')`,
+          )
+          .raw()
+          .all(scope.connectionId) as [number, string][])
+      : (db
+          .prepare(
+            `SELECT group_id, crm_id FROM dup_group_members WHERE group_id IN (SELECT value FROM json_each(?))`,
+          )
+          .raw()
+          .all(JSON.stringify([...scope.groupIds])) as [number, string][]);
+  for (const [id, crm] of rows) byCrmId.set(crm, id);
+  return { byCrmId };
+}
+
+const SEQUENCE_KEY = 'detect.groupIds';
+
+/**
+ * Group ids never come back for other people: a dissolved group's id is not reused by SQLite's max(rowid)+1, it
+ * stays retired. The high-water mark lives in the settings table because dissolved rows are deleted.
+ */
+function idAllocator(db: Db): { next(): number; save(): void } {
+  const stored = Number(
+    (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(SEQUENCE_KEY) as
+      string | undefined) ?? 0,
+  );
+  const current = (db.prepare('SELECT max(id) FROM dup_groups').pluck().get() as number | null) ?? 0;
+  let high = Math.max(Number.isFinite(stored) ? stored : 0, current);
+  const start = high;
+  return {
+    next: () => ++high,
+    save: () => {
+      if (high === start) return;
+      db.prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ).run(SEQUENCE_KEY, String(high));
+    },
+  };
+}
+
+/**
+ * For each new group, the previous group with which it shares the most members (each previous id goes to one new
+ * group at most); groups with no predecessor get fresh ids.
+ */
+export function assignGroupIds(
+  db: Db,
+  memberSets: readonly (readonly string[])[],
+  previous: PreviousGroups | undefined,
+): number[] {
+  const out = new Array<number>(memberSets.length).fill(0);
+  const exists = db.prepare('SELECT 1 FROM dup_groups WHERE id = ?').pluck();
+  if (previous && previous.byCrmId.size > 0) {
+    const candidates: [overlap: number, group: number, prev: number][] = [];
+    memberSets.forEach((members, g) => {
+      const counts = new Map<number, number>();
+      for (const m of members) {
+        const p = previous.byCrmId.get(m);
+        if (p !== undefined) counts.set(p, (counts.get(p) ?? 0) + 1);
+      }
+      for (const [p, n] of counts) candidates.push([n, g, p]);
+    });
+    candidates.sort((a, b) => b[0] - a[0] || a[2] - b[2] || a[1] - b[1]);
+    const taken = new Set<number>();
+    for (const [, g, p] of candidates) {
+      if (out[g] !== 0 || taken.has(p) || exists.get(p)) continue;
+      out[g] = p;
+      taken.add(p);
+    }
+  }
+  const ids = idAllocator(db);
+  for (let g = 0; g < out.length; g++) if (out[g] === 0) out[g] = ids.next();
+  ids.save();
+  return out;
+}
+
+export function insertGroups(
+  db: Db,
+  groups: readonly GroupRow[],
+  now: string,
+  previous?: PreviousGroups,
+): number {
   const insertGroup = db.prepare(insertGroupSql).pluck();
   const members: unknown[][] = [];
   let inserted = 0;
-  for (const g of groups) {
-    const crmIds = g.members.map((m) => m.id).sort();
+  const memberSets = groups.map((g) => g.members.map((m) => m.id).sort());
+  const ids = assignGroupIds(db, memberSets, previous);
+  groups.forEach((g, index) => {
+    const crmIds = memberSets[index]!;
     const lastActivity = g.members.reduce<string | null>(
       (acc, m) => (m.updatedAt && (!acc || m.updatedAt > acc) ? m.updatedAt : acc),
       null,
@@ -277,6 +377,7 @@ export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): 
       .join(' ')
       .toLowerCase();
     const id = insertGroup.get(
+      ids[index],
       g.connectionId,
       groupKey(crmIds),
       g.lane,
@@ -290,10 +391,10 @@ export function insertGroups(db: Db, groups: readonly GroupRow[], now: string): 
       now,
       now,
     ) as number | undefined;
-    if (id === undefined) continue;
+    if (id === undefined) return;
     inserted += 1;
     for (const m of g.members) members.push([id, m.pk, m.id]);
-  }
+  });
   bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
   return inserted;
 }

@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../domain/csv-writer';
 import type { CoreContext } from '../context/context';
 import { journalFor } from './service';
 
@@ -21,7 +21,8 @@ export function exportAudit(ctx: CoreContext, format: 'csv' | 'json'): AuditExpo
       entries: entries.length,
     };
   }
-  const content = stringify(
+  const content = toCsv(
+    ['id', 'at', 'action', 'connection_id', 'run_id', 'subject', 'details'],
     entries.map((e) => [
       e.id,
       e.at,
@@ -31,7 +32,6 @@ export function exportAudit(ctx: CoreContext, format: 'csv' | 'json'): AuditExpo
       e.subject ?? '',
       JSON.stringify(e.details),
     ]),
-    { header: true, columns: ['id', 'at', 'action', 'connection_id', 'run_id', 'subject', 'details'] },
   );
   return { filename: `mergedesk-audit-${stamp}.csv`, mime: 'text/csv', content, entries: entries.length };
 }

@@ -5,7 +5,16 @@ import { isoNow } from '../ports/clock';
 import type { CrmClient } from '../ports/crm';
 import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
-import { executeRun, planMerge, queuePlan, saveDryRun } from './service';
+import { executeRun, planMerge, planMergeLive, queuePlan, saveDryRun } from './service';
+import { gateLanes, gateProfiles } from '../detect/batch-gate';
+import { groupNames } from '../detect/gate-store';
+import { needsChoiceReason } from './guards';
+import type { BatchQuotaPlan, Guard, MergePlan } from './types';
+
+/** Why a batch left a group alone, in the guards' own words. */
+function guardReason(guards: readonly Guard[]): string {
+  return `${needsChoiceReason(guards.map((g) => ({ short: g.short ?? g.code })))}. ${guards.map((g) => g.message).join(' ')}`;
+}
 
 export type BatchState = MergeBatchPayload;
 
@@ -28,6 +37,9 @@ function eligible(
   groupIds: readonly number[] | undefined,
 ): { ids: number[]; skipped: { groupId: number; reason: string }[] } {
   const db = ctx.workspace.db;
+  // The lanes are judged again with the cache and the merge settings as they are now (a sync or a settings change
+  // may have come after the last scan), so the batch takes exactly what the Safe tab promises.
+  gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
   if (!groupIds) {
     return {
       ids: db
@@ -37,13 +49,17 @@ function eligible(
       skipped: [],
     };
   }
-  const get = db.prepare('SELECT lane, status FROM dup_groups WHERE id = ?');
+  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
   const ids: number[] = [];
   const skipped: { groupId: number; reason: string }[] = [];
   for (const id of groupIds) {
-    const g = get.get(id) as { lane: string; status: string } | undefined;
-    if (!g) skipped.push({ groupId: id, reason: 'no such group' });
-    else if (g.status !== 'open') skipped.push({ groupId: id, reason: `group is ${g.status}` });
+    const g = get.get(id) as { lane: string; status: string; reason: string } | undefined;
+    if (!g)
+      skipped.push({
+        groupId: id,
+        reason: 'this group no longer exists (merged, dismissed or re-formed by a scan)',
+      });
+    else if (g.status !== 'open') skipped.push({ groupId: id, reason: `this group is already ${g.status}` });
     else if (g.lane === 'maybe_two_people')
       skipped.push({
         groupId: id,
@@ -53,36 +69,30 @@ function eligible(
     else if (g.lane !== 'safe')
       skipped.push({
         groupId: id,
-        reason: 'only groups in the safe lane merge in a batch; review it instead',
+        reason: g.reason.startsWith('needs a choice:')
+          ? g.reason
+          : 'only groups in the safe lane merge in a batch; review it instead',
       });
     else ids.push(id);
   }
   return { ids, skipped };
 }
 
-export interface BatchQuotaPlan {
-  readonly groups: number;
-  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
-  readonly guarded: number;
-  readonly requests: number;
-  readonly fitsToday: number;
-  readonly etaSeconds: number | null;
-  readonly perMinute: number | null;
-  readonly perDay: number | null;
-  readonly availableToday: number | null;
-  readonly resetsAt: string | null;
-  readonly message: string;
-}
-
 /**
  * How a batch over these groups (or the whole safe lane) fits the CRM's quota: requests each merge will spend,
  * how many groups fit in what is left today and when the rest continue. Reads the cache only; spends nothing.
  */
-export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly number[] }): BatchQuotaPlan {
+export type { BatchQuotaPlan };
+
+export async function planBatchQuota(
+  ctx: CoreContext,
+  input: { groupIds?: readonly number[] },
+): Promise<BatchQuotaPlan> {
   const { ids } = eligible(ctx, input.groupIds);
   const needs: number[] = [];
   let guarded = 0;
   let crm: CrmClient | null = null;
+  let probe: string | null = null;
   for (const groupId of ids) {
     const { plan } = planMerge(ctx, { groupId }, {});
     if (plan.guards.length > 0) {
@@ -90,7 +100,12 @@ export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly nu
       continue;
     }
     crm ??= crmClientFor(ctx, plan.connectionId);
+    probe ??= plan.survivorId;
     needs.push(estimateRequests(plan, crm));
+  }
+  // The CRM reports its quota on every answer: one read learns it when this connection has not asked anything yet.
+  if (crm && probe !== null && crm.quota && crm.quota()?.availableToday == null) {
+    await crm.getContact(probe).catch(() => null);
   }
   const quota = currentQuota(crm?.quota?.() ?? null, ctx.clock.now());
   const f = forecast(needs, quota, ctx.clock.now());
@@ -109,6 +124,7 @@ export function planBatchQuota(ctx: CoreContext, input: { groupIds?: readonly nu
 }
 
 const MAX_QUOTA_WAITS = 3;
+export const BATCH_CONCURRENCY = 4;
 
 /**
  * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
@@ -116,7 +132,7 @@ const MAX_QUOTA_WAITS = 3;
  */
 export function startBatch(
   ctx: CoreContext,
-  input: { groupIds?: readonly number[]; dryRun?: boolean },
+  input: { groupIds?: readonly number[]; dryRun?: boolean; concurrency?: number },
 ): BatchState {
   const existing = batches.get(ctx);
   if (
@@ -137,7 +153,7 @@ export function startBatch(
       done: 0,
       merged: 0,
       current: null,
-      skipped,
+      skipped: skipped.map((e) => ({ ...e, names: groupNames(ctx.workspace.db, e.groupId) })),
       failed: [],
       runIds: [],
       startedAt: isoNow(ctx.clock),
@@ -150,17 +166,29 @@ export function startBatch(
     resume: null,
     done: Promise.resolve(null as unknown as BatchState),
   };
+  const named = <T extends { groupId: number; names?: string }>(list: readonly T[]): T[] =>
+    list.map((e) => (e.names === undefined ? { ...e, names: groupNames(ctx.workspace.db, e.groupId) } : e));
   const update = (patch: Partial<BatchState>) => {
-    batch.state = { ...batch.state, ...patch };
+    batch.state = {
+      ...batch.state,
+      ...patch,
+      ...(patch.skipped ? { skipped: named(patch.skipped) } : {}),
+      ...(patch.failed ? { failed: named(patch.failed) } : {}),
+    };
     ctx.events.emit('merge/batch', batch.state);
   };
   // What each remaining group will spend, estimated once from its plan; guarded groups spend nothing.
   const remaining = new Map<number, number>();
+  // Plans are made once: the cache a plan reads does not change under the batch except for the groups it merges,
+  // and those are disjoint; the executor re-checks every record against the CRM before it acts.
+  const plans = new Map<number, MergePlan>();
   let firstCrm: CrmClient | null = null;
   for (const groupId of ids) {
+    if (batch.state.dryRun) break;
     try {
       const { plan } = planMerge(ctx, { groupId }, {});
-      if (plan.guards.length > 0 || batch.state.dryRun) continue;
+      plans.set(groupId, plan);
+      if (plan.guards.length > 0) continue;
       firstCrm ??= crmClientFor(ctx, plan.connectionId);
       remaining.set(groupId, estimateRequests(plan, firstCrm));
     } catch {
@@ -203,94 +231,125 @@ export function startBatch(
     waitedMs += ctx.clock.now() - now;
     update(progress(null, crm));
   };
-  const waitForQuota = async (crm: CrmClient, need: number) => {
-    const quota = currentQuota(crm.quota?.() ?? null, ctx.clock.now());
-    if (quota?.availableToday === null || quota?.availableToday === undefined) return;
-    if (quota.availableToday >= need) return;
-    await waitUntil(crm, quota.resetsAt);
+  /** Reserves a merge's requests in today's quota (with those of the merges in flight), waiting for the reset if needed. */
+  const reserve = async (crm: CrmClient, need: number) => {
+    for (let waits = 0; ; waits++) {
+      // Checked and reserved without an await in between, so merges starting together cannot overbook.
+      const quota = currentQuota(crm.quota?.() ?? null, ctx.clock.now());
+      const available = quota?.availableToday;
+      if (
+        available === null ||
+        available === undefined ||
+        available >= need + reserved ||
+        waits >= MAX_QUOTA_WAITS
+      ) {
+        reserved += need;
+        return;
+      }
+      await waitUntil(crm, quota!.resetsAt);
+    }
+  };
+  let reserved = 0;
+  const one = async (groupId: number) => {
+    update({ current: groupId });
+    try {
+      if (batch.state.dryRun) {
+        const { runId, plan } = await saveDryRun(ctx, { groupId }, {});
+        if (plan.guards.length)
+          update({
+            skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
+          });
+        update({ runIds: [...batch.state.runIds, runId] });
+      } else {
+        let plan = plans.get(groupId) ?? planMerge(ctx, { groupId }, {}).plan;
+        plans.delete(groupId);
+        // A manual merge also moves lists and automations, which only the CRM can tell: plan it live.
+        if (plan.strategy === 'manual')
+          plan = (await planMergeLive(ctx, { groupId }, {}, batch.abort.signal)).plan;
+        if (plan.guards.length > 0) {
+          update({
+            skipped: [...batch.state.skipped, { groupId, reason: guardReason(plan.guards) }],
+          });
+        } else {
+          const crm = crmClientFor(ctx, plan.connectionId);
+          const need = estimateRequests(plan, crm);
+          // Never start a merge the day's quota cannot finish (with the merges in flight): wait for the reset.
+          await reserve(crm, need);
+          const runId = queuePlan(ctx, plan, []);
+          update({ runIds: [...batch.state.runIds, runId] });
+          let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+          // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
+          // so it continues after the reset instead of failing half-way.
+          for (
+            let waits = 0;
+            outcome.status === 'interrupted' &&
+            outcome.error?.code === 'QUOTA_EXHAUSTED' &&
+            waits < MAX_QUOTA_WAITS &&
+            !batch.abort.signal.aborted;
+            waits++
+          ) {
+            const at = Date.parse(
+              String((outcome.error.details as { resetsAt?: unknown } | undefined)?.resetsAt ?? ''),
+            );
+            await waitUntil(crm, Number.isFinite(at) ? at : null);
+            outcome = await executeRun(ctx, runId, [], batch.abort.signal);
+          }
+          spent += need;
+          reserved -= need;
+          if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
+          else if (outcome.status === 'stale')
+            update({
+              skipped: [
+                ...batch.state.skipped,
+                { groupId, reason: outcome.error?.message ?? 'changed since review' },
+              ],
+            });
+          else
+            update({
+              failed: [
+                ...batch.state.failed,
+                {
+                  groupId,
+                  runId,
+                  code: outcome.error?.code ?? 'INTERNAL',
+                  message: outcome.error?.message ?? outcome.status,
+                },
+              ],
+            });
+        }
+      }
+    } catch (error) {
+      const shape = toErrorShape(error);
+      update({
+        failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
+      });
+    }
+    remaining.delete(groupId);
+    update({ done: batch.state.done + 1, ...progress(null) });
+  };
+  let gate: Promise<void> | null = null;
+  let next = 0;
+  // A few merges in flight: one's WordPress calls and journal commits overlap the other's CRM requests, so the
+  // limiter, not the pipeline, sets the pace. Groups are disjoint, so their merges never touch the same record.
+  const worker = async () => {
+    while (next < ids.length) {
+      while (batch.state.status === 'paused')
+        await (gate ??= new Promise<void>(
+          (resolve) =>
+            (batch.resume = () => {
+              gate = null;
+              resolve();
+            }),
+        ));
+      if (batch.abort.signal.aborted) return;
+      await one(ids[next++]!);
+    }
   };
   batch.done = (async () => {
     update(progress(null));
-    for (const groupId of ids) {
-      if (batch.state.status === 'paused') await new Promise<void>((resolve) => (batch.resume = resolve));
-      if (batch.abort.signal.aborted) break;
-      update({ current: groupId });
-      try {
-        if (batch.state.dryRun) {
-          const { runId, plan } = saveDryRun(ctx, { groupId }, {});
-          if (plan.guards.length)
-            update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
-            });
-          update({ runIds: [...batch.state.runIds, runId] });
-        } else {
-          const { plan } = planMerge(ctx, { groupId }, {});
-          if (plan.guards.length > 0) {
-            update({
-              skipped: [
-                ...batch.state.skipped,
-                { groupId, reason: plan.guards.map((g) => g.message).join(' ') },
-              ],
-            });
-          } else {
-            const crm = crmClientFor(ctx, plan.connectionId);
-            const need = estimateRequests(plan, crm);
-            // Never start a merge the day's quota cannot finish: wait for the reset first.
-            await waitForQuota(crm, need);
-            const runId = queuePlan(ctx, plan, []);
-            update({ runIds: [...batch.state.runIds, runId] });
-            let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
-            // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
-            // so it continues after the reset instead of failing half-way.
-            for (
-              let waits = 0;
-              outcome.status === 'interrupted' &&
-              outcome.error?.code === 'QUOTA_EXHAUSTED' &&
-              waits < MAX_QUOTA_WAITS &&
-              !batch.abort.signal.aborted;
-              waits++
-            ) {
-              const at = Date.parse(
-                String((outcome.error.details as { resetsAt?: unknown } | undefined)?.resetsAt ?? ''),
-              );
-              await waitUntil(crm, Number.isFinite(at) ? at : null);
-              outcome = await executeRun(ctx, runId, [], batch.abort.signal);
-            }
-            spent += need;
-            if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
-            else if (outcome.status === 'stale')
-              update({
-                skipped: [
-                  ...batch.state.skipped,
-                  { groupId, reason: outcome.error?.message ?? 'changed since review' },
-                ],
-              });
-            else
-              update({
-                failed: [
-                  ...batch.state.failed,
-                  {
-                    groupId,
-                    runId,
-                    code: outcome.error?.code ?? 'INTERNAL',
-                    message: outcome.error?.message ?? outcome.status,
-                  },
-                ],
-              });
-          }
-        }
-      } catch (error) {
-        const shape = toErrorShape(error);
-        update({
-          failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
-        });
-      }
-      remaining.delete(groupId);
-      update({ done: batch.state.done + 1, ...progress(null) });
-    }
+    await Promise.all(
+      Array.from({ length: Math.min(input.concurrency ?? BATCH_CONCURRENCY, ids.length) }, worker),
+    );
     update({
       status: batch.abort.signal.aborted ? 'stopped' : 'finished',
       current: null,
@@ -332,4 +391,18 @@ export function waitForBatch(ctx: CoreContext): Promise<BatchState> {
   const batch = batches.get(ctx);
   if (!batch) throw new AppError('NOT_FOUND', 'No batch merge was started.');
   return batch.done;
+}
+
+/** The end of a batch in words: counts per outcome, then every group left alone or failed with its reason. */
+export function batchSummary(state: BatchState): string[] {
+  const label = (e: { groupId: number; names?: string }) =>
+    `group ${e.groupId}${e.names ? ` (${e.names})` : ''}`;
+  const left = state.total - state.done;
+  return [
+    `${state.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed${left > 0 ? `, ${left} not started` : ''} (${state.total} group${state.total === 1 ? '' : 's'} taken).`,
+    ...state.skipped.map((s) => `  skipped ${label(s)}: ${s.reason}`),
+    ...state.failed.map(
+      (f) => `  failed ${label(f)}: ${f.message}${f.runId ? ` (run ${f.runId}; mergedesk resume)` : ''}`,
+    ),
+  ];
 }

@@ -189,7 +189,12 @@ export class CacheReader {
   } {
     const g = this.stmts.group.get(groupId) as
       { id: number; connection_id: string; group_key: string; lane: string; status: string } | undefined;
-    if (!g) throw new AppError('NOT_FOUND', `Duplicate group ${groupId} does not exist.`);
+    if (!g)
+      throw new AppError(
+        'NOT_FOUND',
+        `Duplicate group ${groupId} no longer exists: it was merged, dismissed or re-formed by a scan.`,
+        { groupId },
+      );
     return {
       connectionId: g.connection_id,
       groupKey: g.group_key,
@@ -197,6 +202,16 @@ export class CacheReader {
       status: g.status,
       crmIds: this.stmts.members.all(groupId) as string[],
     };
+  }
+
+  /** Names and categories of CRM tags, as the cache knows them (a tag it does not know is named by its id). */
+  tagInfo(connectionId: string, ids: readonly string[]): Map<string, TagInfo> {
+    const out = new Map<string, TagInfo>();
+    for (const t of ids) {
+      const row = this.stmts.tag.get(connectionId, t) as TagInfo | undefined;
+      out.set(t, row ?? { id: t, name: `Tag ${t}`, category: null });
+    }
+    return out;
   }
 
   load(input: {

@@ -1,6 +1,15 @@
 import type { Db } from '../store/database';
 import type { Clock } from '../ports/clock';
-import type { ContactPatch, CrmClient, CrmContact, CrmOrder, CrmSubscription, Page } from '../ports/crm';
+import type {
+  ContactPatch,
+  CrmAutomationMembership,
+  CrmClient,
+  CrmContact,
+  CrmListMembership,
+  CrmOrder,
+  CrmSubscription,
+  Page,
+} from '../ports/crm';
 import type { WordPressClient, WpMember, WpOrder } from '../ports/wordpress';
 import type { EventMap } from '../context/events';
 import { AppError, isAppError, toErrorShape } from '../domain/errors';
@@ -19,6 +28,10 @@ export interface RecordSnapshot {
   readonly subscriptions: readonly CrmSubscription[];
   readonly wpMembers: readonly WpMember[];
   readonly wpOrders: readonly WpOrder[];
+  /** CRMs that keep them apart from the contact (ActiveCampaign): list statuses, automations, custom fields. */
+  readonly lists?: readonly CrmListMembership[];
+  readonly automations?: readonly CrmAutomationMembership[];
+  readonly customFields?: Readonly<Record<string, string>>;
 }
 
 export interface ExecutorDeps {
@@ -115,6 +128,8 @@ export class MergeExecutor {
    */
   private readonly knownContact = new Map<string, CrmContact | null>();
   private readonly knownTags = new Map<string, ReadonlySet<string>>();
+  /** The WordPress users and AccessAlly orders of each record as this invocation's snapshot read them. */
+  private readonly knownWp = new Map<string, Pick<RecordSnapshot, 'wpMembers' | 'wpOrders'>>();
 
   constructor(private readonly deps: ExecutorDeps) {
     this.now = () => new Date(deps.clock.now()).toISOString();
@@ -292,6 +307,7 @@ export class MergeExecutor {
   private forget(): void {
     this.knownContact.clear();
     this.knownTags.clear();
+    this.knownWp.clear();
   }
 
   private remember(id: string, contact: CrmContact | null, tagIds?: Iterable<string>): void {
@@ -407,8 +423,8 @@ export class MergeExecutor {
         return { response: { merged: loser, into: merged.id } };
       }
       case 'tags_dropped': {
-        // Check before act: only the dropped tags the survivor still carries are removed, so a resumed step (or
-        // one whose answer was lost) sends nothing twice.
+        // Check before act on the survivor's tags as this run knows them (the CRM merge's answer, or a fresh read
+        // on resume): only the dropped tags still there are removed, so a resumed step sends nothing twice.
         const drop = plan.tagsToRemove ?? [];
         const have = await this.currentTags(s);
         const still = drop.filter((t) => have.has(t));
@@ -416,6 +432,45 @@ export class MergeExecutor {
         await crm.removeTags(s, still, signal);
         this.knownTags.set(s, new Set([...have].filter((t) => !still.includes(t))));
         return { response: { removedTags: still } };
+      }
+      case 'custom_fields_written': {
+        // Check before act: the survivor's current values decide what is still empty; a resumed step whose write
+        // landed finds nothing to fill.
+        const current = await crm.getContact(s, signal);
+        if (!current) throw new AppError('NOT_FOUND', `The survivor #${s} no longer exists in the CRM.`);
+        const fill = customFieldFill(
+          current.customFields ?? {},
+          plan.loserIds.map((l) => this.snapshot(run.id, l)),
+        );
+        if (Object.keys(fill).length === 0) return { response: { already: true, customFields: [] } };
+        const updated = await crm.updateContact(s, { customFields: fill }, signal);
+        this.remember(s, updated);
+        return { response: { customFields: Object.keys(fill) } };
+      }
+      case 'lists_merged': {
+        if (!crm.getContactLists || !crm.setListStatus)
+          throw new AppError('UNSUPPORTED', 'This CRM client has no mailing lists.');
+        const want = listTargets(plan, (id) => this.snapshot(run.id, id));
+        const have = new Map(
+          (await crm.getContactLists(s, signal)).map((m) => [m.listId, m.status] as const),
+        );
+        const changed: { listId: string; status: string }[] = [];
+        for (const [listId, status] of want) {
+          if (have.get(listId) === status) continue;
+          await crm.setListStatus(s, listId, status, signal);
+          changed.push({ listId, status });
+        }
+        return { response: changed.length ? { lists: changed } : { already: true, lists: [...want.keys()] } };
+      }
+      case 'automation_added': {
+        const id = step.target!;
+        if (!crm.getContactAutomations || !crm.addToAutomation)
+          throw new AppError('UNSUPPORTED', 'This CRM client has no automations.');
+        // Adding twice may start the automation twice: only add when the survivor is not in it yet.
+        const inIt = (await crm.getContactAutomations(s, signal)).some((a) => a.automationId === id);
+        if (inIt) return { response: { already: true, automation: id } };
+        await crm.addToAutomation(s, id, signal);
+        return { response: { automation: id } };
       }
       case 'sequence_added': {
         const seq = plan.sequences.find((q) => q.sequenceId === step.target);
@@ -430,7 +485,8 @@ export class MergeExecutor {
         const wp = this.wp();
         const done: unknown[] = [];
         for (const u of plan.wpRelinks) {
-          const member = await wp.getMember(u.wpId, signal);
+          const seen = this.knownWp.get(u.fromContactId)?.wpMembers.find((m) => m.wpId === u.wpId);
+          const member = seen ?? (await wp.getMember(u.wpId, signal));
           if (!member)
             throw new AppError('NOT_FOUND', `WordPress user ${u.login} (#${u.wpId}) no longer exists.`);
           if (member.linkedContactId === s) {
@@ -448,9 +504,12 @@ export class MergeExecutor {
         const wp = this.deps.wp;
         const moved: unknown[] = [];
         for (const loser of plan.loserIds) {
-          const left = await wp.listOrders({ contactId: loser, ...(signal ? { signal } : {}) });
+          const left =
+            this.knownWp.get(loser)?.wpOrders ??
+            (await wp.listOrders({ contactId: loser, ...(signal ? { signal } : {}) }));
           if (left.length === 0) continue;
           const r = await wp.rekeyOrders(loser, s, signal);
+          this.knownWp.set(loser, { wpMembers: this.knownWp.get(loser)?.wpMembers ?? [], wpOrders: [] });
           moved.push({ from: loser, moved: r.moved, ids: r.orders.map((o) => o.id) });
         }
         return { response: moved.length ? { moved } : { skipped: 'nothing left on the duplicates' } };
@@ -557,7 +616,12 @@ export class MergeExecutor {
             `#${id} has WordPress user(s) ${extra.map((m) => m.login).join(', ')} the review did not show`,
           );
       }
-      snaps.push([id, { contact, tagIds, orders, subscriptions, wpMembers, wpOrders }]);
+      const extras: Pick<RecordSnapshot, 'lists' | 'automations' | 'customFields'> = {
+        ...(crm.getContactLists ? { lists: await crm.getContactLists(id, signal) } : {}),
+        ...(crm.getContactAutomations ? { automations: await crm.getContactAutomations(id, signal) } : {}),
+        ...(contact.customFields ? { customFields: contact.customFields } : {}),
+      };
+      snaps.push([id, { contact, tagIds, orders, subscriptions, wpMembers, wpOrders, ...extras }]);
     }
     if (changes.length > 0) {
       throw new AppError(
@@ -578,7 +642,10 @@ export class MergeExecutor {
         })),
       },
       commit: () => {
-        for (const [id, snap] of snaps) this.journal.saveSnapshot(run.id, 'record', id, snap);
+        for (const [id, snap] of snaps) {
+          this.journal.saveSnapshot(run.id, 'record', id, snap);
+          if (wp) this.knownWp.set(id, { wpMembers: snap.wpMembers, wpOrders: snap.wpOrders });
+        }
       },
     };
   }
@@ -604,12 +671,33 @@ export class MergeExecutor {
       );
     const nonNullPatch = Object.fromEntries(Object.entries(plan.patch).filter(([, v]) => v !== null));
     if (!patchApplied(survivor, nonNullPatch)) problems.push('survivor fields differ from the chosen values');
-    for (const l of plan.loserIds) {
+    // The manual strategy verifies before it retires the duplicates; its retire steps check their own work.
+    for (const l of plan.strategy === 'native' ? plan.loserIds : []) {
       const left = read.get(l)!;
       if (plan.loserAction === 'archive') {
         if (!left.contact || !left.tagIds.includes(plan.archiveTagId!))
           problems.push(`#${l} is not archived`);
       } else if (left.contact) problems.push(`#${l} still exists`);
+    }
+    if (plan.extras && crm.getContactLists && plan.extras.lists.length > 0) {
+      const have = new Map((await crm.getContactLists(s, signal)).map((m) => [m.listId, m.status] as const));
+      for (const [listId, status] of listTargets(plan, (id) => this.snapshot(run.id, id)))
+        if (have.get(listId) !== status)
+          problems.push(`survivor is ${have.get(listId) ?? 'not'} on list ${listId}, not ${status}`);
+    }
+    if (plan.extras && crm.getContactAutomations && plan.extras.automations.length > 0) {
+      const inIt = new Set((await crm.getContactAutomations(s, signal)).map((a) => a.automationId));
+      const missing = plan.extras.automations.filter((a) => !inIt.has(a.id));
+      if (missing.length)
+        problems.push(`survivor is not in automation(s) ${missing.map((a) => `"${a.name}"`).join(', ')}`);
+    }
+    if (plan.extras?.customFields) {
+      const left = customFieldFill(
+        survivor.customFields ?? {},
+        plan.loserIds.map((l) => this.snapshot(run.id, l)),
+      );
+      if (Object.keys(left).length)
+        problems.push(`survivor lacks custom field value(s) ${Object.keys(left).join(', ')}`);
     }
     // The CRM merge moves orders and subscriptions with the contact (its answer was the survivor); the cache
     // follows from the snapshots. The manual strategy moves none, so it lists what the survivor has.
@@ -717,6 +805,35 @@ export class MergeExecutor {
       ).run(now, runId, JSON.stringify((details as { changes?: unknown })?.changes ?? []), runId);
     })();
   }
+}
+
+/** Custom field values a duplicate has and the survivor lacks (first duplicate in plan order wins). */
+export function customFieldFill(
+  survivor: Readonly<Record<string, string>>,
+  losers: readonly RecordSnapshot[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const l of losers)
+    for (const [field, value] of Object.entries(l.customFields ?? {}))
+      if (!survivor[field]?.trim() && value.trim() && out[field] === undefined) out[field] = value;
+  return out;
+}
+
+/**
+ * Each list's status on the survivor after the merge: the plan's, made stricter by what the snapshot shows (an
+ * unsubscribe on any record at merge time wins, even one made after the review).
+ */
+export function listTargets(
+  plan: MergePlan,
+  snapshot: (id: string) => RecordSnapshot,
+): Map<string, 'active' | 'unsubscribed'> {
+  const out = new Map<string, 'active' | 'unsubscribed'>();
+  for (const l of plan.extras?.lists ?? []) out.set(l.listId, l.status);
+  for (const id of [plan.survivorId, ...plan.loserIds]) {
+    for (const m of snapshot(id).lists ?? [])
+      if (m.status === 'unsubscribed' && out.has(m.listId)) out.set(m.listId, 'unsubscribed');
+  }
+  return out;
 }
 
 function touchesWordPress(plan: MergePlan): boolean {

@@ -70,6 +70,32 @@ interface RawRun {
   restore_result: string | null;
 }
 
+interface RawStep {
+  seq: number;
+  name: string;
+  target: string | null;
+  status: StepStatus;
+  attempts: number;
+  started_at: string | null;
+  finished_at: string | null;
+  request: string | null;
+  response: string | null;
+  error: string | null;
+}
+
+const toStep = (r: RawStep): StepRow => ({
+  seq: r.seq,
+  name: r.name,
+  target: r.target,
+  status: r.status,
+  attempts: r.attempts,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  request: parse(r.request),
+  response: parse(r.response),
+  error: parse(r.error) as StepRow['error'],
+});
+
 const toRun = (r: RawRun): RunRow => ({
   id: r.id,
   connectionId: r.connection_id,
@@ -161,30 +187,10 @@ export class MergeJournal {
   }
 
   steps(runId: string): StepRow[] {
-    const rows = this.db.prepare('SELECT * FROM merge_steps WHERE run_id = ? ORDER BY seq').all(runId) as {
-      seq: number;
-      name: string;
-      target: string | null;
-      status: StepStatus;
-      attempts: number;
-      started_at: string | null;
-      finished_at: string | null;
-      request: string | null;
-      response: string | null;
-      error: string | null;
-    }[];
-    return rows.map((r) => ({
-      seq: r.seq,
-      name: r.name,
-      target: r.target,
-      status: r.status,
-      attempts: r.attempts,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      request: parse(r.request),
-      response: parse(r.response),
-      error: parse(r.error) as StepRow['error'],
-    }));
+    const rows = this.db
+      .prepare('SELECT * FROM merge_steps WHERE run_id = ? ORDER BY seq')
+      .all(runId) as RawStep[];
+    return rows.map(toStep);
   }
 
   /** Lays out every step as pending (idempotent), so the journal shows the whole run from the start. */
@@ -278,6 +284,48 @@ export class MergeJournal {
         taken_at: string;
       }[]
     ).map((r) => ({ kind: r.kind, ref: r.ref, data: parse(r.data), takenAt: r.taken_at }));
+  }
+
+  /** The restore's steps, laid out once (idempotent) so a resumed restore continues where it stopped. */
+  ensureRestoreSteps(runId: string, steps: readonly { name: string; target: string | null }[]): void {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO restore_steps (run_id, seq, name, target, status) VALUES (?, ?, ?, ?, 'pending')`,
+    );
+    this.db.transaction(() => steps.forEach((s, i) => insert.run(runId, i + 1, s.name, s.target)))();
+  }
+
+  restoreSteps(runId: string): StepRow[] {
+    const rows = this.db
+      .prepare('SELECT * FROM restore_steps WHERE run_id = ? ORDER BY seq')
+      .all(runId) as RawStep[];
+    return rows.map(toStep);
+  }
+
+  restoreStepIntent(runId: string, seq: number, request: unknown): void {
+    this.db
+      .prepare(
+        `UPDATE restore_steps SET status = 'running', attempts = attempts + 1, started_at = coalesce(started_at, ?),
+          request = ?, error = NULL WHERE run_id = ? AND seq = ?`,
+      )
+      .run(this.now(), json(request), runId, seq);
+  }
+
+  restoreStepDone(runId: string, seq: number, response: unknown, alsoInSameTransaction?: () => void): void {
+    this.db.transaction(() => {
+      alsoInSameTransaction?.();
+      this.db
+        .prepare(
+          `UPDATE restore_steps SET status = 'done', finished_at = ?, response = ?, error = NULL
+            WHERE run_id = ? AND seq = ?`,
+        )
+        .run(this.now(), json(response), runId, seq);
+    })();
+  }
+
+  restoreStepFailed(runId: string, seq: number, error: { code: string; message: string }): void {
+    this.db
+      .prepare(`UPDATE restore_steps SET status = 'failed', error = ? WHERE run_id = ? AND seq = ?`)
+      .run(json(error), runId, seq);
   }
 
   setRestored(runId: string, result: unknown): void {

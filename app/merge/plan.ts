@@ -340,19 +340,27 @@ export function stepsFor(plan: MergePlan): { name: string; target: string | null
   }
   // After the CRM merge, which brings the duplicate's tags back: the tags the reviewer dropped come off last.
   if ((plan.tagsToRemove ?? []).length > 0) steps.push({ name: 'tags_dropped', target: plan.survivorId });
+  // What a CRM without a merge keeps apart from the contact, carried over by hand (ActiveCampaign).
+  if (plan.extras?.customFields) steps.push({ name: 'custom_fields_written', target: plan.survivorId });
+  if (plan.extras && plan.extras.lists.length > 0)
+    steps.push({ name: 'lists_merged', target: plan.survivorId });
+  for (const a of plan.extras?.automations ?? []) steps.push({ name: 'automation_added', target: a.id });
   // A CRM merge does not carry the duplicate's sequence membership (Keap, per AccessAlly's guidance): both
   // strategies re-add the survivor to the sequences the reviewer chose.
   for (const s of plan.sequences) steps.push({ name: 'sequence_added', target: s.sequenceId });
-  steps.push({ name: 'wp_relinked', target: null }, { name: 'orders_rekeyed', target: null });
+  steps.push(
+    { name: 'wp_relinked', target: null },
+    { name: 'orders_rekeyed', target: null },
+    { name: 'resynced', target: null },
+    { name: 'verified', target: null },
+  );
+  // The manual strategy retires the duplicates only once everything was read back on the survivor: deletion is
+  // the last change to the CRM.
   if (plan.strategy === 'manual') {
     for (const l of plan.loserIds)
       steps.push({ name: plan.loserAction === 'archive' ? 'loser_archived' : 'loser_deleted', target: l });
   }
-  steps.push(
-    { name: 'resynced', target: null },
-    { name: 'verified', target: null },
-    { name: 'cache_updated', target: null },
-  );
+  steps.push({ name: 'cache_updated', target: null });
   return steps;
 }
 
@@ -424,6 +432,26 @@ export function previewPlan(plan: MergePlan): PlanPreview {
       `Add ${s} to sequence ${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''} (a CRM merge does not carry sequences)`,
       false,
     );
+  if (plan.extras?.customFields)
+    add(
+      'custom_fields_written',
+      `Fill ${s}'s empty custom fields from the duplicates (read again when the merge starts)`,
+      true,
+    );
+  for (const l of plan.extras?.lists ?? [])
+    add(
+      'lists_merged',
+      l.status === 'unsubscribed'
+        ? `Keep ${s} unsubscribed from the list "${l.name}" (${l.reason})`
+        : `Subscribe ${s} to the list "${l.name}" (${l.reason})`,
+      true,
+    );
+  for (const a of plan.extras?.automations ?? [])
+    add(
+      'automation_added',
+      `Add ${s} to the automation "${a.name}"${a.active ? '' : ' (switched off: it will do nothing)'}${a.sendsEmail === false ? '' : ' — it may send emails at once'}`,
+      false,
+    );
   for (const u of plan.wpRelinks)
     add(
       'wp_relinked',
@@ -452,15 +480,6 @@ export function previewPlan(plan: MergePlan): PlanPreview {
     );
   }
   if (plan.strategy === 'manual') {
-    for (const l of plan.loserIds) {
-      if (plan.loserAction === 'archive')
-        add(
-          'loser_archived',
-          `Tag #${l} with the archive tag "${plan.tagNames[plan.archiveTagId ?? ''] ?? 'set in Settings'}" (kept in the CRM)`,
-          true,
-        );
-      else add('loser_deleted', `Delete #${l} from the CRM`, false);
-    }
     const stranded = [...plan.crmOrders, ...plan.crmSubscriptions];
     if (stranded.length > 0)
       add(
@@ -482,6 +501,22 @@ export function previewPlan(plan: MergePlan): PlanPreview {
     `Read back ${s}, ${plan.loserIds.map((l) => `#${l}`).join(', ')}, the WordPress users and AccessAlly orders; check every tag, order and link landed.`,
     true,
   );
+  if (plan.strategy === 'manual') {
+    for (const l of plan.loserIds) {
+      if (plan.loserAction === 'archive')
+        add(
+          'loser_archived',
+          `Tag #${l} with the archive tag "${plan.tagNames[plan.archiveTagId ?? ''] ?? 'set in Settings'}" (kept in the CRM)`,
+          true,
+        );
+      else
+        add(
+          'loser_deleted',
+          `Only now, with everything verified on ${s}: delete #${l} from the CRM. This cannot be undone beyond the before-snapshot.`,
+          false,
+        );
+    }
+  }
   add('cache_updated', 'Update the local cache and mark the group merged.', true);
 
   const irreversible: string[] = [];
@@ -498,6 +533,11 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   }
   if (plan.tagsToApply.length > 0)
     irreversible.push('Automations started by applying tags cannot be undone.');
+  const emailing = (plan.extras?.automations ?? []).filter((a) => a.active && a.sendsEmail !== false);
+  if (emailing.length > 0)
+    irreversible.push(
+      `Emails the automation(s) ${emailing.map((a) => `"${a.name}"`).join(', ')} send after ${s} is added cannot be unsent.`,
+    );
   return { lines, irreversible, guards: plan.guards, notices: plan.notices ?? [], steps: stepsFor(plan) };
 }
 

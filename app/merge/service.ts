@@ -8,6 +8,7 @@ import type { WordPressClient } from '../ports/wordpress';
 import { CacheReader, type GroupData } from './cache-reader';
 import { capabilitiesFor, crmClientFor, strategyFor, wordPressClientFor } from './clients';
 import { MergeExecutor, type RunOutcome } from './executor';
+import { planExtras, readGroupMemberships, type GroupMemberships } from './crm-extras';
 import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
 import { assertGuards, buildPlan, previewPlan } from './plan';
 import { buildReview } from './review';
@@ -88,10 +89,50 @@ export function planMerge(
   return { plan, preview: previewPlan(plan), review };
 }
 
+/**
+ * The plan with what the cache cannot know: for a CRM that keeps lists, automations and custom fields apart from
+ * the contact (no merge endpoint), the group's memberships are read live so the plan names every list and
+ * automation it will change. Offline (no connector, a Keap-like CRM) it is the cached plan as is.
+ */
+export async function planMergeLive(
+  ctx: CoreContext,
+  ref: GroupRef,
+  choices: ReviewChoices,
+  signal?: AbortSignal,
+): Promise<{ plan: MergePlan; preview: PlanPreview; review: ReviewModel }> {
+  const result = planMerge(ctx, ref, choices);
+  const caps = capabilitiesFor(ctx, result.plan.connectionId);
+  if (!caps || result.plan.strategy !== 'manual' || !(caps.lists || caps.automations || caps.customFields))
+    return result;
+  const { plan } = result;
+  const memberships = await readGroupMemberships(
+    crmClientFor(ctx, plan.connectionId),
+    [plan.survivorId, ...plan.loserIds],
+    signal,
+  );
+  if (!memberships) return result;
+  const withExtras: MergePlan = {
+    ...plan,
+    extras: planExtras(memberships, plan.survivorId, plan.loserIds, choices.automationIds, caps.customFields),
+  };
+  return { plan: withExtras, preview: previewPlan(withExtras), review: result.review };
+}
+
+/** Each record's lists and automations, by name, for the review (CRMs that have them; null otherwise). */
+export async function groupMemberships(ctx: CoreContext, ref: GroupRef): Promise<GroupMemberships | null> {
+  const data = loadGroup(ctx, ref);
+  const caps = capabilitiesFor(ctx, data.connectionId);
+  if (!caps || !(caps.lists || caps.automations)) return null;
+  return readGroupMemberships(
+    crmClientFor(ctx, data.connectionId),
+    data.records.map((r) => r.contactId),
+  );
+}
+
 const journalFor = (ctx: CoreContext) => new MergeJournal(ctx.workspace.db, () => isoNow(ctx.clock));
 
-export function saveDryRun(ctx: CoreContext, ref: GroupRef, choices: ReviewChoices) {
-  const { plan, preview } = planMerge(ctx, ref, choices);
+export async function saveDryRun(ctx: CoreContext, ref: GroupRef, choices: ReviewChoices) {
+  const { plan, preview } = await planMergeLive(ctx, ref, choices);
   const runId = journalFor(ctx).createRun(plan, { status: 'dry_run' });
   return { runId, plan, preview };
 }
@@ -311,6 +352,11 @@ function describeResponse(
   }
   if (Array.isArray(r.resynced))
     return `Refreshed ${r.resynced.length === 1 ? 'WordPress user' : 'WordPress users'} ${ids(r.resynced)}`;
+  if (Array.isArray(r.lists))
+    return `Lists: ${(r.lists as { listId?: unknown; status?: unknown }[]).map((l) => `${String(l.status)} on list ${String(l.listId)}`).join('; ')}`;
+  if (typeof r.automation === 'string') return `Added to automation ${r.automation}`;
+  if (Array.isArray(r.customFields)) return `Filled custom field(s) ${ids(r.customFields)}`;
+  if (typeof r.deleted === 'string') return `Deleted #${r.deleted}`;
   if (typeof r.survivor === 'string' && Array.isArray(r.removed))
     return `Cache: #${r.survivor} kept, ${r.removed.map((x) => `#${String(x)}`).join(', ')} removed`;
   if (Array.isArray(r.records)) {

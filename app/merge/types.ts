@@ -1,3 +1,4 @@
+import type { PlanExtras } from './crm-extras';
 import type { CrmAddress, CrmEmail, CrmPhone, ContactPatch } from '../ports/crm';
 import type { FieldRule, SingleField, SurvivorRule } from './settings';
 
@@ -178,6 +179,11 @@ export interface ReviewChoices {
   readonly otherWpUsers?: 'relink' | 'leave';
   readonly sequences?: readonly { readonly campaignId?: string; readonly sequenceId: string }[];
   readonly loserAction?: 'delete' | 'archive';
+  /**
+   * Automations to add the survivor to (CRMs with automations). Absent: those the duplicates are in and the
+   * survivor is not; an empty list adds none.
+   */
+  readonly automationIds?: readonly string[];
 }
 
 export type GuardCode =
@@ -257,6 +263,8 @@ export interface MergePlan {
   }[];
   readonly sequences: readonly { readonly campaignId?: string; readonly sequenceId: string }[];
   readonly loserAction: 'merge' | 'delete' | 'archive';
+  /** Lists, automations and custom fields the manual strategy carries over (CRMs that keep them apart). */
+  readonly extras?: PlanExtras;
   readonly archiveTagId: string | null;
   readonly seen: Readonly<Record<string, SeenVersion>>;
   readonly guards: readonly Guard[];
@@ -282,3 +290,18 @@ export interface PlanPreview {
 }
 
 export type { CrmAddress, CrmEmail, CrmPhone };
+
+/** How much of today's CRM quota a batch needs and how many of its groups fit before the daily reset. */
+export interface BatchQuotaPlan {
+  readonly groups: number;
+  /** Groups a batch would skip because their plan raises a guard (they spend nothing). */
+  readonly guarded: number;
+  readonly requests: number;
+  readonly fitsToday: number;
+  readonly etaSeconds: number | null;
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  readonly availableToday: number | null;
+  readonly resetsAt: string | null;
+  readonly message: string;
+}

@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors';
 import { systemClock, type Clock } from '../ports/clock';
 import { SecretRedactor, redactUrl } from './redact';
 import { assertSecureTransport } from './secure-url';
+import { CONNECT_TIMEOUT_CODE, connectTimeoutAgents } from './connect-timeout';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -48,6 +49,8 @@ export interface HttpClientOptions {
   readonly headers?: () => Promise<Record<string, string>> | Record<string, string>;
   readonly limits?: RateLimits;
   readonly timeoutMs?: number;
+  /** How long a server may take to accept a connection (default 5 s); an unreachable one fails then. */
+  readonly connectTimeoutMs?: number;
   readonly maxRetries?: number;
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
@@ -76,7 +79,21 @@ const NETWORK_RETRYABLE = new Set([
   'ERR_BAD_RESPONSE',
   'ERR_SOCKET_CONNECTION_TIMEOUT',
 ]);
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', CONNECT_TIMEOUT_CODE]);
+/**
+ * The server could not be reached at all. Retrying these for minutes (with backoff) only makes the user wait: one
+ * quick retry covers a server that is restarting or a DNS hiccup, then the error is the answer.
+ */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  CONNECT_TIMEOUT_CODE,
+]);
+const UNREACHABLE_RETRIES = 1;
+const UNREACHABLE_DELAY_MS = 250;
 
 /**
  * The one HTTP layer for every external call: a per-connection rate limiter, timeouts, retries with exponential
@@ -103,6 +120,7 @@ export class HttpClient {
       transformResponse: (data: unknown) => data,
       maxRedirects: 0,
       decompress: true,
+      ...connectTimeoutAgents(options.connectTimeoutMs ?? 5_000),
     });
     this.limiter = createLimiter(options.limits);
   }
@@ -133,6 +151,7 @@ export class HttpClient {
   private async attempt<T>(request: HttpRequest): Promise<HttpResponse<T>> {
     const maxRetries = this.options.maxRetries ?? 6;
     const idempotent = request.idempotent ?? request.method !== 'POST';
+    let unreachable = 0;
     for (let attempt = 0; ; attempt++) {
       throwIfAborted(request.signal);
       await this.waitForPause(request.signal);
@@ -142,6 +161,17 @@ export class HttpClient {
       } catch (error) {
         if (isAbort(error, request.signal)) throw new AppError('CANCELLED', 'The request was cancelled.');
         const code = networkCode(error);
+        if (code !== undefined && UNREACHABLE.has(code)) {
+          if (++unreachable > UNREACHABLE_RETRIES || attempt >= maxRetries || code === CONNECT_TIMEOUT_CODE)
+            throw toNetworkError(error, request, redactUrl(this.options.baseURL));
+          this.options.onWait?.({
+            reason: `network error (${code})`,
+            delayMs: UNREACHABLE_DELAY_MS,
+            attempt: attempt + 1,
+          });
+          await this.sleep(UNREACHABLE_DELAY_MS, request.signal);
+          continue;
+        }
         const retryable =
           code !== undefined && NETWORK_RETRYABLE.has(code) && (idempotent || NOT_SENT.has(code));
         if (!retryable || attempt >= maxRetries)
@@ -225,8 +255,12 @@ export class HttpClient {
     const exp = Math.min(cap, base * 2 ** attempt);
     const delay = Math.max(minDelay ?? 0, Math.round(exp / 2 + (this.random() * exp) / 2));
     this.options.onWait?.({ reason, delayMs: delay, attempt: attempt + 1 });
+    await this.sleep(delay, signal);
+  }
+
+  private async sleep(ms: number, signal?: AbortSignal) {
     try {
-      await this.clock.sleep(delay, signal);
+      await this.clock.sleep(ms, signal);
     } catch {
       throw new AppError('CANCELLED', 'The request was cancelled.');
     }
@@ -319,6 +353,11 @@ function toNetworkError(error: unknown, request: HttpRequest, baseURL: string): 
   const code = networkCode(error);
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || code === 'ERR_SOCKET_CONNECTION_TIMEOUT') {
     return new AppError('TIMEOUT', `${describe(request)} to ${baseURL} timed out.`, { code });
+  }
+  if (code === CONNECT_TIMEOUT_CODE) {
+    return new AppError('CONNECTION_FAILED', `Could not reach ${baseURL}: it did not accept a connection.`, {
+      code,
+    });
   }
   return new AppError(
     'CONNECTION_FAILED',

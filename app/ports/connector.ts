@@ -53,6 +53,30 @@ export interface CrmClientConfig {
   readonly tuning: ConnectionTuning;
   readonly clock: Clock;
   readonly onRequest?: () => void;
+  /**
+   * Stores a new secret for the connection durably before it resolves (OAuth2: the rotated refresh token, which
+   * must be on disk before the new access token is used).
+   */
+  readonly saveSecret?: (secret: string) => Promise<void>;
+}
+
+/** The browser consent flow of a CRM that offers OAuth2 (authorization code with PKCE, loopback redirect). */
+export interface CrmOAuth {
+  /** Where the browser asks for consent and where codes are exchanged, for an API base URL. */
+  endpoints(baseUrl: string): { readonly authorizeUrl: string; readonly tokenUrl: string };
+  /** Exchanges the code for tokens; answers with the secret to store (client credentials and tokens together). */
+  exchange(
+    input: {
+      readonly tokenUrl: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly code: string;
+      readonly redirectUri: string;
+      readonly codeVerifier: string;
+    },
+    clock: Clock,
+    signal?: AbortSignal,
+  ): Promise<string>;
 }
 
 export interface ConnectionTuning {
@@ -78,6 +102,8 @@ export interface CrmConnector {
   readonly credentials: z.ZodType<CrmCredentials, unknown>;
   readonly capabilities: CrmCapabilities;
   createClient(config: CrmClientConfig): Promise<CrmClient>;
+  /** Present when the CRM can be connected through OAuth2 in the browser as well as with a key. */
+  readonly oauth?: CrmOAuth;
   /** Checks credentials before anything is saved; answers quickly (few retries, short timeout). */
   testConnection(credentials: CrmCredentials, clock: Clock, signal?: AbortSignal): Promise<CrmAccountInfo>;
 }

@@ -1,15 +1,24 @@
 import { join } from 'node:path';
-import type { Core } from '../api/core';
+import type { CoreContext } from '../context/context';
 import { insertConnection, listConnections } from '../sync/connections';
 import { syncManager } from '../sync/manager';
 import type { SyncResult } from '../sync/engine';
+import { syncWordPress } from '../sync/wordpress-sync';
 import { startKeapSandbox, type KeapSandbox } from './keap';
 import { startWordPressSandbox, type WordPressSandbox } from './wordpress';
-import { insertWordPressConnection } from '../connectors/wordpress/connections';
+import type { SandboxTag } from './wordpress/state';
+import {
+  clientFor,
+  insertWordPressConnection,
+  resolveWordPressConnection,
+} from '../connectors/wordpress/connections';
 import { forgetClients } from '../merge/clients';
+import { ClaimStore, CLAIM_HEARTBEAT_MS, Claim, type ClaimHolder } from '../workspace/claims';
 
 export const SANDBOX_LABEL = 'Sandbox Keap';
 export const SANDBOX_WP_LABEL = 'Sandbox WordPress';
+/** The claim that names the one host serving a workspace's embedded sandbox. */
+export const SANDBOX_RESOURCE = 'sandbox';
 
 export interface EmbeddedSandbox {
   readonly sandbox: KeapSandbox;
@@ -28,6 +37,38 @@ export interface EmbeddedSandbox {
 export interface EmbeddedOptions {
   readonly contacts?: number;
   readonly seed?: number;
+  /**
+   * Long-lived hosts: when another host serves the sandbox, watch its claim and take the sandbox over when that
+   * host exits (it is handed the new sandbox). Short commands use the other host's sandbox while it lives.
+   */
+  readonly onTakeOver?: (embedded: EmbeddedSandbox) => void;
+}
+
+/** The host serving the workspace's sandbox now, with the ports it recorded; null when none is alive. */
+export function sandboxOwner(ctx: CoreContext): ClaimHolder | null {
+  return new ClaimStore(ctx.workspace.db, ctx.clock, ctx.host).holder(SANDBOX_RESOURCE);
+}
+
+/**
+ * AccessAlly reads a member's tags from the CRM on a resync; the embedded site reads them from the embedded CRM
+ * (its access category), so a contact a restore recreates gives its member their access back.
+ */
+export function accessTagsFromKeap(keap: KeapSandbox): (contactId: string) => SandboxTag[] | null {
+  return (contactId) => {
+    const data = keap.store.data;
+    if (!data.contacts[contactId]) return null;
+    const accessCategories = new Set(
+      Object.values(data.categories)
+        .filter((c) => c.name.toLowerCase() === 'access')
+        .map((c) => c.id),
+    );
+    return Object.keys(data.contactTags[contactId] ?? {})
+      .map((id) => data.tags[id])
+      .filter((t): t is NonNullable<typeof t> =>
+        Boolean(t && t.category && accessCategories.has(t.category.id)),
+      )
+      .map((t) => ({ id: t.id, name: t.name }));
+  };
 }
 
 /**
@@ -35,17 +76,63 @@ export interface EmbeddedOptions {
  * "Sandbox Keap" connection and a first sync, so a new user sees real data at once. A workspace that already has
  * the sandbox connection gets the sandbox started again (its state, merges included, lives in the workspace) and
  * the connection pointed at this run's port. A workspace with real connections only is left alone (null).
+ *
+ * One host serves the sandbox at a time: the first takes the `sandbox` claim, starts it and records its ports;
+ * another host opening the workspace meanwhile gets null and uses the connections as the owner left them (they
+ * point at the owner's sandbox), never starting a second one or repointing the connections at it. When the owner
+ * exits it releases the claim (or, killed, its heartbeat lapses) and the next host takes over.
  */
 export async function ensureSandboxWorkspace(
-  core: Core,
+  ctx: CoreContext,
   options: EmbeddedOptions = {},
 ): Promise<EmbeddedSandbox | null> {
-  const ctx = core.context;
   const db = ctx.workspace.db;
   const rows = listConnections(db);
   const existing = rows.find((r) => r.is_sandbox === 1 && r.kind === 'keap');
   if (rows.length > 0 && !existing) return null;
 
+  const claims = new ClaimStore(db, ctx.clock, ctx.host);
+  const got = claims.tryAcquire(SANDBOX_RESOURCE, 'sandbox', { pid: process.pid });
+  if (!(got instanceof Claim)) {
+    if (options.onTakeOver) watchForTakeOver(ctx, options);
+    return null;
+  }
+  try {
+    return await startOwned(ctx, options, got);
+  } catch (error) {
+    got.release();
+    throw error;
+  }
+}
+
+function watchForTakeOver(ctx: CoreContext, options: EmbeddedOptions): void {
+  const timer = setInterval(() => {
+    let got: Claim | ClaimHolder;
+    try {
+      got = new ClaimStore(ctx.workspace.db, ctx.clock, ctx.host).tryAcquire(SANDBOX_RESOURCE, 'sandbox', {
+        pid: process.pid,
+      });
+    } catch {
+      return; // busy or closed: try at the next beat
+    }
+    if (!(got instanceof Claim)) return;
+    clearInterval(timer);
+    const claim = got;
+    startOwned(ctx, options, claim).then(
+      (e) => options.onTakeOver?.(e),
+      () => claim.release(),
+    );
+  }, CLAIM_HEARTBEAT_MS);
+  timer.unref();
+}
+
+async function startOwned(
+  ctx: CoreContext,
+  options: EmbeddedOptions,
+  claim: Claim,
+): Promise<EmbeddedSandbox> {
+  const db = ctx.workspace.db;
+  const existing = listConnections(db).find((r) => r.is_sandbox === 1 && r.kind === 'keap');
   const sandbox = await startKeapSandbox({
     stateDir: join(ctx.workspace.dir, 'sandbox', 'keap'),
     seed: options.seed ?? 42,
@@ -58,6 +145,7 @@ export async function ensureSandboxWorkspace(
     wordpress = await startWordPressSandbox({
       stateDir: join(ctx.workspace.dir, 'sandbox', 'wordpress'),
       seed: sandbox.world.wordpressSeed(),
+      crmAccessTags: accessTagsFromKeap(sandbox),
     });
   } catch (error) {
     await sandbox.close();
@@ -95,6 +183,7 @@ export async function ensureSandboxWorkspace(
       wpConnectionId = await ensureWordPressConnection(connectionId);
       firstSync = startSync(connectionId, 'full');
     }
+    claim.setData({ pid: process.pid, keap: sandbox.baseUrl, wordpress: wordpress.baseUrl });
     // Clients built for an earlier run point at old ports.
     forgetClients(ctx);
     ctx.events.emit('workspace/changed', { reason: 'sandbox started' });
@@ -135,7 +224,16 @@ export async function ensureSandboxWorkspace(
     manager.start(id, { mode });
     // Members are synced after the CRM so links to contacts that no longer exist show up as orphans at once.
     const done = manager.wait(id).then(async (result) => {
-      await core.call('wordpress/sync', { connectionId: wpConnectionId, mode: 'full' });
+      const conn = resolveWordPressConnection(ctx.workspace.db, wpConnectionId);
+      await syncWordPress({
+        db: ctx.workspace.db,
+        client: await clientFor(ctx, conn),
+        connectionId: conn.id,
+        events: ctx.events,
+        clock: ctx.clock,
+        mode: 'full',
+      });
+      ctx.events.emit('workspace/changed', { reason: 'wordpress synced' });
       return result;
     });
     // The caller may not wait; a failed sync is reported through sync/finished, never as an unhandled rejection.
@@ -154,6 +252,7 @@ export async function ensureSandboxWorkspace(
       if (manager.cancel(connectionId)) await manager.wait(connectionId).catch(() => undefined);
       await wordpress.close();
       await sandbox.close();
+      claim.release();
     },
   };
 }

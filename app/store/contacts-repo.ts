@@ -227,6 +227,23 @@ export class ContactsRepo {
   }
 
   /** Removes contacts of this connection that a complete pass started at `runStartedAt` did not see. */
+  /** How many cached contacts a full pass would remove, and how many the cache holds. */
+  countRemovalsSince(runStartedAt: string): { readonly removing: number; readonly cached: number } {
+    const row = this.db
+      .prepare(
+        'SELECT count(*) AS cached, coalesce(sum(synced_at < ?), 0) AS removing FROM contacts WHERE connection_id = ?',
+      )
+      .get(runStartedAt, this.connectionId) as { cached: number; removing: number };
+    return { removing: row.removing, cached: row.cached };
+  }
+
+  cachedContactCount(): number {
+    return this.db
+      .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
+      .pluck()
+      .get(this.connectionId) as number;
+  }
+
   deleteContactsNotSyncedSince(runStartedAt: string): number {
     return this.db
       .prepare('DELETE FROM contacts WHERE connection_id = ? AND synced_at < ?')

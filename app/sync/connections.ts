@@ -148,6 +148,9 @@ export async function createCrmClient(
     },
     clock: ctx.clock,
     ...(overrides.onRequest ? { onRequest: overrides.onRequest } : {}),
+    ...(row.secret_ref && overrides.apiKey === undefined
+      ? { saveSecret: (secret: string) => ctx.workspace.secrets.set(row.secret_ref!, secret) }
+      : {}),
   });
 }
 

@@ -40,12 +40,33 @@ export interface SyncOptions {
   readonly overlapMs?: number;
   /** Sweep deletions with a cheap id listing after an incremental pass (a full pass sweeps for free). */
   readonly sweepDeletions?: boolean;
+  /** The user confirmed that a sync may remove more than REMOVAL_CONFIRM_SHARE of the cached contacts. */
+  readonly confirmRemovals?: boolean;
   readonly onProgress?: (p: SyncProgress) => void;
   /** Called after every committed page (tests use it to kill a process at a known point). */
   readonly onPageCommitted?: (resource: Resource, done: number) => void;
 }
 
 const DEFAULT_OVERLAP_MS = 10 * 60_000;
+
+/**
+ * A sync that would remove more than this share of the cached contacts stops and asks first: a CRM rarely loses a
+ * fifth of its contacts at once, while a misconfigured or impostor server answering "no contacts" does exactly that.
+ */
+export const REMOVAL_CONFIRM_SHARE = 0.2;
+/** Below this many cached contacts a share says little; small caches are not guarded. */
+const REMOVAL_GUARD_MIN = 10;
+
+function guardRemovals(removing: number, cached: number, confirmed: boolean | undefined): void {
+  if (confirmed || cached < REMOVAL_GUARD_MIN || removing <= cached * REMOVAL_CONFIRM_SHARE) return;
+  const share = Math.round((removing / cached) * 100);
+  throw new AppError(
+    'GUARD_REFUSED',
+    `This sync would remove ${removing.toLocaleString('en')} of ${cached.toLocaleString('en')} cached contacts ` +
+      `(${share} %). Nothing was removed. If the CRM really no longer has them, sync again and confirm the removal.`,
+    { guard: 'large_removal', removing, cached, confirm: 'confirmRemovals' },
+  );
+}
 
 /**
  * One CRM → cache sync: tags, contacts (full, or incremental by `update_time` with an overlap window), orders,
@@ -256,13 +277,17 @@ export async function runSync(
 
     // End of a complete listing: reflect deletions, then mark the resource done in the same transaction.
     db.transaction(() => {
-      if (resource === 'contacts' && run.mode === 'full')
+      if (resource === 'contacts' && run.mode === 'full') {
+        const { removing, cached } = repo.countRemovalsSince(runStartedAt);
+        guardRemovals(removing, cached, options.confirmRemovals);
         counts.deleted += repo.deleteContactsNotSyncedSince(runStartedAt);
+      }
       if (resource === 'orders') repo.deleteOrdersNotSyncedSince(runStartedAt);
       if (resource === 'subscriptions') repo.deleteSubscriptionsNotSyncedSince(runStartedAt);
       if (resource === 'tags') repo.deleteUnlistedTags(seenTags);
       if (resource === 'contact_ids') {
         const gone = repo.cachedContactIds().filter((id) => !liveIds.has(id));
+        guardRemovals(gone.length, repo.cachedContactCount(), options.confirmRemovals);
         counts.deleted += repo.deleteContacts(gone);
       }
       states.put(

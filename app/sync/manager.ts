@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CoreContext } from '../context/context';
 import { AppError, toErrorShape } from '../domain/errors';
 import type { CrmClient } from '../ports/crm';
-import { createCrmClient, getConnection, parseSettings } from './connections';
+import { createCrmClient, getConnection, parseSettings, recordTest } from './connections';
 import { runSync, type SyncMode, type SyncProgress, type SyncResult } from './engine';
 
 export interface SyncJobStatus {
@@ -24,6 +24,8 @@ export interface StartOptions {
   /** Tests and the embedded sandbox inject a client; normally it is built from the stored connection. */
   readonly client?: CrmClient;
   readonly pageSize?: number;
+  /** The user confirmed a removal of more than a fifth of the cached contacts. */
+  readonly confirmRemovals?: boolean;
 }
 
 /** One sync at a time per connection; progress goes out as `sync/progress` events, the end as `sync/finished`. */
@@ -54,6 +56,7 @@ export class SyncManager {
           mode,
           clock: this.ctx.clock,
           signal: abort.signal,
+          ...(options.confirmRemovals ? { confirmRemovals: true } : {}),
           ...((options.pageSize ?? settings.pageSize)
             ? { pageSize: options.pageSize ?? settings.pageSize }
             : {}),
@@ -83,6 +86,14 @@ export class SyncManager {
     job.done.then(
       () => {
         this.jobs.delete(connectionId);
+        // A completed sync proves the connection works: "Last test: failed" from earlier no longer holds.
+        recordTest(
+          this.ctx.workspace.db,
+          connectionId,
+          true,
+          null,
+          new Date(this.ctx.clock.now()).toISOString(),
+        );
         this.ctx.events.emit('sync/finished', { jobId, connectionId, status: 'completed' });
         this.ctx.events.emit('workspace/changed', { reason: 'sync' });
       },

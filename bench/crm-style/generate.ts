@@ -227,14 +227,9 @@ class CrmWorld {
   personalEmail(given: string, family: string): string {
     const g = given.toLowerCase();
     const f = family.toLowerCase().replace(/[^a-z]/g, '');
+    // Every pattern keeps the whole number: two people never share a personal mailbox by accident.
     const n = mailboxNumber(this.entityNo * 7 + Math.floor(this.r() * 7));
-    const patterns = [
-      `${g}.${f}${n % 10_000}`,
-      `${g[0]}${f}${n}`,
-      `${g}${f}${n % 1000}`,
-      `${f}.${g}${n}`,
-      `${g}${n}`,
-    ];
+    const patterns = [`${g}.${f}${n}`, `${g[0]}${f}${n}`, `${g}${f}.${n}`, `${f}.${g}${n}`, `${g}${n}`];
     return `${pick(this.r, patterns)}@${pick(this.r, FREE_DOMAINS)}`;
   }
 
@@ -426,8 +421,10 @@ function duplicateOf(
       d.email2 = r() < 0.5 ? workEmail(p.given, p.family, d.company) : '';
       break;
     case 'new_email':
+      // A new mailbox, the same name and the same phone or address: with neither to keep, nothing but a name
+      // would tie the records, which no one can call a duplicate; that record is entered again instead.
+      if (!p.phone && !p.address) return duplicateOf(world, p, 'email_case');
       d.email = world.personalEmail(p.given, p.family);
-      if (!p.phone && !p.address) d.phone = p.phone || world.phone();
       break;
     case 'sparse':
       d.phone = '';

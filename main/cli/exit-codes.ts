@@ -22,11 +22,13 @@ export function exitCodeFor(code: ErrorCode): number {
     case 'AUTH_FAILED':
     case 'UNAUTHORIZED':
     case 'FORBIDDEN':
+    case 'SECRETS_DAMAGED':
       return EXIT.AUTH;
     case 'GUARD_REFUSED':
     case 'STALE':
     case 'CONFLICT':
     case 'DB_TOO_NEW':
+    case 'DB_DAMAGED':
       return EXIT.REFUSED;
     case 'CONNECTION_FAILED':
     case 'TIMEOUT':

@@ -4,9 +4,17 @@ import { openCore } from '../shared/open-core';
 import { AppError, toErrorShape } from '../../app/domain/errors';
 import { exitCodeFor } from './exit-codes';
 import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
+import { listConnections } from '../../app/sync/connections';
 
 /** Commands that must not start the embedded sandbox CRM (they configure connections or are the sandbox). */
-const NO_EMBEDDED_SANDBOX = new Set(['connect', 'sandbox', 'keap']);
+const NO_EMBEDDED_SANDBOX = new Set(['connect', 'sandbox', 'keap', 'rebuild-cache']);
+
+/**
+ * Commands that only read the workspace. They never start or repoint the sandbox of a workspace that has one (a
+ * host may have it open, and its connections must keep pointing at that host's sandbox); a brand-new workspace
+ * still gets its first sandbox and first sync, as every command gives it.
+ */
+const READ_ONLY = new Set(['status', 'journal', 'contacts', 'members', 'groups']);
 
 export interface GlobalOptions {
   readonly workspace?: string;
@@ -86,7 +94,9 @@ export function action<A extends unknown[]>(
         !NO_EMBEDDED_SANDBOX.has(command.name()) &&
         !NO_EMBEDDED_SANDBOX.has(command.parent?.name() ?? '')
       ) {
-        embedded = await ensureSandboxWorkspace(core);
+        const readOnly = READ_ONLY.has(command.name()) || READ_ONLY.has(command.parent?.name() ?? '');
+        const fresh = listConnections(core.context.workspace.db).length === 0;
+        if (!readOnly || fresh) embedded = await ensureSandboxWorkspace(core.context);
         if (embedded?.firstSync) {
           const off = core.events.subscribe((e) => {
             if (e.name === 'sync/progress' && !options.json) {

@@ -67,7 +67,24 @@ async function start(): Promise<void> {
   if (secrets.fallbackReason) {
     process.stderr.write(`mergedesk: ${secrets.fallbackReason} Credentials use the encrypted file store.\n`);
   }
-  core = openCore({ host: 'electron', workspace: dir, secrets: secrets.store });
+  core = openCore({
+    host: 'electron',
+    workspace: dir,
+    secrets: secrets.store,
+    // The renderer never names a file: the user chooses one in the system dialog, opened here in the main process.
+    pickFile: async ({ title, extensions }) => {
+      const options = {
+        title,
+        properties: ['openFile' as const],
+        filters: [{ name: 'CSV files', extensions: [...extensions] }],
+      };
+      const window = mainWindow ?? BrowserWindow.getAllWindows()[0];
+      const chosen = window
+        ? await dialog.showOpenDialog(window, options)
+        : await dialog.showOpenDialog(options);
+      return chosen.canceled ? null : (chosen.filePaths[0] ?? null);
+    },
+  });
   const openedCore = core;
 
   registerIpc(ipcMain, {

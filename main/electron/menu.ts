@@ -7,6 +7,7 @@ export const MENU_SCREENS = [
   { id: 'duplicates', label: 'Duplicates' },
   { id: 'history', label: 'History' },
   { id: 'settings', label: 'Settings' },
+  { id: 'csv', label: 'CSV analysis' },
 ] as const;
 
 export interface MenuActions {
@@ -19,7 +20,7 @@ export interface MenuActions {
 }
 
 /**
- * The application menu. Screen shortcuts match the renderer's own (Alt+1…5) so the keys work the same in the
+ * The application menu. Screen shortcuts match the renderer's own (Alt+1…7) so the keys work the same in the
  * desktop app and in the browser; the menu just makes them discoverable.
  */
 export function buildMenuTemplate(actions: MenuActions): MenuItemConstructorOptions[] {

@@ -6,12 +6,15 @@ import type { SecretStore } from '../../app/ports/secret-store';
 import { AppError } from '../../app/domain/errors';
 import { attachAutoRescan } from '../../app/detect/auto-rescan';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
+import type { FilePicker } from '../../app/uploads/store';
 
 export interface OpenCoreOptions {
   readonly host: HostKind;
   /** `--workspace DIR`; falls back to MERGEDESK_HOME, then the default workspace. */
   readonly workspace?: string;
   readonly secrets?: SecretStore;
+  /** The desktop host's native file dialog (`detect/csv/pick`). */
+  readonly pickFile?: FilePicker;
 }
 
 /** The same start-up for every host: resolve the workspace, open (and migrate) its cache, build the core. */
@@ -25,7 +28,12 @@ export function openCore(options: OpenCoreOptions): Core {
     const reason = error instanceof Error ? error.message : String(error);
     throw new AppError('INTERNAL', `Cannot open the workspace ${dir}: ${reason}`, { dir });
   }
-  const core = createCore({ workspace, host: options.host, connectors: BUILT_IN_CONNECTORS });
+  const core = createCore({
+    workspace,
+    host: options.host,
+    connectors: BUILT_IN_CONNECTORS,
+    ...(options.pickFile ? { pickFile: options.pickFile } : {}),
+  });
   // Long-lived hosts keep the duplicate queue current after every sync; a CLI command ends with its own work.
   if (options.host !== 'cli') attachAutoRescan(core.context);
   return core;

@@ -58,7 +58,12 @@ try {
   const embedding =
     opts.sandbox === false || process.env.MERGEDESK_NO_SANDBOX
       ? Promise.resolve()
-      : ensureSandboxWorkspace(core).then(
+      : ensureSandboxWorkspace(core.context, {
+          // Another host serves the sandbox now: take it over when that host exits.
+          onTakeOver: (e) => {
+            embedded = e;
+          },
+        }).then(
           (e) => {
             embedded = e;
           },

@@ -31,3 +31,48 @@ export function hasValidToken(authorization: string | undefined, token: string):
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
+
+/** Exactly one Host header: with two, a proxy and this host could each read a different one. */
+export function hasSingleHost(rawHeaders: readonly string[]): boolean {
+  let hosts = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === 'host') hosts++;
+  return hosts === 1;
+}
+
+/**
+ * The path of an origin-form request target (`/api/invoke?x`), or null for anything else: absolute-form
+ * (`http://host/x`, meant for proxies), authority-form, `*`, or a target that does not parse.
+ */
+export function requestPath(target: string | undefined): string | null {
+  if (!target || !target.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://127.0.0.1').pathname;
+  } catch {
+    return null;
+  }
+}
+
+const TOKEN_LIKE = /^[A-Za-z0-9_~.+/=-]{20,}$/;
+
+/**
+ * What a request log may show of a target: the path without query or fragment, capped, with the session token and
+ * any segment that looks like a token (long opaque strings, `token=` pairs) replaced.
+ */
+export function loggablePath(target: string | undefined, token: string): string {
+  let path = (target ?? '/').split(/[?#]/)[0] ?? '/';
+  if (token) path = path.split(token).join(':token');
+  path = path
+    .split('/')
+    .map((segment) => {
+      let decoded = segment;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        // A malformed escape is logged as sent (its token-likeness is judged on the raw text).
+      }
+      return TOKEN_LIKE.test(decoded) || /token|secret|key=/i.test(decoded) ? ':redacted' : segment;
+    })
+    .join('/');
+  path = path.replace(/[^\x21-\x7e]/g, '?');
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}

@@ -3,8 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Core } from '../../app/api/core';
-import { hasValidToken, isAllowedHost, isAllowedOrigin } from './request-guard';
+import {
+  hasSingleHost,
+  hasValidToken,
+  isAllowedHost,
+  isAllowedOrigin,
+  loggablePath,
+  requestPath,
+} from './request-guard';
 import { readStatic } from '../shared/static-files';
+import { toErrorShape } from '../../app/domain/errors';
 
 export interface WebHostOptions {
   readonly core: Core;
@@ -14,6 +22,8 @@ export interface WebHostOptions {
   readonly token?: string;
   /** Largest accepted request body; bigger ones get 413 without being read. Default 32 MiB. */
   readonly maxBodyBytes?: number;
+  /** Largest accepted upload (`POST /api/upload`); default: what the core holds at most. */
+  readonly maxUploadBytes?: number;
   /** Called with one line per request (`GET /assets/x.js 200 3ms`); off unless the host asks for it. */
   readonly log?: (line: string) => void;
 }
@@ -58,9 +68,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const started = Date.now();
     if (options.log) {
       const log = options.log;
-      // Only the path: the token travels in a header or the fragment, never in what is logged.
+      // Only the path, and never anything that looks like a token: a client may put one anywhere in a target.
       res.on('finish', () =>
-        log(`${req.method} ${(req.url ?? '/').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`),
+        log(
+          `${String(req.method).slice(0, 16)} ${loggablePath(req.url, token)} ${res.statusCode} ${Date.now() - started}ms`,
+        ),
       );
     }
     if (closing) {
@@ -68,8 +80,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.end('Mergedesk is shutting down.');
       return;
     }
-    const work = handle(req, res).catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: String(error) });
+    // Never the error's text: it is unexpected, so it may say anything.
+    const work = handle(req, res).catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { code: 'INTERNAL', message: 'Unexpected error.' });
       else res.end();
     });
     inFlight.add(work);
@@ -77,18 +90,27 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (!hasSingleHost(req.rawHeaders))
+      return sendJson(res, 400, badRequest('A request must carry exactly one Host header.'));
     if (!isAllowedHost(req.headers.host, port)) return sendJson(res, 403, refusal('Unexpected Host header.'));
     if (!isAllowedOrigin(req.headers.origin, port))
       return sendJson(res, 403, refusal('Cross-origin request refused.'));
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const pathname = requestPath(req.url);
+    if (pathname === null)
+      return sendJson(res, 400, badRequest('The request target must be a path such as /api/invoke.'));
+    const url = { pathname };
 
     if (url.pathname.startsWith('/api/')) {
       if (!hasValidToken(req.headers.authorization, token)) {
         return sendJson(res, 401, { code: 'UNAUTHORIZED', message: 'Missing or wrong session token.' });
       }
       if (url.pathname === '/api/invoke' && req.method === 'POST') return invoke(req, res);
+      if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res);
       if (url.pathname === '/api/events' && req.method === 'GET') return openEventStream(req, res);
-      return sendJson(res, 404, { code: 'NOT_FOUND', message: `No API route ${req.method} ${url.pathname}` });
+      return sendJson(res, 404, {
+        code: 'NOT_FOUND',
+        message: `No API route ${String(req.method).slice(0, 16)} ${loggablePath(url.pathname, token)}`,
+      });
     }
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return sendJson(res, 405, refusal('Method not allowed.'));
@@ -111,8 +133,38 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON.' },
       });
     }
-    const { method, input } = (body ?? {}) as { method?: unknown; input?: unknown };
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return sendJson(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The request body must be an object { method, input }.' },
+      });
+    }
+    const { method, input } = body as { method?: unknown; input?: unknown };
+    if (typeof method !== 'string') {
+      return sendJson(res, 400, {
+        ok: false,
+        error: { code: 'INVALID_INPUT', message: 'The method name must be a string.' },
+      });
+    }
     sendJson(res, 200, await options.core.invoke(method, input));
+  }
+
+  /**
+   * A file the user chose in the page, as raw bytes (never a path): streamed into the core's upload store up to the
+   * cap, answered with an opaque token that `detect/csv/analyse` takes.
+   */
+  async function upload(req: IncomingMessage, res: ServerResponse) {
+    const maxUpload = Math.min(options.maxUploadBytes ?? Infinity, options.core.uploads.maxBytes);
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxUpload) return refuseTooLarge(req, res);
+    const name = fileNameHeader(req.headers['x-file-name']);
+    try {
+      const ref = await options.core.uploads.putStream(name, limited(req, maxUpload));
+      sendJson(res, 200, { ok: true, data: ref });
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return refuseTooLarge(req, res);
+      sendJson(res, 400, { ok: false, error: toErrorShape(error) });
+    }
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse) {
@@ -173,6 +225,30 @@ function refuseTooLarge(req: IncomingMessage, res: ServerResponse) {
 
 class BodyTooLargeError extends Error {}
 
+/** The request's chunks, failing as soon as more than `limit` bytes arrived (the rest is never read). */
+async function* limited(req: IncomingMessage, limit: number): AsyncIterable<Uint8Array> {
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.pause();
+      throw new BodyTooLargeError();
+    }
+    yield chunk;
+  }
+}
+
+/** The file name a page sent (URL-encoded in `X-File-Name`), for messages only: it never becomes a path. */
+function fileNameHeader(value: string | string[] | undefined): string {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (!raw) return 'upload.csv';
+  try {
+    return decodeURIComponent(raw).slice(0, 200);
+  } catch {
+    return 'upload.csv';
+  }
+}
+
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
@@ -191,6 +267,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on('end', () => resolveBody(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+function badRequest(message: string) {
+  return { code: 'INVALID_INPUT', message };
 }
 
 function refusal(message: string) {

@@ -8,6 +8,7 @@ import { ContactsScreen } from './screens/ContactsScreen';
 import { DuplicatesScreen } from './screens/DuplicatesScreen';
 import { HistoryScreen } from './screens/HistoryScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { CsvScreen } from './screens/CsvScreen';
 import { ToastProvider } from './components/Toasts';
 import { JobNotifications } from './components/JobNotifications';
 import { StatusBar } from './components/StatusBar';
@@ -51,7 +52,7 @@ function Shell(props: { info: AppInfo }) {
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const firstRender = useRef(true);
 
-  // Alt+1…6 jump between screens and `?` shows the shortcuts, from anywhere but a text field.
+  // Alt+1…7 jump between screens and `?` shows the shortcuts, from anywhere but a text field.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -148,6 +149,7 @@ function Shell(props: { info: AppInfo }) {
           {route.screen === 'duplicates' && <DuplicatesScreen param={route.param} />}
           {route.screen === 'history' && <HistoryScreen param={route.param} />}
           {route.screen === 'settings' && <SettingsScreen />}
+          {route.screen === 'csv' && <CsvScreen />}
         </div>
       </main>
       <StatusBar />

@@ -4,6 +4,8 @@ import { FakeCrm } from '../helpers/fake-crm';
 import { sandbox } from '../helpers/keap';
 import { KeapClient, ApiKeyAuth } from '../../app/connectors/keap';
 import type { KeapSandbox } from '../../app/sandbox/keap';
+import { startActiveCampaignSandbox, type AcSandbox } from '../../app/sandbox/activecampaign';
+import { ActiveCampaignClient } from '../../app/connectors/activecampaign/client';
 
 function fakeWorld(lists: boolean): FakeCrm {
   const crm = new FakeCrm(undefined, { lists });
@@ -42,4 +44,19 @@ crmContract('Keap sandbox', async () => {
   const client = new KeapClient({ baseUrl: keap.baseUrl, auth: new ApiKeyAuth(keap.apiKey), maxRetries: 2 });
   const tags = Object.keys(keap.store.data.tags);
   return { client, spareTagId: tags[tags.length - 1]! };
+});
+
+let ac: AcSandbox | null = null;
+afterAll(async () => {
+  await ac?.close();
+});
+crmContract('ActiveCampaign sandbox', async () => {
+  ac = await startActiveCampaignSandbox({ people: 12, perSecond: 50 });
+  const client = new ActiveCampaignClient({
+    baseUrl: ac.baseUrl,
+    apiToken: ac.apiKey,
+    maxRetries: 4,
+    baseDelayMs: 20,
+  });
+  return { client, spareTagId: '6' };
 });

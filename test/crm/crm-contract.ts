@@ -92,9 +92,9 @@ export function crmContract(name: string, target: () => Promise<CrmContractTarge
       const read = await crm.getContact(created.id);
       expect(read?.givenName).toBe('Round');
       expect(read?.emails.map((e) => e.email.toLowerCase())).toContain(email);
-      const updated = await crm.updateContact(created.id, { givenName: 'Rounder', company: 'Contract Co' });
+      const updated = await crm.updateContact(created.id, { givenName: 'Rounder', familyName: 'Tripper' });
       expect(updated.givenName).toBe('Rounder');
-      expect((await crm.getContact(created.id))?.company).toBe('Contract Co');
+      expect((await crm.getContact(created.id))?.familyName).toBe('Tripper');
       await crm.deleteContact(created.id);
       expect(await crm.getContact(created.id)).toBeNull();
       await expect(crm.deleteContact(created.id)).resolves.toBeUndefined();

@@ -71,23 +71,6 @@ test('scan, review the queue, open a group and dismiss it as not a duplicate', a
   }
 });
 
-test('analyse a CSV export from the Duplicates screen', async ({ page, app }) => {
-  await page.goto(app.url);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Duplicates' }).click();
-  await page.getByText('Analyse a CSV export', { exact: true }).click();
-  await page.getByLabel('CSV file').setInputFiles({
-    name: 'export.csv',
-    mimeType: 'text/csv',
-    buffer: Buffer.from(
-      'id,first_name,last_name,email\n1,Ann,Lee,ann@x.org\n2,Anne,Lee,ann@x.org\n3,Tom,Hardy,t@y.org\n',
-    ),
-  });
-  await expect(page.getByText(/^3 records · \d+ comparisons/)).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Download pairs.csv' })).toBeVisible();
-  await expect(page.getByRole('table').getByRole('row')).toHaveCount(2);
-  await expect(page.getByRole('table').getByRole('row').nth(1)).toContainText('Needs a choice');
-});
-
 test('detection settings show a live lane preview', async ({ page, app }) => {
   await page.goto(app.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();

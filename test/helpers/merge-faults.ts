@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createCore } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { openDatabase, type Db } from '../../app/store/database';
-import { ensureSandboxWorkspace } from '../../app/sandbox/embedded';
+import { accessTagsFromKeap, ensureSandboxWorkspace } from '../../app/sandbox/embedded';
 import {
   startKeapSandbox,
   type KeapSandbox,
@@ -32,7 +32,7 @@ export interface Template {
 export async function buildTemplate(): Promise<Template> {
   const dir = tempDir('md-mft-');
   const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
-  const emb = (await ensureSandboxWorkspace(core, { contacts: CONTACTS, seed: SEED }))!;
+  const emb = (await ensureSandboxWorkspace(core.context, { contacts: CONTACTS, seed: SEED }))!;
   await emb.firstSync;
   await core.call('detect/scan/start', { mode: 'full' });
   for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
@@ -80,6 +80,7 @@ export async function scenario(template: Template, options: ScenarioOptions = {}
   const site = await startWordPressSandbox({
     stateDir: join(dir, 'sandbox', 'wordpress'),
     seed: crm.world.wordpressSeed(),
+    crmAccessTags: accessTagsFromKeap(crm),
   });
   const db = openDatabase(join(dir, 'mergedesk.db'));
   db.prepare(`UPDATE connections SET base_url = ?, settings = ? WHERE kind = 'keap'`).run(

@@ -39,9 +39,14 @@ export function instantClock(start = Date.UTC(2026, 10, 30, 9)): Clock & { slept
  * (course access tag, an order, a subscription, an AccessAlly order) and logs in with record 102 (the WP user
  * with progress), and a third record 103 with an older email.
  */
-export function seedRemotes(options: { nativeMerge?: boolean; faults?: FaultInjector } = {}) {
+export function seedRemotes(
+  options: { nativeMerge?: boolean; faults?: FaultInjector; lists?: boolean } = {},
+) {
   const faults = options.faults ?? new FaultInjector();
-  const crm = new FakeCrm(faults, { nativeMerge: options.nativeMerge ?? true });
+  const crm = new FakeCrm(faults, {
+    nativeMerge: options.nativeMerge ?? !options.lists,
+    ...(options.lists ? { lists: true } : {}),
+  });
   const wp = new FakeWordPress(faults, (id) =>
     [...(crm.contactTags.get(id) ?? [])].sort().map((t) => ({ id: t, name: crm.tags.get(t)?.name ?? t })),
   );

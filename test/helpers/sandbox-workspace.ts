@@ -21,7 +21,7 @@ export async function sandboxWorkspace(contacts = 400): Promise<SandboxWorkspace
     host: 'web',
     connectors: BUILT_IN_CONNECTORS,
   });
-  const emb = (await ensureSandboxWorkspace(core, { contacts }))!;
+  const emb = (await ensureSandboxWorkspace(core.context, { contacts }))!;
   await emb.firstSync;
   await core.call('detect/scan/start', { mode: 'full' });
   for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)

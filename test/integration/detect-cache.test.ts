@@ -148,13 +148,18 @@ describe('detection over the workspace cache', () => {
   });
 
   it('analyses a CSV export and returns downloadable pairs and clusters', async () => {
+    const csv = (text: string) => core.uploads.put('export.csv', Buffer.from(text)).upload;
     const out = await core.call('detect/csv/analyse', {
-      text: 'Contact ID,First Name,Last Name,Email\n1,Ann,Lee,ann@x.org\n2,Anne,Lee,ANN@x.org\n3,Tom,Hardy,t@y.org\n',
+      upload: csv(
+        'Contact ID,First Name,Last Name,Email\n1,Ann,Lee,ann@x.org\n2,Anne,Lee,ANN@x.org\n3,Tom,Hardy,t@y.org\n',
+      ),
     });
     expect(out.records).toBe(3);
     expect(out.recognised).toMatchObject({ id: ['Contact ID'], email: ['Email'] });
     expect(out.pairsCsv.split('\n')[0]).toBe('id_a,id_b,score,lane');
     expect(out.preview[0]).toMatchObject({ idA: '1', idB: '2' });
-    await expect(core.call('detect/csv/analyse', { text: 'id,email\n1,"oops\n' })).rejects.toThrow(/line 2/);
+    await expect(core.call('detect/csv/analyse', { upload: csv('id,email\n1,"oops\n') })).rejects.toThrow(
+      /line 2/,
+    );
   });
 });

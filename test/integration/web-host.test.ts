@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startWebHost, type WebHost } from '../../main/web/server';
@@ -221,5 +222,111 @@ describe('web host limits and lifecycle', () => {
     const reply = await pending;
     expect(JSON.parse(reply.body)).toEqual({ ok: true, data: 'finished' });
     await closing;
+  });
+});
+
+/** Bytes on a socket, exactly as written: duplicate headers and odd request targets that no client library sends. */
+function raw(port: number, text: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // Written, not ended: the request says `Connection: close`, so the server closes once it has answered.
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let data = '';
+    socket.on('data', (c: Buffer) => (data += c.toString()));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0);
+      const split = data.indexOf('\r\n\r\n');
+      const head = data.slice(0, split);
+      let body = data.slice(split + 4);
+      if (/transfer-encoding: chunked/i.test(head)) {
+        let out = '';
+        for (let rest = body; ;) {
+          const eol = rest.indexOf('\r\n');
+          const n = parseInt(rest.slice(0, eol), 16);
+          if (!n) break;
+          out += rest.slice(eol + 2, eol + 2 + n);
+          rest = rest.slice(eol + 2 + n + 2);
+        }
+        body = out;
+      }
+      resolve({ status, body });
+    });
+  });
+}
+
+describe('web host: odd requests get a clear 400, never a 500', () => {
+  const TOKEN = 'session-token-0123456789abcdef';
+  let core: ReturnType<typeof tempCore>;
+  let host: WebHost;
+  let staticDir: string;
+  const lines: string[] = [];
+
+  beforeEach(async () => {
+    core = tempCore('web');
+    staticDir = tempDir('md-static-');
+    writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Mergedesk</title>');
+    lines.length = 0;
+    host = await startWebHost({ core, staticDir, token: TOKEN, log: (l) => lines.push(l) });
+  });
+  afterEach(async () => {
+    await host.close();
+    core.dispose();
+    rmSync(staticDir, { recursive: true, force: true });
+  });
+
+  const hostLine = () => `Host: 127.0.0.1:${host.port}\r\n`;
+
+  it('answers an absolute-form request target with 400', async () => {
+    for (const target of ['http://[/x', `http://127.0.0.1:${host.port}/api/invoke`, '*', '//evil/x']) {
+      const reply = await raw(host.port, `GET ${target} HTTP/1.1\r\n${hostLine()}Connection: close\r\n\r\n`);
+      expect(reply.status, target).toBe(400);
+      expect(reply.body).toContain('must be a path');
+    }
+  });
+
+  it('answers a method name that is not a string with 400', async () => {
+    for (const method of [{ toString: 1 }, { valueOf: 1, toString: 1 }, ['app/info'], null]) {
+      const body = JSON.stringify({ method, input: {} });
+      const reply = await raw(
+        host.port,
+        `POST /api/invoke HTTP/1.1\r\n${hostLine()}Authorization: Bearer ${TOKEN}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      expect(reply.status, JSON.stringify(method)).toBe(400);
+      expect(JSON.parse(reply.body)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    }
+  });
+
+  it('refuses a request with two Host headers, even if both are ours', async () => {
+    const reply = await raw(
+      host.port,
+      `GET /index.html HTTP/1.1\r\n${hostLine()}Host: evil.example:${host.port}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(reply.status).toBe(400);
+    const twice = await raw(
+      host.port,
+      `GET /index.html HTTP/1.1\r\n${hostLine()}${hostLine()}Connection: close\r\n\r\n`,
+    );
+    expect(twice.status).toBe(400);
+    const once = await raw(host.port, `GET /index.html HTTP/1.1\r\n${hostLine()}Connection: close\r\n\r\n`);
+    expect(once.status).toBe(200);
+  });
+
+  it('never writes a token sent in a path to the request log', async () => {
+    const targets = [
+      `/#token=${TOKEN}`,
+      `/index.html#token=${TOKEN}`,
+      `/${TOKEN}`,
+      `/assets/${encodeURIComponent(TOKEN)}/x.js`,
+      `/api/token=abc123/x`,
+      `/x/Bearer%20${TOKEN}`,
+    ];
+    for (const target of targets)
+      await raw(host.port, `GET ${target} HTTP/1.1\r\n${hostLine()}Connection: close\r\n\r\n`);
+    await expect.poll(() => lines.length).toBe(targets.length);
+    const log = lines.join('\n');
+    expect(log).not.toContain(TOKEN);
+    expect(log).not.toContain('token=');
+    expect(log).not.toContain('abc123');
   });
 });

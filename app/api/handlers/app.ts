@@ -1,7 +1,18 @@
+import { homedir } from 'node:os';
+import { sep } from 'node:path';
 import type { ConnectionSummary } from '../methods/app';
 import type { HandlerSubset } from './types';
 import { schemaVersion } from '../../store/database';
 import type { Db } from '../../store/database';
+
+/**
+ * The workspace folder as Settings shows it, with the home folder as "~": enough to find it, and the renderer has
+ * no use for more (it never names a file).
+ */
+export function displayDir(dir: string): string {
+  const home = homedir();
+  return home && (dir === home || dir.startsWith(`${home}${sep}`)) ? `~${dir.slice(home.length)}` : dir;
+}
 
 const count = (db: Db, sql: string): number => (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
 
@@ -35,7 +46,7 @@ export const appHandlers: HandlerSubset<'app/info' | 'workspace/status'> = {
     name: 'Mergedesk',
     version: ctx.version,
     host: ctx.host,
-    workspaceDir: ctx.workspace.dir,
+    workspaceDir: displayDir(ctx.workspace.dir),
     schemaVersion: schemaVersion(ctx.workspace.db),
     platform: `${process.platform}-${process.arch}`,
     secretStorage: ctx.workspace.secrets.describe(),

@@ -2,6 +2,7 @@ import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../
 import type { HandlerSubset } from './types';
 import type { CoreContext } from '../../context/context';
 import type { CrmConnector, CrmCredentials } from '../../ports/connector';
+import { runCancellable } from '../../jobs/cancellable';
 import { AppError, toErrorShape } from '../../domain/errors';
 import {
   createCrmClient,
@@ -17,6 +18,7 @@ import {
   type ConnectionRow,
 } from '../../sync/connections';
 import { syncManager } from '../../sync/manager';
+import { cancelOAuthConnect, completeOAuthConnect, startOAuthConnect } from '../../sync/oauth-connect';
 
 async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionDetail> {
   let hint: string | null = null;
@@ -107,11 +109,24 @@ export const connectionHandlers: HandlerSubset<
   | 'connections/edit'
   | 'connections/remove'
   | 'connections/test'
+  | 'connections/oauth-start'
+  | 'connections/oauth-complete'
+  | 'connections/oauth-cancel'
 > = {
   'connections/kinds': (_input, ctx) => ctx.connectors.crms().map(describeKind),
 
   'connections/list': async (_input, ctx) =>
     Promise.all(listConnections(ctx.workspace.db).map((row) => detail(ctx, row))),
+
+  'connections/oauth-start': async (input, ctx) => {
+    const { flowId, authorizeUrl } = await startOAuthConnect(ctx, input);
+    return { flowId, authorizeUrl };
+  },
+  'connections/oauth-complete': async (input, ctx) => {
+    const id = await completeOAuthConnect(ctx, input.flowId);
+    return { connection: await detail(ctx, getConnection(ctx.workspace.db, id)) };
+  },
+  'connections/oauth-cancel': (input, ctx) => ({ cancelled: cancelOAuthConnect(ctx, input.flowId) }),
 
   'connections/add': async (input, ctx) => {
     const connector = ctx.connectors.crm(input.kind);
@@ -171,12 +186,13 @@ export const connectionHandlers: HandlerSubset<
     const row = getConnection(db, input.id);
     try {
       const client = await createCrmClient(ctx, row);
-      const info = await client.testConnection();
+      const info = await runCancellable(ctx, input.jobId, (signal) => client.testConnection(signal));
       recordTest(db, row.id, true, info.account, now(ctx));
       return { ok: true, account: info.account, details: info.details };
     } catch (error) {
       const shape = toErrorShape(error);
-      recordTest(db, row.id, false, null, now(ctx));
+      // A test the user stopped says nothing about the connection: the last result stands.
+      if (shape.code !== 'CANCELLED') recordTest(db, row.id, false, null, now(ctx));
       return {
         ok: false,
         account: row.account,

@@ -1,5 +1,3 @@
-import { readFileSync, statSync } from 'node:fs';
-import { appendAudit } from '../../store/audit-log';
 import type { HandlerSubset } from './types';
 import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
@@ -7,8 +5,9 @@ import { readSetting, writeSetting } from '../../store/settings';
 import { detectSettingsSchema, type DetectSettings } from '../../detect/settings';
 import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } from '../../detect/service';
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
-import { lastRun, modelFor, regroup, rescoreContacts } from '../../detect/scan';
+import { dismissGroup, listDecisions, separateMember, undoDecision } from '../../detect/decisions';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
+import { filePickerOf, readChosenFile, uploadsOf } from '../../uploads/store';
 import type {
   DetectDecision,
   DetectLane,
@@ -55,7 +54,12 @@ function summary(r: GroupRow): GroupSummary {
 function getGroup(db: Db, id: number): GroupRow {
   const row = db.prepare(`SELECT g.*, ${NAMES_SQL} FROM dup_groups g WHERE g.id = ?`).get(id) as
     GroupRow | undefined;
-  if (!row) throw new AppError('NOT_FOUND', `There is no duplicate group ${id}; run a scan again.`);
+  if (!row)
+    throw new AppError(
+      'NOT_FOUND',
+      `Duplicate group ${id} no longer exists: it was merged, dismissed or re-formed by a scan.`,
+      { groupId: id },
+    );
   return row;
 }
 
@@ -91,20 +95,6 @@ function members(db: Db, groupId: number): GroupMember[] {
   }));
 }
 
-function addDecision(db: Db, connectionId: string, crmIds: string[], payload: object, now: string): number {
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO decisions (connection_id, kind, crm_ids, payload, created_at) VALUES (?, 'not_duplicate', ?, ?, ?)`,
-      )
-      .run(connectionId, JSON.stringify([...crmIds].sort()), JSON.stringify(payload), now).lastInsertRowid,
-  );
-}
-
-function audit(db: Db, action: string, connectionId: string, subject: string, details: object, now: string) {
-  appendAudit(db, now, { action, connectionId, subject, details });
-}
-
 export const detectHandlers: HandlerSubset<
   | 'detect/scan/start'
   | 'detect/scan/cancel'
@@ -119,6 +109,7 @@ export const detectHandlers: HandlerSubset<
   | 'detect/settings/set'
   | 'detect/preview'
   | 'detect/csv/analyse'
+  | 'detect/csv/pick'
 > = {
   'detect/scan/start': (input, ctx) => ({ jobId: startScan(ctx, input.mode).jobId }),
   'detect/scan/cancel': (_input, ctx) => ({ cancelled: cancelScan(ctx) }),
@@ -221,132 +212,16 @@ export const detectHandlers: HandlerSubset<
     };
   },
 
-  'groups/dismiss': (input, ctx) => {
-    const db = ctx.workspace.db;
-    const g = getGroup(db, input.id);
-    if (g.status !== 'open') throw new AppError('CONFLICT', `Group ${input.id} is ${g.status}, not open.`);
-    const now = new Date(ctx.clock.now()).toISOString();
-    const crmIds = JSON.parse(g.crm_ids) as string[];
-    return db.transaction(() => {
-      const decisionId = addDecision(
-        db,
-        g.connection_id,
-        crmIds,
-        { mode: 'all', note: input.note ?? null },
-        now,
-      );
-      const pks = db
-        .prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ?')
-        .pluck()
-        .all(g.id) as number[];
-      const del = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
-      for (const a of pks) for (const b of pks) if (a < b) del.run(a, b);
-      db.prepare(`UPDATE dup_groups SET status = 'dismissed', updated_at = ? WHERE id = ?`).run(now, g.id);
-      audit(db, 'detect.not_duplicate', g.connection_id, `group:${g.id}`, { crmIds, decisionId }, now);
-      return { decisionId };
-    })();
-  },
-
-  'groups/remove-member': (input, ctx) => {
-    const db = ctx.workspace.db;
-    const g = getGroup(db, input.id);
-    if (g.status !== 'open') throw new AppError('CONFLICT', `Group ${input.id} is ${g.status}, not open.`);
-    const crmIds = JSON.parse(g.crm_ids) as string[];
-    if (!crmIds.includes(input.crmId))
-      throw new AppError('NOT_FOUND', `Contact ${input.crmId} is not in group ${input.id}.`);
-    const now = new Date(ctx.clock.now()).toISOString();
-    const settings = settingsOf(db);
-    return db.transaction(() => {
-      const decisionId = addDecision(
-        db,
-        g.connection_id,
-        crmIds,
-        { mode: 'separate', separate: input.crmId },
-        now,
-      );
-      const rows = db
-        .prepare('SELECT contact_pk, crm_id FROM dup_group_members WHERE group_id = ?')
-        .all(g.id) as { contact_pk: number; crm_id: string }[];
-      const removed = rows.find((r) => r.crm_id === input.crmId)!.contact_pk;
-      const del = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
-      for (const r of rows)
-        if (r.contact_pk !== removed)
-          del.run(Math.min(r.contact_pk, removed), Math.max(r.contact_pk, removed));
-      regroup(
-        db,
-        g.connection_id,
-        rows.map((r) => r.contact_pk),
-        settings,
-        modelFor(db, g.connection_id),
-        now,
-      );
-      audit(
-        db,
-        'detect.separate',
-        g.connection_id,
-        `group:${g.id}`,
-        { crmIds, removed: input.crmId, decisionId },
-        now,
-      );
-      return { decisionId };
-    })();
-  },
-
-  'detect/decisions/list': (input, ctx) => {
-    const rows = ctx.workspace.db
-      .prepare(
-        `SELECT id, connection_id, crm_ids, payload, created_at, undone_at FROM decisions
-         WHERE kind = 'not_duplicate' ${input.includeUndone ? '' : 'AND undone_at IS NULL'} ORDER BY id DESC`,
-      )
-      .all() as {
-      id: number;
-      connection_id: string;
-      crm_ids: string;
-      payload: string;
-      created_at: string;
-      undone_at: string | null;
-    }[];
-    const items: DetectDecision[] = rows.map((r) => {
-      const payload = JSON.parse(r.payload) as { separate?: string; note?: string | null };
-      return {
-        id: r.id,
-        connectionId: r.connection_id,
-        crmIds: JSON.parse(r.crm_ids) as string[],
-        separated: payload.separate ?? null,
-        note: payload.note ?? null,
-        createdAt: r.created_at,
-        undoneAt: r.undone_at,
-      };
-    });
-    return { items };
-  },
-
-  'detect/decisions/undo': (input, ctx) => {
-    const db = ctx.workspace.db;
-    const row = db
-      .prepare(
-        `SELECT connection_id, crm_ids, undone_at FROM decisions WHERE id = ? AND kind = 'not_duplicate'`,
-      )
-      .get(input.id) as { connection_id: string; crm_ids: string; undone_at: string | null } | undefined;
-    if (!row) throw new AppError('NOT_FOUND', `There is no decision ${input.id}.`);
-    if (row.undone_at) return { undone: false };
-    const now = new Date(ctx.clock.now()).toISOString();
-    const settings = settingsOf(db);
-    db.transaction(() => {
-      db.prepare('UPDATE decisions SET undone_at = ? WHERE id = ?').run(now, input.id);
-      const crmIds = JSON.parse(row.crm_ids) as string[];
-      const pks = db
-        .prepare(
-          `SELECT pk FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
-        )
-        .pluck()
-        .all(row.connection_id, row.crm_ids) as number[];
-      const run = lastRun(db, row.connection_id);
-      if (run && pks.length) rescoreContacts(db, row.connection_id, run, pks, { settings, now: () => now });
-      audit(db, 'detect.not_duplicate_undone', row.connection_id, `decision:${input.id}`, { crmIds }, now);
-    })();
-    return { undone: true };
-  },
+  'groups/dismiss': (input, ctx) => ({
+    decisionId: dismissGroup(ctx, input.id, input.note ?? null).decisionId,
+  }),
+  'groups/remove-member': (input, ctx) => ({
+    decisionId: separateMember(ctx, input.id, input.crmId).decisionId,
+  }),
+  'detect/decisions/list': (input, ctx) => ({
+    items: listDecisions(ctx, input.includeUndone ?? false) satisfies DetectDecision[],
+  }),
+  'detect/decisions/undo': (input, ctx) => undoDecision(ctx, input.id),
 
   'detect/settings/get': (_input, ctx) => settingsOf(ctx.workspace.db),
   'detect/settings/set': (input, ctx) => {
@@ -368,23 +243,27 @@ export const detectHandlers: HandlerSubset<
   },
 
   'detect/csv/analyse': async (input, ctx) => {
-    let source: Uint8Array = Buffer.from(input.text ?? '', 'utf8');
-    if (input.path !== undefined) {
-      let size: number;
-      try {
-        size = statSync(input.path).size;
-      } catch {
-        throw new AppError('NOT_FOUND', `Cannot read ${input.path}.`);
-      }
-      if (size > 200_000_000) throw new AppError('INVALID_INPUT', 'The CSV is larger than 200 MB.');
-      source = readFileSync(input.path);
-    }
-    const a = await analyseCsvBytes(source, {
+    const file = uploadsOf(ctx).get(input.upload);
+    // A copy: the analysis may move its bytes to a worker, and the held file stays for a re-run with a mapping.
+    const a = await analyseCsvBytes(new Uint8Array(file.bytes), {
       settings: settingsOf(ctx.workspace.db),
       map: input.map ?? {},
       linkage: input.linkage,
-      maxBytes: 200_000_000,
+      maxBytes: uploadsOf(ctx).maxBytes,
     });
-    return { ...a, preview: a.preview.map((r) => ({ ...r, lane: r.lane as DetectLane })) };
+    return { ...a, fileName: file.name };
+  },
+  'detect/csv/pick': async (_input, ctx) => {
+    const pick = filePickerOf(ctx);
+    if (!pick) {
+      throw new AppError(
+        'UNSUPPORTED',
+        'Choosing a file this way needs the desktop app; upload the file instead.',
+      );
+    }
+    const path = await pick({ title: 'Choose a CSV export', extensions: ['csv', 'txt', 'tsv'] });
+    if (path === null) return { picked: null };
+    const file = await readChosenFile(path);
+    return { picked: uploadsOf(ctx).put(file.name, file.bytes) };
   },
 };

@@ -7,6 +7,7 @@ import { syncHandlers } from './sync';
 import { contactHandlers } from './contacts';
 import { detectHandlers } from './detect';
 import { overviewHandlers } from './overview';
+import { jobHandlers } from './jobs';
 
 /** Every contract method has exactly one handler; `satisfies` makes a missing one a compile error. */
 export const handlers = {
@@ -18,4 +19,5 @@ export const handlers = {
   ...contactHandlers,
   ...detectHandlers,
   ...overviewHandlers,
+  ...jobHandlers,
 } satisfies Handlers;

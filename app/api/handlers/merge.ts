@@ -4,7 +4,8 @@ import { AppError } from '../../domain/errors';
 import {
   executeRun,
   listRuns,
-  planMerge,
+  planMergeLive,
+  groupMemberships,
   queuePlan,
   resumeRuns,
   reviewGroup,
@@ -17,6 +18,8 @@ import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '.
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
 import { markNotDuplicate, removeMember } from '../../merge/decisions';
 import type { ReviewChoices } from '../../merge/types';
+import { gateLanes, gateProfiles } from '../../detect/batch-gate';
+import { isoNow } from '../../ports/clock';
 
 type MergeMethod = keyof typeof mergeMethods;
 
@@ -27,20 +30,21 @@ function choices(c: Record<string, unknown>): ReviewChoices {
 
 export const mergeHandlers: HandlerSubset<MergeMethod> = {
   'merge/review': (input, ctx) => reviewGroup(ctx, input),
-  'merge/plan': (input, ctx) => {
-    const { plan, preview } = planMerge(ctx, input, choices(input.choices));
+  'merge/memberships': async (input, ctx) => ({ memberships: await groupMemberships(ctx, input) }),
+  'merge/plan': async (input, ctx) => {
+    const { plan, preview } = await planMergeLive(ctx, input, choices(input.choices));
     return { plan, preview };
   },
   'merge/dry-run': (input, ctx) => saveDryRun(ctx, input, choices(input.choices)),
-  'merge/queue': (input, ctx) => {
-    const { plan, preview } = planMerge(ctx, input, choices(input.choices));
+  'merge/queue': async (input, ctx) => {
+    const { plan, preview } = await planMergeLive(ctx, input, choices(input.choices));
     const runId = queuePlan(ctx, plan, input.confirm);
     return { runId, plan, preview };
   },
   'merge/execute': async (input, ctx) => {
     let runId = input.runId;
     if (runId === undefined) {
-      const { plan } = planMerge(ctx, input, choices(input.choices));
+      const { plan } = await planMergeLive(ctx, input, choices(input.choices));
       runId = queuePlan(ctx, plan, input.confirm);
     }
     await executeRun(ctx, runId, input.confirm);
@@ -73,6 +77,9 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
       if (input.survivorship) writeSurvivorship(db, input.survivorship);
       if (input.access) writeAccess(db, input.access);
     })();
+    // What a batch may merge without a look depends on these settings (opt-out wins, access and revoke tags).
+    gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
+    ctx.events.emit('workspace/changed', { reason: 'lanes' });
     return { survivorship: readSurvivorship(db), access: readAccess(db) };
   },
   'merge/not-duplicate': (input, ctx) => markNotDuplicate(ctx, input.groupId),

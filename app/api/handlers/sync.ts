@@ -19,7 +19,7 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
     const row = getConnection(ctx.workspace.db, input.connectionId);
     if (!ctx.connectors.isCrm(row.kind))
       throw new AppError('UNSUPPORTED', `"${row.label}" is not a CRM connection.`);
-    return syncManager(ctx).start(row.id, { mode: input.mode });
+    return syncManager(ctx).start(row.id, { mode: input.mode, confirmRemovals: input.confirmRemovals });
   },
   'sync/cancel': (input, ctx) => ({ cancelled: syncManager(ctx).cancel(input.connectionId) }),
   'sync/status': (input, ctx) => {

@@ -5,6 +5,7 @@ export interface AppInfo {
   readonly name: 'Mergedesk';
   readonly version: string;
   readonly host: 'electron' | 'web' | 'cli';
+  /** The workspace folder as Settings shows it (the home folder as "~"). */
   readonly workspaceDir: string;
   readonly schemaVersion: number;
   readonly platform: string;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from '../define';
+import { jobIdSchema } from './jobs';
 import type { ConnectionSummary } from './app';
 
 export interface ConnectionDetail extends ConnectionSummary {
@@ -72,7 +73,7 @@ export const connectionMethods = {
   'connections/edit': method(
     z
       .object({
-        id: z.string().min(1),
+        id: z.string().min(1).max(100),
         label: label.optional(),
         baseUrl: baseUrl.optional(),
         apiKey: apiKey.optional(),
@@ -81,11 +82,31 @@ export const connectionMethods = {
     'Renames a connection or changes its URL or key; a new URL or key is tested before it is saved.',
   ).returns<{ connection: ConnectionDetail; test: ConnectionTestResult | null }>(),
   'connections/remove': method(
-    z.object({ id: z.string().min(1) }).strict(),
+    z.object({ id: z.string().min(1).max(100) }).strict(),
     'Removes a connection, its stored key and everything cached from it.',
   ).returns<{ removed: boolean }>(),
+  'connections/oauth-start': method(
+    z
+      .object({
+        kind,
+        label: label.optional(),
+        baseUrl: baseUrl.optional(),
+        clientId: z.string().trim().min(1).max(500),
+        clientSecret: z.string().trim().min(1).max(500),
+      })
+      .strict(),
+    "Starts connecting an account through OAuth2 with the person's own developer app: answers with the consent URL for the system browser; the redirect comes back to a 127.0.0.1 port the core listens on.",
+  ).returns<{ flowId: string; authorizeUrl: string }>(),
+  'connections/oauth-complete': method(
+    z.object({ flowId: z.string().uuid() }).strict(),
+    'Waits until the browser step of a flow is done; answers with the new connection.',
+  ).returns<{ connection: ConnectionDetail }>(),
+  'connections/oauth-cancel': method(
+    z.object({ flowId: z.string().uuid() }).strict(),
+    'Stops a browser sign-in that is waiting for its redirect.',
+  ).returns<{ cancelled: boolean }>(),
   'connections/test': method(
-    z.object({ id: z.string().min(1) }).strict(),
-    'Checks that the stored credentials still work and shows the account they belong to.',
+    z.object({ id: z.string().min(1).max(100), jobId: jobIdSchema.optional() }).strict(),
+    'Checks that the stored credentials still work and shows the account they belong to; jobs/cancel with the jobId stops it.',
   ).returns<ConnectionTestResult>(),
 };

@@ -72,7 +72,7 @@ export const contactMethods = {
     z
       .object({
         query: z.string().max(200).default(''),
-        connectionId: z.string().min(1).optional(),
+        connectionId: z.string().min(1).max(100).optional(),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(500).default(100),
       })

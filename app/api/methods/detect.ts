@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { method } from '../define';
+import { boundedRecord } from '../limits';
+import { UPLOAD_TOKEN_PATTERN, type UploadRef } from '../../uploads/types';
+import type { CsvBytesAnalysis, CsvRecordView } from '../../detect/csv-view';
+
+const uploadToken = z.string().regex(UPLOAD_TOKEN_PATTERN, 'not an upload token').max(64);
 import { detectSettingsPatchSchema, type DetectSettings } from '../../detect/settings';
 
 export type DetectLane = 'safe' | 'needs_choice' | 'maybe_two_people';
@@ -85,19 +90,12 @@ export interface DetectPreview {
   readonly lanes: Record<DetectLane, number>;
 }
 
-export interface CsvAnalysis {
-  readonly records: number;
-  readonly recognised: Record<string, string[]>;
-  readonly ignored: readonly string[];
-  readonly comparisons: number;
-  readonly pairs: number;
-  readonly groups: number;
-  readonly lanes: Record<DetectLane, number>;
-  /** The first pairs (best first) for an on-screen table; the full list is in pairsCsv. */
-  readonly preview: readonly { idA: string; idB: string; score: number; lane: DetectLane; group: number }[];
-  readonly pairsCsv: string;
-  readonly clustersCsv: string;
+/** A CSV analysis as the screen shows it: how the file was read, the columns used, the best pairs with both records. */
+export interface CsvAnalysis extends CsvBytesAnalysis {
+  readonly fileName: string;
 }
+
+export type { CsvRecordView, UploadRef };
 
 const lane = z.enum(['safe', 'needs_choice', 'maybe_two_people']);
 
@@ -138,7 +136,7 @@ export const detectMethods = {
     'Not a duplicate: remembered by CRM ids, so the group does not come back after a re-sync or re-scan.',
   ).returns<{ decisionId: number }>(),
   'groups/remove-member': method(
-    z.object({ id: z.number().int().positive(), crmId: z.string().min(1) }).strict(),
+    z.object({ id: z.number().int().positive(), crmId: z.string().min(1).max(64) }).strict(),
     'Take one record out of a group (it is not the same person as the others); the rest stays grouped.',
   ).returns<{ decisionId: number }>(),
   'detect/decisions/list': method(
@@ -161,15 +159,17 @@ export const detectMethods = {
   'detect/csv/analyse': method(
     z
       .object({
-        text: z.string().max(200_000_000).optional(),
-        path: z.string().max(4096).optional(),
-        map: z.record(z.string(), z.string()).optional(),
+        upload: uploadToken,
+        map: boundedRecord(z.string().max(200), 40, 40).optional(),
         linkage: z.boolean().default(false),
       })
-      .strict()
-      .refine((v) => (v.text === undefined) !== (v.path === undefined), 'Give either text or path.'),
-    'Find duplicates in a CSV export (any columns; id, email, names, phone, address, birthday are recognised).',
+      .strict(),
+    'Find duplicates in a CSV export the user handed over (an upload or a file chosen in the system dialog), named by its upload token.',
   ).returns<CsvAnalysis>(),
+  'detect/csv/pick': method(
+    z.object({}).strict(),
+    'Desktop app: let the user choose a CSV file in the system dialog; the core reads that file only and returns its upload token (none when the user cancelled).',
+  ).returns<{ picked: UploadRef | null }>(),
 };
 
 export type { DetectSettings };

@@ -1,3 +1,4 @@
+import type { GroupMemberships } from '../../merge/crm-extras';
 import { z } from 'zod';
 import { method } from '../define';
 import { accessSettingsSchema, survivorshipSettingsSchema, SINGLE_FIELDS } from '../../merge/settings';
@@ -7,8 +8,9 @@ import type { RunDetail, RunSummary } from '../../merge/service';
 import type { RestorePreview, RestoreResult } from '../../merge/restore';
 import type { AuditExport } from '../../merge/audit-export';
 import type { MergeBatchPayload } from '../../context/events';
-import type { BatchQuotaPlan } from '../../merge/batch';
+import type { BatchQuotaPlan } from '../../merge/types';
 
+export type { GroupMemberships };
 export type {
   ReviewModel,
   MergePlan,
@@ -62,6 +64,25 @@ const guardCode = z.enum([
   'no_wordpress_client',
   'archive_tag_missing',
 ]);
+/** Each guard is confirmed at most once; a longer list is a mistake or an attack, refused before it is read. */
+const MAX_CONFIRM = 32;
+
+/** Settings as a caller may send them: the stored shapes, strict, with every list and text capped. */
+const tagPattern = z.string().min(1).max(200);
+const patternList = (fallback: string[]) => z.array(tagPattern).max(100).default(fallback);
+const accessDefaults = accessSettingsSchema.parse({});
+const accessInput = accessSettingsSchema
+  .extend({
+    accessCategories: patternList(accessDefaults.accessCategories),
+    accessNamePatterns: patternList(accessDefaults.accessNamePatterns),
+    revokeNamePatterns: patternList(accessDefaults.revokeNamePatterns),
+    automationCategories: patternList(accessDefaults.automationCategories),
+    automationNamePatterns: patternList(accessDefaults.automationNamePatterns),
+  })
+  .strict();
+const survivorshipInput = survivorshipSettingsSchema
+  .extend({ archiveTagId: z.string().min(1).max(64).nullable().default(null) })
+  .strict();
 
 export const choicesSchema = z
   .object({
@@ -95,6 +116,7 @@ export const choicesSchema = z
       .max(20)
       .optional(),
     loserAction: z.enum(['delete', 'archive']).optional(),
+    automationIds: z.array(crmId).max(100).optional(),
   })
   .strict();
 
@@ -127,6 +149,10 @@ export const mergeMethods = {
       .refine(refine, refMessage),
     'Side-by-side review of a group (by group id or CRM ids) from the cache, with defaults from the survivorship rules.',
   ).returns<ReviewModel>(),
+  'merge/memberships': method(
+    z.object(groupRef).strict().refine(refine, refMessage),
+    "Each record's mailing lists (with status) and automations, read live from a CRM that has them; null otherwise.",
+  ).returns<{ memberships: GroupMemberships | null }>(),
   'merge/plan': method(
     planInput,
     "Build the merge plan and its step-by-step preview from the reviewer's choices; changes nothing.",
@@ -144,7 +170,11 @@ export const mergeMethods = {
   }>(),
   'merge/queue': method(
     z
-      .object({ ...groupRef, choices: choicesSchema.default({}), confirm: z.array(guardCode).default([]) })
+      .object({
+        ...groupRef,
+        choices: choicesSchema.default({}),
+        confirm: z.array(guardCode).max(MAX_CONFIRM).default([]),
+      })
       .strict()
       .refine(refine, refMessage),
     'Save a reviewed plan to run later (works offline); it is re-checked against the live records before it runs.',
@@ -155,7 +185,7 @@ export const mergeMethods = {
         runId: z.string().min(1).max(64).optional(),
         ...groupRef,
         choices: choicesSchema.default({}),
-        confirm: z.array(guardCode).default([]),
+        confirm: z.array(guardCode).max(MAX_CONFIRM).default([]),
       })
       .strict()
       .refine((v) => v.runId !== undefined || refine(v), {
@@ -178,7 +208,7 @@ export const mergeMethods = {
   'merge/runs': method(
     z
       .object({
-        status: z.array(runStatus).optional(),
+        status: z.array(runStatus).max(20).optional(),
         limit: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
@@ -235,8 +265,8 @@ export const mergeMethods = {
   'merge/settings-set': method(
     z
       .object({
-        survivorship: survivorshipSettingsSchema.optional(),
-        access: accessSettingsSchema.optional(),
+        survivorship: survivorshipInput.optional(),
+        access: accessInput.optional(),
       })
       .strict(),
     'Save survivorship and/or access settings.',

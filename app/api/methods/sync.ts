@@ -33,18 +33,20 @@ export const syncMethods = {
   'sync/start': method(
     z
       .object({
-        connectionId: z.string().min(1),
+        connectionId: z.string().min(1).max(100),
         mode: z.enum(['auto', 'full', 'incremental']).default('auto'),
+        /** After a GUARD_REFUSED "would remove N of M cached contacts": the user confirms the CRM lost them. */
+        confirmRemovals: z.boolean().default(false),
       })
       .strict(),
     'Starts (or joins) a sync of one CRM connection; progress arrives as sync/progress events.',
   ).returns<{ jobId: string; alreadyRunning: boolean }>(),
   'sync/cancel': method(
-    z.object({ connectionId: z.string().min(1) }).strict(),
+    z.object({ connectionId: z.string().min(1).max(100) }).strict(),
     'Stops a running sync after the page in flight; the next sync resumes where it stopped.',
   ).returns<{ cancelled: boolean }>(),
   'sync/status': method(
-    z.object({ connectionId: z.string().min(1).optional() }).strict(),
+    z.object({ connectionId: z.string().min(1).max(100).optional() }).strict(),
     'Running jobs with their progress, and the last run of each CRM connection.',
   ).returns<SyncConnectionStatus[]>(),
 };

@@ -93,11 +93,14 @@ export class OAuth2Auth implements KeapAuth {
       );
     }
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 86_400;
-    this.tokens = {
+    const next = {
       accessToken: body.access_token,
       refreshToken: body.refresh_token,
       expiresAt: this.clock.now() + expiresIn * 1000,
     };
-    await this.options.saveTokens(this.tokens);
+    // Keap has already retired the old refresh token: the new one is written durably before the new access token
+    // is used, so a crash from here on restarts with a token that works.
+    await this.options.saveTokens(next);
+    this.tokens = next;
   }
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { HttpClient, type HttpClientOptions, type HttpRequest, type RateLimits } from '../../net/http-client';
 import { assertSecureTransport } from '../../net/secure-url';
@@ -538,7 +539,25 @@ function notFound(id: string): AppError {
   return new AppError('NOT_FOUND', `Keap has no contact ${id} (it may have been merged or deleted).`, { id });
 }
 
+/**
+ * Keap's contact listing always carries its `contacts` array (empty at the end). A 200 without it is not Keap (a
+ * captive portal, a wrong base URL, a proxy page): taking it as "no contacts" would let a full sync remove the cache.
+ */
+const contactsPageSchema = z.looseObject({
+  contacts: z.array(z.unknown()),
+  next_page_token: z.string().nullish(),
+});
+
 function list(data: unknown, key: string, what: string): unknown[] {
+  if (key === 'contacts') {
+    const page = contactsPageSchema.safeParse(data);
+    if (page.success) return page.data.contacts;
+    throw new AppError(
+      'REMOTE_ERROR',
+      `The server's answer to ${what} is not Keap's contact list (no "contacts" list): check the API base URL.`,
+      { sample: JSON.stringify(data)?.slice(0, 200) },
+    );
+  }
   if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
     const value = (data as Record<string, unknown>)[key];
     if (Array.isArray(value)) return value;

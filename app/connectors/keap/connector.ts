@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { CrmConnector } from '../../ports/connector';
-import { ApiKeyAuth } from './auth';
-import { KeapClient, KEAP_DEFAULT_BASE_URL, KEAP_KEY_LIMITS } from './client';
+import { AppError } from '../../domain/errors';
+import { ApiKeyAuth, OAuth2Auth, type KeapAuth } from './auth';
+import { KeapClient, KEAP_DEFAULT_BASE_URL, KEAP_KEY_LIMITS, KEAP_OAUTH_LIMITS } from './client';
+import { keapOAuth, parseKeapOAuthSecret, serialiseKeapOAuthSecret, withTokens } from './oauth';
 
 const credentials = z
   .object({
@@ -50,12 +52,34 @@ export const keapConnector: CrmConnector = {
     },
     consent: 'email-opt-in',
   },
+  oauth: keapOAuth,
   async createClient(config) {
     const t = config.tuning;
+    const secret = await config.secret();
+    const oauth = parseKeapOAuthSecret(secret);
+    let auth: KeapAuth = new ApiKeyAuth(secret);
+    if (oauth) {
+      const save = config.saveSecret;
+      if (!save)
+        throw new AppError('INTERNAL', 'An OAuth2 connection needs somewhere to keep its rotating token.');
+      let current = oauth;
+      auth = new OAuth2Auth({
+        clientId: oauth.clientId,
+        clientSecret: oauth.clientSecret,
+        tokenUrl: oauth.tokenUrl,
+        tokens: oauth,
+        clock: config.clock,
+        saveTokens: async (tokens) => {
+          current = withTokens(current, tokens);
+          await save(serialiseKeapOAuthSecret(current));
+        },
+      });
+    }
     return new KeapClient({
       baseUrl: config.baseUrl || KEAP_DEFAULT_BASE_URL,
-      auth: new ApiKeyAuth(await config.secret()),
-      limits: { ...KEAP_KEY_LIMITS, ...t.rateLimits },
+      auth,
+      // OAuth2 has its client's budget (1,500 a minute), a key its own (240 a minute).
+      limits: { ...(oauth ? KEAP_OAUTH_LIMITS : KEAP_KEY_LIMITS), ...t.rateLimits },
       clock: config.clock,
       ...(t.timeoutMs !== undefined ? { timeoutMs: t.timeoutMs } : {}),
       ...(t.retryBaseDelayMs !== undefined ? { baseDelayMs: t.retryBaseDelayMs } : {}),

@@ -18,6 +18,15 @@ export const PAT_LIMITS: KeapLimits = {
   tenantPerDay: 250_000,
 };
 
+/** OAuth2 limits per client: 1,500 a minute and 150,000 a day, with Keap's 25-a-second spike policy. */
+export const OAUTH_LIMITS: KeapLimits = {
+  perSecond: 25,
+  perMinute: 1500,
+  perDay: 150_000,
+  tenantPerMinute: 10_000,
+  tenantPerDay: 250_000,
+};
+
 interface Window {
   start: number;
   used: number;

@@ -5,7 +5,7 @@ import type { WordPressSeed } from '../types';
 import { FaultInjector, type FaultKind } from './faults';
 import { compare, FilterSyntaxError, parseFilter, textMatches, type FilterClause } from './filter';
 import type { GroundTruth, KeapContactRecord, KeapOrderRecord, KeapSubscriptionRecord } from './model';
-import { PAT_LIMITS, RateLimiter, type KeapLimits } from './rate-limits';
+import { OAUTH_LIMITS, PAT_LIMITS, RateLimiter, type KeapLimits } from './rate-limits';
 import { SandboxStore } from './store';
 import { writeHookBefore, type WriteHook } from '../write-hook';
 
@@ -36,6 +36,8 @@ export interface KeapSandboxOptions {
   readonly contacts?: number;
   readonly apiKey?: string;
   readonly limits?: Partial<KeapLimits>;
+  /** Limits for requests made with OAuth2 access tokens (default Keap's 1,500 a minute, 150,000 a day). */
+  readonly oauthLimits?: Partial<KeapLimits>;
   /** Which documented 429 body to send. */
   readonly rateLimitBody?: 'apigee' | 'api';
   /** Seconds for a Retry-After header on 429; Keap does not promise one, so none by default. */
@@ -80,6 +82,11 @@ export interface KeapSandbox {
   merge: MergeModel;
   /** Stands in for the browser half of the authorization-code flow: a code `POST /token` will exchange once. */
   authorizationCode(): string;
+  /**
+   * The OAuth2 client (a Keap developer app's id and secret) this sandbox accepts at `/app/oauth/authorize` and
+   * `/token`: the one given in the options, else one derived from the seed.
+   */
+  readonly oauthClient: { readonly clientId: string; readonly clientSecret: string };
   close(): Promise<void>;
 }
 
@@ -96,6 +103,18 @@ const CONTACT_FIELDS = new Set(
 const DEFAULT_FIELDS = ['id', 'given_name', 'family_name', 'email_addresses'];
 const ORDER_KEYS = new Set(['id', 'create_time', 'email', 'update_time']);
 const PREFIX = '/crm/rest/v2';
+/** Where Keap's accounts site asks for consent (`https://accounts.infusionsoft.com/app/oauth/authorize`). */
+export const AUTHORIZE_PATH = '/app/oauth/authorize';
+
+function escapeHtml(v: string): string {
+  return v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+async function readAll(req: IncomingMessage): Promise<Buffer[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return chunks;
+}
 
 class HttpError extends Error {
   constructor(
@@ -131,6 +150,13 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     options.apiKey ??
     `KeapAK-sandbox-${createHash('sha256').update(`mergedesk-sandbox-${data.seed}`).digest('hex').slice(0, 32)}`;
   const limiter = new RateLimiter({ ...PAT_LIMITS, ...options.limits }, now);
+  // OAuth2 tokens have their client's limits (1,500 a minute, 150,000 a day), not a key's.
+  const oauthLimiter = new RateLimiter({ ...OAUTH_LIMITS, ...options.oauthLimits }, now);
+  const seedHash = createHash('sha256').update(`mergedesk-sandbox-oauth-${data.seed}`).digest('hex');
+  const oauthClient = {
+    clientId: options.oauth?.clientId ?? `sandbox-app-${seedHash.slice(0, 12)}`,
+    clientSecret: options.oauth?.clientSecret ?? `sandbox-secret-${seedHash.slice(12, 36)}`,
+  };
   const faults = new FaultInjector(options.random);
   const calls: RecordedCall[] = [];
   const stats = { requests: 0, rateLimited: 0, byRoute: {} as Record<string, number> };
@@ -151,17 +177,19 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     merge: { ...DEFAULT_MERGE_MODEL, ...options.merge },
     authorizationCode: () => {
       const code = `code-${randomBytes(8).toString('hex')}`;
-      oauthCodes.add(code);
+      oauthCodes.set(code, { redirectUri: null, challenge: null });
       return code;
     },
+    oauthClient,
     close: async () => undefined,
   };
-  const oauthCodes = new Set<string>();
+  /** Issued codes with what the exchange must repeat: the redirect URI and the PKCE challenge. */
+  const oauthCodes = new Map<string, { redirectUri: string | null; challenge: string | null }>();
   const accessTokens = new Map<string, number>();
   const refreshTokens = new Map<string, number>();
 
   function tokenResponse(res: ServerResponse) {
-    const o = options.oauth!;
+    const o: { accessTtlSeconds?: number; refreshTtlSeconds?: number } = options.oauth ?? {};
     const access = `sbx-at-${randomBytes(12).toString('hex')}`;
     const refresh = `sbx-rt-${randomBytes(12).toString('hex')}`;
     const accessTtl = o.accessTtlSeconds ?? 86_400;
@@ -176,8 +204,61 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     });
   }
 
+  /**
+   * The browser half of the authorization-code flow, as Keap's accounts site does it: a consent page for the app,
+   * whose "Allow" sends the browser back to the redirect URI with a one-time code and the caller's state.
+   */
+  async function handleAuthorize(req: IncomingMessage, res: ServerResponse, url: URL, method: string) {
+    const params =
+      method === 'POST'
+        ? new URLSearchParams(Buffer.concat(await readAll(req)).toString('utf8'))
+        : url.searchParams;
+    const clientId = params.get('client_id') ?? '';
+    const redirectUri = params.get('redirect_uri') ?? '';
+    const state = params.get('state') ?? '';
+    const challenge = params.get('code_challenge');
+    const page = (status: number, body: string) => {
+      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Keap sandbox: authorize</title></head>
+<body style="font-family: sans-serif; max-width: 32rem; margin: 3rem auto">${body}</body></html>`);
+    };
+    if (clientId !== oauthClient.clientId)
+      return page(400, '<h1>Unknown application</h1><p>Check the client id.</p>');
+    if (params.get('response_type') !== 'code')
+      return page(400, '<h1>Unsupported response type</h1><p>Only response_type=code is valid.</p>');
+    let redirect: URL;
+    try {
+      redirect = new URL(redirectUri);
+    } catch {
+      return page(400, '<h1>Invalid redirect URI</h1>');
+    }
+    if (challenge !== null && params.get('code_challenge_method') !== 'S256')
+      return page(400, '<h1>Unsupported code challenge method</h1><p>Use S256.</p>');
+    if (method === 'POST') {
+      const decision = params.get('decision');
+      if (decision === 'allow') {
+        const code = `code-${randomBytes(12).toString('hex')}`;
+        oauthCodes.set(code, { redirectUri, challenge });
+        redirect.searchParams.set('code', code);
+      } else redirect.searchParams.set('error', 'access_denied');
+      redirect.searchParams.set('state', state);
+      res.writeHead(302, { Location: redirect.toString(), 'Cache-Control': 'no-store' });
+      return void res.end();
+    }
+    const hidden = [...params.entries()]
+      .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+      .join('');
+    return page(
+      200,
+      `<h1>Allow access to your Keap app?</h1>
+<p>An application wants full access to <strong>${escapeHtml(data.tenantId)}</strong> (sandbox).</p>
+<form method="post" action="${AUTHORIZE_PATH}">${hidden}
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button></form>`,
+    );
+  }
+
   async function handleToken(req: IncomingMessage, res: ServerResponse) {
-    const o = options.oauth;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
@@ -185,14 +266,24 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     const [id, secret] = basic
       ? Buffer.from(basic, 'base64').toString('utf8').split(':')
       : [form.get('client_id'), form.get('client_secret')];
-    if (!o || id !== o.clientId || secret !== o.clientSecret) {
+    if (id !== oauthClient.clientId || secret !== oauthClient.clientSecret) {
       return send(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' });
     }
     const grant = form.get('grant_type');
     if (grant === 'authorization_code') {
       const code = form.get('code') ?? '';
-      if (!oauthCodes.delete(code))
-        return send(res, 400, { error: 'invalid_grant', error_description: 'Invalid code' });
+      const issued = oauthCodes.get(code);
+      // A code works once, whatever the outcome.
+      oauthCodes.delete(code);
+      if (!issued) return send(res, 400, { error: 'invalid_grant', error_description: 'Invalid code' });
+      if (issued.redirectUri !== null && form.get('redirect_uri') !== issued.redirectUri)
+        return send(res, 400, { error: 'invalid_grant', error_description: 'redirect_uri does not match' });
+      if (issued.challenge !== null) {
+        const verifier = form.get('code_verifier') ?? '';
+        const hashed = createHash('sha256').update(verifier).digest('base64url');
+        if (hashed !== issued.challenge)
+          return send(res, 400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
+      }
       return tokenResponse(res);
     }
     if (grant === 'refresh_token') {
@@ -251,6 +342,7 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     stats.requests++;
 
     if (url.pathname === '/token' && method === 'POST') return handleToken(req, res);
+    if (url.pathname === AUTHORIZE_PATH) return handleAuthorize(req, res, url, method);
     const key = credential(req);
     const tokenExpiry = key ? accessTokens.get(key) : undefined;
     if (key !== apiKey && (tokenExpiry === undefined || tokenExpiry < now())) {
@@ -265,11 +357,12 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
 
     // OAuth tokens share their client's limits; a key has its own.
     const limitKey = key === apiKey ? apiKey : 'oauth-client';
+    const windows = key === apiKey ? limiter : oauthLimiter;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const fault = faults.pick(`${method} ${url.pathname}${url.search}`);
     if (fault && (await applyFault(fault, req, res, limitKey))) return;
 
-    const verdict = limiter.take(limitKey);
+    const verdict = windows.take(limitKey);
     rateHeaders = verdict.headers;
     if (!verdict.ok) return tooMany(res, verdict.window);
 

@@ -29,6 +29,11 @@ export interface WordPressSandboxOptions {
   readonly port?: number;
   /** false: the site behaves as if the Mergedesk Bridge plugin were not installed. */
   readonly bridgeActive?: boolean;
+  /**
+   * The CRM beside the site: when given, a resync copies the access tags the CRM holds for the contact now, as
+   * AccessAlly does (null: the CRM has no such contact). Without it the seeded table stands in for the CRM.
+   */
+  readonly crmAccessTags?: (contactId: string) => readonly SandboxTag[] | null;
 }
 
 export interface WordPressSandbox {
@@ -289,7 +294,11 @@ export async function startWordPressSandbox(options: WordPressSandboxOptions): P
           `User ${target.id} is not linked to a contact, so there is nothing to resync.`,
         );
       }
-      target.tags = (state.contactTags[target.contactId] ?? []).map((t) => ({ ...t }));
+      const fromCrm = options.crmAccessTags?.(target.contactId);
+      target.tags = (fromCrm ?? state.contactTags[target.contactId] ?? []).map((t) => ({
+        id: t.id,
+        name: t.name,
+      }));
       target.modified = now();
       persist();
       return {

@@ -8,6 +8,7 @@ import { registerConnectWordPress } from './connect-wordpress';
 import { registerMembers } from './members';
 import { registerMerge } from './merge';
 import { registerDetect } from './detect';
+import { registerRebuild } from './rebuild';
 
 /** Every CLI command; one file per command (or command family). */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerMembers(program);
   registerMerge(program);
   registerDetect(program);
+  registerRebuild(program);
 }

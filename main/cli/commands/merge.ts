@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { action, type CommandContext } from '../runtime';
 import { AppError } from '../../../app/domain/errors';
-import { waitForBatch } from '../../../app/merge/batch';
+import { batchSummary, waitForBatch } from '../../../app/merge/batch';
 import type { GuardCode, PlanPreview, RunDetail } from '../../../app/api/contract';
 
 const GUARDS: readonly GuardCode[] = [
@@ -120,16 +120,7 @@ export function registerMerge(program: Command): void {
             try {
               await ctx.core.call('merge/batch-start', { lane: 'safe', dryRun: Boolean(opts.dryRun) });
               const state = await waitForBatch(ctx.core.context);
-              ctx.print(state, () =>
-                [
-                  `${opts.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.total} group(s), ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed.`,
-                  ...state.skipped.map((s) => `  skipped group ${s.groupId}: ${s.reason}`),
-                  ...state.failed.map(
-                    (f) =>
-                      `  failed group ${f.groupId}: ${f.message}${f.runId ? ` (run ${f.runId}; mergedesk resume)` : ''}`,
-                  ),
-                ].join('\n'),
-              );
+              ctx.print(state, () => batchSummary(state).join('\n'));
               if (state.failed.length) process.exitCode = 1;
             } finally {
               unsubscribe();
@@ -262,9 +253,20 @@ export function registerMerge(program: Command): void {
           [
             ...result.recreated.map((r) => `Recreated #${r.oldId} as #${r.newId}`),
             ...result.unarchived.map((id) => `Unarchived #${id}`),
+            ...(result.members.length ? ['Access now:'] : []),
+            ...result.members.map(
+              (m) =>
+                `  ${m.displayName ? `${m.displayName} (${m.login})` : m.login}: linked to ${
+                  m.contactId ? `${m.contactName ?? 'contact'} #${m.contactId}` : 'no contact'
+                }; ${m.accessTags.length ? m.accessTags.join(', ') : 'no access tags'}${
+                  m.missing.length ? ` — missing ${m.missing.join(', ')}` : ''
+                }`,
+            ),
+            ...(result.problems.length ? ['Not as before:', ...result.problems.map((p) => `  ${p}`)] : []),
             ...result.notes,
           ].join('\n'),
         );
+        if (result.problems.length) process.exitCode = 1;
       }),
     );
 }

@@ -42,8 +42,12 @@ export function registerSync(program: Command): void {
     )
     .option('--full', 'read everything again instead of only what changed')
     .option('--connection <id>', 'only this connection')
+    .option(
+      '--confirm-removals',
+      'remove cached contacts even when more than a fifth of them are gone from the CRM (asked first otherwise)',
+    )
     .action(
-      action(async (ctx, opts: { full?: boolean; connection?: string }) => {
+      action(async (ctx, opts: { full?: boolean; connection?: string; confirmRemovals?: boolean }) => {
         const all = (await ctx.core.call('connections/list', {})).filter(
           (c) => !opts.connection || c.id === opts.connection,
         );
@@ -72,7 +76,11 @@ export function registerSync(program: Command): void {
           const onAbort = () => manager.cancel(c.id);
           ctx.signal.addEventListener('abort', onAbort);
           try {
-            await ctx.core.call('sync/start', { connectionId: c.id, mode: opts.full ? 'full' : 'auto' });
+            await ctx.core.call('sync/start', {
+              connectionId: c.id,
+              mode: opts.full ? 'full' : 'auto',
+              confirmRemovals: opts.confirmRemovals === true,
+            });
             const result = await manager.wait(c.id);
             results.push({ connectionId: c.id, label: c.label, kind: 'crm', ...result });
           } finally {

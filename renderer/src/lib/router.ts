@@ -1,6 +1,14 @@
 import { useEffect, useState } from 'react';
 
-export const SCREENS = ['overview', 'connections', 'contacts', 'duplicates', 'history', 'settings'] as const;
+export const SCREENS = [
+  'overview',
+  'connections',
+  'contacts',
+  'duplicates',
+  'history',
+  'settings',
+  'csv',
+] as const;
 export type ScreenId = (typeof SCREENS)[number];
 
 export const SCREEN_LABELS: Readonly<Record<ScreenId, string>> = {
@@ -10,6 +18,7 @@ export const SCREEN_LABELS: Readonly<Record<ScreenId, string>> = {
   duplicates: 'Duplicates',
   history: 'History',
   settings: 'Settings',
+  csv: 'CSV analysis',
 };
 
 export interface Route {

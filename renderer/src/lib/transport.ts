@@ -1,5 +1,5 @@
 import { createClient, type ApiClient, type Transport } from '../../../app/api/client';
-import type { CoreEvent, Result } from '../../../app/api/contract';
+import type { CoreEvent, Result, UploadRef } from '../../../app/api/contract';
 
 declare global {
   interface Window {
@@ -93,6 +93,42 @@ function webTransport(token: string): Transport {
             code: 'CONNECTION_FAILED',
             message: `Mergedesk did not answer properly (HTTP ${res.status}). If it was stopped, start it again and reload.`,
           },
+        };
+      }
+    },
+    async upload(file, name) {
+      let res: Response;
+      try {
+        res = await fetch('/api/upload', {
+          method: 'POST',
+          headers: {
+            ...headers,
+            'Content-Type': 'application/octet-stream',
+            'X-File-Name': encodeURIComponent(name),
+          },
+          body: file,
+        });
+      } catch {
+        return {
+          ok: false,
+          error: {
+            code: 'CONNECTION_FAILED',
+            message: 'Mergedesk is not running. Start it again and reload.',
+          },
+        };
+      }
+      if (res.status === 413) {
+        return {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: 'The file is too large to analyse here.' },
+        };
+      }
+      try {
+        return (await res.json()) as Result<UploadRef>;
+      } catch {
+        return {
+          ok: false,
+          error: { code: 'CONNECTION_FAILED', message: `The upload failed (HTTP ${res.status}).` },
         };
       }
     },

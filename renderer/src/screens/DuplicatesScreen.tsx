@@ -9,7 +9,6 @@ import { useToasts } from '../components/Toasts';
 import { ScanControl } from '../features/detect/ScanControl';
 import { GroupList, type GroupFilter } from '../features/detect/GroupList';
 import { GroupEvidence } from '../features/detect/GroupEvidence';
-import { CsvAnalysis } from '../features/detect/CsvAnalysis';
 import { QueueFilters, type QueueFilterState } from '../features/detect/QueueFilters';
 import { useNotDuplicate } from '../features/detect/useNotDuplicate';
 import { LANE_HINTS, LANE_LABELS } from '../features/detect/labels';
@@ -204,7 +203,7 @@ export function DuplicatesScreen(props: { param: string | null }) {
       {empty && (
         <EmptyState title="No contacts cached yet">
           Sync a CRM under <a href="#/connections">Connections</a> first: duplicates are found in the local
-          cache, offline. Or analyse a CSV export below.
+          cache, offline. Or analyse a CSV export under <a href="#/csv">CSV analysis</a>.
         </EmptyState>
       )}
       {status.data && !empty && groupId === null && (
@@ -237,12 +236,6 @@ export function DuplicatesScreen(props: { param: string | null }) {
             onDone={(o) => void onReviewDone(groupId, o)}
           />
         </div>
-      )}
-      {groupId === null && (
-        <details className="csv-box">
-          <summary>Analyse a CSV export</summary>
-          <CsvAnalysis />
-        </details>
       )}
     </section>
   );

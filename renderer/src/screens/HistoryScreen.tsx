@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useApi, useEvent, useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
 import { navigate } from '../lib/router';
-import type { RestorePreview, RunSummary } from '../../../app/api/contract';
+import type { Output, RestorePreview, RunSummary } from '../../../app/api/contract';
 import { isMergeStep, stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
 import { words } from '../../../app/api/client';
 import { formatDateTime } from '../lib/format';
@@ -113,6 +113,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const [restore, setRestore] = useState<RestorePreview | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [restored, setRestored] = useState<RestoreOutcome | null>(null);
   useEvent('merge/step', (p) => {
     if (p.runId === props.runId) detail.reload();
   });
@@ -230,7 +231,10 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
               void act(async () => {
                 const r = await api.call('merge/restore', { runId: d.run.id, confirm: true });
                 setRestore(null);
-                return `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
+                setRestored(r);
+                return r.problems.length
+                  ? 'Restored, but not everything is as it was before the merge (below).'
+                  : `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
               })
             }
           >
@@ -242,7 +246,59 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
         </div>
       )}
       {message && <p role="status">{message}</p>}
+      {(restored ?? asRestoreOutcome(d.restoreResult)) && (
+        <RestoreResultPanel result={(restored ?? asRestoreOutcome(d.restoreResult))!} />
+      )}
       {error && <ErrorBanner error={error} />}
+    </section>
+  );
+}
+
+type RestoreOutcome = Output<'merge/restore'>;
+
+/** Runs restored before members were reported have no `members`; they show no access panel. */
+function asRestoreOutcome(v: unknown): RestoreOutcome | null {
+  return v && typeof v === 'object' && Array.isArray((v as { members?: unknown }).members)
+    ? (v as RestoreOutcome)
+    : null;
+}
+
+/** What a restore left: per member, who they are linked to now and the access tags they hold, read back. */
+function RestoreResultPanel(props: { result: RestoreOutcome }) {
+  const r = props.result;
+  return (
+    <section aria-label="Restore result" className="restore-result">
+      <h3>Access after the restore</h3>
+      {r.members.length === 0 ? (
+        <p className="muted">No WordPress member was involved in this merge.</p>
+      ) : (
+        <ul>
+          {r.members.map((m) => (
+            <li key={m.wpId} data-ok={m.ok ? 'yes' : 'no'}>
+              <strong>{m.displayName ? `${m.displayName} (${m.login})` : m.login}</strong>
+              {': linked to '}
+              {m.contactId ? `${m.contactName ?? 'contact'} #${m.contactId}` : 'no contact'}
+              {' · access: '}
+              {m.accessTags.length ? m.accessTags.join(', ') : 'none'}
+              {m.missing.length > 0 && (
+                <div className="warning">Missing since the merge: {m.missing.join(', ')}</div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {r.problems.length > 0 && (
+        <>
+          <h3>Not as before</h3>
+          <ul>
+            {r.problems.map((p) => (
+              <li key={p} className="warning">
+                {p}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

@@ -30,7 +30,7 @@ describe('embedded sandbox workspace', () => {
     const dir = tempDir('md-emb-');
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     let core = open(dir);
-    const first = await ensureSandboxWorkspace(core, { contacts: 400 });
+    const first = await ensureSandboxWorkspace(core.context, { contacts: 400 });
     expect(first).not.toBeNull();
     await first!.firstSync;
     const status = await core.call('workspace/status', {});
@@ -59,7 +59,7 @@ describe('embedded sandbox workspace', () => {
     core.close();
 
     core = open(dir);
-    const second = await ensureSandboxWorkspace(core, { contacts: 400 });
+    const second = await ensureSandboxWorkspace(core.context, { contacts: 400 });
     cleanups.push(() => second?.close());
     expect(second!.firstSync).toBeNull();
     const [conn, site] = await core.call('connections/list', {});
@@ -79,7 +79,7 @@ describe('embedded sandbox workspace', () => {
     const dir = tempDir('md-emb-');
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     let core = open(dir);
-    const first = await ensureSandboxWorkspace(core, { contacts: 300 });
+    const first = await ensureSandboxWorkspace(core.context, { contacts: 300 });
     await first!.firstSync;
     await first!.close();
     // As a kill -9 mid-run would leave it: cursors of a run that never finished.
@@ -89,7 +89,7 @@ describe('embedded sandbox workspace', () => {
       .run();
     core.close();
     core = open(dir);
-    const again = await ensureSandboxWorkspace(core, { contacts: 300 });
+    const again = await ensureSandboxWorkspace(core.context, { contacts: 300 });
     cleanups.push(() => again?.close());
     expect(again!.firstSync).not.toBeNull();
     expect((await again!.firstSync)!.resumed).toBe(true);
@@ -103,7 +103,7 @@ describe('embedded sandbox workspace', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const core = open(dir);
     await core.call('connections/add', { kind: 'keap', baseUrl: sb.baseUrl, apiKey: sb.apiKey });
-    expect(await ensureSandboxWorkspace(core)).toBeNull();
+    expect(await ensureSandboxWorkspace(core.context)).toBeNull();
   });
 
   it.skipIf(!existsSync('dist/node/web.js'))(

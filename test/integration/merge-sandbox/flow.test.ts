@@ -23,7 +23,7 @@ describe('merge over HTTP on the embedded Keap and WordPress sandboxes', () => {
       connectors: BUILT_IN_CONNECTORS,
     });
     cleanups.push(() => core.close());
-    const emb = (await ensureSandboxWorkspace(core, { contacts: 400 }))!;
+    const emb = (await ensureSandboxWorkspace(core.context, { contacts: 400 }))!;
     cleanups.push(() => emb.close());
     await emb.firstSync;
     await core.call('detect/scan/start', { mode: 'full' });

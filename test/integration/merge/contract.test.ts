@@ -71,7 +71,7 @@ describe('merge through the contract', () => {
 
   it('batch-merges the safe lane and skips groups with guards', async () => {
     const db = core.context.workspace.db;
-    const groupId = await seedCache(db, remotes.crm, remotes.wp, ['101', '103'], 'safe');
+    const groupId = await seedCache(db, remotes.crm, remotes.wp, ['101', '102'], 'safe');
     const state = await core.call('merge/batch-start', { lane: 'safe' });
     expect(state.total).toBe(1);
     const done = await waitForBatch(core.context);
@@ -93,31 +93,53 @@ describe('merge through the contract', () => {
     await core.call('merge/batch-start', { groupIds: [groupId] });
     const done = await waitForBatch(core.context);
     expect(done.merged).toBe(0);
-    expect(done.skipped[0]?.reason).toContain('opted out');
+    // The gate moved it out of the safe lane before the batch started, naming the guard.
+    expect(done.skipped[0]?.reason).toMatch(/^needs a choice: opt-out on one record/);
     expect(remotes.faults.mutatingCounts()).toEqual({});
   });
 
   it('remembers not-a-duplicate and removes a member from a group', async () => {
-    const groupId = await seedCache(core.context.workspace.db, remotes.crm, remotes.wp, [
-      '101',
-      '102',
-      '103',
-    ]);
+    const db = core.context.workspace.db;
+    const groupId = await seedCache(db, remotes.crm, remotes.wp, ['101', '102', '103']);
+    // The pairs detection stored for the group: the rest is re-grouped from them.
+    db.prepare(
+      `INSERT INTO candidate_pairs (a_pk, b_pk, score, weight, flags, rule, contributions)
+       SELECT a.pk, b.pk, 0.97, 5, 20, 'email', '[]' FROM contacts a JOIN contacts b ON a.pk < b.pk`,
+    ).run();
     const r = await core.call('merge/remove-member', { groupId, crmId: '103' });
     expect(r).toEqual({ groupId, remaining: 2, status: 'open' });
     await core.call('merge/not-duplicate', { groupId });
-    const decisions = core.context.workspace.db
+    const decisions = db
       .prepare(`SELECT crm_ids FROM decisions WHERE kind = 'not_duplicate' ORDER BY id`)
       .pluck()
       .all();
-    expect(decisions).toEqual(['["101","103"]', '["102","103"]', '["101","102"]']);
+    expect(decisions).toEqual(['["101","102","103"]', '["101","102"]']);
   });
 
   it('saves and reads survivorship and access settings', async () => {
     const saved = await core.call('merge/settings-set', {
-      survivorship: { survivor: 'oldest', maxEmails: 3, fieldRules: { company: 'most_recent' } } as never,
+      survivorship: { survivor: 'oldest', fieldRules: { company: 'most_recent' } } as never,
     });
     expect(saved.survivorship.survivor).toBe('oldest');
     expect((await core.call('merge/settings-get', {})).survivorship.fieldRules.company).toBe('most_recent');
+  });
+
+  it('re-gates the safe lane when the access settings change what counts as a revoke tag', async () => {
+    const db = core.context.workspace.db;
+    const groupId = await seedCache(db, remotes.crm, remotes.wp, ['101', '102'], 'safe');
+    const lane = () =>
+      db.prepare('SELECT lane, reason FROM dup_groups WHERE id = ?').get(groupId) as {
+        lane: string;
+        reason: string;
+      };
+    const defaults = (await core.call('merge/settings-get', {})).access;
+    // The member logs in with 102 ("VIP Member", no revoke tag); 101 carries "Customer".
+    await core.call('merge/settings-set', {
+      access: { ...defaults, revokeNamePatterns: [...defaults.revokeNamePatterns, 'Customer'] },
+    });
+    expect(lane().lane).toBe('needs_choice');
+    expect(lane().reason).toMatch(/^needs a choice: revoke tag "Customer" would land on a member's access/);
+    await core.call('merge/settings-set', { access: defaults });
+    expect(lane()).toEqual({ lane: 'safe', reason: 'same email' });
   });
 });

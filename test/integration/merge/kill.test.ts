@@ -51,8 +51,8 @@ describe('kill -9 mid-merge, then resume in a new process', () => {
     ['5:before'], // snapshotting
     ['13:after'], // right after the survivor's fields were written
     ['15:after'], // right after the first CRM merge answered
-    ['18:after'], // right after the WordPress relink
-    ['22:before'], // before the second AccessAlly re-key
+    ['17:after'], // right after the WordPress relink
+    ['19:before'], // before the second AccessAlly re-key
   ])(
     'killed at call %s ends like a clean run',
     async (stopAt) => {

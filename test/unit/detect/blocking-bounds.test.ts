@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { FULL_BLOCK, WINDOW_BUDGET, generateCandidates } from '../../../app/detect/blocking';
+import {
+  FULL_BLOCK,
+  WINDOW,
+  WINDOW_BUDGET,
+  blockNeighbours,
+  generateCandidates,
+} from '../../../app/detect/blocking';
 import { featuresOf } from '../../../app/detect/engine';
 import type { DetectRecord } from '../../../app/detect/types';
 
@@ -64,5 +70,14 @@ describe('comparisons per record stay bounded on skewed lists', () => {
     const c = generateCandidates(few, { maxBlockSize: 200 });
     expect(c.pairs.length).toBe((FULL_BLOCK * (FULL_BLOCK - 1)) / 2);
     expect(c.report.every((r) => r.windowedBlocks === 0)).toBe(true);
+  });
+
+  it('gives an incremental re-scan the same bounded neighbourhood in a large block', () => {
+    const members = features.map((_, i) => i);
+    const near = blockNeighbours(42, members, (i) => features[i]!);
+    expect(near.length).toBeGreaterThan(0);
+    expect(near.length).toBeLessThanOrEqual(4 * WINDOW);
+    expect(near).not.toContain(42);
+    expect(blockNeighbours(3, members.slice(0, 10), (i) => features[i]!)).toHaveLength(9);
   });
 });

@@ -24,12 +24,20 @@ describe('application menu', () => {
   const items = (template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] =>
     template.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? items(i.submenu) : [])]);
 
-  it('has a Go menu with Alt+1…6 for every screen', () => {
+  it('has a Go menu with Alt+1…7 for every screen', () => {
     const a = actions('linux', true);
     const template = buildMenuTemplate(a);
     const go = template.find((m) => m.label === '&Go');
     const entries = go?.submenu as MenuItemConstructorOptions[];
-    expect(entries.map((e) => e.accelerator)).toEqual(['Alt+1', 'Alt+2', 'Alt+3', 'Alt+4', 'Alt+5', 'Alt+6']);
+    expect(entries.map((e) => e.accelerator)).toEqual([
+      'Alt+1',
+      'Alt+2',
+      'Alt+3',
+      'Alt+4',
+      'Alt+5',
+      'Alt+6',
+      'Alt+7',
+    ]);
     (entries[2]?.click as () => void)();
     expect(a.showScreen).toHaveBeenCalledWith(MENU_SCREENS[2].id);
   });

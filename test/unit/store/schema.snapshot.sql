@@ -38,6 +38,8 @@ CREATE INDEX wp_users_contact ON wp_users (linked_contact_id, connection_id);
 CREATE TABLE audit_log ( id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, action TEXT NOT NULL, connection_id TEXT, run_id TEXT, subject TEXT, details TEXT NOT NULL DEFAULT '{}' );
 -- table candidate_pairs
 CREATE TABLE candidate_pairs ( a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, b_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, score REAL NOT NULL, weight REAL NOT NULL, flags INTEGER NOT NULL DEFAULT 0, rule TEXT NOT NULL DEFAULT '', contributions TEXT NOT NULL, PRIMARY KEY (a_pk, b_pk) ) WITHOUT ROWID;
+-- table claims
+CREATE TABLE claims ( resource TEXT PRIMARY KEY, holder TEXT NOT NULL, pid INTEGER NOT NULL, hostname TEXT NOT NULL, host_kind TEXT NOT NULL, purpose TEXT NOT NULL, claimed_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, data TEXT ) WITHOUT ROWID;
 -- table connections
 CREATE TABLE connections ( id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('keap', 'activecampaign', 'wordpress')), label TEXT NOT NULL, base_url TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}', account TEXT, secret_ref TEXT, is_sandbox INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_tested_at TEXT, last_test_ok INTEGER, last_sync_at TEXT );
 -- table contact_addresses
@@ -76,6 +78,8 @@ CREATE TABLE merge_runs ( id TEXT PRIMARY KEY, connection_id TEXT NOT NULL REFER
 CREATE TABLE merge_steps ( run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, name TEXT NOT NULL, target TEXT, status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'retrying', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0, started_at TEXT, finished_at TEXT, request TEXT, response TEXT, error TEXT, PRIMARY KEY (run_id, seq) ) WITHOUT ROWID;
 -- table orders
 CREATE TABLE orders ( pk INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, crm_id TEXT NOT NULL, contact_crm_id TEXT, title TEXT, status TEXT, total REAL, order_date TEXT, raw TEXT NOT NULL, synced_at TEXT NOT NULL, UNIQUE (connection_id, crm_id) );
+-- table restore_steps
+CREATE TABLE restore_steps ( run_id TEXT NOT NULL REFERENCES merge_runs(id) ON DELETE CASCADE, seq INTEGER NOT NULL, name TEXT NOT NULL, target TEXT, status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')), attempts INTEGER NOT NULL DEFAULT 0, started_at TEXT, finished_at TEXT, request TEXT, response TEXT, error TEXT, PRIMARY KEY (run_id, seq) ) WITHOUT ROWID;
 -- table settings
 CREATE TABLE settings ( key TEXT PRIMARY KEY, value TEXT NOT NULL );
 -- table snapshots

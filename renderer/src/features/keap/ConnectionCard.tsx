@@ -6,6 +6,11 @@ import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../
 import { CrmConnectionForm } from '../connections/CrmConnectionForm';
 import { describeProgress, type SyncView } from './useSyncProgress';
 
+/** An id for work the user may cancel before its answer arrives (a connection test). */
+function newJobId(): string {
+  return `test-${crypto.randomUUID()}`;
+}
+
 export function ConnectionCard(props: {
   readonly connection: ConnectionDetail;
   /** What its connector asks for and can do; null when this build has no connector for the kind. */
@@ -18,21 +23,22 @@ export function ConnectionCard(props: {
   const [editing, setEditing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [test, setTest] = useState<ConnectionTestResult | null>(null);
+  const [testJob, setTestJob] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
   const running = props.sync?.running ?? false;
   const isCrm = c.kind !== 'wordpress';
 
   async function run(what: string, fn: () => Promise<unknown>) {
-    setBusy(what);
     setError(null);
+    setNote(null);
+    // A new sync or test makes the previous test's message stale; the card's "Last test" line stays current.
+    if (what === 'sync') setTest(null);
     try {
       await fn();
     } catch (err) {
       const shape = err as { code?: string; message?: string };
       setError({ code: shape.code ?? 'INTERNAL', message: shape.message ?? String(err) });
-    } finally {
-      setBusy(null);
     }
   }
 
@@ -78,18 +84,32 @@ export function ConnectionCard(props: {
               Cancel sync
             </button>
           )}
-          <button
-            type="button"
-            disabled={busy === 'test'}
-            onClick={() =>
-              run('test', async () => {
-                setTest(await api.call('connections/test', { id: c.id }));
-                props.onChanged();
-              })
-            }
-          >
-            {busy === 'test' ? 'Testing…' : 'Test'}
-          </button>
+          {testJob ? (
+            <button type="button" onClick={() => void api.call('jobs/cancel', { jobId: testJob })}>
+              Cancel test
+            </button>
+          ) : (
+            <button
+              type="button"
+              onClick={() =>
+                run('test', async () => {
+                  const jobId = newJobId();
+                  setTest(null);
+                  setTestJob(jobId);
+                  try {
+                    const result = await api.call('connections/test', { id: c.id, jobId });
+                    setTest(result.error?.code === 'CANCELLED' ? null : result);
+                    if (result.error?.code === 'CANCELLED') setNote('Test cancelled.');
+                  } finally {
+                    setTestJob(null);
+                    props.onChanged();
+                  }
+                })
+              }
+            >
+              Test
+            </button>
+          )}
           <button type="button" onClick={() => setEditing((v) => !v)} aria-expanded={editing}>
             Edit
           </button>
@@ -106,7 +126,12 @@ export function ConnectionCard(props: {
           {c.hasSecret ? (
             `stored (ends ${c.secretHint ?? '…'})`
           ) : (
-            <span className="warning">missing — edit to add one</span>
+            <>
+              <span className="warning">cannot be read — enter it again</span>{' '}
+              <button type="button" onClick={() => setEditing(true)} aria-expanded={editing}>
+                Enter the key again
+              </button>
+            </>
           )}
         </dd>
         <dt>Last test</dt>
@@ -134,9 +159,29 @@ export function ConnectionCard(props: {
           error={{ code: finished.error.code, message: `Sync ${finished.status}: ${finished.error.message}` }}
         />
       )}
+      {!running && finished?.error?.code === 'GUARD_REFUSED' && (
+        <div className="actions">
+          <button
+            type="button"
+            className="danger"
+            onClick={() =>
+              run('sync', () =>
+                api.call('sync/start', { connectionId: c.id, mode: 'full', confirmRemovals: true }),
+              )
+            }
+          >
+            Remove them and sync
+          </button>
+        </div>
+      )}
       {!running && finished?.status === 'completed' && (
         <p className="ok-note" role="status">
           Sync finished.
+        </p>
+      )}
+      {note && (
+        <p className="muted" role="status">
+          {note}
         </p>
       )}
       {test && (

@@ -18,6 +18,7 @@ import {
 } from './ReviewSections';
 import { SequencePicker } from './SequencePicker';
 import { choicesOf, initialReview, reviewReducer } from './review-state';
+import { CrmMemberships } from './CrmMemberships';
 
 export type ReviewOutcome =
   | { readonly kind: 'merged'; readonly detail: RunDetail }
@@ -182,6 +183,10 @@ export function GroupReview(props: { groupId: number; onDone?: (outcome: ReviewO
         dispatch={dispatch}
       />
       <AccessPreview model={model} />
+      <CrmMemberships
+        groupId={props.groupId}
+        names={Object.fromEntries(model.records.map((r) => [r.contactId, r.displayName]))}
+      />
       <SequencePicker
         connectionId={model.connectionId}
         value={state.sequences}

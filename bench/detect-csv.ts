@@ -1,0 +1,31 @@
+// Child process of bench/detect.ts: one `detect --csv` analysis of a file, so peak RSS and CPU time are its own.
+import { resolve } from 'node:path';
+// Run: npx tsx bench/detect-csv.ts <file.csv>
+import { readFileSync, statSync } from 'node:fs';
+import { analyseCsv } from '../app/detect/csv';
+import { defaultDetectSettings } from '../app/detect/settings';
+import { detectWorkerFile, useDetectWorkerFile } from '../app/detect/threads';
+
+const [file] = process.argv.slice(2);
+// The second reading thread runs the bundled worker when built, else the source under the same loader.
+if (!detectWorkerFile()) useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+const bytes = readFileSync(file!);
+const result = await analyseCsv(bytes, { settings: defaultDetectSettings(), previewLimit: 0 });
+const millis = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+const fileMb = statSync(file!).size / 1024 ** 2;
+const maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+process.stdout.write(
+  JSON.stringify({
+    millis,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssMb,
+    fileMb,
+    records: result.records,
+    comparisons: result.comparisons,
+    pairs: result.pairs,
+    groups: result.groups,
+  }) + '\n',
+);
