@@ -12,7 +12,11 @@ import type { Db } from './database';
 function searchTerm(query: string): { kind: 'none' } | { kind: 'fts' | 'like'; term: string } {
   const q = query.trim().toLowerCase();
   if (!q) return { kind: 'none' };
-  const term = /^[\d\s()+.-]+$/.test(q) && /\d{3}/.test(q.replace(/\D+/g, '')) ? q.replace(/\D+/g, '') : q;
+  const digits = q.replace(/\D+/g, '');
+  // A country code the stored number lacks ("+1 210…" for "(210)…") must not stop a match: the last ten digits
+  // are the national number for NANP and contained in the national form elsewhere.
+  const phone = digits.length > 10 ? digits.slice(-10) : digits;
+  const term = /^[\d\s()+.-]+$/.test(q) && /\d{3}/.test(digits) ? phone : q;
   return term.length >= 3 ? { kind: 'fts', term } : { kind: 'like', term };
 }
 
@@ -181,4 +185,12 @@ export function contactAccessFacts(db: Db): {
     emails: JSON.parse(r.emails) as string[],
     tags: JSON.parse(r.tags) as { id: string; name: string; category: string | null }[],
   }));
+}
+
+/** Tag names in the cache, for suggestions (first 1,000 by name). */
+export function tagNames(db: Db): string[] {
+  return db
+    .prepare('SELECT DISTINCT name FROM tags ORDER BY name COLLATE NOCASE LIMIT 1000')
+    .pluck()
+    .all() as string[];
 }

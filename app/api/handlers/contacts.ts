@@ -1,7 +1,7 @@
 import type { ContactListItem } from '../methods/contacts';
 import type { HandlerSubset } from './types';
 import { AppError } from '../../domain/errors';
-import { contactDetailRows, searchContacts } from '../../store/contacts-reads';
+import { contactDetailRows, searchContacts, tagNames } from '../../store/contacts-reads';
 
 export function displayName(given: string | null, family: string | null, fallback: string): string {
   const name = [given, family]
@@ -11,7 +11,8 @@ export function displayName(given: string | null, family: string | null, fallbac
   return name || fallback;
 }
 
-export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get'> = {
+export const contactHandlers: HandlerSubset<'contacts/search' | 'contacts/get' | 'tags/list'> = {
+  'tags/list': (_input, ctx) => ({ names: tagNames(ctx.workspace.db) }),
   'contacts/search': (input, ctx) => {
     const { total, rows } = searchContacts(ctx.workspace.db, input);
     const items: ContactListItem[] = rows.map((r) => ({

@@ -128,17 +128,25 @@ export const detectHandlers: HandlerSubset<
       params.push(input.maxScore);
     }
     if (input.search?.trim()) {
-      where.push(`g.search_text LIKE ? ESCAPE '\\'`);
-      params.push(
-        `%${input.search
-          .trim()
-          .toLowerCase()
-          .replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      );
+      const text = `%${input.search
+        .trim()
+        .toLowerCase()
+        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      // A query made of phone characters matches a member's number in any format, by its digits (E.164).
+      const digits = /^[\d\s()+.-]+$/.test(input.search.trim()) ? input.search.replace(/\D+/g, '') : '';
+      if (digits.length >= 7) {
+        where.push(`(g.search_text LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM dup_group_members m
+          JOIN contact_phones p ON p.contact_pk = m.contact_pk
+          WHERE m.group_id = g.id AND replace(p.e164, '+', '') LIKE ?))`);
+        params.push(text, `%${digits}%`);
+      } else {
+        where.push(`g.search_text LIKE ? ESCAPE '\\'`);
+        params.push(text);
+      }
     }
     if (input.tag?.trim()) {
       where.push(`EXISTS (SELECT 1 FROM dup_group_members m JOIN contact_tags ct ON ct.contact_pk = m.contact_pk
-        JOIN tags t ON t.pk = ct.tag_pk WHERE m.group_id = g.id AND t.name = ?)`);
+        JOIN tags t ON t.pk = ct.tag_pk WHERE m.group_id = g.id AND t.name = ? COLLATE NOCASE)`);
       params.push(input.tag.trim());
     }
     const lanes = emptyLanes();

@@ -83,4 +83,7 @@ export const contactMethods = {
     z.object({ pk: z.number().int().positive() }).strict(),
     'One cached contact with its emails, phones, addresses, tags, orders, subscriptions and raw CRM fields.',
   ).returns<ContactDetail>(),
+  'tags/list': method(z.object({}).strict(), 'Tag names in the cache, for suggestions.').returns<{
+    names: string[];
+  }>(),
 };

@@ -54,6 +54,7 @@ export function DuplicatesScreen(props: { param: string | null }) {
   // The tab counts follow the same filters as the list, the minimum score included.
   const counts = useQuery('groups/list', { limit: 1, ...shared });
   const dismissedCount = useQuery('groups/list', { limit: 1, status: 'dismissed' });
+  const tags = useQuery('tags/list', {});
   const filter: GroupFilter = {
     ...(tab === 'dismissed' ? { status: 'dismissed' as const } : tab !== 'all' ? { lane: tab } : {}),
     ...shared,
@@ -154,7 +155,7 @@ export function DuplicatesScreen(props: { param: string | null }) {
           );
         })}
       </div>
-      <QueueFilters value={filters} onChange={setFilters} />
+      <QueueFilters value={filters} onChange={setFilters} tagSuggestions={tags.data?.names ?? []} />
       {total === 0 && (
         <EmptyState title={tab === 'dismissed' ? 'Nothing dismissed' : 'No duplicate groups to review'}>
           {tab === 'dismissed'

@@ -94,3 +94,17 @@ export class Toasts {
     return this.root.getByRole('status').filter({ hasText: text });
   }
 }
+
+/** The queue's filters. */
+export class QueueFilters {
+  constructor(readonly page: Page) {}
+  async search(text: string): Promise<void> {
+    await this.page.getByRole('searchbox', { name: 'Search' }).fill(text);
+  }
+  async tag(text: string): Promise<void> {
+    await this.page.getByRole('combobox', { name: 'Tag' }).fill(text);
+  }
+  async minScore(label: string): Promise<void> {
+    await this.page.getByLabel('Min score').selectOption({ label });
+  }
+}
