@@ -10,6 +10,7 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     fileParallelism: false,
+    setupFiles: ['test/setup/detect-in-process.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
