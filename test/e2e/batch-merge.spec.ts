@@ -67,7 +67,8 @@ test('stops a Safe-lane batch part way, and the summary says what was not starte
   const batch = new BatchPanel(page, queue.batch);
   await batch.start(/Merge the Safe lane/);
   await expect(batch.progress).toBeVisible();
-  await expect(batch.root.getByRole('status')).toContainText(/^1 of /, { timeout: 60_000 });
+  // Several merges run at once, so the count may pass 1 between two looks: any merged group will do.
+  await expect(batch.root.getByRole('status')).toContainText(/^[1-9]\d* of /, { timeout: 60_000 });
   await batch.stop();
   await expect(batch.summary).toBeVisible({ timeout: 60_000 });
   await expect(batch.summary.getByRole('heading')).toContainText('Batch stopped');
