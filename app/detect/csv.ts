@@ -8,6 +8,7 @@ import { detectFeatures, type CancelToken, type DetectResult } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { scorePair } from './model';
 import type { DetectSettings } from './settings';
+import type { CsvBytesAnalysis, CsvRecordView } from './csv-view';
 import type { RuleReport } from './blocking';
 import {
   CsvDecoder,
@@ -383,14 +384,7 @@ export interface CsvReadOptions {
   readonly onProgress?: (phase: string, done: number, total: number | null) => void;
 }
 
-/** What a person sees of a record beside the other one of a pair: the values as the file wrote them. */
-export interface CsvRecordView {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly phone: string;
-  readonly address: string;
-}
+export type { CsvRecordView };
 
 export interface CsvContacts {
   readonly features: Features[];
@@ -759,27 +753,12 @@ export interface CsvPreviewPair {
 }
 
 /** The result of a CSV analysis: plain data, so it crosses a worker boundary and the contract as it is. */
-export interface CsvAnalysisResult {
-  readonly records: number;
+export interface CsvAnalysisResult extends CsvBytesAnalysis {
   readonly encoding: CsvEncoding;
-  readonly encodingLabel: string;
-  readonly delimiter: CsvDelimiter;
-  readonly delimiterLabel: string;
-  readonly header: string[];
-  readonly recognised: Record<string, string[]>;
-  /** Columns no field reads: a mapping step offers to assign them (`map`). */
-  readonly ignored: string[];
   readonly fields: { readonly field: CsvField; readonly label: string }[];
-  readonly warnings: string[];
   readonly duplicateIds: number;
-  readonly comparisons: number;
   readonly rules: RuleReport[];
-  readonly pairs: number;
-  readonly groups: number;
-  readonly lanes: Record<Lane, number>;
   readonly preview: CsvPreviewPair[];
-  readonly pairsCsv: string;
-  readonly clustersCsv: string;
   readonly millis: number;
 }
 
