@@ -6,6 +6,8 @@ export class CsvAnalysisPage {
 
   /** Reaches the screen from the sidebar with the keyboard only. */
   async openWithKeyboard(): Promise<void> {
+    // The shortcuts work once the shell is up (after the core has answered), as for a person who sees it first.
+    await expect(this.page.getByRole('navigation', { name: 'Main' })).toBeVisible();
     await this.page.keyboard.press('Alt+7');
     await expect(this.heading).toBeFocused();
   }
