@@ -717,14 +717,9 @@ export async function inspectCsv(
     ...(options.map ? { map: options.map } : {}),
   });
   return {
-    encoding: read.encoding,
-    encodingLabel: ENCODING_LABELS[read.encoding],
-    delimiter: read.delimiter,
-    delimiterLabel: DELIMITER_LABELS[read.delimiter],
-    header: read.columns.header.map((h) => excerpt(h, 80)),
-    recognised: recognisedNames(read.columns),
-    unknown: read.columns.ignored,
+    ...howRead(read),
     fields: CSV_FIELDS.map((field) => ({ field, label: CSV_FIELD_LABELS[field] })),
+    unknown: read.columns.ignored,
     sample: read.sample,
     warnings: read.warnings,
   };
@@ -762,6 +757,22 @@ export interface CsvAnalysisResult extends CsvBytesAnalysis {
   readonly millis: number;
 }
 
+/** How a file was read, as both the inspection and the analysis report it. */
+function howRead(read: {
+  readonly encoding: CsvEncoding;
+  readonly delimiter: CsvDelimiter;
+  readonly columns: Parameters<typeof recognisedNames>[0];
+}) {
+  return {
+    encoding: read.encoding,
+    encodingLabel: ENCODING_LABELS[read.encoding],
+    delimiter: read.delimiter,
+    delimiterLabel: DELIMITER_LABELS[read.delimiter],
+    header: read.columns.header.map((h: string) => excerpt(h, 80)),
+    recognised: recognisedNames(read.columns),
+  };
+}
+
 /** Reads and analyses a CSV export: the one entry the CLI, the hosts and the worker share. */
 export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions): Promise<CsvAnalysisResult> {
   const started = performance.now();
@@ -796,14 +807,9 @@ export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions):
   const view = (id: string) => viewOf(read.display[index.get(id)!] ?? id);
   return {
     records: read.features.length,
-    encoding: read.encoding,
-    encodingLabel: ENCODING_LABELS[read.encoding],
-    delimiter: read.delimiter,
-    delimiterLabel: DELIMITER_LABELS[read.delimiter],
-    header: read.columns.header.map((h) => excerpt(h, 80)),
-    recognised: recognisedNames(read.columns),
-    ignored: read.columns.ignored,
+    ...howRead(read),
     fields: CSV_FIELDS.map((field) => ({ field, label: CSV_FIELD_LABELS[field] })),
+    ignored: read.columns.ignored,
     warnings: read.warnings,
     duplicateIds: read.duplicateIds,
     comparisons: result.stats.comparisons,
