@@ -3,6 +3,7 @@ import { isAppError } from '../domain/errors';
 import { scanStatus, startScan } from './service';
 import { gateLanes, gateProfiles } from './batch-gate';
 import { isoNow } from '../ports/clock';
+import { findConnection } from '../store/connections-repo';
 
 const attached = new WeakSet<CoreContext>();
 
@@ -35,12 +36,10 @@ export function attachAutoRescan(ctx: CoreContext): void {
     if (event.name === 'sync/finished') {
       const payload = event.payload as { connectionId: string; status: string };
       if (payload.status !== 'completed') return;
-      const kind = ctx.workspace.db
-        .prepare('SELECT kind FROM connections WHERE id = ?')
-        .pluck()
-        .get(payload.connectionId) as string | undefined;
-      if (kind === 'keap' || kind === 'activecampaign') run();
-      else if (kind === 'wordpress') {
+      const connection = findConnection(ctx.workspace.db, payload.connectionId);
+      const connector = connection ? ctx.connectors.find(connection.kind) : null;
+      if (connector?.role === 'crm') run();
+      else if (connector?.role === 'site') {
         // Logins and AccessAlly orders changed: no identity field did, but what a batch may merge can have.
         gateLanes(ctx.workspace.db, gateProfiles(ctx), { now: isoNow(ctx.clock), changedOnly: true });
         ctx.events.emit('workspace/changed', { reason: 'lanes' });

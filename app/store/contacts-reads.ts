@@ -194,3 +194,44 @@ export function tagNames(db: Db): string[] {
     .pluck()
     .all() as string[];
 }
+
+/** One contact's tag names, by name (what a reviewer reads beside a group member). */
+export function contactTagNames(db: Db, pk: number): string[] {
+  return db
+    .prepare(
+      'SELECT t.name FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = ? ORDER BY t.name',
+    )
+    .pluck()
+    .all(pk) as string[];
+}
+
+/** When the CRM says the contact was created, or null when it did not say or the contact is gone. */
+export function contactCreatedAt(db: Db, pk: number): string | null {
+  return (
+    (db.prepare('SELECT created_at FROM contacts WHERE pk = ?').pluck().get(pk) as string | null) ?? null
+  );
+}
+
+/** How much the cache holds, for the status bar. */
+export function cacheCounts(db: Db): {
+  contacts: number;
+  tags: number;
+  orders: number;
+  subscriptions: number;
+} {
+  const count = (sql: string) => (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
+  return {
+    contacts: count('SELECT count(*) FROM contacts'),
+    tags: count('SELECT count(*) FROM tags'),
+    orders: count('SELECT count(*) FROM orders'),
+    subscriptions: count('SELECT count(*) FROM subscriptions'),
+  };
+}
+
+/** How many contacts the cache holds for one connection. */
+export function connectionContactCount(db: Db, connectionId: string): number {
+  return db
+    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
+    .pluck()
+    .get(connectionId) as number;
+}

@@ -4,7 +4,17 @@ import type { CoreContext } from '../context/context';
 import { AppError } from '../domain/errors';
 import type { CrmClient } from '../ports/crm';
 import type { CrmConnector } from '../ports/connector';
-import type { Db } from '../store/database';
+import {
+  deleteConnectionRow,
+  findConnection,
+  getConnection,
+  insertConnectionRow,
+  listConnections,
+  recordTest,
+  setSecretRef,
+  updateConnectionRow,
+  type ConnectionRow,
+} from '../store/connections-repo';
 
 /** Per-connection tuning kept in `connections.settings` (never secrets). */
 export const connectionSettingsSchema = z
@@ -26,31 +36,8 @@ export const connectionSettingsSchema = z
   .catch({});
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
-export interface ConnectionRow {
-  readonly id: string;
-  /** A connector kind (`keap`, `activecampaign`, `wordpress`, …). */
-  readonly kind: string;
-  readonly label: string;
-  readonly base_url: string;
-  readonly settings: string;
-  readonly account: string | null;
-  readonly secret_ref: string | null;
-  readonly is_sandbox: number;
-  readonly created_at: string;
-  readonly last_tested_at: string | null;
-  readonly last_test_ok: number | null;
-  readonly last_sync_at: string | null;
-}
-
-export function getConnection(db: Db, id: string): ConnectionRow {
-  const row = db.prepare('SELECT * FROM connections WHERE id = ?').get(id) as ConnectionRow | undefined;
-  if (!row) throw new AppError('NOT_FOUND', `There is no connection ${id}.`, { id });
-  return row;
-}
-
-export function listConnections(db: Db): ConnectionRow[] {
-  return db.prepare('SELECT * FROM connections ORDER BY created_at, id').all() as ConnectionRow[];
-}
+export type { ConnectionRow };
+export { findConnection, getConnection, listConnections, recordTest };
 
 export function parseSettings(row: ConnectionRow): ConnectionSettings {
   try {
@@ -82,24 +69,18 @@ export async function insertConnection(
   // The secret goes to the secret store first: a row without its key would be a broken connection.
   await ctx.workspace.secrets.set(ref, secret);
   const now = new Date(ctx.clock.now()).toISOString();
-  ctx.workspace.db
-    .prepare(
-      `INSERT INTO connections (id, kind, label, base_url, settings, account, secret_ref, is_sandbox, created_at,
-         last_tested_at, last_test_ok) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      id,
-      input.kind,
-      input.label,
-      input.baseUrl,
-      JSON.stringify(input.settings ?? {}),
-      input.account,
-      ref,
-      input.isSandbox ? 1 : 0,
-      now,
-      now,
-      input.testedOk ? 1 : 0,
-    );
+  insertConnectionRow(ctx.workspace.db, ctx.connectors, {
+    id,
+    kind: input.kind,
+    label: input.label,
+    baseUrl: input.baseUrl,
+    settings: JSON.stringify(input.settings ?? {}),
+    account: input.account,
+    secretRef: ref,
+    isSandbox: input.isSandbox ?? false,
+    createdAt: now,
+    testedOk: input.testedOk,
+  });
   return id;
 }
 
@@ -164,12 +145,11 @@ export function updateConnection(
     readonly account?: string | null;
   },
 ): void {
-  ctx.workspace.db
-    .prepare(
-      `UPDATE connections SET label = COALESCE(?, label), base_url = COALESCE(?, base_url),
-         account = COALESCE(?, account) WHERE id = ?`,
-    )
-    .run(change.label ?? null, change.baseUrl ?? null, change.account ?? null, id);
+  updateConnectionRow(ctx.workspace.db, id, {
+    label: change.label ?? null,
+    baseUrl: change.baseUrl ?? null,
+    account: change.account ?? null,
+  });
   ctx.clients.forget(id);
 }
 
@@ -177,24 +157,13 @@ export function updateConnection(
 export async function replaceSecret(ctx: CoreContext, row: ConnectionRow, secret: string): Promise<void> {
   const ref = row.secret_ref ?? secretRefFor(row.id);
   await ctx.workspace.secrets.set(ref, secret);
-  if (!row.secret_ref)
-    ctx.workspace.db.prepare('UPDATE connections SET secret_ref = ? WHERE id = ?').run(ref, row.id);
+  if (!row.secret_ref) setSecretRef(ctx.workspace.db, row.id, ref);
   ctx.clients.forget(row.id);
 }
 
 /** Removes a connection and its stored key (the cache rows go with it by foreign key). */
 export async function deleteConnection(ctx: CoreContext, row: ConnectionRow): Promise<void> {
   if (row.secret_ref) await ctx.workspace.secrets.delete(row.secret_ref);
-  ctx.workspace.db.prepare('DELETE FROM connections WHERE id = ?').run(row.id);
+  deleteConnectionRow(ctx.workspace.db, row.id);
   ctx.clients.forget(row.id);
-}
-
-export function findConnection(db: Db, id: string): ConnectionRow | null {
-  return (db.prepare('SELECT * FROM connections WHERE id = ?').get(id) as ConnectionRow | undefined) ?? null;
-}
-
-export function recordTest(db: Db, id: string, ok: boolean, account: string | null, at: string): void {
-  db.prepare(
-    'UPDATE connections SET last_tested_at = ?, last_test_ok = ?, account = COALESCE(?, account) WHERE id = ?',
-  ).run(at, ok ? 1 : 0, account, id);
 }

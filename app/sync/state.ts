@@ -88,3 +88,14 @@ export class SyncStateRepo {
       );
   }
 }
+
+/** Whether a sync of the connection stopped part-way, with cursors left to resume from. */
+export function hasResumableSync(db: Db, connectionId: string): boolean {
+  const n = db
+    .prepare(
+      `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
+    )
+    .pluck()
+    .get(connectionId) as number;
+  return n > 0;
+}

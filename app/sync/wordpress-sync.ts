@@ -6,6 +6,8 @@ import type { WordPressClient } from '../ports/wordpress';
 import { WpUsersRepo } from '../store/wp-users-repo';
 import { AppError, toErrorShape } from '../domain/errors';
 import type { WordPressSyncMode, WordPressSyncResult } from '../domain/wordpress';
+import { completeSyncRun, endSyncRun, interruptRunningSyncs, startSyncRun } from './runs';
+import { recordSynced } from '../store/connections-repo';
 
 export type { WordPressSyncMode, WordPressSyncResult };
 
@@ -61,9 +63,7 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
       high_water = excluded.high_water, run_started_at = excluded.run_started_at, stats = excluded.stats,
       updated_at = excluded.updated_at`);
 
-  db.prepare(
-    `UPDATE sync_runs SET status = 'interrupted', finished_at = ? WHERE connection_id = ? AND status = 'running'`,
-  ).run(iso(), connectionId);
+  interruptRunningSyncs(db, connectionId, iso());
 
   const previous = readState(MEMBERS);
   const resumable =
@@ -78,9 +78,7 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
       ? new Date(Date.parse(previous.high_water) - CLOCK_SKEW_MARGIN_MS).toISOString()
       : null;
 
-  const runId = db
-    .prepare(`INSERT INTO sync_runs (connection_id, mode, status, started_at) VALUES (?, ?, 'running', ?)`)
-    .run(connectionId, mode, iso()).lastInsertRowid;
+  const runId = startSyncRun(db, connectionId, mode, iso());
 
   let fetched = 0;
   let total = 0;
@@ -186,23 +184,14 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
       startedAt,
       finishedAt,
     };
-    db.prepare(`UPDATE sync_runs SET status = 'completed', finished_at = ?, stats = ? WHERE id = ?`).run(
-      finishedAt,
-      JSON.stringify(result),
-      runId,
-    );
-    db.prepare('UPDATE connections SET last_sync_at = ? WHERE id = ?').run(finishedAt, connectionId);
+    completeSyncRun(db, runId, finishedAt, JSON.stringify(result));
+    recordSynced(db, connectionId, finishedAt);
     events.emit('sync/finished', { jobId, connectionId, status: 'completed' });
     return result;
   } catch (error) {
     const shape = toErrorShape(error);
     const status = shape.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    db.prepare(`UPDATE sync_runs SET status = ?, finished_at = ?, error = ? WHERE id = ?`).run(
-      status,
-      iso(),
-      JSON.stringify(shape),
-      runId,
-    );
+    endSyncRun(db, runId, status, iso(), JSON.stringify(shape));
     events.emit('sync/finished', {
       jobId,
       connectionId,

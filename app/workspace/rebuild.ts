@@ -3,6 +3,7 @@ import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../store/database';
 import { DATABASE_FILE } from './paths';
+import { forgetSyncTimes } from '../store/connections-repo';
 
 /** What the user decided and what the merge history holds; everything else is a cache a sync rebuilds. */
 const CARRIED = [
@@ -62,7 +63,7 @@ export function rebuildCache(dir: string, now = new Date()): RebuildResult {
       }
     }
     // Nothing is cached any more: the next sync of every connection is a full one.
-    fresh.prepare('UPDATE connections SET last_sync_at = NULL').run();
+    forgetSyncTimes(fresh);
   } catch {
     lost.push(...CARRIED.filter((t) => !carried.includes(t) && !lost.includes(t)));
   } finally {

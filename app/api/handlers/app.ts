@@ -4,6 +4,10 @@ import type { ConnectionSummary } from '../methods/app';
 import type { HandlerSubset } from './types';
 import { schemaVersion } from '../../store/database';
 import type { Db } from '../../store/database';
+import { listConnections } from '../../store/connections-repo';
+import { cacheCounts } from '../../store/contacts-reads';
+import { WpUsersRepo } from '../../store/wp-users-repo';
+import { countOpenGroups } from '../../detect/group-reads';
 
 /**
  * The workspace folder as Settings shows it, with the home folder as "~": enough to find it, and the renderer has
@@ -14,23 +18,8 @@ export function displayDir(dir: string): string {
   return home && (dir === home || dir.startsWith(`${home}${sep}`)) ? `~${dir.slice(home.length)}` : dir;
 }
 
-const count = (db: Db, sql: string): number => (db.prepare(sql).pluck().get() as number | undefined) ?? 0;
-
 export function listConnectionSummaries(db: Db): ConnectionSummary[] {
-  const rows = db
-    .prepare(
-      `SELECT id, kind, label, base_url, is_sandbox, last_sync_at, last_test_ok FROM connections ORDER BY created_at`,
-    )
-    .all() as {
-    id: string;
-    kind: ConnectionSummary['kind'];
-    label: string;
-    base_url: string;
-    is_sandbox: number;
-    last_sync_at: string | null;
-    last_test_ok: number | null;
-  }[];
-  return rows.map((r) => ({
+  return listConnections(db).map((r) => ({
     id: r.id,
     kind: r.kind,
     label: r.label,
@@ -53,14 +42,14 @@ export const appHandlers: HandlerSubset<'app/info' | 'workspace/status'> = {
   }),
   'workspace/status': (_input, ctx) => {
     const db = ctx.workspace.db;
+    const connections = listConnectionSummaries(db);
+    const members = new WpUsersRepo(db);
     return {
-      contacts: count(db, 'SELECT count(*) FROM contacts'),
-      tags: count(db, 'SELECT count(*) FROM tags'),
-      orders: count(db, 'SELECT count(*) FROM orders'),
-      subscriptions: count(db, 'SELECT count(*) FROM subscriptions'),
-      wp_users: count(db, 'SELECT count(*) FROM wp_users'),
-      groups: count(db, `SELECT count(*) FROM dup_groups WHERE status = 'open'`),
-      connections: listConnectionSummaries(db),
+      ...cacheCounts(db),
+      // Every cached member belongs to a connection (rows go with it), so the sum is the whole table.
+      wp_users: connections.reduce((n, c) => n + members.countMembers(c.id), 0),
+      groups: countOpenGroups(db),
+      connections,
     };
   },
 };

@@ -18,6 +18,7 @@ import {
   type ConnectionRow,
 } from '../../sync/connections';
 import { syncManager } from '../../sync/manager';
+import { connectionContactCount } from '../../store/contacts-reads';
 import { cancelOAuthConnect, completeOAuthConnect, startOAuthConnect } from '../../sync/oauth-connect';
 
 async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionDetail> {
@@ -32,10 +33,7 @@ async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionD
       hasSecret = false;
     }
   }
-  const contactCount = ctx.workspace.db
-    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
-    .pluck()
-    .get(row.id) as number;
+  const contactCount = connectionContactCount(ctx.workspace.db, row.id);
   return {
     id: row.id,
     kind: row.kind,

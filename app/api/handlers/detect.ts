@@ -7,35 +7,19 @@ import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } f
 import { decodeContributions, loadRecordsByPk } from '../../detect/store';
 import { dismissGroup, listDecisions, separateMember, undoDecision } from '../../detect/decisions';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
+import {
+  findGroup,
+  groupLaneCounts,
+  groupMemberPks,
+  listGroups,
+  pairsAmong,
+  type GroupRow,
+} from '../../detect/group-reads';
+import { contactCreatedAt, contactTagNames } from '../../store/contacts-reads';
 import { filePickerOf, readChosenFile, uploadsOf } from '../../uploads/store';
-import type {
-  DetectDecision,
-  DetectLane,
-  GroupDetail,
-  GroupList,
-  GroupMember,
-  GroupSummary,
-} from '../methods/detect';
+import type { DetectDecision, GroupDetail, GroupList, GroupMember, GroupSummary } from '../methods/detect';
 
 const settingsOf = (db: Db): DetectSettings => readSetting(db, 'detect', detectSettingsSchema);
-const emptyLanes = (): Record<DetectLane, number> => ({ safe: 0, needs_choice: 0, maybe_two_people: 0 });
-
-interface GroupRow {
-  id: number;
-  connection_id: string;
-  lane: DetectLane;
-  score: number;
-  reason: string;
-  size: number;
-  status: GroupSummary['status'];
-  last_activity: string | null;
-  names: string | null;
-  crm_ids: string;
-}
-
-const NAMES_SQL = `(SELECT group_concat(name, ', ') FROM (SELECT trim(coalesce(c.given_name, '') || ' ' ||
-  coalesce(c.family_name, '')) AS name FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk
-  WHERE m.group_id = g.id ORDER BY c.pk LIMIT 3)) AS names`;
 
 function summary(r: GroupRow): GroupSummary {
   return {
@@ -52,8 +36,7 @@ function summary(r: GroupRow): GroupSummary {
 }
 
 function getGroup(db: Db, id: number): GroupRow {
-  const row = db.prepare(`SELECT g.*, ${NAMES_SQL} FROM dup_groups g WHERE g.id = ?`).get(id) as
-    GroupRow | undefined;
+  const row = findGroup(db, id);
   if (!row)
     throw new AppError(
       'NOT_FOUND',
@@ -64,17 +47,7 @@ function getGroup(db: Db, id: number): GroupRow {
 }
 
 function members(db: Db, groupId: number): GroupMember[] {
-  const pks = db
-    .prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ? ORDER BY contact_pk')
-    .pluck()
-    .all(groupId) as number[];
-  const records = loadRecordsByPk(db, pks);
-  const extra = db.prepare('SELECT created_at FROM contacts WHERE pk = ?').pluck();
-  const tags = db
-    .prepare(
-      'SELECT t.name FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = ? ORDER BY t.name',
-    )
-    .pluck();
+  const records = loadRecordsByPk(db, groupMemberPks(db, groupId));
   return records.map((r) => ({
     pk: r.pk,
     crmId: r.id,
@@ -89,8 +62,8 @@ function members(db: Db, groupId: number): GroupMember[] {
     addresses: (r.addresses ?? []).map((a) =>
       [a.line1, a.line2, a.locality, a.region, a.postcode].filter(Boolean).join(', '),
     ),
-    tags: tags.all(r.pk) as string[],
-    createdAt: (extra.get(r.pk) as string | null) ?? null,
+    tags: contactTagNames(db, r.pk),
+    createdAt: contactCreatedAt(db, r.pk),
     updatedAt: r.updatedAt,
   }));
 }
@@ -117,60 +90,21 @@ export const detectHandlers: HandlerSubset<
 
   'groups/list': (input, ctx): GroupList => {
     const db = ctx.workspace.db;
-    const where: string[] = ['g.status = ?'];
-    const params: unknown[] = [input.status];
-    if (input.minScore !== undefined) {
-      where.push('g.score >= ?');
-      params.push(input.minScore);
-    }
-    if (input.maxScore !== undefined) {
-      where.push('g.score <= ?');
-      params.push(input.maxScore);
-    }
-    if (input.search?.trim()) {
-      const text = `%${input.search
-        .trim()
-        .toLowerCase()
-        .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      // A query made of phone characters matches a member's number in any format, by its digits (E.164).
-      const digits = /^[\d\s()+.-]+$/.test(input.search.trim()) ? input.search.replace(/\D+/g, '') : '';
-      if (digits.length >= 7) {
-        where.push(`(g.search_text LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM dup_group_members m
-          JOIN contact_phones p ON p.contact_pk = m.contact_pk
-          WHERE m.group_id = g.id AND replace(p.e164, '+', '') LIKE ?))`);
-        params.push(text, `%${digits}%`);
-      } else {
-        where.push(`g.search_text LIKE ? ESCAPE '\\'`);
-        params.push(text);
-      }
-    }
-    if (input.tag?.trim()) {
-      where.push(`EXISTS (SELECT 1 FROM dup_group_members m JOIN contact_tags ct ON ct.contact_pk = m.contact_pk
-        JOIN tags t ON t.pk = ct.tag_pk WHERE m.group_id = g.id AND t.name = ? COLLATE NOCASE)`);
-      params.push(input.tag.trim());
-    }
-    const lanes = emptyLanes();
-    for (const row of db
-      .prepare(`SELECT g.lane, count(*) AS n FROM dup_groups g WHERE ${where.join(' AND ')} GROUP BY g.lane`)
-      .all(...params) as { lane: DetectLane; n: number }[])
-      lanes[row.lane] = row.n;
-    if (input.lane) {
-      where.push('g.lane = ?');
-      params.push(input.lane);
-    }
-    const order = {
-      score_desc: 'g.score DESC, g.id',
-      score_asc: 'g.score ASC, g.id',
-      size_desc: 'g.size DESC, g.score DESC, g.id',
-      activity_desc: 'g.last_activity DESC, g.id',
-    }[input.sort];
+    const filter = {
+      status: input.status,
+      minScore: input.minScore,
+      maxScore: input.maxScore,
+      search: input.search,
+      tag: input.tag,
+    };
+    const lanes = groupLaneCounts(db, filter);
     const total = input.lane ? lanes[input.lane] : Object.values(lanes).reduce((a, b) => a + b, 0);
-    const rows = db
-      .prepare(
-        `SELECT g.id, g.connection_id, g.lane, g.score, g.reason, g.size, g.status, g.last_activity, g.crm_ids,
-          ${NAMES_SQL} FROM dup_groups g WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ? OFFSET ?`,
-      )
-      .all(...params, input.limit, input.offset) as GroupRow[];
+    const rows = listGroups(db, filter, {
+      lane: input.lane,
+      order: input.sort,
+      limit: input.limit,
+      offset: input.offset,
+    });
     return { total, offset: input.offset, items: rows.map(summary), lanes };
   },
 
@@ -178,24 +112,10 @@ export const detectHandlers: HandlerSubset<
     const db = ctx.workspace.db;
     const g = getGroup(db, input.id);
     const list = members(db, input.id);
-    const pks = list.map((m) => m.pk);
-    const inList = `(${pks.map(() => '?').join(',')})`;
-    const pairs = pks.length
-      ? (db
-          .prepare(
-            `SELECT a_pk, b_pk, score, weight, flags, rule, contributions FROM candidate_pairs
-             WHERE a_pk IN ${inList} AND b_pk IN ${inList} ORDER BY score DESC`,
-          )
-          .all(...pks, ...pks) as {
-          a_pk: number;
-          b_pk: number;
-          score: number;
-          weight: number;
-          flags: number;
-          rule: string;
-          contributions: string;
-        }[])
-      : [];
+    const pairs = pairsAmong(
+      db,
+      list.map((m) => m.pk),
+    );
     return {
       ...summary(g),
       members: list,

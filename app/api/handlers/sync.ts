@@ -1,18 +1,10 @@
-import type { SyncConnectionStatus, SyncRunSummary } from '../methods/sync';
+import type { SyncConnectionStatus } from '../methods/sync';
 import type { HandlerSubset } from './types';
 import { getConnection, listConnections } from '../../sync/connections';
 import { syncManager } from '../../sync/manager';
+import { lastSyncRun } from '../../sync/runs';
+import { hasResumableSync } from '../../sync/state';
 import { AppError } from '../../domain/errors';
-
-interface RunRow {
-  id: number;
-  mode: SyncRunSummary['mode'];
-  status: SyncRunSummary['status'];
-  started_at: string;
-  finished_at: string | null;
-  stats: string;
-  error: string | null;
-}
 
 export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/status'> = {
   'sync/start': (input, ctx) => {
@@ -32,17 +24,9 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
     const rows = listConnections(db).filter(
       (c) => ctx.connectors.isCrm(c.kind) && (!input.connectionId || c.id === input.connectionId),
     );
-    const lastRun = db.prepare(
-      'SELECT id, mode, status, started_at, finished_at, stats, error FROM sync_runs WHERE connection_id = ? ORDER BY id DESC LIMIT 1',
-    );
-    const pending = db
-      .prepare(
-        `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
-      )
-      .pluck();
     return rows.map((c): SyncConnectionStatus => {
       const job = running.get(c.id);
-      const run = lastRun.get(c.id) as RunRow | undefined;
+      const run = lastSyncRun(db, c.id);
       const stats = run ? parseStats(run.stats) : {};
       return {
         connectionId: c.id,
@@ -62,7 +46,7 @@ export const syncHandlers: HandlerSubset<'sync/start' | 'sync/cancel' | 'sync/st
               error: run.error,
             }
           : null,
-        resumable: !job && ((pending.get(c.id) as number) ?? 0) > 0,
+        resumable: !job && hasResumableSync(db, c.id),
       };
     });
   },

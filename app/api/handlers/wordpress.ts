@@ -23,6 +23,7 @@ import {
   ensurePluginZip,
 } from '../../connectors/wordpress/plugin-package';
 import { WpUsersRepo } from '../../store/wp-users-repo';
+import { recordTest } from '../../store/connections-repo';
 import { syncWordPress } from '../../sync/wordpress-sync';
 
 type Methods =
@@ -87,12 +88,6 @@ async function testSite(ctx: CoreContext, client: WordPressConnector): Promise<W
   }
 }
 
-function recordTest(ctx: CoreContext, connectionId: string, ok: boolean) {
-  ctx.workspace.db
-    .prepare('UPDATE connections SET last_tested_at = ?, last_test_ok = ? WHERE id = ?')
-    .run(isoNow(ctx.clock), ok ? 1 : 0, connectionId);
-}
-
 const running = new WeakMap<CoreContext, Set<string>>();
 
 /** WordPress connections whose members count for a contact: the named site, or every site paired with the CRM. */
@@ -101,7 +96,7 @@ function sitesFor(ctx: CoreContext, connectionId: string | undefined) {
   if (!connectionId) return all;
   const direct = all.filter((c) => c.id === connectionId);
   if (direct.length) return direct;
-  return all.filter((c) => pairedCrmConnectionId(ctx.workspace.db, c) === connectionId);
+  return all.filter((c) => pairedCrmConnectionId(ctx.workspace.db, ctx.connectors, c) === connectionId);
 }
 
 export const wordpressHandlers: HandlerSubset<Methods> = {
@@ -109,7 +104,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
     if ('connectionId' in input) {
       const conn = resolveWordPressConnection(ctx.workspace.db, input.connectionId);
       const result = await testSite(ctx, await clientFor(ctx, conn));
-      recordTest(ctx, conn.id, result.ok);
+      recordTest(ctx.workspace.db, conn.id, result.ok, null, isoNow(ctx.clock));
       return result;
     }
     return testSite(ctx, new WordPressConnector({ ...input, clock: ctx.clock }));
@@ -175,7 +170,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
 
   'wordpress/members': (input, ctx) => {
     const conn = resolveWordPressConnection(ctx.workspace.db, input.connectionId);
-    const crm = pairedCrmConnectionId(ctx.workspace.db, conn);
+    const crm = pairedCrmConnectionId(ctx.workspace.db, ctx.connectors, conn);
     const out = new WpUsersRepo(ctx.workspace.db).listMembers({
       connectionId: conn.id,
       crmConnectionId: crm,
@@ -190,7 +185,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
   'wordpress/membersForContact': (input, ctx) => {
     const sites = sitesFor(ctx, input.connectionId);
     const repo = new WpUsersRepo(ctx.workspace.db);
-    const crm = sites[0] ? pairedCrmConnectionId(ctx.workspace.db, sites[0]) : null;
+    const crm = sites[0] ? pairedCrmConnectionId(ctx.workspace.db, ctx.connectors, sites[0]) : null;
     const ids = sites.map((s) => s.id);
     return {
       members: repo.membersForContact(input.contactId, ids, crm),
@@ -200,7 +195,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
 
   'wordpress/contactsWithoutUser': (input, ctx) => {
     const conn = resolveWordPressConnection(ctx.workspace.db, input.connectionId);
-    const crm = pairedCrmConnectionId(ctx.workspace.db, conn);
+    const crm = pairedCrmConnectionId(ctx.workspace.db, ctx.connectors, conn);
     if (!crm) return { items: [], total: 0 };
     return new WpUsersRepo(ctx.workspace.db).contactsWithoutUser({
       crmConnectionId: crm,
@@ -246,7 +241,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
     })();
     const member =
       repo
-        .membersForContact(result.after, [conn.id], pairedCrmConnectionId(db, conn))
+        .membersForContact(result.after, [conn.id], pairedCrmConnectionId(db, ctx.connectors, conn))
         .find((m) => m.wpId === input.wpId) ?? null;
     ctx.events.emit('workspace/changed', { reason: 'wordpress member relinked' });
     return { before: result.before, after: result.after, changed: result.changed, resync, member };

@@ -3,6 +3,16 @@ import { z } from 'zod';
 import type { CoreContext } from '../../context/context';
 import { AppError } from '../../domain/errors';
 import type { Db } from '../../store/database';
+import type { ConnectorRegistry } from '../registry';
+import {
+  deleteConnectionRow,
+  findConnection,
+  findSameAccount,
+  insertConnectionRow,
+  listConnections,
+  listConnectionsOfKind,
+  type ConnectionRow,
+} from '../../store/connections-repo';
 import { isoNow } from '../../ports/clock';
 import { WordPressConnector, type WordPressConnectorOptions } from './client';
 
@@ -18,19 +28,12 @@ export interface WordPressConnectionRow {
   readonly isSandbox: boolean;
 }
 
-interface Row {
-  id: string;
-  label: string;
-  base_url: string;
-  account: string | null;
-  secret_ref: string | null;
-  settings: string;
-  is_sandbox: number;
-}
+/** Stored in `connections.kind`; the descriptor (`connector.ts`) names the same. */
+export const WORDPRESS_KIND = 'wordpress';
 
 const secretRefFor = (id: string) => `wordpress:${id}:app-password`;
 
-function toConnection(r: Row): WordPressConnectionRow {
+function toConnection(r: ConnectionRow): WordPressConnectionRow {
   let settings: { crmConnectionId?: string | null | undefined };
   try {
     settings = settingsSchema.parse(JSON.parse(r.settings));
@@ -49,13 +52,7 @@ function toConnection(r: Row): WordPressConnectionRow {
 }
 
 export function listWordPressConnections(db: Db): WordPressConnectionRow[] {
-  const rows = db
-    .prepare(
-      `SELECT id, label, base_url, account, secret_ref, settings, is_sandbox FROM connections
-       WHERE kind = 'wordpress' ORDER BY created_at`,
-    )
-    .all() as Row[];
-  return rows.map(toConnection);
+  return listConnectionsOfKind(db, WORDPRESS_KIND).map(toConnection);
 }
 
 /** The named WordPress connection, or the only one when no id is given. */
@@ -83,24 +80,18 @@ export function resolveWordPressConnection(db: Db, connectionId?: string | null)
 
 /**
  * The CRM whose cache decides whether a linked contact still exists: the one paired with the site, else the first
- * CRM connection, else none (links are then "unknown").
+ * CRM connection, else none (links are then "unknown"). Which kinds are CRMs is the registry's answer.
  */
-export function pairedCrmConnectionId(db: Db, wp: WordPressConnectionRow): string | null {
+export function pairedCrmConnectionId(
+  db: Db,
+  connectors: Pick<ConnectorRegistry, 'isCrm'>,
+  wp: WordPressConnectionRow,
+): string | null {
   if (wp.crmConnectionId) {
-    const ok = db
-      .prepare(`SELECT 1 FROM connections WHERE id = ? AND kind != 'wordpress'`)
-      .pluck()
-      .get(wp.crmConnectionId);
-    if (ok === 1) return wp.crmConnectionId;
+    const paired = findConnection(db, wp.crmConnectionId);
+    if (paired && connectors.isCrm(paired.kind)) return paired.id;
   }
-  return (
-    (db
-      .prepare(
-        `SELECT id FROM connections WHERE kind IN ('keap', 'activecampaign') ORDER BY created_at LIMIT 1`,
-      )
-      .pluck()
-      .get() as string | undefined) ?? null
-  );
+  return listConnections(db).find((c) => connectors.isCrm(c.kind))?.id ?? null;
 }
 
 const clients = new WeakMap<CoreContext, Map<string, WordPressConnector>>();
@@ -144,10 +135,7 @@ export async function insertWordPressConnection(
   },
 ): Promise<string> {
   const db = ctx.workspace.db;
-  const duplicate = db
-    .prepare(`SELECT id FROM connections WHERE kind = 'wordpress' AND base_url = ? AND account = ?`)
-    .pluck()
-    .get(input.siteUrl, input.credentials.username.trim()) as string | undefined;
+  const duplicate = findSameAccount(db, WORDPRESS_KIND, input.siteUrl, input.credentials.username.trim());
   if (duplicate) {
     throw new AppError(
       'CONFLICT',
@@ -161,21 +149,18 @@ export async function insertWordPressConnection(
   const ref = secretRefFor(id);
   await ctx.workspace.secrets.set(ref, input.credentials.appPassword.replace(/\s+/g, ''));
   const now = isoNow(ctx.clock);
-  db.prepare(
-    `INSERT INTO connections (id, kind, label, base_url, settings, account, secret_ref, is_sandbox, created_at,
-       last_tested_at, last_test_ok) VALUES (?, 'wordpress', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
+  insertConnectionRow(db, ctx.connectors, {
     id,
-    input.label,
-    input.siteUrl,
-    JSON.stringify({ crmConnectionId: input.crmConnectionId }),
-    input.credentials.username.trim(),
-    ref,
-    input.isSandbox ? 1 : 0,
-    now,
-    now,
-    input.lastTestOk ? 1 : 0,
-  );
+    kind: WORDPRESS_KIND,
+    label: input.label,
+    baseUrl: input.siteUrl,
+    settings: JSON.stringify({ crmConnectionId: input.crmConnectionId }),
+    account: input.credentials.username.trim(),
+    secretRef: ref,
+    isSandbox: input.isSandbox ?? false,
+    createdAt: now,
+    testedOk: input.lastTestOk,
+  });
   return id;
 }
 
@@ -185,6 +170,6 @@ export async function deleteWordPressConnection(
 ): Promise<void> {
   forgetClient(ctx, conn.id);
   // Cascades to wp_users, wp_orders and sync state of this site.
-  ctx.workspace.db.prepare('DELETE FROM connections WHERE id = ?').run(conn.id);
+  deleteConnectionRow(ctx.workspace.db, conn.id);
   await ctx.workspace.secrets.delete(conn.secretRef);
 }
