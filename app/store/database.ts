@@ -155,6 +155,9 @@ function tooNew(current: number, latest: number): AppError {
   );
 }
 
+const danglingRows = (db: Db): number =>
+  (db.pragma('foreign_key_check', { simple: false }) as unknown[]).length;
+
 export function migrate(db: Db, list: readonly Migration[]): void {
   list.forEach((m, i) => {
     if (m.version !== i + 1)
@@ -166,15 +169,30 @@ export function migrate(db: Db, list: readonly Migration[]): void {
   // All pending steps commit together: a crash mid-upgrade leaves the previous, consistent schema. The version
   // is read again under the write lock, so a host opening the same new workspace at the same moment, which
   // migrated first, is not migrated a second time.
-  const applied = db
-    .transaction(() => {
-      const current = schemaVersion(db);
-      if (current > latest) throw tooNew(current, latest);
-      const pending = list.filter((m) => m.version > current);
-      for (const m of pending) db.exec(m.up);
-      db.pragma(`user_version = ${latest}`);
-      return pending.length;
-    })
-    .immediate();
-  if (applied > 0) db.pragma('optimize');
+  // Foreign key enforcement cannot change inside a transaction, so a rebuild's need is decided up front (a host
+  // that finds the work already done has switched it off and on for nothing).
+  const rebuilds = list.some((m) => m.version > schemaVersion(db) && m.foreignKeysOff === true);
+  if (rebuilds) db.pragma('foreign_keys = OFF');
+  try {
+    const applied = db
+      .transaction(() => {
+        const current = schemaVersion(db);
+        if (current > latest) throw tooNew(current, latest);
+        const pending = list.filter((m) => m.version > current);
+        // A rebuild must leave no row pointing nowhere; rows that already did (written with enforcement off, by
+        // an old rebuild of a damaged cache) are not its doing and do not stop the upgrade.
+        const danglingBefore = rebuilds ? danglingRows(db) : 0;
+        for (const m of pending) db.exec(m.up);
+        if (rebuilds && danglingRows(db) > danglingBefore)
+          throw new Error(
+            'A schema upgrade would leave rows pointing at nothing; the workspace was not changed.',
+          );
+        db.pragma(`user_version = ${latest}`);
+        return pending.length;
+      })
+      .immediate();
+    if (applied > 0) db.pragma('optimize');
+  } finally {
+    if (rebuilds) db.pragma('foreign_keys = ON');
+  }
 }

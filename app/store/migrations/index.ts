@@ -1,8 +1,9 @@
 import { initial } from './001-initial';
 import { claimsAndRestore } from './002-claims-and-restore';
+import { openConnectionKinds } from './003-open-connection-kinds';
 import type { Migration } from './types';
 
 /** Forward-only, in order. A new migration is a new file appended here; an applied one is never edited. */
-export const migrations: readonly Migration[] = [initial, claimsAndRestore];
+export const migrations: readonly Migration[] = [initial, claimsAndRestore, openConnectionKinds];
 
 export type { Migration };

@@ -41,7 +41,7 @@ CREATE TABLE candidate_pairs ( a_pk INTEGER NOT NULL REFERENCES contacts(pk) ON 
 -- table claims
 CREATE TABLE claims ( resource TEXT PRIMARY KEY, holder TEXT NOT NULL, pid INTEGER NOT NULL, hostname TEXT NOT NULL, host_kind TEXT NOT NULL, purpose TEXT NOT NULL, claimed_at INTEGER NOT NULL, heartbeat_at INTEGER NOT NULL, data TEXT ) WITHOUT ROWID;
 -- table connections
-CREATE TABLE connections ( id TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('keap', 'activecampaign', 'wordpress')), label TEXT NOT NULL, base_url TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}', account TEXT, secret_ref TEXT, is_sandbox INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_tested_at TEXT, last_test_ok INTEGER, last_sync_at TEXT );
+CREATE TABLE "connections" ( id TEXT PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, base_url TEXT NOT NULL, settings TEXT NOT NULL DEFAULT '{}', account TEXT, secret_ref TEXT, is_sandbox INTEGER NOT NULL DEFAULT 0, created_at TEXT NOT NULL, last_tested_at TEXT, last_test_ok INTEGER, last_sync_at TEXT );
 -- table contact_addresses
 CREATE TABLE contact_addresses ( contact_pk INTEGER NOT NULL REFERENCES contacts(pk) ON DELETE CASCADE, slot TEXT NOT NULL, line1 TEXT, line2 TEXT, locality TEXT, region TEXT, postal_code TEXT, country_code TEXT, PRIMARY KEY (contact_pk, slot) ) WITHOUT ROWID;
 -- table contact_emails
