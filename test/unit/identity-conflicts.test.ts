@@ -35,4 +35,28 @@ describe('identityConflicts', () => {
       ]),
     ).toEqual([]);
   });
+
+  it("judges as detection's pair check does: a typo or a sound-alike first name is not a conflict", () => {
+    expect(
+      identityConflicts([
+        rec('1', { givenName: 'Jonathan', familyName: 'Meyer' }),
+        rec('2', { givenName: 'Jonathon', familyName: 'Meyer' }),
+      ]),
+    ).toEqual([]);
+    expect(
+      identityConflicts([
+        rec('3', { givenName: 'Catherine', familyName: 'Meyer' }),
+        rec('4', { givenName: 'Katherine', familyName: 'Meyer' }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('takes another first name on the same full birthday for a corrupted record, as detection does', () => {
+    expect(
+      identityConflicts([
+        rec('1', { givenName: 'Drake', familyName: 'Braun', birthday: '1950-02-01' }),
+        rec('2', { givenName: 'Jaunita', familyName: 'Braun', birthday: '1950-02-01' }),
+      ]),
+    ).toEqual([]);
+  });
 });
