@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { appendAudit, auditSubject } from '../../store/audit-log';
 import { readFileSync } from 'node:fs';
 import type { HandlerSubset } from './types';
@@ -20,7 +19,7 @@ import {
 import {
   PLUGIN_INSTALL_STEPS,
   PLUGIN_ZIP_NAME,
-  ensurePluginZip,
+  workspacePluginZip,
 } from '../../connectors/wordpress/plugin-package';
 import { WpUsersRepo } from '../../store/wp-users-repo';
 import { recordTest } from '../../store/connections-repo';
@@ -39,11 +38,10 @@ type Methods =
   | 'wordpress/pluginZip';
 
 function pluginInfo(ctx: CoreContext): WordPressPluginInfo {
-  const zip = ensurePluginZip(join(ctx.workspace.dir, 'plugins'));
+  const zip = workspacePluginZip(ctx.workspace.dir);
   return {
     version: zip.version,
     fileName: PLUGIN_ZIP_NAME,
-    zipPath: zip.path,
     sizeBytes: zip.sizeBytes,
     installSteps: PLUGIN_INSTALL_STEPS,
   };
@@ -250,7 +248,8 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
   'wordpress/pluginInfo': (_input, ctx) => pluginInfo(ctx),
 
   'wordpress/pluginZip': (_input, ctx) => {
-    const info = pluginInfo(ctx);
-    return { fileName: info.fileName, base64: readFileSync(info.zipPath).toString('base64') };
+    // The bytes cross the contract, never the place they were written to.
+    const zip = workspacePluginZip(ctx.workspace.dir);
+    return { fileName: PLUGIN_ZIP_NAME, base64: readFileSync(zip.path).toString('base64') };
   },
 };

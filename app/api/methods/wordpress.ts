@@ -9,8 +9,6 @@ export type { CachedMember as WordPressMember, CachedOrder as WordPressOrder, Wo
 export interface WordPressPluginInfo {
   readonly version: string;
   readonly fileName: string;
-  /** Where the installable zip was written on this computer. */
-  readonly zipPath: string;
   readonly sizeBytes: number;
   readonly installSteps: readonly string[];
 }

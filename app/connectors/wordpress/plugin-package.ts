@@ -147,3 +147,12 @@ export function ensurePluginZip(outDir: string): { path: string; version: string
   writeFileSync(path, zip);
   return { path, version, sizeBytes: zip.length };
 }
+
+/** The workspace's copy of the installable zip (`plugins/` in the workspace folder), written when needed. */
+export function workspacePluginZip(workspaceDir: string): {
+  path: string;
+  version: string;
+  sizeBytes: number;
+} {
+  return ensurePluginZip(join(workspaceDir, 'plugins'));
+}

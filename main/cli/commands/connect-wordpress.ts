@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { action } from '../runtime';
 import { AppError } from '../../../app/domain/errors';
 import type { WordPressTestResult } from '../../../app/api/contract';
+import { workspacePluginZip } from '../../../app/connectors/wordpress/plugin-package';
 
 /** Reads the Application Password without echoing it. */
 async function promptHidden(question: string): Promise<string> {
@@ -24,7 +25,8 @@ async function promptHidden(question: string): Promise<string> {
   }
 }
 
-export function describeTest(test: WordPressTestResult): string {
+/** `pluginZip`: where this computer keeps the installable zip, for a host that may name files (the CLI). */
+export function describeTest(test: WordPressTestResult, pluginZip?: string): string {
   const lines = [`Site: ${test.siteUrl}`];
   lines.push(test.authOk ? `Login: ok (${test.userCount ?? '?'} users)` : `Login: failed`);
   if (test.site) {
@@ -36,7 +38,7 @@ export function describeTest(test: WordPressTestResult): string {
   }
   if (test.problem) lines.push(`Problem: ${test.problem.message}`);
   if (test.install) {
-    lines.push('', `Install the plugin (${test.install.zipPath}):`);
+    lines.push('', pluginZip ? `Install the plugin (${pluginZip}):` : 'Install the plugin:');
     test.install.installSteps.forEach((s, i) => lines.push(`  ${i + 1}. ${s}`));
   }
   return lines.join('\n');
@@ -69,8 +71,9 @@ export function registerConnectWordPress(program: Command): void {
           ...(opts.label ? { label: opts.label } : {}),
           ...(opts.crm ? { crmConnectionId: opts.crm } : {}),
         });
-        ctx.print({ connection, test }, () =>
-          [`Connected ${connection.label} (${connection.id}).`, describeTest(test)].join('\n'),
+        const pluginZip = test.install ? workspacePluginZip(ctx.core.context.workspace.dir).path : undefined;
+        ctx.print({ connection, test, ...(pluginZip ? { pluginZip } : {}) }, () =>
+          [`Connected ${connection.label} (${connection.id}).`, describeTest(test, pluginZip)].join('\n'),
         );
       }),
     );

@@ -219,7 +219,10 @@ describe('WordPress connections, sync and cache queries', () => {
     expect(test).toMatchObject({ ok: false, authOk: true, pluginInstalled: false });
     expect(test.problem?.message).toMatch(/install the Mergedesk Bridge plugin/);
     expect(test.install?.installSteps.join(' ')).toMatch(/Upload Plugin/);
-    expect(existsSync(test.install!.zipPath)).toBe(true);
+    // The renderer is told what to download, never where a file lies on this computer.
+    expect(Object.keys(test.install!)).not.toContain('zipPath');
+    expect(JSON.stringify(test)).not.toContain(core.context.workspace.dir);
+    expect(existsSync(join(core.context.workspace.dir, 'plugins', test.install!.fileName))).toBe(true);
     const zip = await core.call('wordpress/pluginZip', {});
     expect(Buffer.from(zip.base64, 'base64').subarray(0, 4).toString('latin1')).toBe('PK\u0003\u0004');
     sandbox.setBridgeActive(true);

@@ -42,9 +42,7 @@ export function PluginInstallHelp(props: { info: WordPressPluginInfo }) {
         <button type="button" onClick={() => void download()} disabled={busy}>
           {busy ? 'Preparing…' : `Download ${props.info.fileName}`}
         </button>{' '}
-        <span className="muted">
-          Also saved at <code>{props.info.zipPath}</code> ({Math.round(props.info.sizeBytes / 1024)} KB)
-        </span>
+        <span className="muted">{Math.round(props.info.sizeBytes / 1024)} KB</span>
       </p>
       {error && <ErrorBanner error={error} />}
     </div>
