@@ -1,18 +1,11 @@
 import type { CoreContext } from '../context/context';
-import { dismissGroup, separateMember } from '../detect/decisions';
+import { separateMember } from '../detect/decisions';
 
 /**
- * The review screen's "Not a duplicate" and "take this record out": detection owns the decisions and their
- * effect on pairs and groups; the merge feature only forwards the reviewer's choice.
+ * The review screen's "take this record out": detection owns the decisions and their effect on pairs and groups;
+ * the merge feature only forwards the reviewer's choice. "Not a duplicate" for a whole group is detection's own
+ * `groups/dismiss`.
  */
-export function markNotDuplicate(
-  ctx: CoreContext,
-  groupId: number,
-): { groupId: number; status: 'dismissed' } {
-  const { status } = dismissGroup(ctx, groupId);
-  return { groupId, status };
-}
-
 export function removeMember(
   ctx: CoreContext,
   groupId: number,

@@ -91,7 +91,7 @@ describe('decisions and group ids across re-syncs and re-scans', () => {
   it('leaves a pair dismissed through the review screen out of the settings preview and every re-scan', async () => {
     const before = await core.call('detect/preview', {});
     const [grace] = await groupOf('201');
-    await core.call('merge/not-duplicate', { groupId: grace!.id });
+    await core.call('groups/dismiss', { id: grace!.id });
     const after = await core.call('detect/preview', {});
     expect(after.groups).toBe(before.groups - 1);
     touch('202');

@@ -16,7 +16,7 @@ import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
 import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
-import { markNotDuplicate, removeMember } from '../../merge/decisions';
+import { removeMember } from '../../merge/decisions';
 import type { ReviewChoices } from '../../merge/types';
 import { gateLanes, gateProfiles } from '../../detect/batch-gate';
 import { isoNow } from '../../ports/clock';
@@ -82,6 +82,5 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
     ctx.events.emit('workspace/changed', { reason: 'lanes' });
     return { survivorship: readSurvivorship(db), access: readAccess(db) };
   },
-  'merge/not-duplicate': (input, ctx) => markNotDuplicate(ctx, input.groupId),
   'merge/remove-member': (input, ctx) => removeMember(ctx, input.groupId, input.crmId),
 };

@@ -271,10 +271,6 @@ export const mergeMethods = {
       .strict(),
     'Save survivorship and/or access settings.',
   ).returns<MergeSettings>(),
-  'merge/not-duplicate': method(
-    z.object({ groupId: z.number().int().positive() }).strict(),
-    'Mark a group as not duplicates; remembered by CRM ids across re-syncs.',
-  ).returns<{ groupId: number; status: 'dismissed' }>(),
   'merge/remove-member': method(
     z.object({ groupId: z.number().int().positive(), crmId }).strict(),
     'Take one record out of a group (remembered as not a duplicate of the others).',

@@ -9,6 +9,7 @@ import { registerMembers } from './members';
 import { registerMerge } from './merge';
 import { registerDetect } from './detect';
 import { registerRebuild } from './rebuild';
+import { registerNotDuplicate } from './not-duplicate';
 
 /** Every CLI command; one file per command (or command family). */
 export function registerCommands(program: Command): void {
@@ -21,5 +22,6 @@ export function registerCommands(program: Command): void {
   registerMembers(program);
   registerMerge(program);
   registerDetect(program);
+  registerNotDuplicate(program);
   registerRebuild(program);
 }

@@ -108,7 +108,7 @@ describe('merge through the contract', () => {
     ).run();
     const r = await core.call('merge/remove-member', { groupId, crmId: '103' });
     expect(r).toEqual({ groupId, remaining: 2, status: 'open' });
-    await core.call('merge/not-duplicate', { groupId });
+    await core.call('groups/dismiss', { id: groupId });
     const decisions = db
       .prepare(`SELECT crm_ids FROM decisions WHERE kind = 'not_duplicate' ORDER BY id`)
       .pluck()
