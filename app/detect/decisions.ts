@@ -218,3 +218,21 @@ export function undoDecision(ctx: CoreContext, id: number): { undone: boolean } 
   ctx.events.emit('workspace/changed', { reason: 'decision' });
   return { undone: true };
 }
+
+/**
+ * A reviewed plan, kept with the record versions the reviewer saw (keyed by CRM ids like every decision), so a
+ * merge run can tell later whether anything changed since the review.
+ */
+export function recordReviewedPlan(
+  db: Db,
+  input: {
+    readonly connectionId: string;
+    readonly crmIds: readonly string[];
+    readonly payload: unknown;
+    readonly at: string;
+  },
+): void {
+  db.prepare(
+    `INSERT INTO decisions (connection_id, kind, crm_ids, payload, created_at) VALUES (?, 'reviewed_plan', ?, ?, ?)`,
+  ).run(input.connectionId, JSON.stringify([...input.crmIds].sort()), JSON.stringify(input.payload), input.at);
+}

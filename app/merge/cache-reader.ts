@@ -3,6 +3,7 @@ import type { CrmAddress, CrmEmail, CrmOrder, CrmPhone, CrmSubscription } from '
 import type { SingleField } from './settings';
 import type { ReviewOrder, ReviewSubscription, ReviewWpOrder, ReviewWpUser } from './types';
 import type { TagInfo } from './tag-rules';
+import { listWordPressConnections } from '../connectors/wordpress/connections';
 import { AppError } from '../domain/errors';
 
 /** Everything the cache knows about one contact that a review or a plan needs. */
@@ -62,17 +63,10 @@ const parseJson = <T>(text: string, fallback: T): T => {
  * the only WordPress connection of the workspace.
  */
 export function wordpressConnectionFor(db: Db, crmConnectionId: string): string | null {
-  const rows = db
-    .prepare(`SELECT id, settings FROM connections WHERE kind = 'wordpress' ORDER BY created_at`)
-    .all() as {
-    id: string;
-    settings: string;
-  }[];
-  const paired = rows.find(
-    (r) => parseJson<{ crmConnectionId?: unknown }>(r.settings, {}).crmConnectionId === crmConnectionId,
-  );
+  const sites = listWordPressConnections(db);
+  const paired = sites.find((site) => site.crmConnectionId === crmConnectionId);
   if (paired) return paired.id;
-  return rows.length === 1 ? rows[0]!.id : null;
+  return sites.length === 1 ? sites[0]!.id : null;
 }
 
 /**

@@ -13,6 +13,8 @@ import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journ
 import { assertGuards, buildPlan, previewPlan } from './plan';
 import { buildReview } from './review';
 import { readAccess, readSurvivorship, withCapacity, type MergeRules } from './settings';
+import { recordReviewedPlan } from '../detect/decisions';
+import { findConnection } from '../store/connections-repo';
 import type { GuardCode, MergePlan, PlanPreview, ReviewChoices, ReviewModel } from './types';
 
 export interface GroupRef {
@@ -159,14 +161,12 @@ export function queuePlan(ctx: CoreContext, plan: MergePlan, confirmed: readonly
     );
   }
   const runId = journal.createRun(plan, { status: 'planned', confirmed });
-  db.prepare(
-    `INSERT INTO decisions (connection_id, kind, crm_ids, payload, created_at) VALUES (?, 'reviewed_plan', ?, ?, ?)`,
-  ).run(
-    plan.connectionId,
-    JSON.stringify([plan.survivorId, ...plan.loserIds].sort()),
-    JSON.stringify({ runId, groupId: plan.groupId, seen: plan.seen }),
-    isoNow(ctx.clock),
-  );
+  recordReviewedPlan(db, {
+    connectionId: plan.connectionId,
+    crmIds: [plan.survivorId, ...plan.loserIds],
+    payload: { runId, groupId: plan.groupId, seen: plan.seen },
+    at: isoNow(ctx.clock),
+  });
   return runId;
 }
 
@@ -174,7 +174,7 @@ export function queuePlan(ctx: CoreContext, plan: MergePlan, confirmed: readonly
 export function importPlan(ctx: CoreContext, plan: MergePlan): MergePlan {
   if (plan.version !== 1)
     throw new AppError('INVALID_INPUT', `Plan version ${String(plan.version)} is not supported.`);
-  const known = ctx.workspace.db.prepare('SELECT 1 FROM connections WHERE id = ?').get(plan.connectionId);
+  const known = findConnection(ctx.workspace.db, plan.connectionId);
   if (!known)
     throw new AppError('NOT_FOUND', `Connection ${plan.connectionId} does not exist in this workspace.`);
   return plan;
