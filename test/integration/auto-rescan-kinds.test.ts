@@ -37,7 +37,7 @@ describe('the re-scan after a sync follows the registry', () => {
       const stop = core.events.subscribe((e) => {
         if (
           e.name === 'detect/finished' ||
-          (e.name === 'workspace/changed' && e.payload.reason === 'lanes')
+          (e.name === 'workspace/changed' && (e.payload as { reason: string }).reason === 'lanes')
         ) {
           stop();
           resolve();

@@ -84,6 +84,15 @@ describe('generic code and the connector seam', () => {
     expect(stray).toEqual([]);
   });
 
+  it("keeps the renderer to what connections/kinds and a connection's role say", () => {
+    const stray = sourceFiles('renderer/src').flatMap((path) =>
+      readFacts(path).strings.flatMap((s) =>
+        kindsIn(s.text).map((k) => `${path}:${s.line} names the kind "${k}"`),
+      ),
+    );
+    expect(stray).toEqual([]);
+  });
+
   it('has a descriptor for every connector folder, so the registry knows every kind', () => {
     expect(CONNECTOR_FOLDERS.map((f) => f.slice('app/connectors/'.length)).sort()).toEqual([...KINDS].sort());
   });

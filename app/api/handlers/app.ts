@@ -2,8 +2,8 @@ import { homedir } from 'node:os';
 import { sep } from 'node:path';
 import type { ConnectionSummary } from '../methods/app';
 import type { HandlerSubset } from './types';
+import type { CoreContext } from '../../context/context';
 import { schemaVersion } from '../../store/database';
-import type { Db } from '../../store/database';
 import { listConnections } from '../../store/connections-repo';
 import { cacheCounts } from '../../store/contacts-reads';
 import { WpUsersRepo } from '../../store/wp-users-repo';
@@ -18,10 +18,15 @@ export function displayDir(dir: string): string {
   return home && (dir === home || dir.startsWith(`${home}${sep}`)) ? `~${dir.slice(home.length)}` : dir;
 }
 
-export function listConnectionSummaries(db: Db): ConnectionSummary[] {
-  return listConnections(db).map((r) => ({
+/** What a connection is to the core, from its connector; a kind this build has no connector for counts as a site. */
+export const roleOf = (ctx: CoreContext, kind: string): ConnectionSummary['role'] =>
+  ctx.connectors.isCrm(kind) ? 'crm' : 'site';
+
+export function listConnectionSummaries(ctx: CoreContext): ConnectionSummary[] {
+  return listConnections(ctx.workspace.db).map((r) => ({
     id: r.id,
     kind: r.kind,
+    role: roleOf(ctx, r.kind),
     label: r.label,
     baseUrl: r.base_url,
     isSandbox: r.is_sandbox === 1,
@@ -42,7 +47,7 @@ export const appHandlers: HandlerSubset<'app/info' | 'workspace/status'> = {
   }),
   'workspace/status': (_input, ctx) => {
     const db = ctx.workspace.db;
-    const connections = listConnectionSummaries(db);
+    const connections = listConnectionSummaries(ctx);
     const members = new WpUsersRepo(db);
     return {
       ...cacheCounts(db),

@@ -1,5 +1,6 @@
 import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../methods/connections';
 import type { HandlerSubset } from './types';
+import { roleOf } from './app';
 import type { CoreContext } from '../../context/context';
 import type { CrmConnector, CrmCredentials } from '../../ports/connector';
 import { runCancellable } from '../../jobs/cancellable';
@@ -37,6 +38,7 @@ async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionD
   return {
     id: row.id,
     kind: row.kind,
+    role: roleOf(ctx, row.kind),
     label: row.label,
     baseUrl: row.base_url,
     isSandbox: row.is_sandbox === 1,

@@ -131,7 +131,7 @@ export const wordpressHandlers: HandlerSubset<Methods> = {
       lastTestOk: test.ok,
     });
     ctx.events.emit('workspace/changed', { reason: 'wordpress connection added' });
-    const connection = listConnectionSummaries(ctx.workspace.db).find((c) => c.id === id)!;
+    const connection = listConnectionSummaries(ctx).find((c) => c.id === id)!;
     return { connection, test };
   },
 

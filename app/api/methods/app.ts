@@ -20,6 +20,8 @@ export interface ConnectionSummary {
   readonly id: string;
   /** A connector kind: 'keap', 'activecampaign', 'wordpress', … (see `connections/kinds`). */
   readonly kind: string;
+  /** What the connection is to the core: a CRM whose contacts are merged, or a site whose members link to them. */
+  readonly role: 'crm' | 'site';
   readonly label: string;
   readonly baseUrl: string;
   readonly isSandbox: boolean;

@@ -16,7 +16,7 @@ export function ConnectionsScreen() {
   const syncs = useSyncProgress(connections.reload);
   useEvent('workspace/changed', () => connections.reload());
   // WordPress sites have their own section below, with site-specific actions.
-  const list = (connections.data ?? []).filter((c) => c.kind !== 'wordpress');
+  const list = (connections.data ?? []).filter((c) => c.role === 'crm');
   const kindOf = (kind: string) => kinds.data?.find((k) => k.kind === kind) ?? null;
 
   const addButtons = (kinds.data ?? []).map((k) => (

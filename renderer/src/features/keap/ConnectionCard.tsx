@@ -27,7 +27,7 @@ export function ConnectionCard(props: {
   const [note, setNote] = useState<string | null>(null);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const running = props.sync?.running ?? false;
-  const isCrm = c.kind !== 'wordpress';
+  const isCrm = c.role === 'crm';
 
   async function run(what: string, fn: () => Promise<unknown>) {
     setError(null);

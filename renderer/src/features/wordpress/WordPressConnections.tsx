@@ -111,7 +111,7 @@ export function WordPressConnections() {
   const status = useQuery('workspace/status', {});
   const [adding, setAdding] = useState(false);
   useEvent('workspace/changed', () => status.reload());
-  const sites = status.data?.connections.filter((c) => c.kind === 'wordpress') ?? [];
+  const sites = status.data?.connections.filter((c) => c.role === 'site') ?? [];
 
   return (
     <section className="wp-section" aria-labelledby="wp-section-title">
