@@ -179,7 +179,9 @@ export function planExtras(
 
 /** Every sequence the CRM offers, by campaign and name (empty for a CRM without sequences). */
 export async function readSequences(crm: CrmClient, signal?: AbortSignal): Promise<readonly CrmSequence[]> {
-  if (!crm.capabilities.sequences || !crm.listSequences) return [];
+  if (!crm.capabilities.sequences) return [];
+  if (!crm.listSequences)
+    throw new AppError('UNSUPPORTED', 'This CRM connection cannot list its sequences by name.');
   const all = await crm.listSequences(signal);
   return [...all].sort(
     (a, b) => a.campaignName.localeCompare(b.campaignName) || a.name.localeCompare(b.name),

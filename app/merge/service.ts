@@ -126,8 +126,8 @@ export async function planMergeLive(
 
 /**
  * Picked sequences named from the CRM's own list (and refused when it does not offer them). When the CRM cannot
- * be reached the plan keeps the ids it was given: a queued plan still works offline, and the CRM refuses an
- * unknown sequence when the merge runs.
+ * be reached (or its client cannot list sequences) the plan keeps the ids it was given: a queued plan still works
+ * offline, and the CRM refuses an unknown sequence when the merge runs.
  */
 async function withNamedSequences(
   ctx: CoreContext,
@@ -141,7 +141,7 @@ async function withNamedSequences(
   } catch (error) {
     if (
       isAppError(error) &&
-      ['CONNECTION_FAILED', 'TIMEOUT', 'RATE_LIMITED', 'QUOTA_EXHAUSTED'].includes(error.code)
+      ['CONNECTION_FAILED', 'TIMEOUT', 'RATE_LIMITED', 'QUOTA_EXHAUSTED', 'UNSUPPORTED'].includes(error.code)
     )
       return result;
     throw error;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { test, expect } from './fixtures';
 import { readCache } from './sandbox-host';
 import { AcSandboxReader } from './ac-sandbox';
@@ -7,6 +8,8 @@ import { Review } from './pages/review';
 import { HistoryRun } from './pages/history';
 
 test.use({ crm: 'activecampaign' });
+
+const SHOTS = process.env.MERGEDESK_SCREENSHOTS;
 
 /** A two-record group where one record has the WordPress login: the other one stays, so the login is relinked. */
 function pickGroup(workspace: string): {
@@ -87,7 +90,10 @@ test('walks an ActiveCampaign merge on the sandboxes: sync, scan, review lists a
   await review.automation('Welcome series').check();
   await expect(review.automation('Win-back')).not.toBeChecked();
 
+  if (SHOTS) await review.memberships.screenshot({ path: join(SHOTS, 'ac-lists-automations.png') });
+
   await review.openPlan();
+  if (SHOTS) await review.plan.screenshot({ path: join(SHOTS, 'ac-plan.png') });
   const plan = await review.planText();
   expect(plan).toContain(`Add #${c.survivorId} to the automation "Course onboarding"`);
   expect(plan).toContain(`Add #${c.survivorId} to the automation "Welcome series"`);
