@@ -7,7 +7,7 @@ import { ConnectionSync, DuplicateScan } from './pages/sync-and-scan';
 import { Review } from './pages/review';
 import { HistoryRun } from './pages/history';
 
-test.use({ crm: 'activecampaign' });
+test.use({ crmSandbox: 'activecampaign' });
 
 const SHOTS = process.env.MERGEDESK_SCREENSHOTS;
 

@@ -58,18 +58,18 @@ export async function stopHost(host: AppHost): Promise<void> {
 export const test = base.extend<{
   app: AppHost;
   hostArgs: readonly string[];
-  crm: 'embedded' | 'activecampaign';
+  crmSandbox: 'embedded' | 'activecampaign';
   acSandbox: AcSandbox | null;
 }>({
   /** Extra web-host arguments; `test.use({ hostArgs: ['--no-sandbox'] })` for tests that need an empty workspace. */
   hostArgs: [[], { option: true }],
   /**
-   * `'activecampaign'`: the workspace starts with the built CLI's ActiveCampaign sandbox and its linked WordPress
+   * `crmSandbox: 'activecampaign'`: the workspace starts with the built CLI's ActiveCampaign sandbox and its linked WordPress
    * sandbox as its connections (not yet synced), and no embedded Keap sandbox; `acSandbox` describes them.
    */
-  crm: ['embedded', { option: true }],
-  acSandbox: async ({ crm }, use) => {
-    if (crm !== 'activecampaign') {
+  crmSandbox: ['embedded', { option: true }],
+  acSandbox: async ({ crmSandbox }, use) => {
+    if (crmSandbox !== 'activecampaign') {
       await use(null);
       return;
     }
