@@ -125,6 +125,7 @@ test('walks an ActiveCampaign merge on the sandboxes: sync, scan, review lists a
   const statuses = await history.stepStatuses();
   expect(statuses.length).toBeGreaterThan(5);
   expect(statuses.every((s) => s === 'done')).toBe(true);
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'ac-history.png'), fullPage: true });
   const steps = await history.stepsText();
   expect(steps).toContain('Added to the automation "Course onboarding"');
   expect(steps).toContain('Added to the automation "Welcome series"');
