@@ -80,6 +80,7 @@ export function lazyCrmClient(
     ...optional('createContact', true),
     ...optional('mergeContacts', capabilities.nativeMerge),
     ...optional('addToSequence', capabilities.sequences),
+    ...optional('listSequences', capabilities.sequences),
     ...optional('listLists', capabilities.lists),
     ...optional('getContactLists', capabilities.lists),
     ...optional('setListStatus', capabilities.lists),

@@ -1,11 +1,14 @@
+import { AppError } from '../domain/errors';
 import type {
   CrmAutomation,
   CrmAutomationMembership,
   CrmClient,
   CrmList,
   CrmListMembership,
+  CrmSequence,
   ListStatus,
   Page,
+  SequenceRef,
 } from '../ports/crm';
 
 /**
@@ -35,6 +38,12 @@ export interface PlanExtras {
     readonly status: 'active' | 'unsubscribed';
     /** Why: which record brought it, or that an unsubscribe on any record wins. */
     readonly reason: string;
+  }[];
+  /** The lists the survivor is on already and the merge leaves as they are, so the plan names every list it ends on. */
+  readonly keptLists?: readonly {
+    readonly listId: string;
+    readonly name: string;
+    readonly status: ListStatus;
   }[];
   readonly automations: readonly {
     readonly id: string;
@@ -88,6 +97,33 @@ export function strictestStatus(statuses: readonly ListStatus[]): 'active' | 'un
   return statuses.includes('active') ? 'active' : null;
 }
 
+/**
+ * The automations the review offers by default: those a duplicate is in and the survivor is not (a manual merge
+ * does not carry automation membership; the survivor would miss the emails the duplicate was getting).
+ */
+export function defaultAutomationIds(
+  m: GroupMemberships,
+  survivorId: string,
+  loserIds: readonly string[],
+): string[] {
+  const survivorIn = new Set((m.records[survivorId]?.automations ?? []).map((a) => a.automationId));
+  return [
+    ...new Set(loserIds.flatMap((l) => (m.records[l]?.automations ?? []).map((a) => a.automationId))),
+  ].filter((id) => !survivorIn.has(id));
+}
+
+/** A picked automation must be one the CRM listed: an id from elsewhere would add the survivor to who knows what. */
+function assertListedAutomations(m: GroupMemberships, picked: readonly string[]): void {
+  const listed = new Set(m.automations.map((a) => a.id));
+  const unknown = [...new Set(picked)].filter((id) => !listed.has(id));
+  if (unknown.length > 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      `${unknown.length === 1 ? 'An automation you picked is' : `${unknown.length} automations you picked are`} not in the CRM's list of automations (it may have been deleted): open the review again and pick from the list.`,
+      { automationIds: unknown },
+    );
+}
+
 export function planExtras(
   m: GroupMemberships,
   survivorId: string,
@@ -118,11 +154,13 @@ export function planExtras(
           : `from #${holders.find((h) => h.contactId !== survivorId)!.contactId}`,
     });
   }
+  const changed = new Set(lists.map((l) => l.listId));
+  const keptLists = (m.records[survivorId]?.lists ?? [])
+    .filter((l) => !changed.has(l.listId))
+    .map((l) => ({ listId: l.listId, name: listName.get(l.listId) ?? `List ${l.listId}`, status: l.status }));
   const survivorIn = new Set((m.records[survivorId]?.automations ?? []).map((a) => a.automationId));
-  const defaults = [
-    ...new Set(loserIds.flatMap((l) => (m.records[l]?.automations ?? []).map((a) => a.automationId))),
-  ].filter((id) => !survivorIn.has(id));
-  const picked = chosenAutomationIds ?? defaults;
+  if (chosenAutomationIds) assertListedAutomations(m, chosenAutomationIds);
+  const picked = chosenAutomationIds ?? defaultAutomationIds(m, survivorId, loserIds);
   const info = new Map(m.automations.map((a) => [a.id, a] as const));
   const automations = [...new Set(picked)]
     .filter((id) => !survivorIn.has(id))
@@ -136,5 +174,54 @@ export function planExtras(
         sendsEmail: a?.sendsEmail ?? null,
       };
     });
-  return { lists, automations, customFields };
+  return { lists, keptLists, automations, customFields };
+}
+
+/** Every sequence the CRM offers, by campaign and name (empty for a CRM without sequences). */
+export async function readSequences(crm: CrmClient, signal?: AbortSignal): Promise<readonly CrmSequence[]> {
+  if (!crm.capabilities.sequences) return [];
+  if (!crm.listSequences)
+    throw new AppError('UNSUPPORTED', 'This CRM connection cannot list its sequences by name.');
+  const all = await crm.listSequences(signal);
+  return [...all].sort(
+    (a, b) => a.campaignName.localeCompare(b.campaignName) || a.name.localeCompare(b.name),
+  );
+}
+
+/** A picked sequence as the plan keeps it: its ids for the CRM, its names for people. */
+export interface NamedSequence extends SequenceRef {
+  readonly name?: string;
+  readonly campaignName?: string;
+  readonly sendsEmail?: boolean | null;
+}
+
+/**
+ * Names the picked sequences from the CRM's own list and refuses one it does not offer, so the plan preview and
+ * History say "Welcome emails (New member onboarding)" and a mistyped id never reaches the CRM.
+ */
+export function nameSequences(
+  picked: readonly SequenceRef[],
+  offered: readonly CrmSequence[],
+): NamedSequence[] {
+  const find = (p: SequenceRef) =>
+    offered.find(
+      (o) => o.sequenceId === p.sequenceId && (p.campaignId === undefined || o.campaignId === p.campaignId),
+    );
+  const unknown = picked.filter((p) => !find(p));
+  if (unknown.length > 0)
+    throw new AppError(
+      'INVALID_INPUT',
+      `${unknown.length === 1 ? 'A sequence you picked is' : `${unknown.length} sequences you picked are`} not among the CRM's campaign sequences (it may have been unpublished): pick from the list again.`,
+      { sequences: unknown.map((u) => ({ ...u })) },
+    );
+  return picked.map((p) => {
+    const o = find(p)!;
+    return {
+      campaignId: o.campaignId,
+      sequenceId: o.sequenceId,
+      name: o.name,
+      campaignName: o.campaignName,
+      sendsEmail: o.sendsEmail,
+    };
+  });
 }

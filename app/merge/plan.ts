@@ -380,6 +380,19 @@ const fmt = (v: unknown): string => {
   return `"${String(v)}"`;
 };
 
+const LIST_STATUS_WORDS: Readonly<Record<string, string>> = {
+  active: 'subscribed',
+  unsubscribed: 'unsubscribed',
+  unconfirmed: 'unconfirmed',
+  bounced: 'bounced',
+};
+
+/** A sequence by its name and campaign when the plan was named live; by its ids otherwise (an older plan). */
+function sequenceWords(q: MergePlan['sequences'][number]): string {
+  if (q.name) return `"${q.name}"${q.campaignName ? ` (campaign "${q.campaignName}")` : ''}`;
+  return `${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''}`;
+}
+
 /** Every change in execution order, in words, and what cannot be undone. */
 export function previewPlan(plan: MergePlan): PlanPreview {
   const lines: PreviewLine[] = [];
@@ -429,7 +442,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   for (const q of plan.sequences)
     add(
       'sequence_added',
-      `Add ${s} to sequence ${q.sequenceId}${q.campaignId ? ` of campaign ${q.campaignId}` : ''} (a CRM merge does not carry sequences)`,
+      `Add ${s} to the sequence ${sequenceWords(q)} (a CRM merge does not carry sequences)${q.sendsEmail === false ? '' : ' — it may send emails at once'}`,
       false,
     );
   if (plan.extras?.customFields)
@@ -444,6 +457,16 @@ export function previewPlan(plan: MergePlan): PlanPreview {
       l.status === 'unsubscribed'
         ? `Keep ${s} unsubscribed from the list "${l.name}" (${l.reason})`
         : `Subscribe ${s} to the list "${l.name}" (${l.reason})`,
+      true,
+    );
+  const endsOn = [
+    ...(plan.extras?.keptLists ?? []).map((l) => ({ name: l.name, status: l.status })),
+    ...(plan.extras?.lists ?? []).map((l) => ({ name: l.name, status: l.status })),
+  ].sort((a, b) => a.name.localeCompare(b.name));
+  if (plan.extras && endsOn.length > 0)
+    add(
+      'lists_merged',
+      `${s} ends on ${plural(endsOn.length, 'list')}: ${endsOn.map((l) => `"${l.name}" (${LIST_STATUS_WORDS[l.status] ?? l.status})`).join(', ')}`,
       true,
     );
   for (const a of plan.extras?.automations ?? [])
@@ -537,6 +560,11 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   if (emailing.length > 0)
     irreversible.push(
       `Emails the automation(s) ${emailing.map((a) => `"${a.name}"`).join(', ')} send after ${s} is added cannot be unsent.`,
+    );
+  const emailingSequences = plan.sequences.filter((q) => q.sendsEmail !== false);
+  if (emailingSequences.length > 0)
+    irreversible.push(
+      `Emails the ${emailingSequences.length === 1 ? 'sequence' : 'sequences'} ${emailingSequences.map(sequenceWords).join(', ')} send after ${s} is added cannot be unsent.`,
     );
   return { lines, irreversible, guards: plan.guards, notices: plan.notices ?? [], steps: stepsFor(plan) };
 }

@@ -8,7 +8,13 @@ import type { WordPressClient } from '../ports/wordpress';
 import { CacheReader, type GroupData } from './cache-reader';
 import { capabilitiesFor, crmClientFor, strategyFor, wordPressClientFor } from './clients';
 import { MergeExecutor, type RunOutcome } from './executor';
-import { planExtras, readGroupMemberships, type GroupMemberships } from './crm-extras';
+import {
+  nameSequences,
+  planExtras,
+  readGroupMemberships,
+  readSequences,
+  type GroupMemberships,
+} from './crm-extras';
 import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
 import { assertGuards, buildPlan, previewPlan } from './plan';
 import { buildReview } from './review';
@@ -102,7 +108,7 @@ export async function planMergeLive(
   choices: ReviewChoices,
   signal?: AbortSignal,
 ): Promise<{ plan: MergePlan; preview: PlanPreview; review: ReviewModel }> {
-  const result = planMerge(ctx, ref, choices);
+  const result = await withNamedSequences(ctx, planMerge(ctx, ref, choices), signal);
   const caps = capabilitiesFor(ctx, result.plan.connectionId);
   if (!caps || result.plan.strategy !== 'manual' || !(caps.lists || caps.automations || caps.customFields))
     return result;
@@ -118,6 +124,32 @@ export async function planMergeLive(
     extras: planExtras(memberships, plan.survivorId, plan.loserIds, choices.automationIds, caps.customFields),
   };
   return { plan: withExtras, preview: previewPlan(withExtras), review: result.review };
+}
+
+/**
+ * Picked sequences named from the CRM's own list (and refused when it does not offer them). When the CRM cannot
+ * be reached (or its client cannot list sequences) the plan keeps the ids it was given: a queued plan still works
+ * offline, and the CRM refuses an unknown sequence when the merge runs.
+ */
+async function withNamedSequences(
+  ctx: CoreContext,
+  result: { plan: MergePlan; preview: PlanPreview; review: ReviewModel },
+  signal?: AbortSignal,
+): Promise<{ plan: MergePlan; preview: PlanPreview; review: ReviewModel }> {
+  if (result.plan.sequences.length === 0) return result;
+  let offered: Awaited<ReturnType<typeof readSequences>>;
+  try {
+    offered = await readSequences(crmClientFor(ctx, result.plan.connectionId), signal);
+  } catch (error) {
+    if (
+      isAppError(error) &&
+      ['CONNECTION_FAILED', 'TIMEOUT', 'RATE_LIMITED', 'QUOTA_EXHAUSTED', 'UNSUPPORTED'].includes(error.code)
+    )
+      return result;
+    throw error;
+  }
+  const plan: MergePlan = { ...result.plan, sequences: nameSequences(result.plan.sequences, offered) };
+  return { ...result, plan, preview: previewPlan(plan) };
 }
 
 /** Each record's lists and automations, by name, for the review (CRMs that have them; null otherwise). */
@@ -332,10 +364,25 @@ const ids = (v: unknown): string =>
       : v.join(', ')
     : String(v);
 
+/** Names of the lists and automations a plan touches, for its steps' summaries. */
+interface StepNames {
+  readonly lists: Readonly<Record<string, string>>;
+  readonly automations: Readonly<Record<string, string>>;
+}
+
+function stepNames(plan: MergePlan): StepNames {
+  const e = plan.extras;
+  return {
+    lists: Object.fromEntries([...(e?.lists ?? []), ...(e?.keptLists ?? [])].map((l) => [l.listId, l.name])),
+    automations: Object.fromEntries((e?.automations ?? []).map((a) => [a.id, a.name])),
+  };
+}
+
 /** The usual step answers in words; anything else falls back to compact JSON. */
 function describeResponse(
   r: Record<string, unknown>,
   tagNames: Readonly<Record<string, string>>,
+  names: StepNames,
 ): string | null {
   if (Array.isArray(r.written)) return `Wrote ${ids(r.written.map((f) => fieldLabel(String(f))))}`;
   if (Array.isArray(r.applied))
@@ -353,8 +400,9 @@ function describeResponse(
   if (Array.isArray(r.resynced))
     return `Refreshed ${r.resynced.length === 1 ? 'WordPress user' : 'WordPress users'} ${ids(r.resynced)}`;
   if (Array.isArray(r.lists))
-    return `Lists: ${(r.lists as { listId?: unknown; status?: unknown }[]).map((l) => `${String(l.status)} on list ${String(l.listId)}`).join('; ')}`;
-  if (typeof r.automation === 'string') return `Added to automation ${r.automation}`;
+    return `Lists: ${(r.lists as { listId?: unknown; status?: unknown }[]).map((l) => `${l.status === 'unsubscribed' ? 'unsubscribed from' : 'subscribed to'} "${names.lists[String(l.listId)] ?? `list ${String(l.listId)}`}"`).join('; ')}`;
+  if (typeof r.automation === 'string')
+    return `Added to the automation "${names.automations[r.automation] ?? r.automation}"`;
   if (Array.isArray(r.customFields)) return `Filled custom field(s) ${ids(r.customFields)}`;
   if (typeof r.deleted === 'string') return `Deleted #${r.deleted}`;
   if (typeof r.survivor === 'string' && Array.isArray(r.removed))
@@ -370,6 +418,7 @@ function describeResponse(
 export function summariseResponse(
   response: unknown,
   tagNames: Readonly<Record<string, string>> = {},
+  names: StepNames = { lists: {}, automations: {} },
 ): string | null {
   if (response === null || response === undefined) return null;
   if (typeof response !== 'object') return String(response);
@@ -377,7 +426,7 @@ export function summariseResponse(
   if (typeof r.skipped === 'string') return `Skipped: ${r.skipped}`;
   if (r.already) return 'Already done (found on resume; not repeated)';
   if (r.ok && r.survivor) return 'Verified: every tag, order and link is in place';
-  const known = describeResponse(r, tagNames);
+  const known = describeResponse(r, tagNames, names);
   if (known) return known;
   const text = JSON.stringify(r, (_k, v: unknown) =>
     Array.isArray(v) && v.length > 8 ? [...v.slice(0, 8), `…${v.length - 8} more`] : v,
@@ -397,7 +446,7 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
     confirmed: run.confirmed,
     steps: journal.steps(runId).map(({ request: _req, response, ...s }) => ({
       ...s,
-      summary: summariseResponse(response, run.plan.tagNames),
+      summary: summariseResponse(response, run.plan.tagNames, stepNames(run.plan)),
     })),
     snapshots: journal.snapshots(runId).map((s) => ({ kind: s.kind, ref: s.ref, takenAt: s.takenAt })),
     restoreResult: run.restoreResult,

@@ -1,4 +1,4 @@
-import type { PlanExtras } from './crm-extras';
+import type { NamedSequence, PlanExtras } from './crm-extras';
 import type { CrmAddress, CrmEmail, CrmPhone, ContactPatch } from '../ports/crm';
 import type { FieldRule, SingleField, SurvivorRule } from './settings';
 
@@ -261,7 +261,8 @@ export interface MergePlan {
     readonly kind: string;
     readonly fromContactId: string;
   }[];
-  readonly sequences: readonly { readonly campaignId?: string; readonly sequenceId: string }[];
+  /** Named from the CRM's own list when the plan was made live (`nameSequences`). */
+  readonly sequences: readonly NamedSequence[];
   readonly loserAction: 'merge' | 'delete' | 'archive';
   /** Lists, automations and custom fields the manual strategy carries over (CRMs that keep them apart). */
   readonly extras?: PlanExtras;

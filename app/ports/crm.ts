@@ -126,6 +126,16 @@ export interface SequenceRef {
   readonly sequenceId: string;
 }
 
+/** A campaign sequence a contact can be added to (Keap), named with its campaign. */
+export interface CrmSequence {
+  readonly campaignId: string;
+  readonly campaignName: string;
+  readonly sequenceId: string;
+  readonly name: string;
+  /** Whether one of its steps sends an email, when the CRM says (null: unknown, treat as "may"). */
+  readonly sendsEmail: boolean | null;
+}
+
 /** A mailing list (ActiveCampaign lists). */
 export interface CrmList {
   readonly id: string;
@@ -219,6 +229,8 @@ export interface CrmClient {
   quota?(): CrmQuota | null;
   /** Only when `capabilities.sequences`. */
   addToSequence?(contactId: string, sequence: SequenceRef, signal?: AbortSignal): Promise<void>;
+  /** Every published sequence of every campaign, by name (only when `capabilities.sequences`). */
+  listSequences?(signal?: AbortSignal): Promise<readonly CrmSequence[]>;
 
   // Lists (only when `capabilities.lists`).
   listLists?(options: ListOptions): Promise<Page<CrmList>>;

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAcSandboxWorkspace, stopAcSandbox, type AcSandbox } from './ac-sandbox';
 
 export interface AppHost {
   readonly url: string;
@@ -14,8 +15,9 @@ export interface AppHost {
 export async function startHost(
   extraArgs: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
+  existingWorkspace?: string,
 ): Promise<AppHost> {
-  const workspace = mkdtempSync(join(tmpdir(), 'md-e2e-'));
+  const workspace = existingWorkspace ?? mkdtempSync(join(tmpdir(), 'md-e2e-'));
   const child = spawn(process.execPath, ['dist/node/web.js', '--workspace', workspace, ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,11 +55,32 @@ export async function stopHost(host: AppHost): Promise<void> {
   rmSync(host.workspace, { recursive: true, force: true });
 }
 
-export const test = base.extend<{ app: AppHost; hostArgs: readonly string[] }>({
+export const test = base.extend<{
+  app: AppHost;
+  hostArgs: readonly string[];
+  crmSandbox: 'embedded' | 'activecampaign';
+  acSandbox: AcSandbox | null;
+}>({
   /** Extra web-host arguments; `test.use({ hostArgs: ['--no-sandbox'] })` for tests that need an empty workspace. */
   hostArgs: [[], { option: true }],
-  app: async ({ hostArgs }, use) => {
-    const host = await startHost(hostArgs);
+  /**
+   * `crmSandbox: 'activecampaign'`: the workspace starts with the built CLI's ActiveCampaign sandbox and its linked WordPress
+   * sandbox as its connections (not yet synced), and no embedded Keap sandbox; `acSandbox` describes them.
+   */
+  crmSandbox: ['embedded', { option: true }],
+  acSandbox: async ({ crmSandbox }, use) => {
+    if (crmSandbox !== 'activecampaign') {
+      await use(null);
+      return;
+    }
+    const sb = await startAcSandboxWorkspace();
+    await use(sb);
+    await stopAcSandbox(sb);
+  },
+  app: async ({ hostArgs, acSandbox }, use) => {
+    const host = acSandbox
+      ? await startHost(['--no-sandbox', ...hostArgs], {}, acSandbox.workspace)
+      : await startHost(hostArgs);
     await use(host);
     await stopHost(host);
   },

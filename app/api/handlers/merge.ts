@@ -12,6 +12,8 @@ import {
   runDetail,
   saveDryRun,
 } from '../../merge/service';
+import { readSequences } from '../../merge/crm-extras';
+import { capabilitiesFor, crmClientFor } from '../../merge/clients';
 import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
 import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
@@ -31,6 +33,11 @@ function choices(c: Record<string, unknown>): ReviewChoices {
 export const mergeHandlers: HandlerSubset<MergeMethod> = {
   'merge/review': (input, ctx) => reviewGroup(ctx, input),
   'merge/memberships': async (input, ctx) => ({ memberships: await groupMemberships(ctx, input) }),
+  'merge/sequences': async (input, ctx) => ({
+    sequences: capabilitiesFor(ctx, input.connectionId)?.sequences
+      ? await readSequences(crmClientFor(ctx, input.connectionId))
+      : null,
+  }),
   'merge/plan': async (input, ctx) => {
     const { plan, preview } = await planMergeLive(ctx, input, choices(input.choices));
     return { plan, preview };

@@ -1,4 +1,5 @@
 import type { GroupMemberships } from '../../merge/crm-extras';
+import type { CrmSequence } from '../../ports/crm';
 import { z } from 'zod';
 import { method } from '../define';
 import { accessSettingsSchema, survivorshipSettingsSchema, SINGLE_FIELDS } from '../../merge/settings';
@@ -10,7 +11,7 @@ import type { AuditExport } from '../../merge/audit-export';
 import type { MergeBatchPayload } from '../../context/events';
 import type { BatchQuotaPlan } from '../../merge/types';
 
-export type { GroupMemberships };
+export type { GroupMemberships, CrmSequence };
 export type {
   ReviewModel,
   MergePlan,
@@ -153,6 +154,10 @@ export const mergeMethods = {
     z.object(groupRef).strict().refine(refine, refMessage),
     "Each record's mailing lists (with status) and automations, read live from a CRM that has them; null otherwise.",
   ).returns<{ memberships: GroupMemberships | null }>(),
+  'merge/sequences': method(
+    z.object({ connectionId: z.string().min(1).max(100) }).strict(),
+    "The CRM's campaign sequences by campaign and name, read live, for the review to offer; null for a CRM without sequences.",
+  ).returns<{ sequences: readonly CrmSequence[] | null }>(),
   'merge/plan': method(
     planInput,
     "Build the merge plan and its step-by-step preview from the reviewer's choices; changes nothing.",

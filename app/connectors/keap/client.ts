@@ -10,6 +10,7 @@ import type {
   CrmContact,
   CrmOrder,
   CrmQuota,
+  CrmSequence,
   CrmSubscription,
   CrmTag,
   ListOptions,
@@ -21,8 +22,10 @@ import { createKeapJudge, nextUtcMidnight, type KeapQuotaState } from './judge';
 import {
   CONTACT_FIELDS,
   MalformedRecordError,
+  toCrmCampaign,
   toCrmContact,
   toCrmOrder,
+  toCrmSequence,
   toCrmSubscription,
   toCrmTag,
   toKeapPatch,
@@ -475,6 +478,43 @@ export class KeapClient implements CrmClient {
     if (result === 'CONTACT_DOES_NOT_EXIST') throw notFound(contactId);
     if (result === 'FAILED')
       throw new AppError('REMOTE_ERROR', `Keap could not add contact ${contactId} to the sequence.`);
+  }
+
+  async listSequences(signal?: AbortSignal): Promise<readonly CrmSequence[]> {
+    const campaigns: { id: string; name: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: { data: Record<string, unknown> } = await this.request({
+        method: 'GET',
+        path: `${V2}/campaigns`,
+        query: { page_size: MAX_PAGE, page_token: cursor ?? undefined },
+        ...(signal ? { signal } : {}),
+      });
+      const page: Page<{ id: string; name: string }> = readPage(
+        res.data,
+        'campaigns',
+        'GET /rest/v2/campaigns',
+        cursor,
+        toCrmCampaign,
+      );
+      campaigns.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const out: CrmSequence[] = [];
+    for (const campaign of campaigns) {
+      const res = await this.request<Record<string, unknown>>({
+        method: 'GET',
+        path: `${V2}/campaigns/${encodeURIComponent(campaign.id)}/sequences`,
+        ...(signal ? { signal } : {}),
+      });
+      // A campaign deleted between the two reads has no sequences to offer.
+      if (res.status === 404) continue;
+      const page = readPage(res.data, 'sequences', 'GET /rest/v2/campaigns/{id}/sequences', null, (q) =>
+        toCrmSequence(q, campaign),
+      );
+      out.push(...page.items);
+    }
+    return out;
   }
 
   private async loadCategories(signal?: AbortSignal): Promise<Map<string, string>> {

@@ -5,6 +5,7 @@ import type {
   CrmEmail,
   CrmOrder,
   CrmPhone,
+  CrmSequence,
   CrmSubscription,
   CrmTag,
 } from '../../ports/crm';
@@ -181,6 +182,42 @@ export function toCrmTag(input: unknown, categoryNames: ReadonlyMap<string, stri
     ? (str(cat.name) ?? (catId ? (categoryNames.get(catId) ?? catId) : null))
     : str(cat);
   return { id, name: str(input.name) ?? `Tag ${id}`, category };
+}
+
+/** Keap flow items that send an email to the contact (the `Item.type` enum of REST v2). */
+const EMAIL_ITEM_TYPES = new Set([
+  'Email',
+  'BardEmail',
+  'UnlayerEmail',
+  'EmailConfirm',
+  'UnlayerEmailConfirm',
+]);
+
+export function toCrmCampaign(input: unknown): { readonly id: string; readonly name: string } {
+  if (!isObject(input)) throw new MalformedRecordError(null, 'campaign is not an object');
+  const id = idOf(input.id);
+  if (!id) throw new MalformedRecordError(null, 'campaign has no id');
+  return { id, name: str(input.name) ?? `Campaign ${id}` };
+}
+
+/**
+ * One published sequence of a campaign. Whether it sends email is read from its paths' items when Keap lists
+ * them; a sequence listed without paths says nothing, so it "may" send.
+ */
+export function toCrmSequence(input: unknown, campaign: { id: string; name: string }): CrmSequence {
+  if (!isObject(input)) throw new MalformedRecordError(null, 'sequence is not an object');
+  const id = idOf(input.id);
+  if (!id) throw new MalformedRecordError(null, 'sequence has no id');
+  const paths = Array.isArray(input.paths) ? arrayOf(input.paths) : null;
+  const types = paths?.flatMap((p) => arrayOf(p.items).map((i) => str(i.type))) ?? [];
+  return {
+    campaignId: campaign.id,
+    campaignName: campaign.name,
+    sequenceId: id,
+    name: str(input.name) ?? `Sequence ${id}`,
+    sendsEmail:
+      paths === null || types.length === 0 ? null : types.some((t) => t !== null && EMAIL_ITEM_TYPES.has(t)),
+  };
 }
 
 export function toCrmOrder(input: unknown): CrmOrder {

@@ -7,6 +7,7 @@ import { compare, FilterSyntaxError, parseFilter, textMatches, type FilterClause
 import type { GroundTruth, KeapContactRecord, KeapOrderRecord, KeapSubscriptionRecord } from './model';
 import { OAUTH_LIMITS, PAT_LIMITS, RateLimiter, type KeapLimits } from './rate-limits';
 import { SandboxStore } from './store';
+import { SANDBOX_CAMPAIGNS, campaignBody, sequencesBody } from './campaigns';
 import { writeHookBefore, type WriteHook } from '../write-hook';
 
 /** What `contacts:merge` does to the duplicate's data; Keap does not document it, so each part is switchable. */
@@ -493,6 +494,15 @@ export async function startKeapSandbox(options: KeapSandboxOptions = {}): Promis
     }
     if (path === '/orders' && method === 'GET') return send(res, 200, listOrders(q));
     if (path === '/subscriptions' && method === 'GET') return send(res, 200, listSubscriptions(q));
+    if (path === '/campaigns' && method === 'GET') {
+      const page = paginate([...SANDBOX_CAMPAIGNS], q, 'campaigns', (c) => Number(c.id));
+      return send(res, 200, { campaigns: page.items.map(campaignBody), next_page_token: page.next });
+    }
+    if ((m = /^\/campaigns\/([^/:]+)\/sequences$/.exec(path)) && method === 'GET') {
+      const campaign = SANDBOX_CAMPAIGNS.find((c) => c.id === decodeURIComponent(m![1]!));
+      if (!campaign) throw new HttpError(404, `Campaign ${m[1]} not found`);
+      return send(res, 200, { ...sequencesBody(campaign), next_page_token: '' });
+    }
     if (
       (m = /^\/(campaigns|automations)\/([^/]+)\/sequences\/([^/:]+):addContacts$/.exec(path)) &&
       method === 'POST'

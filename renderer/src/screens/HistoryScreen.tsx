@@ -12,6 +12,21 @@ function contact(run: RunSummary, id: string): string {
   const name = run.names[id];
   return name ? `${name} (#${id})` : `#${id}`;
 }
+
+/** What a step acted on, in words: the automation or sequence by name, a contact with its name beside its id. */
+function stepTarget(d: Output<'merge/run'>, step: { name: string; target: string | null }): string {
+  const t = step.target;
+  if (!t) return '';
+  if (step.name === 'automation_added') {
+    const a = d.plan.extras?.automations.find((x) => x.id === t);
+    return a ? ` "${a.name}"` : '';
+  }
+  if (step.name === 'sequence_added') {
+    const q = d.plan.sequences.find((x) => x.sequenceId === t);
+    return q?.name ? ` "${q.name}"` : '';
+  }
+  return ` ${contact(d.run, t)}`;
+}
 import '../features/merge-review/merge-review.css';
 
 const STATUS_LABEL: Record<RunSummary['status'], string> = {
@@ -158,7 +173,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
           .map((s) => (
             <li key={s.seq} data-status={s.status}>
               <strong>{stepLabel(s.name)}</strong>
-              {s.target ? ` #${s.target}` : ''}: {stepStatusLabel(s.status)}
+              {stepTarget(d, s)}: {stepStatusLabel(s.status)}
               {s.attempts > 1 ? ` after ${s.attempts} attempts` : ''}
               {s.summary && <div className="muted">{s.summary}</div>}
               {s.error && <div className="warning">{s.error.message}</div>}

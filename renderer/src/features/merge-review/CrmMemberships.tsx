@@ -1,5 +1,7 @@
 import { useQuery } from '../../lib/api-context';
-import { ErrorBanner } from '../../components/states';
+import { ErrorBanner, Loading } from '../../components/states';
+import type { GroupMemberships } from '../../../../app/api/contract';
+import { AutomationPicker } from './AutomationPicker';
 
 const STATUS_WORDS: Record<string, string> = {
   active: 'subscribed',
@@ -8,22 +10,49 @@ const STATUS_WORDS: Record<string, string> = {
   bounced: 'bounced',
 };
 
+function listsText(m: GroupMemberships, r: GroupMemberships['records'][string]): string {
+  const name = new Map(m.lists.map((l) => [l.id, l.name] as const));
+  if (r.lists.length === 0) return 'none';
+  return r.lists
+    .map((l) => `${name.get(l.listId) ?? 'a list'} (${STATUS_WORDS[l.status] ?? l.status})`)
+    .join(', ');
+}
+
+function automationsText(m: GroupMemberships, r: GroupMemberships['records'][string]): string {
+  const name = new Map(m.automations.map((a) => [a.id, a.name] as const));
+  if (r.automations.length === 0) return 'none';
+  return r.automations
+    .map(
+      (a) => `${name.get(a.automationId) ?? 'an automation'}${a.status === 'completed' ? ' (finished)' : ''}`,
+    )
+    .join(', ');
+}
+
 /**
- * Each record's mailing lists and automations, for CRMs that keep them apart from the contact (read live). The
- * plan subscribes the survivor to the duplicates' lists (an unsubscribe wins) and adds it to their automations;
- * the plan preview names each one.
+ * Each record's mailing lists and automations, for CRMs that keep them apart from the contact (read live), and
+ * the automations the survivor joins, picked from the CRM's own list. The plan subscribes the survivor to the
+ * duplicates' lists (an unsubscribe wins); the plan preview names each list and automation.
  */
-export function CrmMemberships(props: { readonly groupId: number; readonly names: Record<string, string> }) {
+export function CrmMemberships(props: {
+  readonly groupId: number;
+  readonly names: Record<string, string>;
+  readonly survivorId: string;
+  readonly automationIds: readonly string[] | undefined;
+  readonly onAutomationsChange: (ids: readonly string[]) => void;
+}) {
   const q = useQuery('merge/memberships', { groupId: props.groupId });
   if (q.error) return <ErrorBanner error={q.error} onRetry={q.reload} />;
+  if (q.loading && !q.data) return <Loading label="Reading lists and automations from the CRM…" />;
   const m = q.data?.memberships;
   if (!m) return null;
-  const listName = new Map(m.lists.map((l) => [l.id, l.name] as const));
-  const automationName = new Map(m.automations.map((a) => [a.id, a.name] as const));
+  // Survivor first, as in the grid.
+  const ids = Object.keys(m.records).sort((a, b) =>
+    a === props.survivorId ? -1 : b === props.survivorId ? 1 : 0,
+  );
   return (
-    <div className="panel" aria-label="Lists and automations">
-      <h3>Lists and automations</h3>
-      <table className="table">
+    <section className="review-section" aria-labelledby="memberships-title">
+      <h3 id="memberships-title">Lists and automations</h3>
+      <table className="table" aria-label="Lists and automations per record">
         <thead>
           <tr>
             <th scope="col">Record</th>
@@ -32,37 +61,29 @@ export function CrmMemberships(props: { readonly groupId: number; readonly names
           </tr>
         </thead>
         <tbody>
-          {Object.entries(m.records).map(([id, r]) => (
+          {ids.map((id) => (
             <tr key={id}>
-              <th scope="row">{props.names[id] ?? `Record ${id}`}</th>
-              <td>
-                {r.lists.length === 0
-                  ? 'none'
-                  : r.lists
-                      .map(
-                        (l) =>
-                          `${listName.get(l.listId) ?? 'a list'} (${STATUS_WORDS[l.status] ?? l.status})`,
-                      )
-                      .join(', ')}
-              </td>
-              <td>
-                {r.automations.length === 0
-                  ? 'none'
-                  : r.automations
-                      .map(
-                        (a) =>
-                          `${automationName.get(a.automationId) ?? 'an automation'}${a.status === 'completed' ? ' (finished)' : ''}`,
-                      )
-                      .join(', ')}
-              </td>
+              <th scope="row">
+                {props.names[id] ?? 'A record'}
+                {id === props.survivorId ? ' (survivor)' : ''}
+              </th>
+              <td>{listsText(m, m.records[id]!)}</td>
+              <td>{automationsText(m, m.records[id]!)}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <p className="hint">
         The survivor joins every list a duplicate is on, and stays unsubscribed where any record unsubscribed.
-        It is added to the duplicates&apos; automations it is not in yet; automations may send emails at once.
       </p>
-    </div>
+      {m.automations.length > 0 && (
+        <AutomationPicker
+          memberships={m}
+          survivorId={props.survivorId}
+          value={props.automationIds}
+          onChange={props.onAutomationsChange}
+        />
+      )}
+    </section>
   );
 }

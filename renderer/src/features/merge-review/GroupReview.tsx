@@ -186,6 +186,9 @@ export function GroupReview(props: { groupId: number; onDone?: (outcome: ReviewO
       <CrmMemberships
         groupId={props.groupId}
         names={Object.fromEntries(model.records.map((r) => [r.contactId, r.displayName]))}
+        survivorId={model.survivorId}
+        automationIds={state.automationIds}
+        onAutomationsChange={(ids) => dispatch({ type: 'automations', ids })}
       />
       <SequencePicker
         connectionId={model.connectionId}

@@ -3,7 +3,7 @@ import type { Input, MultiFieldRow, SingleFieldRow } from '../../../../app/api/c
 export type Choices = NonNullable<Input<'merge/plan'>['choices']>;
 export type SingleField = SingleFieldRow['field'];
 export type MultiField = MultiFieldRow['field'];
-export type Sequence = { readonly campaignId?: string; readonly sequenceId: string };
+export type Sequence = { readonly campaignId: string; readonly sequenceId: string };
 
 /** Everything the reviewer decided on top of the defaults the core proposed. */
 export interface ReviewState {
@@ -13,6 +13,8 @@ export interface ReviewState {
   readonly skipTagIds: readonly string[];
   readonly keepWpId: number | null | undefined;
   readonly sequences: readonly Sequence[];
+  /** The automations the survivor joins; undefined keeps the default (the duplicates' that it is not in). */
+  readonly automationIds: readonly string[] | undefined;
   readonly showIdentical: boolean;
   readonly planOpen: boolean;
   /** The reviewer confirmed that records which may be two people are one. */
@@ -26,6 +28,7 @@ export type ReviewAction =
   | { type: 'skipTags'; ids: readonly string[] }
   | { type: 'keepWp'; wpId: number | null }
   | { type: 'sequences'; sequences: readonly Sequence[] }
+  | { type: 'automations'; ids: readonly string[] }
   | { type: 'toggleIdentical' }
   | { type: 'plan'; open: boolean }
   | { type: 'samePerson'; confirmed: boolean };
@@ -37,6 +40,7 @@ export const initialReview: ReviewState = {
   skipTagIds: [],
   keepWpId: undefined,
   sequences: [],
+  automationIds: undefined,
   showIdentical: false,
   planOpen: false,
   samePerson: false,
@@ -45,8 +49,8 @@ export const initialReview: ReviewState = {
 export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewState {
   switch (action.type) {
     case 'survivor':
-      // Picks were relative to the old survivor's columns: start again from the new defaults.
-      return { ...state, survivorId: action.contactId, fieldPicks: {} };
+      // Picks were relative to the old survivor's columns (and its automations): start again from the defaults.
+      return { ...state, survivorId: action.contactId, fieldPicks: {}, automationIds: undefined };
     case 'pick':
       return { ...state, fieldPicks: { ...state.fieldPicks, [action.field]: action.contactId } };
     case 'multi':
@@ -57,6 +61,8 @@ export function reviewReducer(state: ReviewState, action: ReviewAction): ReviewS
       return { ...state, keepWpId: action.wpId };
     case 'sequences':
       return { ...state, sequences: action.sequences };
+    case 'automations':
+      return { ...state, automationIds: action.ids };
     case 'toggleIdentical':
       return { ...state, showIdentical: !state.showIdentical };
     case 'plan':
@@ -79,5 +85,6 @@ export function choicesOf(state: ReviewState, survivorId: string | undefined): C
     ...(state.skipTagIds.length ? { skipTagIds: [...state.skipTagIds] } : {}),
     ...(state.keepWpId !== undefined ? { keepWpId: state.keepWpId } : {}),
     ...(state.sequences.length ? { sequences: state.sequences.map((s) => ({ ...s })) } : {}),
+    ...(state.automationIds !== undefined ? { automationIds: [...state.automationIds] } : {}),
   };
 }
