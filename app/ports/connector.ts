@@ -106,6 +106,34 @@ export interface CrmConnector {
   readonly oauth?: CrmOAuth;
   /** Checks credentials before anything is saved; answers quickly (few retries, short timeout). */
   testConnection(credentials: CrmCredentials, clock: Clock, signal?: AbortSignal): Promise<CrmAccountInfo>;
+  /**
+   * A compatible CRM on loopback for trying things out (`mergedesk sandbox --crm <kind>`), loaded only when
+   * asked for.
+   */
+  readonly sandbox?: () => Promise<CrmSandbox>;
+}
+
+/** What `mergedesk sandbox --crm <kind>` asks of a CRM's sandbox. */
+export interface CrmSandboxOptions {
+  readonly contacts: number;
+  readonly seed: number;
+  readonly port?: number;
+  /** Keeps the sandbox's state (merges, deletions) across restarts; a fresh temporary folder otherwise. */
+  readonly stateDir?: string;
+  readonly latencyMs?: number;
+}
+
+/** A CRM sandbox running on loopback, as the CLI prints it. */
+export interface RunningCrmSandbox {
+  /** What `--json` prints: addresses, the key to connect with, how many contacts and labelled duplicates. */
+  readonly info: Readonly<Record<string, unknown>>;
+  /** The same for a person, one line each, saying how to connect to it. */
+  readonly lines: readonly string[];
+  close(): Promise<void>;
+}
+
+export interface CrmSandbox {
+  start(options: CrmSandboxOptions): Promise<RunningCrmSandbox>;
 }
 
 export interface SiteConnector {

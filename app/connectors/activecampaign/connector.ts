@@ -36,6 +36,7 @@ export const activeCampaignConnector: CrmConnector = {
     apiKey: 'API key from ActiveCampaign → Settings → Developer',
   },
   apiKeyEnv: 'AC_API_TOKEN',
+  sandbox: () => import('../../sandbox/activecampaign/cli-sandbox').then((m) => m.activeCampaignCliSandbox),
   defaultBaseUrl: null,
   credentials,
   capabilities: {

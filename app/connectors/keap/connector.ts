@@ -36,6 +36,7 @@ export const keapConnector: CrmConnector = {
     apiKey: 'Personal Access Token or Service Account Key (Keap → Settings → API)',
   },
   apiKeyEnv: 'KEAP_API_KEY',
+  sandbox: () => import('../../sandbox/keap/cli-sandbox').then((m) => m.keapCliSandbox),
   defaultBaseUrl: KEAP_DEFAULT_BASE_URL,
   credentials,
   capabilities: {

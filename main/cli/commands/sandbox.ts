@@ -1,20 +1,25 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startKeapSandbox } from '../../../app/sandbox/keap';
-import { startLinkedAcSandboxes } from '../../../app/sandbox/activecampaign';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
+import type { CrmConnector } from '../../../app/ports/connector';
 import { toErrorShape } from '../../../app/domain/errors';
 import { globalOptions } from '../runtime';
 
+/** The CRMs of this build that ship a sandbox, in the order the build lists them (the first is the default). */
+const sandboxed = (): CrmConnector[] =>
+  BUILT_IN_CONNECTORS.filter((c): c is CrmConnector => c.role === 'crm' && c.sandbox !== undefined);
+
+const kindsInWords = (list: readonly CrmConnector[]) =>
+  list.map((c) => c.kind).join(list.length > 2 ? ', ' : ' or ');
+
 export function registerSandbox(program: Command): void {
+  const crms = sandboxed();
   program
     .command('sandbox')
     .description(
-      'Run a sandbox CRM on 127.0.0.1 until Ctrl+C: Keap-compatible (default), or ActiveCampaign-compatible with a linked WordPress site.',
+      `Run a sandbox CRM on 127.0.0.1 until Ctrl+C: ${crms.map((c, i) => `${c.label}-compatible${i === 0 ? ' (default)' : ''}`).join(', ')}.`,
     )
-    .option('--crm <kind>', 'keap or activecampaign', 'keap')
+    .option('--crm <kind>', kindsInWords(crms), crms[0]?.kind)
     .option('--port <port>', 'port (default: a free one)', (v) => Number.parseInt(v, 10))
     .option('--contacts <n>', 'contacts to seed', (v) => Number.parseInt(v, 10), 2000)
     .option('--seed <n>', 'seed for the generated data', (v) => Number.parseInt(v, 10), 42)
@@ -23,7 +28,7 @@ export function registerSandbox(program: Command): void {
     .action(
       async (
         opts: {
-          crm: string;
+          crm?: string;
           port?: number;
           contacts: number;
           seed: number;
@@ -34,64 +39,24 @@ export function registerSandbox(program: Command): void {
       ) => {
         const json = globalOptions(command).json;
         try {
-          if (opts.crm === 'activecampaign') {
-            const sb = await startLinkedAcSandboxes({
-              stateDir: opts.stateDir ? resolve(opts.stateDir) : mkdtempSync(join(tmpdir(), 'mergedesk-ac-')),
-              people: Math.max(6, Math.round(opts.contacts / 1.3)),
-              seed: opts.seed,
-              ...(opts.port !== undefined ? { port: opts.port } : {}),
-            });
-            const info = {
-              crm: 'activecampaign',
-              baseUrl: sb.crm.baseUrl,
-              apiKey: sb.crm.apiKey,
-              contacts: Object.keys(sb.crm.state.contacts).length,
-              duplicateClusters: sb.crm.world.truth.clusters.length,
-              wordpress: {
-                url: sb.wordpress.baseUrl,
-                username: sb.wordpress.username,
-                appPassword: sb.wordpress.appPassword,
-              },
-            };
-            process.stdout.write(
-              json
-                ? `${JSON.stringify(info)}\n`
-                : `ActiveCampaign sandbox running (${info.contacts} contacts, ${info.duplicateClusters} people with duplicates; 5 requests/s).\n` +
-                    `API URL: ${info.baseUrl}\nAPI key: ${info.apiKey}\n` +
-                    `Connect: AC_API_TOKEN=${info.apiKey} mergedesk connect activecampaign --base-url ${info.baseUrl}\n` +
-                    `Linked WordPress site: ${info.wordpress.url} (user ${info.wordpress.username}, application password ${info.wordpress.appPassword})\n` +
-                    'Press Ctrl+C to stop.\n',
-            );
-            const stopAc = () => void sb.close().then(() => process.exit(0));
-            process.once('SIGINT', stopAc);
-            process.once('SIGTERM', stopAc);
-            return;
+          const connector = crms.find((c) => c.kind === opts.crm);
+          if (!connector?.sandbox) {
+            throw new Error(`There is no ${opts.crm ?? 'CRM'} sandbox; use ${kindsInWords(crms)}.`);
           }
-          if (opts.crm !== 'keap') {
-            throw new Error(`There is no ${opts.crm} sandbox; use keap or activecampaign.`);
-          }
-          const sb = await startKeapSandbox({
+          const sandbox = await connector.sandbox();
+          const running = await sandbox.start({
             contacts: opts.contacts,
             seed: opts.seed,
             ...(opts.port !== undefined ? { port: opts.port } : {}),
             ...(opts.stateDir ? { stateDir: resolve(opts.stateDir) } : {}),
             ...(opts.latency ? { latencyMs: opts.latency } : {}),
           });
-          const info = {
-            baseUrl: sb.baseUrl,
-            apiKey: sb.apiKey,
-            contacts: Object.keys(sb.store.data.contacts).length,
-            duplicateClusters: sb.world.truth.clusters.length,
-          };
           process.stdout.write(
             json
-              ? `${JSON.stringify(info)}\n`
-              : `Keap sandbox running (${info.contacts} contacts, ${info.duplicateClusters} people with duplicates).\n` +
-                  `Base URL: ${info.baseUrl}\nAPI key: ${info.apiKey}\n` +
-                  `Connect: KEAP_API_KEY=${info.apiKey} mergedesk connect keap --base-url ${info.baseUrl}\n` +
-                  'Press Ctrl+C to stop.\n',
+              ? `${JSON.stringify(running.info)}\n`
+              : `${[...running.lines, 'Press Ctrl+C to stop.'].join('\n')}\n`,
           );
-          const stop = () => void sb.close().then(() => process.exit(0));
+          const stop = () => void running.close().then(() => process.exit(0));
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         } catch (error) {
