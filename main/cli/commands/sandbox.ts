@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 import type { CrmConnector } from '../../../app/ports/connector';
-import { toErrorShape } from '../../../app/domain/errors';
+import { AppError, toErrorShape } from '../../../app/domain/errors';
 import { globalOptions } from '../runtime';
 
 /** The CRMs of this build that ship a sandbox, in the order the build lists them (the first is the default). */
@@ -41,7 +41,10 @@ export function registerSandbox(program: Command): void {
         try {
           const connector = crms.find((c) => c.kind === opts.crm);
           if (!connector?.sandbox) {
-            throw new Error(`There is no ${opts.crm ?? 'CRM'} sandbox; use ${kindsInWords(crms)}.`);
+            throw new AppError(
+              'INVALID_INPUT',
+              `There is no ${opts.crm ?? 'CRM'} sandbox; use ${kindsInWords(crms)}.`,
+            );
           }
           const sandbox = await connector.sandbox();
           const running = await sandbox.start({
