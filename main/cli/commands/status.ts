@@ -14,7 +14,7 @@ export function registerStatus(program: Command): void {
             `Contacts: ${status.contacts}   Tags: ${status.tags}   Orders: ${status.orders}   Subscriptions: ${status.subscriptions}`,
             `WordPress users: ${status.wp_users}   Open duplicate groups: ${status.groups}`,
             status.connections.length === 0
-              ? 'Connections: none yet (mergedesk connect keap --help)'
+              ? 'Connections: none yet (mergedesk connect --help lists what can be connected)'
               : 'Connections:',
             ...status.connections.map(
               (c) =>
