@@ -36,6 +36,7 @@ export const connectionSettingsSchema = z
   .catch({});
 export type ConnectionSettings = z.infer<typeof connectionSettingsSchema>;
 
+// The rows come from the table's owner; callers that also need the secret or the client cache start here.
 export type { ConnectionRow };
 export { findConnection, getConnection, listConnections, recordTest };
 
