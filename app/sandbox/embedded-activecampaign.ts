@@ -26,8 +26,8 @@ export const AC_SANDBOX_LABEL = 'Sandbox ActiveCampaign';
 export const AC_SANDBOX_WP_LABEL = 'Sandbox WordPress for ActiveCampaign';
 /** The claim naming the one host serving a workspace's ActiveCampaign sandbox (the Keap one has its own). */
 export const AC_SANDBOX_RESOURCE = 'sandbox-activecampaign';
-/** People seeded into a new sandbox: with its labelled duplicates that makes about 1.3 records each. */
-const AC_SANDBOX_PEOPLE = 150;
+/** People seeded into a new sandbox: with its labelled duplicates that makes about 1.3 records each, synced in well under a minute at the 5 requests a second ActiveCampaign allows. */
+const AC_SANDBOX_PEOPLE = 80;
 
 interface RunningAcSandbox {
   readonly crmConnectionId: string;

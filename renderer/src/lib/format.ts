@@ -31,6 +31,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString()} ${rules.select(n) === 'one' ? one : many}`;
 }
 
+/** "a Keap account", "an ActiveCampaign account": the article a name takes when it is read aloud (by its vowel). */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
+}
+
 /** "about 2 min", "40 s": an estimate, rounded the way people say it. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '—';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useApi, useEvent, useQuery } from '../lib/api-context';
+import { withArticle } from '../lib/format';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
 import { WordPressConnections } from '../features/wordpress/WordPressConnections';
 import { ConnectionCard } from '../features/keap/ConnectionCard';
@@ -98,7 +99,7 @@ export function ConnectionsScreen() {
             </>
           ) : (
             <>
-              <h2>Add a {adding.kind.label} account</h2>
+              <h2>Add {withArticle(adding.kind.label)} account</h2>
               <CrmConnectionForm
                 key={adding.kind.kind}
                 kind={adding.kind}

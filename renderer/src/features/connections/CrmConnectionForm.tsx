@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useApi } from '../../lib/api-context';
 import { ErrorBanner } from '../../components/states';
+import { withArticle } from '../../lib/format';
 import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../../../../app/api/contract';
 
 /**
@@ -61,7 +62,7 @@ export function CrmConnectionForm(props: {
     <form
       className="keap-form"
       onSubmit={submit}
-      aria-label={props.existing ? `Edit ${props.existing.label}` : `Add a ${kind.label} account`}
+      aria-label={props.existing ? `Edit ${props.existing.label}` : `Add ${withArticle(kind.label)} account`}
     >
       {error && <ErrorBanner error={error} />}
       {!props.renameOnly && (
