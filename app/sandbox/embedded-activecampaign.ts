@@ -75,10 +75,15 @@ function claimSandbox(ctx: CoreContext): Claim {
   );
 }
 
-async function startServers(ctx: CoreContext, claim: Claim): Promise<LinkedAcSandboxes> {
+async function startServers(
+  ctx: CoreContext,
+  claim: Claim,
+  people = AC_SANDBOX_PEOPLE,
+): Promise<LinkedAcSandboxes> {
   const servers = await startLinkedAcSandboxes({
     stateDir: stateDirOf(ctx),
-    people: AC_SANDBOX_PEOPLE,
+    // A state kept in the workspace wins over the seed and the size.
+    people,
     seed: 42,
   });
   claim.setData({
@@ -94,7 +99,10 @@ async function startServers(ctx: CoreContext, claim: Claim): Promise<LinkedAcSan
  * labelled duplicates ActiveCampaign accounts really have, and starts their first sync. The sandbox's state (merges
  * and deletions included) lives in the workspace, so it outlives this run; a new one starts from the seed.
  */
-export async function addActiveCampaignSandbox(ctx: CoreContext): Promise<AddedAcSandbox> {
+export async function addActiveCampaignSandbox(
+  ctx: CoreContext,
+  options: { readonly people?: number } = {},
+): Promise<AddedAcSandbox> {
   const existing = sandboxConnection(ctx);
   if (existing) {
     throw new AppError('CONFLICT', `An ActiveCampaign sandbox is already connected as "${existing.label}".`, {
@@ -107,7 +115,7 @@ export async function addActiveCampaignSandbox(ctx: CoreContext): Promise<AddedA
   let servers: LinkedAcSandboxes | null = null;
   try {
     rmSync(stateDirOf(ctx), { recursive: true, force: true });
-    servers = await startServers(ctx, claim);
+    servers = await startServers(ctx, claim, options.people);
     const connectionId = await insertConnection(
       ctx,
       {
