@@ -42,6 +42,7 @@ const page = (title: string, text: string) =>
 export async function startOAuthConnect(
   ctx: CoreContext,
   input: OAuthStart,
+  options: { readonly ttlMs?: number } = {},
 ): Promise<{ flowId: string; authorizeUrl: string; redirectUri: string }> {
   const connector = ctx.connectors.crm(input.kind);
   if (!connector.oauth) {
@@ -142,10 +143,10 @@ export async function startOAuthConnect(
       finish(
         new AppError(
           'TIMEOUT',
-          `${connector.label}'s consent page was not answered within 10 minutes, so the sign-in was stopped. Start again when you are ready.`,
+          `${connector.label}'s consent page was not answered within ${FLOW_TTL_MS / 60_000} minutes, so the sign-in was stopped. Start again when you are ready.`,
         ),
       ),
-    FLOW_TTL_MS,
+    options.ttlMs ?? FLOW_TTL_MS,
   );
   timer.unref();
 
