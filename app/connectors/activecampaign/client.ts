@@ -124,8 +124,20 @@ export class ActiveCampaignClient implements CrmClient {
       if (wait !== undefined) this.http.pauseUntil(this.clock.now() + wait);
       return undefined;
     }
-    if ((st >= 200 && st < 300) || st === 404 || st >= 500) return undefined;
     const said = errorText(res.data);
+    if (st >= 500 && !(req.idempotent ?? req.method !== 'POST')) {
+      // The shared layer does not repeat a request that may have landed (a second POST /contactAutomations starts
+      // the automation again), so the answer is an error the merge step retries after checking what is there.
+      return {
+        kind: 'fail',
+        error: new AppError(
+          'REMOTE_ERROR',
+          `ActiveCampaign could not complete ${req.method} ${req.path} (HTTP ${st}${said ? `: ${said}` : ''}); it may or may not have been applied.`,
+          { status: st },
+        ),
+      };
+    }
+    if ((st >= 200 && st < 300) || st === 404 || st >= 500) return undefined;
     if (st === 401 || (st === 403 && !req.path.endsWith('/contactAutomations'))) {
       return {
         kind: 'fail',
