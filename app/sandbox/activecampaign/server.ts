@@ -158,6 +158,15 @@ export async function startActiveCampaignSandbox(options: AcSandboxOptions = {})
       let all = Object.values(state.contacts);
       const email = q.get('email');
       if (email) all = all.filter((c) => c.email.toLowerCase() === email.toLowerCase());
+      const tagid = q.get('tagid');
+      if (tagid) {
+        const tagged = new Set(
+          Object.values(state.contactTags)
+            .filter((a) => a.tag === tagid)
+            .map((a) => a.contact),
+        );
+        all = all.filter((c) => tagged.has(c.id));
+      }
       const greater = q.get('id_greater');
       if (greater) all = all.filter((c) => Number(c.id) > Number(greater));
       const after = q.get('filters[updated_after]');
