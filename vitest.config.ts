@@ -9,12 +9,12 @@ import { defineConfig } from 'vitest/config';
 const MERGE_FAULTS = 'test/integration/merge-faults/**/*.test.ts';
 
 const shared = {
-  environment: 'node',
+  environment: 'node' as const,
   setupFiles: ['test/setup/detect-in-process.ts'],
-  pool: 'forks',
+  pool: 'forks' as const,
   testTimeout: 60_000,
   hookTimeout: 60_000,
-} as const;
+};
 
 export default defineConfig({
   test: {
