@@ -162,6 +162,8 @@ export interface AcScenarioOptions {
   readonly crmSettings?: Record<string, unknown>;
   /** Seconds the sandbox's 429 answers ask the client to wait. */
   readonly retryAfterSeconds?: number;
+  /** Survivorship settings saved in the copy before the merge (e.g. tag-and-keep instead of delete). */
+  readonly survivorship?: { readonly manualLoserAction: 'delete' | 'archive'; readonly archiveTagId: string };
 }
 
 export async function acScenario(template: AcTemplate, options: AcScenarioOptions = {}): Promise<AcScenario> {
@@ -180,6 +182,14 @@ export async function acScenario(template: AcTemplate, options: AcScenarioOption
   );
   db.prepare(`UPDATE connections SET base_url = ? WHERE kind = 'wordpress'`).run(sb.wordpress.baseUrl);
   db.close();
+  if (options.survivorship) {
+    const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
+    try {
+      await core.call('merge/settings-set', { survivorship: options.survivorship });
+    } finally {
+      core.close();
+    }
+  }
   let n = 0;
   const writes: string[] = [];
   const s: AcScenario = {
