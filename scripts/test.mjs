@@ -1,7 +1,8 @@
-// Runs every check and test suite in order and ends with one summary line, `N passed, N failed, N skipped`.
+// Runs every check and test suite and ends with one summary line, `N passed, N failed, N skipped`. Steps run in
+// order, except the merge fault suites, which start after the build and run beside the vitest and WordPress steps.
 // A failing step does not hide the others: all run, and the exit code is non-zero if any failed.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -46,7 +47,37 @@ function run(name, cmd, args, { env = {}, report } = {}) {
   const started = Date.now();
   process.stdout.write(`\n=== ${name}: ${[cmd, ...args].join(' ')}\n`);
   const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  const ok = res.status === 0;
+  record(name, res.status === 0, started, report);
+}
+
+/**
+ * Starts a step beside the ones that follow (its output goes to test-results/<name>.log and is printed when it is
+ * awaited); `await` the returned function where its result is needed. A step that mostly waits on child
+ * processes, like the merge fault suites, then costs the run little more than its CPU time.
+ */
+function runBeside(name, cmd, args, { env = {}, report } = {}) {
+  if (only.length && !only.includes(name)) return async () => {};
+  const started = Date.now();
+  const logFile = `test-results/${name}.log`;
+  process.stdout.write(
+    `\n=== ${name} (beside the next steps, output in ${logFile}): ${[cmd, ...args].join(' ')}\n`,
+  );
+  // Straight to a file, not through a pipe: the steps run meanwhile block this process, which could not drain one.
+  const log = openSync(logFile, 'w');
+  const child = spawn(cmd, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+  closeSync(log);
+  const exited = new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => resolve(code));
+  });
+  return async () => {
+    const code = await exited;
+    process.stdout.write(`\n=== ${name} (ran beside the steps above)\n${readFileSync(logFile, 'utf8')}`);
+    record(name, code === 0, started, report);
+  };
+}
+
+function record(name, ok, started, report) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   let counted = false;
   if (report && existsSync(report.file)) {
@@ -88,10 +119,34 @@ run('format', node, [tool('prettier'), '--check', '.']);
 run('typecheck', node, [tool('typescript', 'tsc'), '-p', 'tsconfig.json']);
 run('typecheck-renderer', node, [tool('typescript', 'tsc'), '-p', 'renderer/tsconfig.json']);
 run('build', node, ['scripts/build.mjs']);
+// The merge fault suites (vitest project `merge-faults`) kill and fault the built CLI, so they start after the
+// build and run beside the rest of vitest and the real-WordPress suite; the browser suites wait for them.
+const mergeFaults = runBeside(
+  'merge-faults',
+  node,
+  [
+    tool('vitest'),
+    'run',
+    '--project',
+    'merge-faults',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=test-results/merge-faults.json',
+  ],
+  { report: { file: 'test-results/merge-faults.json', parse: vitestCounts } },
+);
 run(
   'unit+integration',
   node,
-  [tool('vitest'), 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json'],
+  [
+    tool('vitest'),
+    'run',
+    '--project',
+    'core',
+    '--reporter=default',
+    '--reporter=json',
+    '--outputFile=test-results/vitest.json',
+  ],
   {
     report: { file: 'test-results/vitest.json', parse: vitestCounts },
   },
@@ -110,6 +165,7 @@ run(
     report: { file: 'test-results/wordpress.json', parse: vitestCounts },
   },
 );
+await mergeFaults();
 run('e2e', node, [playwright, 'test'], {
   report: { file: 'test-results/e2e-results.json', parse: playwrightCounts },
 });

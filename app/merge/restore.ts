@@ -8,7 +8,7 @@ import { WpUsersRepo } from '../store/wp-users-repo';
 import { ClaimStore, isClaimLost, type Claim } from '../workspace/claims';
 import { CacheReader } from './cache-reader';
 import { crmClientFor, wordPressClientFor } from './clients';
-import { patchApplied, runBusyMessage, runResource, type RecordSnapshot } from './executor';
+import { customFieldFill, patchApplied, runBusyMessage, runResource, type RecordSnapshot } from './executor';
 import type { MergeJournal, RunRow, StepRow } from './journal';
 import { journalFor } from './service';
 
@@ -45,6 +45,12 @@ export interface RestoreResult {
   readonly unarchived: readonly string[];
   readonly survivorFieldsRestored: readonly string[];
   readonly tagsRemovedFromSurvivor: readonly string[];
+  /** List subscriptions set again on recreated contacts, with their status. */
+  readonly listsRestored: readonly {
+    readonly contactId: string;
+    readonly listId: string;
+    readonly status: string;
+  }[];
   readonly relinked: readonly { readonly wpId: number; readonly contactId: string }[];
   /** Every member the merge touched, with the access they have now. */
   readonly members: readonly MemberAccess[];
@@ -83,12 +89,25 @@ export function restorePreview(ctx: CoreContext, runId: string): RestorePreview 
     for (const l of plan.loserIds) willDo.push(`Remove the archive tag from #${l}`);
   } else {
     for (const l of plan.loserIds) {
+      const snap = snaps.get(l);
+      const fields = Object.keys(snap?.customFields ?? {}).length;
+      const lists = restorableLists(snap);
       willDo.push(
-        `Create a new contact from the snapshot of #${l}, re-apply its ${snaps.get(l)?.tagIds.length ?? 0} tag(s)`,
+        `Create a new contact from the snapshot of #${l}${fields ? ` with its ${fields} custom field value(s)` : ''}, re-apply its ${snap?.tagIds.length ?? 0} tag(s)${lists.length ? ` and its ${lists.length} list subscription(s) with their status` : ''}`,
       );
-      for (const m of snaps.get(l)?.wpMembers ?? [])
+      for (const m of snap?.wpMembers ?? [])
         willDo.push(
           `Relink WordPress user ${m.login} to the new contact and refresh their access (${m.accessTags.map((t) => t.name).join(', ') || 'no access tags'} before the merge)`,
+        );
+      const lost = unrestorableLists(snap);
+      if (lost.length)
+        cannotReturn.push(
+          `The ${lost.map((m) => `${m.status} status on list ${listName(plan, m.listId)}`).join(', ')} of #${l}: the API only subscribes or unsubscribes.`,
+        );
+      const automations = snap?.automations ?? [];
+      if (automations.length)
+        cannotReturn.push(
+          `The automation history of #${l} (${automations.map((a) => `${automationName(plan, a.automationId)}, ${a.status}`).join('; ')}): the new contact is not put back in them, since adding it would start them again.`,
         );
     }
     cannotReturn.push(
@@ -98,6 +117,16 @@ export function restorePreview(ctx: CoreContext, runId: string): RestorePreview 
   }
   const patched = Object.keys(plan.patch);
   if (patched.length) willDo.push(`Put back the survivor's previous ${patched.join(', ')}`);
+  if (plan.extras?.customFields)
+    willDo.push('Empty the survivor custom fields the merge filled from the duplicates');
+  if (plan.extras?.lists.length)
+    cannotReturn.push(
+      `The survivor's list subscriptions from the merge (${plan.extras.lists.map((l) => `${l.name}: ${l.status}`).join(', ')}) stay as they are.`,
+    );
+  if (plan.extras?.automations.length)
+    cannotReturn.push(
+      `The survivor stays in the automation(s) the merge added it to (${plan.extras.automations.map((a) => a.name).join(', ')}); what they sent is sent.`,
+    );
   willDo.push('Remove from the survivor the tags it gained from the merge');
   willDo.push('Read both sides back and report the access every member has now');
   if (plan.crmOrders.length || plan.crmSubscriptions.length) {
@@ -123,16 +152,23 @@ interface Step {
 function restoreSteps(run: RunRow, snaps: ReadonlyMap<string, RecordSnapshot>): Step[] {
   const plan = run.plan;
   const steps: Step[] = [];
+  // A CRM with unique emails (ActiveCampaign) refuses to recreate a duplicate whose address the survivor took in
+  // the merge: without a CRM merge, the survivor gets its own values back first.
+  const survivorFirst = plan.strategy === 'manual';
+  if (survivorFirst) steps.push({ name: 'survivor_fields_restored', target: plan.survivorId });
   for (const l of plan.loserIds) {
     if (!snaps.has(l)) continue;
     if (plan.loserAction === 'archive') steps.push({ name: 'unarchived', target: l });
     else {
       steps.push({ name: 'contact_recreated', target: l });
       steps.push({ name: 'tags_reapplied', target: l });
+      if (restorableLists(snaps.get(l)).length > 0) steps.push({ name: 'lists_restored', target: l });
       if ((snaps.get(l)?.wpMembers.length ?? 0) > 0) steps.push({ name: 'members_relinked', target: l });
     }
   }
-  steps.push({ name: 'survivor_fields_restored', target: plan.survivorId });
+  if (!survivorFirst) steps.push({ name: 'survivor_fields_restored', target: plan.survivorId });
+  if (plan.extras?.customFields)
+    steps.push({ name: 'survivor_custom_fields_restored', target: plan.survivorId });
   steps.push({ name: 'survivor_tags_removed', target: plan.survivorId });
   steps.push({ name: 'members_resynced', target: null });
   steps.push({ name: 'verified', target: null });
@@ -231,6 +267,37 @@ class RestoreRun {
         if (missing.length) await crm.applyTags(id, missing, signal);
         return { response: { contactId: id, applied: missing } };
       }
+      case 'lists_restored': {
+        const l = step.target!;
+        const id = this.newIdOf(l) ?? l;
+        if (!crm.getContactLists || !crm.setListStatus)
+          throw new AppError('UNSUPPORTED', 'This CRM connector has no mailing lists to restore.');
+        const have = new Map(
+          (await crm.getContactLists(id, signal)).map((m) => [m.listId, m.status] as const),
+        );
+        const set: { listId: string; status: string }[] = [];
+        for (const m of restorableLists(this.snaps.get(l))) {
+          if (have.get(m.listId) === m.status) continue;
+          await crm.setListStatus(id, m.listId, m.status, signal);
+          set.push({ listId: m.listId, status: m.status });
+        }
+        return { response: { contactId: id, lists: set } };
+      }
+      case 'survivor_custom_fields_restored': {
+        const before = this.snaps.get(s)?.customFields ?? {};
+        const current = await crm.getContact(s, signal);
+        if (!current) throw new AppError('NOT_FOUND', `The survivor #${s} no longer exists in the CRM.`);
+        // Only the values the merge filled (empty before it) are emptied again; anything set since stays.
+        const filled = filledByMerge(this.snaps, plan, before);
+        const clear = Object.fromEntries(
+          Object.entries(filled)
+            .filter(([field, value]) => current.customFields?.[field] === value)
+            .map(([field]) => [field, null]),
+        );
+        if (Object.keys(clear).length === 0) return { response: { already: true, customFields: [] } };
+        await crm.updateContact(s, { customFields: clear }, signal);
+        return { response: { customFields: Object.keys(clear) } };
+      }
       case 'members_relinked': {
         const l = step.target!;
         const id = this.newIdOf(l) ?? l;
@@ -320,6 +387,9 @@ class RestoreRun {
         emails: c.emails,
         phones: c.phones,
         addresses: c.addresses,
+        ...(snap.customFields && Object.keys(snap.customFields).length
+          ? { customFields: snap.customFields }
+          : {}),
       },
       this.signal,
     );
@@ -363,6 +433,38 @@ class RestoreRun {
       const have = new Set(await crm.getContactTagIds(id, signal));
       const missing = snap.tagIds.filter((t) => !have.has(t));
       if (missing.length) problems.push(`#${id} (recreated #${l}) lacks ${names(missing).join(', ')}`);
+      if (id === l) continue;
+      const now = await crm.getContact(id, signal);
+      if (!now) {
+        problems.push(`#${id} (recreated #${l}) cannot be read back`);
+        continue;
+      }
+      const c = snap.contact;
+      if (
+        !patchApplied(now, {
+          givenName: c.givenName,
+          familyName: c.familyName,
+          emails: c.emails,
+          phones: c.phones,
+        })
+      )
+        problems.push(`#${id} (recreated #${l}) has other names, email or phone than the snapshot`);
+      const lostFields = Object.entries(snap.customFields ?? {}).filter(
+        ([field, value]) => (now.customFields?.[field] ?? '') !== value,
+      );
+      if (lostFields.length)
+        problems.push(
+          `#${id} (recreated #${l}) lacks custom field value(s) ${lostFields.map(([f]) => f).join(', ')}`,
+        );
+      const lists = restorableLists(snap);
+      if (lists.length && crm.getContactLists) {
+        const on = new Map((await crm.getContactLists(id, signal)).map((m) => [m.listId, m.status] as const));
+        for (const m of lists)
+          if (on.get(m.listId) !== m.status)
+            problems.push(
+              `#${id} (recreated #${l}) is ${on.get(m.listId) ?? 'not'} on list ${listName(plan, m.listId)}, not ${m.status}`,
+            );
+      }
     }
     const members: MemberAccess[] = [];
     if (this.wpOptional) {
@@ -449,6 +551,12 @@ class RestoreRun {
       unarchived: resp('unarchived').map((r) => String(r.unarchived)),
       survivorFieldsRestored: (resp('survivor_fields_restored')[0]?.written as string[] | undefined) ?? [],
       tagsRemovedFromSurvivor: (resp('survivor_tags_removed')[0]?.removed as string[] | undefined) ?? [],
+      listsRestored: resp('lists_restored').flatMap((r) =>
+        (r.lists as { listId: string; status: string }[]).map((m) => ({
+          contactId: String(r.contactId),
+          ...m,
+        })),
+      ),
       relinked: resp('members_relinked').flatMap((r) =>
         (r.relinked as { wpId: number; contactId: string }[]).map(({ wpId, contactId }) => ({
           wpId,
@@ -527,4 +635,35 @@ export async function restoreRun(
   } finally {
     claim.release();
   }
+}
+
+/** The list statuses the API can set again: a subscription or an unsubscribe. */
+function restorableLists(
+  snap: RecordSnapshot | undefined,
+): { listId: string; status: 'active' | 'unsubscribed' }[] {
+  return (snap?.lists ?? []).flatMap((m) =>
+    m.status === 'active' || m.status === 'unsubscribed' ? [{ listId: m.listId, status: m.status }] : [],
+  );
+}
+
+/** Unconfirmed and bounced: states only the person or their mail server can bring about. */
+function unrestorableLists(snap: RecordSnapshot | undefined) {
+  return (snap?.lists ?? []).filter((m) => m.status !== 'active' && m.status !== 'unsubscribed');
+}
+
+const listName = (plan: RunRow['plan'], id: string) =>
+  `"${plan.extras?.lists.find((l) => l.listId === id)?.name ?? `number ${id}`}"`;
+const automationName = (plan: RunRow['plan'], id: string) =>
+  `"${plan.extras?.automations.find((a) => a.id === id)?.name ?? `automation number ${id}`}"`;
+
+/** The custom field values the merge filled on the survivor: empty in its snapshot, taken from a duplicate's. */
+function filledByMerge(
+  snaps: ReadonlyMap<string, RecordSnapshot>,
+  plan: RunRow['plan'],
+  before: Readonly<Record<string, string>>,
+): Record<string, string> {
+  return customFieldFill(
+    before,
+    plan.loserIds.flatMap((l) => (snaps.has(l) ? [snaps.get(l)!] : [])),
+  );
 }

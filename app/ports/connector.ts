@@ -64,6 +64,8 @@ export interface CrmClientConfig {
 export interface CrmOAuth {
   /** Where the browser asks for consent and where codes are exchanged, for an API base URL. */
   endpoints(baseUrl: string): { readonly authorizeUrl: string; readonly tokenUrl: string };
+  /** Whether a stored secret holds this flow's tokens rather than an API key (so no key hint is shown for it). */
+  holdsTokens(secret: string): boolean;
   /** Exchanges the code for tokens; answers with the secret to store (client credentials and tokens together). */
   exchange(
     input: {

@@ -1,18 +1,20 @@
 import { join } from 'node:path';
 import type { CoreContext } from '../context/context';
-import { insertConnection, listConnections } from '../sync/connections';
+import { insertConnection, listConnections, updateConnection } from '../sync/connections';
 import { syncManager } from '../sync/manager';
 import type { SyncResult } from '../sync/engine';
-import { syncWordPress } from '../sync/wordpress-sync';
 import { startKeapSandbox, type KeapSandbox } from './keap';
 import { startWordPressSandbox, type WordPressSandbox } from './wordpress';
 import type { SandboxTag } from './wordpress/state';
+import { insertWordPressConnection, listWordPressConnections } from '../connectors/wordpress/connections';
+import { syncCrmThenSite } from './crm-then-site-sync';
 import {
-  clientFor,
-  insertWordPressConnection,
-  resolveWordPressConnection,
-} from '../connectors/wordpress/connections';
+  addActiveCampaignSandbox,
+  closeActiveCampaignSandbox,
+  resumeActiveCampaignSandbox,
+} from './embedded-activecampaign';
 import { forgetClients } from '../merge/clients';
+import { AppError } from '../domain/errors';
 import { ClaimStore, CLAIM_HEARTBEAT_MS, Claim, type ClaimHolder } from '../workspace/claims';
 
 export const SANDBOX_LABEL = 'Sandbox Keap';
@@ -87,6 +89,8 @@ export async function ensureSandboxWorkspace(
   options: EmbeddedOptions = {},
 ): Promise<EmbeddedSandbox | null> {
   const db = ctx.workspace.db;
+  // A sandbox added from the Connections screen comes back with the workspace, whatever else it holds.
+  await resumeActiveCampaignSandbox(ctx);
   const rows = listConnections(db);
   const existing = rows.find((r) => r.is_sandbox === 1 && r.kind === 'keap');
   if (rows.length > 0 && !existing) return null;
@@ -194,16 +198,13 @@ async function startOwned(
   }
 
   async function ensureWordPressConnection(crmConnectionId: string): Promise<string> {
-    const current = db
-      .prepare(`SELECT id, secret_ref FROM connections WHERE kind = 'wordpress' AND is_sandbox = 1 LIMIT 1`)
-      .get() as { id: string; secret_ref: string | null } | undefined;
+    // The site linked to this CRM: another sandbox (ActiveCampaign's) has a site of its own.
+    const current = listWordPressConnections(db).find(
+      (w) => w.isSandbox && (w.crmConnectionId === crmConnectionId || w.label === SANDBOX_WP_LABEL),
+    );
     if (current) {
-      db.prepare('UPDATE connections SET base_url = ?, account = ? WHERE id = ?').run(
-        wordpress.baseUrl,
-        wordpress.username,
-        current.id,
-      );
-      if (current.secret_ref) await ctx.workspace.secrets.set(current.secret_ref, wordpress.appPassword);
+      updateConnection(ctx, current.id, { baseUrl: wordpress.baseUrl, account: wordpress.username });
+      await ctx.workspace.secrets.set(current.secretRef, wordpress.appPassword);
       return current.id;
     }
     return insertWordPressConnection(ctx, {
@@ -220,25 +221,7 @@ async function startOwned(
     });
   }
   function startSync(id: string, mode: 'full' | 'auto'): Promise<SyncResult> {
-    const manager = syncManager(ctx);
-    manager.start(id, { mode });
-    // Members are synced after the CRM so links to contacts that no longer exist show up as orphans at once.
-    const done = manager.wait(id).then(async (result) => {
-      const conn = resolveWordPressConnection(ctx.workspace.db, wpConnectionId);
-      await syncWordPress({
-        db: ctx.workspace.db,
-        client: await clientFor(ctx, conn),
-        connectionId: conn.id,
-        events: ctx.events,
-        clock: ctx.clock,
-        mode: 'full',
-      });
-      ctx.events.emit('workspace/changed', { reason: 'wordpress synced' });
-      return result;
-    });
-    // The caller may not wait; a failed sync is reported through sync/finished, never as an unhandled rejection.
-    done.catch(() => undefined);
-    return done;
+    return syncCrmThenSite(ctx, id, wpConnectionId, mode);
   }
 
   return {
@@ -255,4 +238,21 @@ async function startOwned(
       claim.release();
     },
   };
+}
+
+/** The CRM kinds whose sandbox a person can add from the Connections screen (the Keap one comes on first start). */
+export const ADDABLE_SANDBOX_KINDS: readonly string[] = ['activecampaign'];
+
+/** Starts a sandbox CRM of this kind with its linked site, adds both connections and starts their first sync. */
+export async function addEmbeddedSandbox(ctx: CoreContext, kind: string): Promise<{ connectionId: string }> {
+  if (kind !== 'activecampaign') {
+    throw new AppError('UNSUPPORTED', 'This kind of CRM has no sandbox that can be added here.');
+  }
+  const added = await addActiveCampaignSandbox(ctx);
+  return { connectionId: added.connectionId };
+}
+
+/** Stops every sandbox this host serves besides the first-start one (hosts call it when they stop). */
+export async function closeEmbeddedSandboxes(ctx: CoreContext): Promise<void> {
+  await closeActiveCampaignSandbox(ctx);
 }

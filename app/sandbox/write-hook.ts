@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * What a test does at a write request: nothing (undefined), 'abort' (close the connection: before the change, as
  * if the request never arrived; after it, the change is made but the answer is lost), or answer with an error
- * status instead of the real response (after the change: the client sees a failure for work that was done).
+ * status (and headers, such as a 429's Retry-After) instead of the real response (after the change: the client sees
+ * a failure for work that was done).
  */
-export type WriteHookResult = void | 'abort' | { readonly status: number };
+export type WriteHookResult =
+  void | 'abort' | { readonly status: number; readonly headers?: Readonly<Record<string, string>> };
 
 /**
  * Called for every request that changes state (anything but GET), once before the change and once after it,
@@ -30,7 +32,7 @@ export async function writeHookBefore(
     return true;
   }
   if (verdict && typeof verdict === 'object') {
-    injectedError(res, verdict.status);
+    injectedError(res, verdict.status, verdict.headers);
     return true;
   }
   // After the change: hold the real answer until the after-hook has decided what the client gets.
@@ -47,7 +49,7 @@ export async function writeHookBefore(
         if (after === 'abort') return void req.socket.destroy();
         res.writeHead = writeHead as typeof res.writeHead;
         res.end = end as typeof res.end;
-        if (after && typeof after === 'object') return injectedError(res, after.status);
+        if (after && typeof after === 'object') return injectedError(res, after.status, after.headers);
         if (head) writeHead(...head);
         end(...args);
       },
@@ -58,7 +60,11 @@ export async function writeHookBefore(
   return false;
 }
 
-function injectedError(res: ServerResponse, status: number): void {
-  res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8' });
+function injectedError(
+  res: ServerResponse,
+  status: number,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', ...headers });
   res.end(JSON.stringify({ code: status, message: `Injected failure (${status})` }));
 }

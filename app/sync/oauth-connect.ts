@@ -42,6 +42,7 @@ const page = (title: string, text: string) =>
 export async function startOAuthConnect(
   ctx: CoreContext,
   input: OAuthStart,
+  options: { readonly ttlMs?: number } = {},
 ): Promise<{ flowId: string; authorizeUrl: string; redirectUri: string }> {
   const connector = ctx.connectors.crm(input.kind);
   if (!connector.oauth) {
@@ -77,7 +78,13 @@ export async function startOAuthConnect(
     const code = url.searchParams.get('code');
     if (error || !code) {
       reply(200, 'Not connected', 'The access was not allowed. You can close this tab and try again.');
-      finish(new AppError('AUTH_FAILED', 'The access was not allowed in the browser.'));
+      finish(
+        new AppError(
+          'AUTH_FAILED',
+          `Access was denied on ${connector.label}'s consent page, so nothing was connected. Start again and choose Allow to connect.`,
+          { reason: 'denied' },
+        ),
+      );
       return;
     }
     void (async () => {
@@ -132,8 +139,14 @@ export async function startOAuthConnect(
     else settle.resolve(connectionId!);
   };
   const timer = setTimeout(
-    () => finish(new AppError('TIMEOUT', 'The browser sign-in was not finished within 10 minutes.')),
-    FLOW_TTL_MS,
+    () =>
+      finish(
+        new AppError(
+          'TIMEOUT',
+          `${connector.label}'s consent page was not answered within ${FLOW_TTL_MS / 60_000} minutes, so the sign-in was stopped. Start again when you are ready.`,
+        ),
+      ),
+    options.ttlMs ?? FLOW_TTL_MS,
   );
   timer.unref();
 

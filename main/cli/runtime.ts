@@ -3,7 +3,11 @@ import type { Core } from '../../app/api/core';
 import { openCore } from '../shared/open-core';
 import { AppError, toErrorShape } from '../../app/domain/errors';
 import { exitCodeFor } from './exit-codes';
-import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
+import {
+  closeEmbeddedSandboxes,
+  ensureSandboxWorkspace,
+  type EmbeddedSandbox,
+} from '../../app/sandbox/embedded';
 import { listConnections } from '../../app/sync/connections';
 
 /** Commands that must not start the embedded sandbox CRM (they configure connections or are the sandbox). */
@@ -124,6 +128,7 @@ export function action<A extends unknown[]>(
     } finally {
       process.off('SIGINT', onSigint);
       await embedded?.close().catch(() => undefined);
+      if (core) await closeEmbeddedSandboxes(core.context).catch(() => undefined);
       core?.close();
     }
   };

@@ -18,6 +18,7 @@ import { handleAppProtocol, registerAppScheme } from './protocol';
 import { chooseSecretStore } from './safe-storage-secret-store';
 import { hardenSession, installContentsGuards, secureWebPreferences } from './security';
 import { APP_ENTRY_URL } from './trusted-url';
+import { askBeforeDroppingEdits } from './unload-prompt';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = parseElectronArgs(process.argv.slice(1));
@@ -124,6 +125,7 @@ function createWindow(): void {
     webPreferences: secureWebPreferences(join(here, 'preload.cjs')),
   });
   mainWindow = window;
+  askBeforeDroppingEdits(window, dialog);
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => {
     if (mainWindow === window) mainWindow = undefined;

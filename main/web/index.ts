@@ -4,7 +4,11 @@ import { rendererDir } from '../shared/paths';
 import { startWebHost } from './server';
 import { openBrowser } from './open-browser';
 import { toErrorShape } from '../../app/domain/errors';
-import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
+import {
+  closeEmbeddedSandboxes,
+  ensureSandboxWorkspace,
+  type EmbeddedSandbox,
+} from '../../app/sandbox/embedded';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -85,6 +89,7 @@ try {
     process.stderr.write('\nStopping Mergedesk: letting running calls finish…\n');
     await embedding;
     await (embedded as EmbeddedSandbox | null)?.close();
+    await closeEmbeddedSandboxes(core.context);
     await host.close();
     core.close();
     process.exit(0);

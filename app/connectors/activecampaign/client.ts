@@ -31,6 +31,7 @@ import * as s from './schemas';
 /** "5 requests per second per account" (ActiveCampaign rate limit); shared by every key of the account. */
 export const AC_ACCOUNT_LIMITS: RateLimits = { perSecond: 5, maxConcurrent: 2 };
 const MAX_LIMIT = 100;
+const TAG_INDEX_MAX_AGE_MS = 10 * 60_000;
 const API = '/api/3';
 
 export interface ActiveCampaignClientOptions {
@@ -124,8 +125,20 @@ export class ActiveCampaignClient implements CrmClient {
       if (wait !== undefined) this.http.pauseUntil(this.clock.now() + wait);
       return undefined;
     }
-    if ((st >= 200 && st < 300) || st === 404 || st >= 500) return undefined;
     const said = errorText(res.data);
+    if (st >= 500 && !(req.idempotent ?? req.method !== 'POST')) {
+      // The shared layer does not repeat a request that may have landed (a second POST /contactAutomations starts
+      // the automation again), so the answer is an error the merge step retries after checking what is there.
+      return {
+        kind: 'fail',
+        error: new AppError(
+          'REMOTE_ERROR',
+          `ActiveCampaign could not complete ${req.method} ${req.path} (HTTP ${st}${said ? `: ${said}` : ''}); it may or may not have been applied.`,
+          { status: st },
+        ),
+      };
+    }
+    if ((st >= 200 && st < 300) || st === 404 || st >= 500) return undefined;
     if (st === 401 || (st === 403 && !req.path.endsWith('/contactAutomations'))) {
       return {
         kind: 'fail',
@@ -232,14 +245,77 @@ export class ActiveCampaignClient implements CrmClient {
     return { contacts, rejected, next: page.contacts.length === limit && last ? last : null };
   }
 
+  /**
+   * Tags of a sync pass's contacts. A full pass (and an incremental one that turns out to span pages) reads them
+   * tag by tag with the documented `GET /contacts?tagid=` filter, 100 contacts a request, so the tags of N contacts
+   * cost about N×(tags per contact)/100 requests instead of one request per contact; a short incremental pass
+   * reads each changed contact's own tags.
+   */
   async listContacts(
     options: ListOptions & { readonly updatedSince?: string | null },
   ): Promise<Page<CrmContact>> {
     const page = await this.contactPage(options);
+    const pass = options.updatedSince ?? null;
+    if (!options.cursor || this.tagIndex?.pass !== pass || this.tagIndexExpired()) this.tagIndex = null;
+    const bulk = !pass || page.next !== null || this.tagIndex !== null;
+    const index = bulk && page.contacts.length > 0 ? await this.tagsByContact(pass, options.signal) : null;
     const items: CrmContact[] = [];
     for (const c of page.contacts)
-      items.push(toCrmContact(c, await this.getContactTagIds(c.id, options.signal)));
+      items.push(
+        toCrmContact(c, index ? (index.get(c.id) ?? []) : await this.getContactTagIds(c.id, options.signal)),
+      );
+    if (page.next === null) this.tagIndex = null;
     return { items, nextCursor: page.next, ...(page.rejected.length ? { rejected: page.rejected } : {}) };
+  }
+
+  /** Every contact's tag ids for one sync pass, built once per pass and dropped when the pass ends. */
+  private tagIndex: { pass: string | null; builtAt: number; byContact: Map<string, string[]> } | null = null;
+
+  private tagIndexExpired(): boolean {
+    // A pass resumed long after it stopped reads the tags again rather than trust an old index.
+    return this.tagIndex !== null && this.clock.now() - this.tagIndex.builtAt > TAG_INDEX_MAX_AGE_MS;
+  }
+
+  private async tagsByContact(pass: string | null, signal?: AbortSignal): Promise<Map<string, string[]>> {
+    if (this.tagIndex) return this.tagIndex.byContact;
+    const builtAt = this.clock.now();
+    const byContact = new Map<string, string[]>();
+    for (let cursor: string | null = null, i = 0; i < 100_000; i++) {
+      const tags: Page<CrmTag> = await this.listTags({ cursor, ...(signal ? { signal } : {}) });
+      for (const tag of tags.items) {
+        for (let after: string | null = null, j = 0; j < 1_000_000; j++) {
+          const res = await this.req(
+            'GET',
+            '/contacts',
+            {
+              query: {
+                tagid: tag.id,
+                limit: MAX_LIMIT,
+                'orders[id]': 'ASC',
+                ...(after ? { id_greater: after } : {}),
+              },
+            },
+            signal,
+          );
+          const ids = parse(s.contactsPage, res.data, `GET /contacts?tagid=${tag.id}`)
+            .contacts.map((r) => (r as { id?: unknown } | null)?.id)
+            .filter((id): id is string | number => typeof id === 'string' || typeof id === 'number')
+            .map(String);
+          for (const id of ids) {
+            const list = byContact.get(id);
+            if (list) list.push(tag.id);
+            else byContact.set(id, [tag.id]);
+          }
+          if (ids.length < MAX_LIMIT) break;
+          after = ids.reduce((a, b) => (Number(b) > Number(a) ? b : a));
+        }
+      }
+      if (!tags.nextCursor) break;
+      cursor = tags.nextCursor;
+    }
+    for (const list of byContact.values()) list.sort();
+    this.tagIndex = { pass, builtAt, byContact };
+    return byContact;
   }
 
   async listContactIds(options: ListOptions): Promise<Page<string>> {

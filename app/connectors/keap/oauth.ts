@@ -62,6 +62,7 @@ export function keapOAuthEndpoints(baseUrl: string): { authorizeUrl: string; tok
 
 export const keapOAuth: CrmOAuth = {
   endpoints: keapOAuthEndpoints,
+  holdsTokens: (secret) => secret.startsWith(PREFIX),
   async exchange(input, clock: Clock, signal?: AbortSignal) {
     const url = new URL(input.tokenUrl);
     const http = new HttpClient({ baseURL: url.origin, maxRetries: 2, clock });

@@ -33,6 +33,7 @@ export interface AcSandbox {
   /** Every write request as `METHOD /path`, in order. */
   readonly writes: string[];
   readonly world: { readonly truth: AcGroundTruth; wordpressSeed(): WordPressSeed };
+  /** Called around every write with `METHOD /path`, followed by ` <JSON body>` when the request has one. */
   writeHook: WriteHook | null;
   close(): Promise<void>;
 }
@@ -82,7 +83,20 @@ export async function startActiveCampaignSandbox(options: AcSandboxOptions = {})
   const stats = { requests: 0, rateLimited: 0, byRoute: {} as Record<string, number> };
   const writes: string[] = [];
   const recent: number[] = [];
-  let assoc = 100_000;
+  // Association ids continue after the largest one in the state, so a sandbox started again on its folder never
+  // hands out an id that already names a tag, list or automation entry.
+  let assoc = Math.max(
+    100_000,
+    ...[state.contactTags, state.contactAutomations].flatMap((rows) =>
+      Object.keys(rows)
+        .map(Number)
+        .filter(Number.isFinite)
+        .map((n) => n + 1),
+    ),
+    ...Object.values(state.fieldValues)
+      .map((v) => Number(v.id) + 1)
+      .filter(Number.isFinite),
+  );
   const stamp = () => new Date(now()).toISOString().replace('.000Z', '-00:00');
   const touch = (id: string) => {
     const c = state.contacts[id];
@@ -144,6 +158,15 @@ export async function startActiveCampaignSandbox(options: AcSandboxOptions = {})
       let all = Object.values(state.contacts);
       const email = q.get('email');
       if (email) all = all.filter((c) => c.email.toLowerCase() === email.toLowerCase());
+      const tagid = q.get('tagid');
+      if (tagid) {
+        const tagged = new Set(
+          Object.values(state.contactTags)
+            .filter((a) => a.tag === tagid)
+            .map((a) => a.contact),
+        );
+        all = all.filter((c) => tagged.has(c.id));
+      }
       const greater = q.get('id_greater');
       if (greater) all = all.filter((c) => Number(c.id) > Number(greater));
       const after = q.get('filters[updated_after]');
@@ -359,7 +382,10 @@ export async function startActiveCampaignSandbox(options: AcSandboxOptions = {})
         return void res.end('{"contacts": [');
       }
       const write = method !== 'GET';
-      if (write && (await writeHookBefore(sandbox.writeHook, signature, req, res))) return;
+      // The hook is told the body too, so a test can tell a retry of one write from the next write to the same
+      // path (each tag and list is its own POST).
+      const described = text ? `${signature} ${text}` : signature;
+      if (write && (await writeHookBefore(sandbox.writeHook, described, req, res))) return;
       let body: Record<string, unknown> = {};
       if (text) {
         try {

@@ -116,7 +116,8 @@ function rng(seed: number): () => number {
   };
 }
 
-const ACCESS_TAGS = ['Course A Access', 'VIP Member', 'Membership Gold'];
+/** The tags AccessAlly grants course access from; the linked site copies these on a resync. */
+export const ACCESS_TAGS = ['Course A Access', 'VIP Member', 'Membership Gold'];
 const OTHER_TAGS = ['Newsletter', 'Webinar 2026', 'Lead Magnet', 'Customer'];
 
 /**

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { pluralWord } from '../lib/format';
 import { useEvent, useQuery } from '../lib/api-context';
 import { nextActivity, type JobActivity } from '../lib/notices';
 import { useThrottled } from '../lib/throttle';
@@ -35,21 +36,22 @@ export function StatusBar() {
       {data ? (
         <ul className="statusbar-counts">
           <li>
-            <span className="stat-value">{n(data.contacts)}</span> contacts
+            <span className="stat-value">{n(data.contacts)}</span> {pluralWord(data.contacts, 'contact')}
           </li>
           <li>
-            <span className="stat-value">{n(data.wp_users)}</span> WordPress users
+            <span className="stat-value">{n(data.wp_users)}</span> WordPress{' '}
+            {pluralWord(data.wp_users, 'user')}
           </li>
           <li>
             <a href="#/duplicates">
-              <span className="stat-value">{n(data.groups)}</span> {data.groups === 1 ? 'group' : 'groups'} to
+              <span className="stat-value">{n(data.groups)}</span> {pluralWord(data.groups, 'group')} to
               review
             </a>
           </li>
           <li>
             <a href="#/connections">
               <span className="stat-value">{n(data.connections.length)}</span>{' '}
-              {data.connections.length === 1 ? 'connection' : 'connections'}
+              {pluralWord(data.connections.length, 'connection')}
             </a>
           </li>
         </ul>

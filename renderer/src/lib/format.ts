@@ -28,7 +28,17 @@ export function formatDate(iso: string | null | undefined, empty = '—'): strin
  * "1 comparison", "3 comparisons". `many` defaults to `one` + "s"; irregular words give both forms.
  */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${rules.select(n) === 'one' ? one : many}`;
+  return `${n.toLocaleString()} ${pluralWord(n, one, many)}`;
+}
+
+/** The word alone, for a count shown apart from it (a figure in its own element): "group" or "groups". */
+export function pluralWord(n: number, one: string, many = `${one}s`): string {
+  return rules.select(n) === 'one' ? one : many;
+}
+
+/** "a Keap account", "an ActiveCampaign account": the article a name takes when it is read aloud (by its vowel). */
+export function withArticle(name: string): string {
+  return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 /** "about 2 min", "40 s": an estimate, rounded the way people say it. */

@@ -1,4 +1,5 @@
 import type { CoreEvent } from '../../../app/api/contract';
+import { plural } from './format';
 
 export type NoticeTone = 'success' | 'error' | 'info';
 
@@ -12,8 +13,6 @@ export interface Notice {
   /** A button that takes the news back (e.g. Undo); the toast closes when it is pressed. */
   readonly undo?: { readonly label: string; readonly run: () => void };
 }
-
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /**
  * The notification a finished job deserves, or null for events that are not worth interrupting anyone for

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { plural } from '../lib/format';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEvent } from '../lib/api-context';
 import { navigate } from '../lib/router';
@@ -136,12 +137,7 @@ export function ContactsScreen(props: { param: string | null }) {
                         <>
                           <div className="contact-name">
                             {r.name}
-                            {r.tagCount > 0 && (
-                              <span className="muted">
-                                {' '}
-                                · {r.tagCount} {r.tagCount === 1 ? 'tag' : 'tags'}
-                              </span>
-                            )}
+                            {r.tagCount > 0 && <span className="muted"> · {plural(r.tagCount, 'tag')}</span>}
                           </div>
                           <div className="muted contact-sub">
                             {[r.email, r.phone, r.company].filter(Boolean).join(' · ') || `Keap #${r.crmId}`}

@@ -5,7 +5,7 @@ import { navigate } from '../lib/router';
 import type { Output, RestorePreview, RunSummary } from '../../../app/api/contract';
 import { isMergeStep, stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
 import { words } from '../../../app/api/client';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, plural } from '../lib/format';
 
 /** "Ann Lee (#101)": a contact as people recognise it, the id beside the name. */
 function contact(run: RunSummary, id: string): string {
@@ -164,7 +164,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
         {contact(d.run, d.run.survivorId)} · merged {d.run.loserIds.map((l) => contact(d.run, l)).join(', ')}
         {d.run.groupId !== null ? ` · group ${d.run.groupId}` : ''} · confirmed:{' '}
         {d.confirmed.map((c) => words.guardLabel(c)).join(', ') || 'nothing needed confirming'} ·{' '}
-        {d.run.stepsDone} of {d.run.stepsTotal} steps done
+        {d.run.stepsDone} of {plural(d.run.stepsTotal, 'step')} done
       </p>
       {d.run.error && <p className="warning">{d.run.error.message}</p>}
       <ol className="step-list">

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import { useQuery } from '../lib/api-context';
 import { ErrorBanner, Loading } from '../components/states';
 import { PanelSection, SettingsSection } from '../components/SettingsSection';
+import { UnsavedChangesDialog } from '../components/UnsavedChangesDialog';
 // Detection settings panels: import here.
 import { DetectionSettings } from '../features/detect/DetectionSettings';
 
@@ -88,6 +89,7 @@ export function SettingsScreen() {
           <PanelSection id="merge-access" title="Merge & access" panels={MERGE_ACCESS_PANELS} />
         </div>
       )}
+      <UnsavedChangesDialog />
     </section>
   );
 }

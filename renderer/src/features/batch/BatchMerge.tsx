@@ -106,7 +106,7 @@ function BatchProgress(props: { batch: Batch; call: (fn: () => Promise<Batch>) =
         max={Math.max(1, batch.total)}
         value={batch.done}
         aria-label="Batch progress"
-        aria-valuetext={`${batch.done} of ${batch.total} groups`}
+        aria-valuetext={`${batch.done} of ${plural(batch.total, 'group')}`}
       />
       <p role="status">
         {batch.done.toLocaleString()} of {plural(batch.total, 'group')} ·{' '}

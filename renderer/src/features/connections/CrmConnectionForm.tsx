@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useApi } from '../../lib/api-context';
 import { ErrorBanner } from '../../components/states';
+import { withArticle } from '../../lib/format';
 import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../../../../app/api/contract';
 
 /**
@@ -10,6 +11,8 @@ import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../
 export function CrmConnectionForm(props: {
   readonly kind: ConnectionKind;
   readonly existing?: ConnectionDetail;
+  /** A connection signed in through the browser: only its name can change here (its tokens are not a key). */
+  readonly renameOnly?: boolean;
   readonly onSaved: (connection: ConnectionDetail, test: ConnectionTestResult | null) => void;
   readonly onCancel?: () => void;
 }) {
@@ -59,27 +62,29 @@ export function CrmConnectionForm(props: {
     <form
       className="keap-form"
       onSubmit={submit}
-      aria-label={props.existing ? `Edit ${props.existing.label}` : `Add a ${kind.label} account`}
+      aria-label={props.existing ? `Edit ${props.existing.label}` : `Add ${withArticle(kind.label)} account`}
     >
       {error && <ErrorBanner error={error} />}
-      <div className="field">
-        <label htmlFor={`${id}-key`}>
-          {props.existing ? 'New API key (leave empty to keep the stored one)' : `${kind.label} API key`}
-        </label>
-        <input
-          id={`${id}-key`}
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          value={apiKey}
-          onChange={(e) => setApiKey(e.target.value)}
-          placeholder={kind.help.apiKey}
-          required={!props.existing}
-        />
-        <p className="hint">
-          {kind.help.apiKey}. The key is tested, then stored encrypted and never shown again.
-        </p>
-      </div>
+      {!props.renameOnly && (
+        <div className="field">
+          <label htmlFor={`${id}-key`}>
+            {props.existing ? 'New API key (leave empty to keep the stored one)' : `${kind.label} API key`}
+          </label>
+          <input
+            id={`${id}-key`}
+            type="password"
+            autoComplete="off"
+            spellCheck={false}
+            value={apiKey}
+            onChange={(e) => setApiKey(e.target.value)}
+            placeholder={kind.help.apiKey}
+            required={!props.existing}
+          />
+          <p className="hint">
+            {kind.help.apiKey}. The key is tested, then stored encrypted and never shown again.
+          </p>
+        </div>
+      )}
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-label`}>Name</label>
@@ -90,17 +95,19 @@ export function CrmConnectionForm(props: {
             placeholder={`e.g. Main ${kind.label} account`}
           />
         </div>
-        <div className="field">
-          <label htmlFor={`${id}-url`}>API base URL</label>
-          <input
-            id={`${id}-url`}
-            value={baseUrl}
-            onChange={(e) => setBaseUrl(e.target.value)}
-            placeholder={kind.defaultBaseUrl ?? kind.help.baseUrl}
-            required
-          />
-          {!kind.defaultBaseUrl && <p className="hint">{kind.help.baseUrl}</p>}
-        </div>
+        {!props.renameOnly && (
+          <div className="field">
+            <label htmlFor={`${id}-url`}>API base URL</label>
+            <input
+              id={`${id}-url`}
+              value={baseUrl}
+              onChange={(e) => setBaseUrl(e.target.value)}
+              placeholder={kind.defaultBaseUrl ?? kind.help.baseUrl}
+              required
+            />
+            {!kind.defaultBaseUrl && <p className="hint">{kind.help.baseUrl}</p>}
+          </div>
+        )}
       </div>
       <div className="actions">
         <button type="submit" className="primary" disabled={busy}>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { plural } from '../../lib/format';
 import type { CsvAnalysis as Analysis, UploadRef } from '../../../../app/api/contract';
 import { useApi } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
@@ -123,10 +124,6 @@ export function CsvAnalysis() {
       )}
     </div>
   );
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
 }
 
 function Summary({ result }: { result: Analysis }) {

@@ -6,6 +6,7 @@ import type { DetectSettings } from '../../../../app/api/contract';
 import { useApi, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
 import { LANE_LABELS } from './labels';
+import { useUnsavedEdits } from '../../lib/router';
 
 type FieldKey = keyof DetectSettings['fieldWeights'];
 const { FIELD_LABELS } = words;
@@ -33,6 +34,7 @@ export function DetectionSettings() {
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const preview = useQuery('detect/preview', draft ?? {});
+  useUnsavedEdits(edited !== null && !saved, 'the detection settings');
 
   if (stored.error && !draft) return <ErrorBanner error={stored.error} onRetry={stored.reload} />;
   if (!draft) return <Loading label="Loading detection settings…" />;

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { formatDateTime } from '../../lib/format';
-import { useApi } from '../../lib/api-context';
+import { formatDateTime, plural } from '../../lib/format';
+import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner, ProgressBar } from '../../components/states';
 import type { ConnectionDetail, ConnectionKind, ConnectionTestResult } from '../../../../app/api/contract';
 import { CrmConnectionForm } from '../connections/CrmConnectionForm';
 import { describeProgress, type SyncView } from './useSyncProgress';
+import { describeQuota, describeTestDetails } from './connection-words';
 
 /** An id for work the user may cancel before its answer arrives (a connection test). */
 function newJobId(): string {
@@ -28,6 +29,12 @@ export function ConnectionCard(props: {
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const running = props.sync?.running ?? false;
   const isCrm = c.role === 'crm';
+  const oauth = c.signIn === 'oauth2';
+  // The budget is the client's; what is left today comes with the CRM's answers, so it is read again after each.
+  const quota = useQuery('connections/quota', { id: c.id });
+  useEvent('sync/finished', (e) => {
+    if (e.connectionId === c.id) quota.reload();
+  });
 
   async function run(what: string, fn: () => Promise<unknown>) {
     setError(null);
@@ -99,6 +106,7 @@ export function ConnectionCard(props: {
                   try {
                     const result = await api.call('connections/test', { id: c.id, jobId });
                     setTest(result.error?.code === 'CANCELLED' ? null : result);
+                    quota.reload();
                     if (result.error?.code === 'CANCELLED') setNote('Test cancelled.');
                   } finally {
                     setTestJob(null);
@@ -121,19 +129,42 @@ export function ConnectionCard(props: {
       <dl className="facts compact">
         <dt>Account</dt>
         <dd>{c.account ?? '—'}</dd>
-        <dt>API key</dt>
-        <dd>
-          {c.hasSecret ? (
-            `stored (ends ${c.secretHint ?? '…'})`
-          ) : (
-            <>
-              <span className="warning">cannot be read — enter it again</span>{' '}
-              <button type="button" onClick={() => setEditing(true)} aria-expanded={editing}>
-                Enter the key again
-              </button>
-            </>
-          )}
-        </dd>
+        {oauth ? (
+          <>
+            <dt>Signed in</dt>
+            <dd>
+              {c.hasSecret ? (
+                `through your ${props.kind?.label ?? ''} app (OAuth2); the tokens renew themselves`
+              ) : (
+                <span className="warning">
+                  the stored sign-in cannot be read — remove it and sign in again
+                </span>
+              )}
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>API key</dt>
+            <dd>
+              {c.hasSecret ? (
+                `stored (ends ${c.secretHint ?? '…'})`
+              ) : (
+                <>
+                  <span className="warning">cannot be read — enter it again</span>{' '}
+                  <button type="button" onClick={() => setEditing(true)} aria-expanded={editing}>
+                    Enter the key again
+                  </button>
+                </>
+              )}
+            </dd>
+          </>
+        )}
+        {quota.data?.quota && (
+          <>
+            <dt>Request budget</dt>
+            <dd>{describeQuota(quota.data.quota)}</dd>
+          </>
+        )}
         <dt>Last test</dt>
         <dd>
           {c.lastTestOk === null
@@ -188,14 +219,7 @@ export function ConnectionCard(props: {
         <div role="status" className={test.ok ? 'ok-note' : 'warning'}>
           {test.ok ? `Connection works: ${test.account ?? ''}` : `Test failed: ${test.error?.message ?? ''}`}
           {test.ok && Object.keys(test.details).length > 0 && (
-            <span className="muted">
-              {' '}
-              (
-              {Object.entries(test.details)
-                .map(([k, v]) => `${k}: ${v}`)
-                .join(' · ')}
-              )
-            </span>
+            <span className="muted"> ({describeTestDetails(test.details)})</span>
           )}
         </div>
       )}
@@ -204,6 +228,7 @@ export function ConnectionCard(props: {
         <CrmConnectionForm
           kind={props.kind}
           existing={c}
+          renameOnly={oauth}
           onCancel={() => setEditing(false)}
           onSaved={(_conn, t) => {
             setEditing(false);
@@ -215,8 +240,8 @@ export function ConnectionCard(props: {
       {confirmRemove && (
         <div className="confirm" role="alertdialog" aria-label={`Remove ${c.label}?`}>
           <p>
-            Remove <strong>{c.label}</strong>? Its stored key and the {c.contactCount.toLocaleString()} cached
-            contacts go with it. Nothing changes in the CRM itself.
+            Remove <strong>{c.label}</strong>? Its stored {oauth ? 'sign-in' : 'key'} and the{' '}
+            {plural(c.contactCount, 'cached contact')} go with it. Nothing changes in the CRM itself.
           </p>
           <div className="actions">
             <button

@@ -3,6 +3,7 @@ import { words } from '../../../../app/api/client';
 import './merge-review.css';
 import { useApi, useQuery } from '../../lib/api-context';
 import { ErrorBanner, Loading } from '../../components/states';
+import { useUnsavedEdits } from '../../lib/router';
 import type { AccessSettings, SurvivorshipSettings } from '../../../../app/api/contract';
 
 const { FIELD_LABELS } = words;
@@ -18,6 +19,15 @@ const parseList = (v: string) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+/** The access settings as the form's text fields hold them. */
+const formOf = (acc: AccessSettings): Record<keyof AccessSettings, string> => ({
+  accessCategories: list(acc.accessCategories),
+  accessNamePatterns: list(acc.accessNamePatterns),
+  revokeNamePatterns: list(acc.revokeNamePatterns),
+  automationCategories: list(acc.automationCategories),
+  automationNamePatterns: list(acc.automationNamePatterns),
+});
 
 /** Survivorship rules (which record and which values win) and which tags count as access or automation. */
 export function MergeSettings() {
@@ -50,14 +60,12 @@ function SettingsForm(props: {
   const api = useApi();
   const acc = props.initial.access;
   const [s, setS] = useState<SurvivorshipSettings>(props.initial.survivorship);
-  const [a, setA] = useState<Record<keyof AccessSettings, string>>(() => ({
-    accessCategories: list(acc.accessCategories),
-    accessNamePatterns: list(acc.accessNamePatterns),
-    revokeNamePatterns: list(acc.revokeNamePatterns),
-    automationCategories: list(acc.automationCategories),
-    automationNamePatterns: list(acc.automationNamePatterns),
-  }));
+  const [a, setA] = useState<Record<keyof AccessSettings, string>>(() => formOf(acc));
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  useUnsavedEdits(
+    JSON.stringify({ s, a }) !== JSON.stringify({ s: props.initial.survivorship, a: formOf(acc) }),
+    'the merge settings',
+  );
 
   async function save() {
     setError(null);

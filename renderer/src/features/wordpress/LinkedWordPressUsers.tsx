@@ -1,4 +1,5 @@
 import { useQuery } from '../../lib/api-context';
+import { plural } from '../../lib/format';
 import { formatDate } from '../../lib/format';
 import { ErrorBanner, Loading } from '../../components/states';
 import './wordpress.css';
@@ -25,7 +26,8 @@ export function LinkedWordPressUsers(props: { connectionId: string; contactId: s
       )}
       {q.data && q.data.members.length > 1 && (
         <p className="warning">
-          {q.data.members.length} users point at this contact: AccessAlly grants them the same access.
+          {plural(q.data.members.length, 'user')} point at this contact: AccessAlly grants them the same
+          access.
         </p>
       )}
       {q.data?.members.map((m) => (

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { formatDate } from '../../lib/format';
+import { formatDate, plural } from '../../lib/format';
 import { useQuery } from '../../lib/api-context';
 import type { WordPressMember } from '../../../../app/api/contract';
 import { EmptyState, ErrorBanner, Loading } from '../../components/states';
@@ -158,7 +158,7 @@ export function MembersList(props: { connectionId: string }) {
               Previous
             </button>
             <span>
-              Page {page} of {pages} · {q.data.total.toLocaleString()} members
+              Page {page} of {pages} · {plural(q.data.total, 'member')}
             </span>
             <button type="button" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
               Next

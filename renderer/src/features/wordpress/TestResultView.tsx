@@ -1,4 +1,5 @@
 import type { WordPressTestResult } from '../../../../app/api/contract';
+import { plural } from '../../lib/format';
 import { PluginInstallHelp } from './PluginInstallHelp';
 
 export function TestResultView(props: { result: WordPressTestResult }) {
@@ -8,7 +9,11 @@ export function TestResultView(props: { result: WordPressTestResult }) {
       <dl className="facts">
         <dt>Login</dt>
         <dd className={r.authOk ? 'ok' : 'bad'}>
-          {r.authOk ? `Accepted (${r.userCount ?? '?'} users on the site)` : 'Refused'}
+          {r.authOk
+            ? r.userCount === null || r.userCount === undefined
+              ? 'Accepted'
+              : `Accepted (${plural(r.userCount, 'user')} on the site)`
+            : 'Refused'}
         </dd>
         <dt>Mergedesk Bridge</dt>
         <dd className={r.pluginInstalled ? 'ok' : 'bad'}>
