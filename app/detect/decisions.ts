@@ -234,5 +234,10 @@ export function recordReviewedPlan(
 ): void {
   db.prepare(
     `INSERT INTO decisions (connection_id, kind, crm_ids, payload, created_at) VALUES (?, 'reviewed_plan', ?, ?, ?)`,
-  ).run(input.connectionId, JSON.stringify([...input.crmIds].sort()), JSON.stringify(input.payload), input.at);
+  ).run(
+    input.connectionId,
+    JSON.stringify([...input.crmIds].sort()),
+    JSON.stringify(input.payload),
+    input.at,
+  );
 }
