@@ -224,8 +224,11 @@ export function compareEmail(a: Features, b: Features): number {
       for (const y of b.emailsFolded) {
         const ax = x.lastIndexOf('@');
         const by = y.lastIndexOf('@');
-        const localSim = jaroWinklerRange(x, 0, ax, y, 0, by);
+        // Every "close" case needs the domains at 0.85 or more: the (short, mostly equal) domains go first, and
+        // two user names at unrelated providers are never compared.
         const domainSim = jaroWinklerRange(x, ax + 1, x.length, y, by + 1, y.length);
+        if (domainSim < 0.85) continue;
+        const localSim = jaroWinklerRange(x, 0, ax, y, 0, by);
         if ((localSim >= 0.9 && domainSim >= 0.97) || (localSim === 1 && domainSim >= 0.85)) return 3;
         if (localSim >= 0.95 && domainSim >= 0.9) return 3;
       }
@@ -307,7 +310,16 @@ export function compareAll(a: Features, b: Features, out: Int8Array): boolean {
   let g = compareGiven(a.given, b.given, a.nick, b.nick, a.givenPh, b.givenPh);
   let f = compareFamily(a.family, b.family, a.familyPh, b.familyPh);
   let swapped = false;
-  if ((g > 1 || f > 0) && a.given && a.family && b.given && b.family) {
+  // Every swap below needs one name equal to the other record's other name: without one, skip the two
+  // similarity computations (most candidate pairs of different people).
+  if (
+    (g > 1 || f > 0) &&
+    a.given &&
+    a.family &&
+    b.given &&
+    b.family &&
+    (a.given === b.family || a.family === b.given)
+  ) {
     const sg = compareFamily(a.given, b.family, a.givenPh, b.familyPh);
     const sf = compareFamily(a.family, b.given, a.familyPh, b.givenPh);
     if (sg >= 0 && sf >= 0 && sg + sf <= 1 && sg + sf < Math.min(g, 3) + f) {
