@@ -4,7 +4,8 @@ import { generateCandidates, type RuleReport } from './blocking';
 import { buildModel, contributions, scorePair, type Model } from './model';
 import { cluster, type Edge } from './cluster';
 import type { Calibration } from './calibration';
-import { laneOf, pairFlags, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
+import { scoreCandidates, startScoringHelper, type ScoringHelper } from './scoring-threads';
+import { laneOf, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
 import { FIELDS } from './compare';
 import type { DetectSettings } from './settings';
 import type { Contribution, DetectRecord, Features, Lane } from './types';
@@ -37,6 +38,8 @@ export interface DetectStats {
   readonly keptPairs: number;
   readonly rules: RuleReport[];
   readonly cutBridges: number;
+  /** Threads that scored the candidates (a second one joins for large lists when a detect worker exists). */
+  readonly scoringThreads: number;
   /** Steps the grouping took (see `cluster`): linear in the shown pairs. */
   readonly groupingWork: number;
   readonly millis: Record<string, number>;
@@ -97,6 +100,26 @@ export function detectFeatures(
   millis: Record<string, number> = {},
 ): DetectResult {
   const { settings } = options;
+  const t = performance.now();
+  const keepFrom = Math.min(options.keepFrom ?? settings.reviewThreshold, settings.reviewThreshold);
+  // Started first so it receives the records and builds its model while this thread does the same and blocks.
+  const helper = startScoringHelper(features, { settings, keepFrom, calibration: options.calibration });
+  try {
+    millis['helper start'] = Math.round(performance.now() - t);
+    return detectWithHelper(features, options, millis, keepFrom, helper);
+  } finally {
+    helper?.stop();
+  }
+}
+
+function detectWithHelper(
+  features: Features[],
+  options: DetectOptions,
+  millis: Record<string, number>,
+  keepFrom: number,
+  helper: ScoringHelper | null,
+): DetectResult {
+  const { settings } = options;
   let t = performance.now();
   const lap = (name: string) => {
     const now = performance.now();
@@ -117,33 +140,34 @@ export function detectFeatures(
   });
   lap('blocking');
   const n = features.length;
-  const keepFrom = Math.min(options.keepFrom ?? settings.reviewThreshold, settings.reviewThreshold);
-  const pairs: ScoredPair[] = [];
-  const levels = new Int8Array(FIELDS.length);
   const total = candidates.pairs.length;
-  for (let p = 0; p < total; p++) {
-    if ((p & 0x3ffff) === 0x3ffff) {
-      options.signal?.throwIfAborted();
-      options.onProgress?.('scoring', p, total);
+  const scored = scoreCandidates(
+    { features, model, settings, keepFrom },
+    candidates.pairs,
+    candidates.rules,
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (done, of) => options.onProgress?.('scoring', done, of),
+      helper,
+    },
+  );
+  const pairs: ScoredPair[] = [];
+  const width = FIELDS.length;
+  for (const c of scored.chunks)
+    for (let k = 0; k < c.count; k++) {
+      const i = c.a[k]!;
+      const j = c.b[k]!;
+      if (options.isExcluded?.(features[i]!, features[j]!)) continue;
+      pairs.push({
+        a: i,
+        b: j,
+        probability: c.probability[k]!,
+        weight: c.weight[k]!,
+        flags: c.flags[k]!,
+        rule: c.rule[k]!,
+        levels: c.levels.subarray(k * width, (k + 1) * width),
+      });
     }
-    const packed = candidates.pairs[p]!;
-    const i = Math.floor(packed / n);
-    const j = packed - i * n;
-    const a = features[i]!;
-    const b = features[j]!;
-    const s = scorePair(a, b, model, settings, levels);
-    if (s.probability < keepFrom && !s.identifier) continue;
-    if (options.isExcluded?.(a, b)) continue;
-    pairs.push({
-      a: i,
-      b: j,
-      probability: s.probability,
-      weight: s.weight,
-      flags: pairFlags(a, b, levels, s.swapped, s),
-      rule: candidates.rules[p]!,
-      levels: levels.slice(),
-    });
-  }
   lap('scoring');
   const groups = formGroups(pairs, settings.reviewThreshold, settings.threshold, (i, j) => {
     const a = features[i]!;
@@ -161,6 +185,7 @@ export function detectFeatures(
     stats: {
       records: n,
       comparisons: total,
+      scoringThreads: scored.helperChunks > 0 ? 2 : 1,
       keptPairs: pairs.length,
       rules: candidates.report,
       cutBridges: groups.cut,
