@@ -45,18 +45,23 @@ export interface ScoreTask {
 }
 
 /** Sent once blocking is done. */
-interface Candidates {
+export interface CandidatesMessage {
   readonly pairs: SharedArrayBuffer;
   readonly rules: SharedArrayBuffer;
+  /** Pairs per chunk. */
+  readonly chunk: number;
 }
 
-type HelperAnswer = { chunks: number[]; columns: ScoredColumns[] } | { chunks: number[]; error: string };
+export type HelperAnswer =
+  { chunks: number[]; columns: ScoredColumns[] } | { chunks: number[]; error: string };
 
 export interface ScoreOptions {
   readonly signal?: { throwIfAborted(): void };
   readonly onProgress?: (done: number, total: number) => void;
   /** From `startScoringHelper`; without one this thread scores everything. */
   readonly helper?: ScoringHelper | null;
+  /** Pairs per chunk (default 8192). */
+  readonly chunk?: number;
 }
 
 export interface ScoreOutcome {
@@ -73,19 +78,20 @@ export function scoreCandidates(
   options: ScoreOptions = {},
 ): ScoreOutcome {
   const total = pairs.length;
-  const chunkCount = Math.ceil(total / CHUNK);
+  const chunk = options.chunk ?? CHUNK;
+  const chunkCount = Math.ceil(total / chunk);
   const results = new Array<ScoredColumns | undefined>(chunkCount);
   const helper = options.helper ?? null;
-  helper?.send(pairs, rules);
+  helper?.send(pairs, rules, chunk);
   const control = helper?.control ?? new Int32Array(3);
   const scoreChunk = (c: number) => {
-    results[c] = scoreRange(setup, pairs, rules, c * CHUNK, Math.min(total, (c + 1) * CHUNK));
+    results[c] = scoreRange(setup, pairs, rules, c * chunk, Math.min(total, (c + 1) * chunk));
   };
   try {
     for (let c = Atomics.add(control, NEXT, 1); c < chunkCount; c = Atomics.add(control, NEXT, 1)) {
       options.signal?.throwIfAborted();
       scoreChunk(c);
-      if (c % 16 === 15) options.onProgress?.(Math.min(total, (c + 1) * CHUNK), total);
+      if (c % 16 === 15) options.onProgress?.(Math.min(total, (c + 1) * chunk), total);
     }
   } catch (error) {
     if (helper) Atomics.store(control, NEXT, chunkCount);
@@ -109,7 +115,7 @@ export function scoreCandidates(
 export interface ScoringHelper {
   readonly control: Int32Array;
   /** Hands the helper the candidates to claim chunks of. */
-  send(pairs: Float64Array, rules: Uint8Array): void;
+  send(pairs: Float64Array, rules: Uint8Array, chunk: number): void;
   /** Waits for the helper's chunks (null when it never joined, or stopped without an answer). */
   finish(): HelperAnswer | null;
   stop(): void;
@@ -119,8 +125,9 @@ export interface ScoringHelper {
 export function startScoringHelper(
   features: readonly Features[],
   setup: { settings: DetectSettings; keepFrom: number; calibration: Calibration | null | undefined },
+  from = HELPER_FROM,
 ): ScoringHelper | null {
-  if (features.length < HELPER_FROM) return null;
+  if (features.length < from) return null;
   const location = detectWorkerFile();
   if (!location) return null;
   const controlBuffer = new SharedArrayBuffer(12);
@@ -145,12 +152,12 @@ export function startScoringHelper(
   return {
     control,
     stop,
-    send(pairs, rules) {
+    send(pairs, rules, chunk) {
       const sharedPairs = new SharedArrayBuffer(pairs.byteLength);
       new Float64Array(sharedPairs).set(pairs);
       const sharedRules = new SharedArrayBuffer(rules.byteLength);
       new Uint8Array(sharedRules).set(rules);
-      port1.postMessage({ pairs: sharedPairs, rules: sharedRules } satisfies Candidates);
+      port1.postMessage({ pairs: sharedPairs, rules: sharedRules, chunk } satisfies CandidatesMessage);
     },
     finish() {
       // Not started yet: it finds the chunks gone and stops; nothing to wait for.
@@ -188,8 +195,8 @@ export async function scoreInThread(task: ScoreTask): Promise<void> {
     settings: task.settings,
     keepFrom: task.keepFrom,
   };
-  const candidates = await new Promise<Candidates | null>((resolve) => {
-    task.port.once('message', (m: Candidates) => resolve(m));
+  const candidates = await new Promise<CandidatesMessage | null>((resolve) => {
+    task.port.once('message', (m: CandidatesMessage) => resolve(m));
     task.port.once('close', () => resolve(null));
   });
   try {
@@ -197,13 +204,14 @@ export async function scoreInThread(task: ScoreTask): Promise<void> {
     if (Atomics.compareExchange(control, STATE, NOT_STARTED, JOINED) !== NOT_STARTED) return;
     const pairs = new Float64Array(candidates.pairs);
     const rules = new Uint8Array(candidates.rules);
-    const chunkCount = Math.ceil(pairs.length / CHUNK);
+    const { chunk } = candidates;
+    const chunkCount = Math.ceil(pairs.length / chunk);
     const chunks: number[] = [];
     const columns: ScoredColumns[] = [];
     try {
       for (let c = Atomics.add(control, NEXT, 1); c < chunkCount; c = Atomics.add(control, NEXT, 1)) {
         chunks.push(c);
-        columns.push(scoreRange(setup, pairs, rules, c * CHUNK, Math.min(pairs.length, (c + 1) * CHUNK)));
+        columns.push(scoreRange(setup, pairs, rules, c * chunk, Math.min(pairs.length, (c + 1) * chunk)));
         Atomics.add(control, BEAT, 1);
       }
       task.port.postMessage({ chunks, columns } satisfies HelperAnswer, columns.flatMap(columnBuffers));
