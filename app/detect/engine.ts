@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import { extractFeatures, FeatureMemo } from './features';
-import { generateCandidates, type RuleReport } from './blocking';
+import { generateCandidates, type Candidates, type RuleReport } from './blocking';
 import { buildModel, contributions, scorePair, type Model } from './model';
 import { cluster, type Edge } from './cluster';
 import type { Calibration } from './calibration';
@@ -100,37 +100,15 @@ export function detectFeatures(
   millis: Record<string, number> = {},
 ): DetectResult {
   const { settings } = options;
-  const t = performance.now();
-  const keepFrom = Math.min(options.keepFrom ?? settings.reviewThreshold, settings.reviewThreshold);
-  // Started first so it receives the records and builds its model while this thread does the same and blocks.
-  const helper = startScoringHelper(features, { settings, keepFrom, calibration: options.calibration });
-  try {
-    millis['helper start'] = Math.round(performance.now() - t);
-    return detectWithHelper(features, options, millis, keepFrom, helper);
-  } finally {
-    helper?.stop();
-  }
-}
-
-function detectWithHelper(
-  features: Features[],
-  options: DetectOptions,
-  millis: Record<string, number>,
-  keepFrom: number,
-  helper: ScoringHelper | null,
-): DetectResult {
-  const { settings } = options;
   let t = performance.now();
   const lap = (name: string) => {
     const now = performance.now();
     millis[name] = Math.round(now - t);
     t = now;
   };
-  const model =
-    options.calibration === undefined
-      ? buildModel(features)
-      : buildModel(features, undefined, options.calibration);
-  lap('model');
+  const keepFrom = Math.min(options.keepFrom ?? settings.reviewThreshold, settings.reviewThreshold);
+  // Blocking first: how many candidates it finds decides whether a second scoring thread pays for itself, and the
+  // helper then starts and builds its copy of the model while this thread builds its own.
   options.onProgress?.('blocking', 0, null);
   const candidates = generateCandidates(features, {
     maxBlockSize: settings.maxBlockSize,
@@ -139,6 +117,34 @@ function detectWithHelper(
     ...(options.onKeys ? { onKeys: options.onKeys } : {}),
   });
   lap('blocking');
+  const helper = startScoringHelper(features, candidates, {
+    settings,
+    keepFrom,
+    calibration: options.calibration,
+  });
+  lap('helper start');
+  try {
+    return scoreAndGroup(features, candidates, options, keepFrom, helper, lap, millis);
+  } finally {
+    helper?.stop();
+  }
+}
+
+function scoreAndGroup(
+  features: Features[],
+  candidates: Candidates,
+  options: DetectOptions,
+  keepFrom: number,
+  helper: ScoringHelper | null,
+  lap: (phase: string) => void,
+  millis: Record<string, number>,
+): DetectResult {
+  const { settings } = options;
+  const model =
+    options.calibration === undefined
+      ? buildModel(features)
+      : buildModel(features, undefined, options.calibration);
+  lap('model');
   const n = features.length;
   const total = candidates.pairs.length;
   const scored = scoreCandidates(

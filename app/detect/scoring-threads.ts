@@ -7,20 +7,21 @@ import type { DetectSettings } from './settings';
 import type { Features } from './types';
 
 /**
- * Scoring on both cores. A helper thread is started with the records as detection begins, and builds its own copy
- * of the model (the same: the model is a deterministic function of the records) while this thread builds the model
- * and blocks. The candidates then go to it in shared memory, and both threads claim chunks of them from a shared
- * counter, so they share the work whatever the helper's start-up time, and each chunk's pairs come back in
- * candidate order. The caller waits for the helper synchronously (`Atomics.wait`), so detection keeps its
- * synchronous entry points. The helper runs in the detect worker built from `worker.ts`; where there is none (a
- * test runner) the calling thread scores everything.
+ * Scoring on both cores. Once blocking has found many candidates per record, a helper thread is started with the
+ * records and the candidates (in shared memory); it builds its own copy of the model (the same: the model is a
+ * deterministic function of the records) while this thread builds its own, then both claim chunks of the
+ * candidates from a shared counter, so they share the work whatever the helper's start-up time, and each chunk's
+ * pairs come back in candidate order. The caller waits for the helper synchronously (`Atomics.wait`), so detection
+ * keeps its synchronous entry points. The helper runs in the detect worker built from `worker.ts`; where there is
+ * none (a test runner) the calling thread scores everything.
  */
 const CHUNK = 8192;
 /**
- * Lists from this size get a helper. Sending the records costs this thread about 4 µs a record (structured
- * clone), a fraction of the scoring a list this size brings; smaller lists are scored before a helper could start.
+ * When a helper pays: sending a record to it (structured clone, both ends) costs about what scoring three
+ * candidate pairs does, and starting it (a thread, a model) is only repaid by a long scoring phase. A workspace
+ * with a fraction of a candidate per record is scored faster, and with less memory, by this thread alone.
  */
-export const HELPER_FROM = 50_000;
+export const HELPER_WHEN = { candidates: 500_000, perRecord: 3 };
 
 /** control[0]: next chunk to claim; control[1]: the helper's state; control[2]: chunks the helper has scored. */
 const NEXT = 0;
@@ -36,6 +37,10 @@ const FINISHED = 3;
 export interface ScoreTask {
   readonly kind: 'score';
   readonly features: readonly Features[];
+  readonly pairs: SharedArrayBuffer;
+  readonly rules: SharedArrayBuffer;
+  /** Pairs per chunk. */
+  readonly chunk: number;
   /** As `buildModel` takes it (undefined: the shipped table). */
   readonly calibration: Calibration | null | undefined;
   readonly settings: DetectSettings;
@@ -44,24 +49,14 @@ export interface ScoreTask {
   readonly port: MessagePort;
 }
 
-/** Sent once blocking is done. */
-export interface CandidatesMessage {
-  readonly pairs: SharedArrayBuffer;
-  readonly rules: SharedArrayBuffer;
-  /** Pairs per chunk. */
-  readonly chunk: number;
-}
-
 export type HelperAnswer =
   { chunks: number[]; columns: ScoredColumns[] } | { chunks: number[]; error: string };
 
 export interface ScoreOptions {
   readonly signal?: { throwIfAborted(): void };
   readonly onProgress?: (done: number, total: number) => void;
-  /** From `startScoringHelper`; without one this thread scores everything. */
+  /** From `startScoringHelper` for the same candidates; without one this thread scores everything. */
   readonly helper?: ScoringHelper | null;
-  /** Pairs per chunk (default 8192). */
-  readonly chunk?: number;
 }
 
 export interface ScoreOutcome {
@@ -78,11 +73,10 @@ export function scoreCandidates(
   options: ScoreOptions = {},
 ): ScoreOutcome {
   const total = pairs.length;
-  const chunk = options.chunk ?? CHUNK;
+  const chunk = options.helper?.chunk ?? CHUNK;
   const chunkCount = Math.ceil(total / chunk);
   const results = new Array<ScoredColumns | undefined>(chunkCount);
   const helper = options.helper ?? null;
-  helper?.send(pairs, rules, chunk);
   const control = helper?.control ?? new Int32Array(3);
   const scoreChunk = (c: number) => {
     results[c] = scoreRange(setup, pairs, rules, c * chunk, Math.min(total, (c + 1) * chunk));
@@ -114,26 +108,41 @@ export function scoreCandidates(
 
 export interface ScoringHelper {
   readonly control: Int32Array;
-  /** Hands the helper the candidates to claim chunks of. */
-  send(pairs: Float64Array, rules: Uint8Array, chunk: number): void;
+  readonly chunk: number;
   /** Waits for the helper's chunks (null when it never joined, or stopped without an answer). */
   finish(): HelperAnswer | null;
   stop(): void;
 }
 
-/** A helper thread for scoring these records' candidates, or null (small list, no detect worker). */
+/** A helper thread for scoring these candidates, or null (few candidates, no detect worker). */
 export function startScoringHelper(
   features: readonly Features[],
+  candidates: { readonly pairs: Float64Array; readonly rules: Uint8Array },
   setup: { settings: DetectSettings; keepFrom: number; calibration: Calibration | null | undefined },
-  from = HELPER_FROM,
+  when: { candidates: number; perRecord: number; chunk?: number } = HELPER_WHEN,
 ): ScoringHelper | null {
-  if (features.length < from) return null;
+  const count = candidates.pairs.length;
+  if (count < when.candidates || count < when.perRecord * features.length) return null;
   const location = detectWorkerFile();
   if (!location) return null;
+  const chunk = when.chunk ?? CHUNK;
+  const pairs = new SharedArrayBuffer(candidates.pairs.byteLength);
+  new Float64Array(pairs).set(candidates.pairs);
+  const rules = new SharedArrayBuffer(candidates.rules.byteLength);
+  new Uint8Array(rules).set(candidates.rules);
   const controlBuffer = new SharedArrayBuffer(12);
   const control = new Int32Array(controlBuffer);
   const { port1, port2 } = new MessageChannel();
-  const task: ScoreTask = { kind: 'score', features, ...setup, control: controlBuffer, port: port2 };
+  const task: ScoreTask = {
+    kind: 'score',
+    features,
+    pairs,
+    rules,
+    chunk,
+    ...setup,
+    control: controlBuffer,
+    port: port2,
+  };
   const worker = new Worker(location.file, {
     workerData: task,
     execArgv: location.execArgv,
@@ -151,14 +160,8 @@ export function startScoringHelper(
   };
   return {
     control,
+    chunk,
     stop,
-    send(pairs, rules, chunk) {
-      const sharedPairs = new SharedArrayBuffer(pairs.byteLength);
-      new Float64Array(sharedPairs).set(pairs);
-      const sharedRules = new SharedArrayBuffer(rules.byteLength);
-      new Uint8Array(sharedRules).set(rules);
-      port1.postMessage({ pairs: sharedPairs, rules: sharedRules, chunk } satisfies CandidatesMessage);
-    },
     finish() {
       // Not started yet: it finds the chunks gone and stops; nothing to wait for.
       if (Atomics.compareExchange(control, STATE, NOT_STARTED, SHUT_OUT) === NOT_STARTED) {
@@ -183,28 +186,23 @@ export function startScoringHelper(
 }
 
 /**
- * The helper's side (in the detect worker): build the model while the caller blocks, then claim chunks of the
- * candidates until none is left.
+ * The helper's side (in the detect worker): build the model while the caller builds its own, then claim chunks of
+ * the candidates until none is left.
  */
-export async function scoreInThread(task: ScoreTask): Promise<void> {
+export function scoreInThread(task: ScoreTask): void {
   const control = new Int32Array(task.control);
-  const model = buildModel(task.features, undefined, task.calibration);
-  const setup: ScoringSetup = {
-    features: task.features,
-    model,
-    settings: task.settings,
-    keepFrom: task.keepFrom,
-  };
-  const candidates = await new Promise<CandidatesMessage | null>((resolve) => {
-    task.port.once('message', (m: CandidatesMessage) => resolve(m));
-    task.port.once('close', () => resolve(null));
-  });
   try {
-    if (!candidates) return;
+    const model = buildModel(task.features, undefined, task.calibration);
+    const setup: ScoringSetup = {
+      features: task.features,
+      model,
+      settings: task.settings,
+      keepFrom: task.keepFrom,
+    };
     if (Atomics.compareExchange(control, STATE, NOT_STARTED, JOINED) !== NOT_STARTED) return;
-    const pairs = new Float64Array(candidates.pairs);
-    const rules = new Uint8Array(candidates.rules);
-    const { chunk } = candidates;
+    const pairs = new Float64Array(task.pairs);
+    const rules = new Uint8Array(task.rules);
+    const { chunk } = task;
     const chunkCount = Math.ceil(pairs.length / chunk);
     const chunks: number[] = [];
     const columns: ScoredColumns[] = [];

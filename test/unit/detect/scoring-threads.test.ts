@@ -57,26 +57,28 @@ describe('scoring on two threads', () => {
   const setup = { features, model, settings, keepFrom: 0.05 };
   const candidates = generateCandidates(features, { maxBlockSize: settings.maxBlockSize });
 
-  it('the helper side rebuilds the same model and scores the chunks it claims as this thread would', async () => {
+  it('the helper side rebuilds the same model and scores the chunks it claims as this thread would', () => {
     expect(candidates.pairs.length).toBeGreaterThan(5000);
     const { port1, port2 } = new MessageChannel();
     const control = new SharedArrayBuffer(12);
+    const pairs = new SharedArrayBuffer(candidates.pairs.byteLength);
+    new Float64Array(pairs).set(candidates.pairs);
+    const rules = new SharedArrayBuffer(candidates.rules.byteLength);
+    new Uint8Array(rules).set(candidates.rules);
     const task: ScoreTask = {
       kind: 'score',
       features,
+      pairs,
+      rules,
+      chunk: 700,
       calibration: undefined,
       settings,
       keepFrom: 0.05,
       control,
       port: port2,
     };
-    const pairs = new SharedArrayBuffer(candidates.pairs.byteLength);
-    new Float64Array(pairs).set(candidates.pairs);
-    const rules = new SharedArrayBuffer(candidates.rules.byteLength);
-    new Uint8Array(rules).set(candidates.rules);
-    port1.postMessage({ pairs, rules, chunk: 700 });
     // Nothing else claims chunks here: the helper scores them all.
-    await scoreInThread(task);
+    scoreInThread(task);
     const answer = receiveMessageOnPort(port1)?.message as HelperAnswer;
     port1.close();
     expect('columns' in answer).toBe(true);
@@ -88,20 +90,26 @@ describe('scoring on two threads', () => {
   });
 
   it('gives the same pairs, in the same order, with a helper thread as without', () => {
-    const one = scoreCandidates(setup, candidates.pairs, candidates.rules, { chunk: 500 });
+    const one = scoreCandidates(setup, candidates.pairs, candidates.rules);
     expect(one.helperChunks).toBe(0);
     useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
-    const helper = startScoringHelper(features, { settings, keepFrom: 0.05, calibration: undefined }, 0);
+    const helper = startScoringHelper(
+      features,
+      candidates,
+      { settings, keepFrom: 0.05, calibration: undefined },
+      { candidates: 0, perRecord: 0, chunk: 500 },
+    );
     expect(helper).not.toBeNull();
-    const two = scoreCandidates(setup, candidates.pairs, candidates.rules, { chunk: 500, helper });
+    const two = scoreCandidates(setup, candidates.pairs, candidates.rules, { helper });
     helper!.stop();
     expect(two.chunks).toHaveLength(Math.ceil(candidates.pairs.length / 500));
     expect(rows(two.chunks)).toEqual(rows(one.chunks));
   }, 60_000);
 
-  it('starts no helper for a small list', () => {
+  it('starts no helper for a list with few candidates', () => {
     useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
-    expect(startScoringHelper(features, { settings, keepFrom: 0.05, calibration: undefined })).toBeNull();
+    const setupOf = { settings, keepFrom: 0.05, calibration: undefined };
+    expect(startScoringHelper(features, candidates, setupOf)).toBeNull();
     const result = detect(crowd(40), { settings });
     expect(result.stats.scoringThreads).toBe(1);
   });
