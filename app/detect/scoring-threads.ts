@@ -22,6 +22,12 @@ const CHUNK = 8192;
  * with a fraction of a candidate per record is scored faster, and with less memory, by this thread alone.
  */
 export const HELPER_WHEN = { candidates: 500_000, perRecord: 3 };
+/**
+ * The helper holds its own copy of the records: about 1.1 KB a record (measured at 500k CRM-style rows: +520 to
+ * +560 MB of peak RSS). It is not started when that would take the process past this size (the 2 GB budget of
+ * the largest CSV analysis): past it, memory is the scarcer of the two.
+ */
+export const HELPER_MEMORY = { bytesPerRecord: 1100, limit: 2 * 1024 ** 3 };
 
 /** control[0]: next chunk to claim; control[1]: the helper's state; control[2]: chunks the helper has scored. */
 const NEXT = 0;
@@ -119,10 +125,12 @@ export function startScoringHelper(
   features: readonly Features[],
   candidates: { readonly pairs: Float64Array; readonly rules: Uint8Array },
   setup: { settings: DetectSettings; keepFrom: number; calibration: Calibration | null | undefined },
-  when: { candidates: number; perRecord: number; chunk?: number } = HELPER_WHEN,
+  when: { candidates: number; perRecord: number; chunk?: number; memoryLimit?: number } = HELPER_WHEN,
 ): ScoringHelper | null {
   const count = candidates.pairs.length;
   if (count < when.candidates || count < when.perRecord * features.length) return null;
+  const memoryAfter = process.memoryUsage().rss + features.length * HELPER_MEMORY.bytesPerRecord;
+  if (memoryAfter > (when.memoryLimit ?? HELPER_MEMORY.limit)) return null;
   const location = detectWorkerFile();
   if (!location) return null;
   const chunk = when.chunk ?? CHUNK;

@@ -110,6 +110,9 @@ describe('scoring on two threads', () => {
     useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
     const setupOf = { settings, keepFrom: 0.05, calibration: undefined };
     expect(startScoringHelper(features, candidates, setupOf)).toBeNull();
+    // Nor when its copy of the records would take the process past the memory limit.
+    const everyList = { candidates: 0, perRecord: 0 };
+    expect(startScoringHelper(features, candidates, setupOf, { ...everyList, memoryLimit: 0 })).toBeNull();
     const result = detect(crowd(40), { settings });
     expect(result.stats.scoringThreads).toBe(1);
   });
