@@ -3,94 +3,178 @@ import type { Features } from './types';
 /**
  * Blocking rules: each gives a record zero or more keys; only records sharing a key are compared. Several narrow
  * rules (Splink-style union) keep comparisons near-linear while one typo rarely breaks every key at once.
+ *
+ * `keys` spells a rule's keys out (the incremental re-scan stores and looks them up); `hashes` gives the same
+ * keys' `hash32` straight from the record's fields, without building a string per record and rule, which is what
+ * a full scan spends most of its blocking time on otherwise.
  */
 export interface BlockingRule {
   readonly name: string;
   readonly description: string;
   keys(f: Features): readonly string[];
+  /** Calls `emit` with `hash32` of each of `keys(f)`, in the same order. */
+  hashes(f: Features, emit: (hash: number) => void): void;
 }
 
 const none: readonly string[] = [];
 const one = (v: string): readonly string[] => [v];
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const BAR = 0x7c; // '|'
+
+/** Continues an FNV-1a hash over `s` (the state before the final unsigned shift). */
+function fnv(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+const bar = (h: number): number => Math.imul(h ^ BAR, FNV_PRIME);
+/** hash32(`${a}|${b}`) */
+const hashPair = (a: string, b: string): number => fnv(bar(fnv(FNV_OFFSET, a)), b) >>> 0;
+/** hash32(`${a}|${b}|${c}`) */
+const hashTriple = (a: string, b: string, c: string): number =>
+  fnv(bar(fnv(bar(fnv(FNV_OFFSET, a)), b)), c) >>> 0;
+
+/** Digits of a nickname group number as `String(g)` spells them, hashed without the string. */
+function fnvNumber(h: number, g: number): number {
+  if (g < 10) return Math.imul(h ^ (0x30 + g), FNV_PRIME);
+  return Math.imul(fnvNumber(h, Math.floor(g / 10)) ^ (0x30 + (g % 10)), FNV_PRIME);
+}
+
+const ordered = (a: string, b: string): [string, string] => (a < b ? [a, b] : [b, a]);
+const foldedOnly = (f: Features): readonly string[] =>
+  f.emailsFolded === f.emails ? none : f.emailsFolded.filter((e) => !f.emails.includes(e));
+
+/** A rule keyed by the record's own values (emails, phones): each value is a key. */
+function listRule(
+  name: string,
+  description: string,
+  values: (f: Features) => readonly string[],
+): BlockingRule {
+  return {
+    name,
+    description,
+    keys: values,
+    hashes(f, emit) {
+      const vs = values(f);
+      for (let i = 0; i < vs.length; i++) emit(hash32(vs[i]!));
+    },
+  };
+}
+
+/** A rule keyed by two fields joined with "|", when both are present. */
+function pairRule(
+  name: string,
+  description: string,
+  first: (f: Features) => string,
+  second: (f: Features) => string,
+): BlockingRule {
+  return {
+    name,
+    description,
+    keys: (f) => {
+      const a = first(f);
+      const b = second(f);
+      return a && b ? one(`${a}|${b}`) : none;
+    },
+    hashes(f, emit) {
+      const a = first(f);
+      const b = second(f);
+      if (a && b) emit(hashPair(a, b));
+    },
+  };
+}
+
 export const BLOCKING_RULES: readonly BlockingRule[] = [
-  { name: 'email', description: 'same email address', keys: (f) => f.emails },
-  {
-    name: 'email_folded',
-    description: 'same email after Gmail dot/plus folding',
-    keys: (f) => f.emailsFolded.filter((e) => !f.emails.includes(e)),
-  },
-  { name: 'email_local', description: 'same email user name', keys: (f) => f.emailLocals },
-  { name: 'phone', description: 'same phone number', keys: (f) => f.phones },
+  listRule('email', 'same email address', (f) => f.emails),
+  listRule('email_folded', 'same email after Gmail dot/plus folding', foldedOnly),
+  listRule('email_local', 'same email user name', (f) => f.emailLocals),
+  listRule('phone', 'same phone number', (f) => f.phones),
   {
     name: 'name',
     description: 'same sounding given and family name (either order)',
-    keys: (f) =>
-      f.givenPh && f.familyPh
-        ? one(f.givenPh < f.familyPh ? `${f.givenPh}|${f.familyPh}` : `${f.familyPh}|${f.givenPh}`)
-        : none,
+    keys: (f) => {
+      if (!f.givenPh || !f.familyPh) return none;
+      const [a, b] = ordered(f.givenPh, f.familyPh);
+      return one(`${a}|${b}`);
+    },
+    hashes(f, emit) {
+      if (!f.givenPh || !f.familyPh) return;
+      emit(f.givenPh < f.familyPh ? hashPair(f.givenPh, f.familyPh) : hashPair(f.familyPh, f.givenPh));
+    },
   },
   {
     name: 'nickname_family',
     description: 'nickname-equivalent given name and same sounding family name',
     keys: (f) => (f.nick && f.familyPh ? f.nick.map((g) => `${g}|${f.familyPh}`) : none),
+    hashes(f, emit) {
+      const nick = f.nick;
+      if (!nick || !f.familyPh) return;
+      for (let i = 0; i < nick.length; i++) emit(fnv(bar(fnvNumber(FNV_OFFSET, nick[i]!)), f.familyPh) >>> 0);
+    },
   },
-  {
-    name: 'family_postcode',
-    description: 'same sounding family name and postcode',
-    keys: (f) => (f.familyPh && f.postcode ? one(`${f.familyPh}|${f.postcode}`) : none),
-  },
-  {
-    name: 'family_dob',
-    description: 'same sounding family name and birthday',
-    keys: (f) => (f.familyPh && f.dob ? one(`${f.familyPh}|${f.dob}`) : none),
-  },
-  {
-    name: 'given_dob',
-    description: 'same sounding given name and birthday',
-    keys: (f) => (f.givenPh && f.dob ? one(`${f.givenPh}|${f.dob}`) : none),
-  },
-  {
-    name: 'dob_postcode',
-    description: 'same birthday and postcode',
-    keys: (f) => (f.dob && f.postcode ? one(`${f.dob}|${f.postcode}`) : none),
-  },
-  {
-    name: 'address',
-    description: 'same street number and postcode',
-    keys: (f) => (f.streetNumber && f.postcode ? one(`${f.streetNumber}|${f.postcode}`) : none),
-  },
-  {
-    name: 'street',
-    description: 'same street number and street',
-    keys: (f) => (f.streetNumber && f.street ? one(`${f.streetNumber}|${f.street}`) : none),
-  },
-  {
-    name: 'dob_city',
-    description: 'same birthday and city',
-    keys: (f) => (f.dob && f.locality ? one(`${f.dob}|${f.locality}`) : none),
-  },
-  {
-    name: 'street_city',
-    description: 'same street name and city',
-    keys: (f) => (f.street && f.locality ? one(`${f.street}|${f.locality}`) : none),
-  },
+  pairRule(
+    'family_postcode',
+    'same sounding family name and postcode',
+    (f) => f.familyPh,
+    (f) => f.postcode,
+  ),
+  pairRule(
+    'family_dob',
+    'same sounding family name and birthday',
+    (f) => f.familyPh,
+    (f) => f.dob,
+  ),
+  pairRule(
+    'given_dob',
+    'same sounding given name and birthday',
+    (f) => f.givenPh,
+    (f) => f.dob,
+  ),
+  pairRule(
+    'dob_postcode',
+    'same birthday and postcode',
+    (f) => f.dob,
+    (f) => f.postcode,
+  ),
+  pairRule(
+    'address',
+    'same street number and postcode',
+    (f) => f.streetNumber,
+    (f) => f.postcode,
+  ),
+  pairRule(
+    'street',
+    'same street number and street',
+    (f) => f.streetNumber,
+    (f) => f.street,
+  ),
+  pairRule(
+    'dob_city',
+    'same birthday and city',
+    (f) => f.dob,
+    (f) => f.locality,
+  ),
+  pairRule(
+    'street_city',
+    'same street name and city',
+    (f) => f.street,
+    (f) => f.locality,
+  ),
   {
     name: 'family_city',
     description: 'same sounding family name, given initial and city',
     keys: (f) =>
       f.familyPh && f.locality && f.given ? one(`${f.familyPh}|${f.given[0]}|${f.locality}`) : none,
+    hashes(f, emit) {
+      if (f.familyPh && f.locality && f.given) emit(hashTriple(f.familyPh, f.given[0]!, f.locality));
+    },
   },
 ];
 
 /** 32-bit FNV-1a; collisions only add a few extra comparisons, never lose one. */
 export function hash32(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv(FNV_OFFSET, s) >>> 0;
 }
 
 export interface RuleReport {
@@ -204,14 +288,15 @@ export function generateCandidates(features: readonly Features[], options: Block
   const large = new GrowableF64();
   const largeMembers = new GrowableI32();
   const members: number[] = [];
+  // One buffer for every rule's keys (a rule's keys are done with before the next rule's are made).
+  const keyed = new GrowableF64();
   for (let r = 0; r < BLOCKING_RULES.length; r++) {
     options.signal?.throwIfAborted();
     const rule = BLOCKING_RULES[r]!;
-    const keyed = new GrowableF64();
-    for (let i = 0; i < n; i++) {
-      const keys = rule.keys(features[i]!);
-      for (const k of keys) keyed.push((hash32(k) % hashMask) * hashScale + i);
-    }
+    keyed.length = 0;
+    let record = 0;
+    const emit = (h: number) => keyed.push((h % hashMask) * hashScale + record);
+    for (record = 0; record < n; record++) rule.hashes(features[record]!, emit);
     const sorted = keyed.view().sort();
     if (options.onKeys && hashBits === 32) {
       const keys = new Float64Array(sorted.length);

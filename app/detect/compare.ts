@@ -1,4 +1,4 @@
-import { jaroWinkler, jaroWinklerRange } from './jaro-winkler';
+import { jaroWinkler, jaroWinklerFrom, jaroWinklerRangeFrom } from './jaro-winkler';
 import { nicknameGroups, shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
@@ -109,6 +109,8 @@ export const FIELD_INDEX: Readonly<Record<FieldName, number>> = Object.fromEntri
 ) as Record<FieldName, number>;
 
 export const jw = (a: string, b: string): number => (a === b ? 1 : jaroWinkler(a, b));
+/** Below this no comparison level of a name tells anything from the similarity. */
+const NAME_FLOOR = 0.85;
 
 export function compareGiven(
   a: string,
@@ -122,7 +124,7 @@ export function compareGiven(
   if (a === b) return 0;
   if (shareNickname(an, bn)) return 1;
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 4 : 5;
-  const s = jw(a, b);
+  const s = jaroWinklerFrom(NAME_FLOOR, a, b);
   if (s >= 0.92) return 2;
   if ((aph && aph === bph) || s >= 0.85) return 3;
   return 5;
@@ -131,7 +133,7 @@ export function compareGiven(
 export function compareFamily(a: string, b: string, aph: string, bph: string): number {
   if (!a || !b) return -1;
   if (a === b) return 0;
-  const s = jw(a, b);
+  const s = jaroWinklerFrom(NAME_FLOOR, a, b);
   if (s >= 0.92) return 1;
   // Double-barrelled or married names: "smith" within "smith jones".
   // (Only possible when one of them has a space: the padded strings are not built for every pair.)
@@ -224,8 +226,11 @@ export function compareEmail(a: Features, b: Features): number {
       for (const y of b.emailsFolded) {
         const ax = x.lastIndexOf('@');
         const by = y.lastIndexOf('@');
-        const localSim = jaroWinklerRange(x, 0, ax, y, 0, by);
-        const domainSim = jaroWinklerRange(x, ax + 1, x.length, y, by + 1, y.length);
+        // Every "close" case needs the domains at 0.85 or more: the (short, mostly equal) domains go first, and
+        // two user names at unrelated providers are never compared.
+        const domainSim = jaroWinklerRangeFrom(0.85, x, ax + 1, x.length, y, by + 1, y.length);
+        if (domainSim < 0.85) continue;
+        const localSim = jaroWinklerRangeFrom(0.9, x, 0, ax, y, 0, by);
         if ((localSim >= 0.9 && domainSim >= 0.97) || (localSim === 1 && domainSim >= 0.85)) return 3;
         if (localSim >= 0.95 && domainSim >= 0.9) return 3;
       }
@@ -280,7 +285,7 @@ export function compareStreet(a: Features, b: Features): number {
     if (sameNumber || !numbersKnown) return numbersKnown ? 0 : 1;
     return 2;
   }
-  const s = jw(compact(a.street), compact(b.street));
+  const s = jaroWinklerFrom(0.9, compact(a.street), compact(b.street));
   if (s >= 0.9) return sameNumber ? 1 : 2;
   if (sameNumber) return 2;
   return 3;
@@ -289,7 +294,7 @@ export function compareStreet(a: Features, b: Features): number {
 export function compareSimple(a: string, b: string, closeAt: number): number {
   if (!a || !b) return -1;
   if (a === b) return 0;
-  return closeAt > 0 && jw(a, b) >= closeAt ? 1 : 2;
+  return closeAt > 0 && jaroWinklerFrom(closeAt, a, b) >= closeAt ? 1 : 2;
 }
 
 export function compareRegion(a: string, b: string): number {
@@ -307,7 +312,16 @@ export function compareAll(a: Features, b: Features, out: Int8Array): boolean {
   let g = compareGiven(a.given, b.given, a.nick, b.nick, a.givenPh, b.givenPh);
   let f = compareFamily(a.family, b.family, a.familyPh, b.familyPh);
   let swapped = false;
-  if ((g > 1 || f > 0) && a.given && a.family && b.given && b.family) {
+  // Every swap below needs one name equal to the other record's other name: without one, skip the two
+  // similarity computations (most candidate pairs of different people).
+  if (
+    (g > 1 || f > 0) &&
+    a.given &&
+    a.family &&
+    b.given &&
+    b.family &&
+    (a.given === b.family || a.family === b.given)
+  ) {
     const sg = compareFamily(a.given, b.family, a.givenPh, b.familyPh);
     const sf = compareFamily(a.family, b.given, a.familyPh, b.givenPh);
     if (sg >= 0 && sf >= 0 && sg + sf <= 1 && sg + sf < Math.min(g, 3) + f) {

@@ -1,10 +1,11 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import { extractFeatures, FeatureMemo } from './features';
-import { generateCandidates, type RuleReport } from './blocking';
+import { generateCandidates, type Candidates, type RuleReport } from './blocking';
 import { buildModel, contributions, scorePair, type Model } from './model';
 import { cluster, type Edge } from './cluster';
 import type { Calibration } from './calibration';
-import { laneOf, pairFlags, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
+import { scoreCandidates, startScoringHelper, type ScoringHelper } from './scoring-threads';
+import { laneOf, reasonFor, SHARES_IDENTIFIER, IDENTITY_CONFLICT, SWAPPED } from './lanes';
 import { FIELDS } from './compare';
 import type { DetectSettings } from './settings';
 import type { Contribution, DetectRecord, Features, Lane } from './types';
@@ -37,6 +38,8 @@ export interface DetectStats {
   readonly keptPairs: number;
   readonly rules: RuleReport[];
   readonly cutBridges: number;
+  /** Threads that scored the candidates (a second one joins for large lists when a detect worker exists). */
+  readonly scoringThreads: number;
   /** Steps the grouping took (see `cluster`): linear in the shown pairs. */
   readonly groupingWork: number;
   readonly millis: Record<string, number>;
@@ -103,11 +106,9 @@ export function detectFeatures(
     millis[name] = Math.round(now - t);
     t = now;
   };
-  const model =
-    options.calibration === undefined
-      ? buildModel(features)
-      : buildModel(features, undefined, options.calibration);
-  lap('model');
+  const keepFrom = Math.min(options.keepFrom ?? settings.reviewThreshold, settings.reviewThreshold);
+  // Blocking first: how many candidates it finds decides whether a second scoring thread pays for itself, and the
+  // helper then starts and builds its copy of the model while this thread builds its own.
   options.onProgress?.('blocking', 0, null);
   const candidates = generateCandidates(features, {
     maxBlockSize: settings.maxBlockSize,
@@ -116,34 +117,63 @@ export function detectFeatures(
     ...(options.onKeys ? { onKeys: options.onKeys } : {}),
   });
   lap('blocking');
-  const n = features.length;
-  const keepFrom = Math.min(options.keepFrom ?? settings.reviewThreshold, settings.reviewThreshold);
-  const pairs: ScoredPair[] = [];
-  const levels = new Int8Array(FIELDS.length);
-  const total = candidates.pairs.length;
-  for (let p = 0; p < total; p++) {
-    if ((p & 0x3ffff) === 0x3ffff) {
-      options.signal?.throwIfAborted();
-      options.onProgress?.('scoring', p, total);
-    }
-    const packed = candidates.pairs[p]!;
-    const i = Math.floor(packed / n);
-    const j = packed - i * n;
-    const a = features[i]!;
-    const b = features[j]!;
-    const s = scorePair(a, b, model, settings, levels);
-    if (s.probability < keepFrom && !s.identifier) continue;
-    if (options.isExcluded?.(a, b)) continue;
-    pairs.push({
-      a: i,
-      b: j,
-      probability: s.probability,
-      weight: s.weight,
-      flags: pairFlags(a, b, levels, s.swapped, s),
-      rule: candidates.rules[p]!,
-      levels: levels.slice(),
-    });
+  const helper = startScoringHelper(features, candidates, {
+    settings,
+    keepFrom,
+    calibration: options.calibration,
+  });
+  lap('helper start');
+  try {
+    return scoreAndGroup(features, candidates, options, keepFrom, helper, lap, millis);
+  } finally {
+    helper?.stop();
   }
+}
+
+function scoreAndGroup(
+  features: Features[],
+  candidates: Candidates,
+  options: DetectOptions,
+  keepFrom: number,
+  helper: ScoringHelper | null,
+  lap: (phase: string) => void,
+  millis: Record<string, number>,
+): DetectResult {
+  const { settings } = options;
+  const model =
+    options.calibration === undefined
+      ? buildModel(features)
+      : buildModel(features, undefined, options.calibration);
+  lap('model');
+  const n = features.length;
+  const total = candidates.pairs.length;
+  const scored = scoreCandidates(
+    { features, model, settings, keepFrom },
+    candidates.pairs,
+    candidates.rules,
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (done, of) => options.onProgress?.('scoring', done, of),
+      helper,
+    },
+  );
+  const pairs: ScoredPair[] = [];
+  const width = FIELDS.length;
+  for (const c of scored.chunks)
+    for (let k = 0; k < c.count; k++) {
+      const i = c.a[k]!;
+      const j = c.b[k]!;
+      if (options.isExcluded?.(features[i]!, features[j]!)) continue;
+      pairs.push({
+        a: i,
+        b: j,
+        probability: c.probability[k]!,
+        weight: c.weight[k]!,
+        flags: c.flags[k]!,
+        rule: c.rule[k]!,
+        levels: c.levels.subarray(k * width, (k + 1) * width),
+      });
+    }
   lap('scoring');
   const groups = formGroups(pairs, settings.reviewThreshold, settings.threshold, (i, j) => {
     const a = features[i]!;
@@ -161,6 +191,7 @@ export function detectFeatures(
     stats: {
       records: n,
       comparisons: total,
+      scoringThreads: scored.helperChunks > 0 ? 2 : 1,
       keptPairs: pairs.length,
       rules: candidates.report,
       cutBridges: groups.cut,

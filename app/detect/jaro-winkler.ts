@@ -100,3 +100,70 @@ export function jaroWinklerRange(
   }
   return dj + l * 0.1 * (1 - dj);
 }
+
+/** Counts of Latin-1 characters of one string, cleared after each use. */
+const charCounts = new Int16Array(256);
+
+/**
+ * An upper bound of jaroWinklerRange from the characters the two strings have in common (Jaro's matches pair equal
+ * characters, so there are at most that many) and their common prefix: linear in the lengths, where Jaro itself
+ * visits a window of the longer string for each character of the shorter.
+ */
+function jaroWinklerBound(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
+  const aLength = a1 - a0;
+  const bLength = b1 - b0;
+  if (aLength === 0 || bLength === 0) return 0;
+  let wideA = 0;
+  let wideB = 0;
+  for (let i = a0; i < a1; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 256) charCounts[c]! += 1;
+    else wideA++;
+  }
+  let common = 0;
+  for (let i = b0; i < b1; i++) {
+    const c = b.charCodeAt(i);
+    if (c >= 256) wideB++;
+    else if (charCounts[c]! > 0) {
+      charCounts[c]! -= 1;
+      common++;
+    }
+  }
+  for (let i = a0; i < a1; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 256) charCounts[c] = 0;
+  }
+  // Characters past Latin-1 are not counted: any of them may match.
+  common += Math.min(wideA, wideB);
+  if (common === 0) return 0;
+  const j = (common / aLength + common / bLength + 1) / 3;
+  const limit = Math.min(aLength, bLength, 4);
+  let l = 0;
+  while (l < limit && a.charCodeAt(a0 + l) === b.charCodeAt(b0 + l)) l++;
+  return j + l * 0.1 * (1 - j);
+}
+
+/**
+ * jaroWinklerRange when it is at least `floor`, else some value below `floor` (0 when the bound already rules it
+ * out): for comparisons that only ask whether two values are close, most candidate pairs of different people are
+ * settled by the linear bound.
+ */
+export function jaroWinklerRangeFrom(
+  floor: number,
+  a: string,
+  a0: number,
+  a1: number,
+  b: string,
+  b0: number,
+  b1: number,
+): number {
+  if (jaroWinklerBound(a, a0, a1, b, b0, b1) < floor) return 0;
+  return jaroWinklerRange(a, a0, a1, b, b0, b1);
+}
+
+/** jaroWinkler(a, b) when it is at least `floor`, else some value below `floor`. */
+export function jaroWinklerFrom(floor: number, a: string, b: string): number {
+  if (a === b) return 1;
+  if (jaroWinklerBound(a, 0, a.length, b, 0, b.length) < floor) return 0;
+  return jaroWinkler(a, b);
+}

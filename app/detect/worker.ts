@@ -1,6 +1,7 @@
 /**
  * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
- * reading), a CSV analysis, one half of a large CSV, or a settings preview. Cancellation is a shared flag the
+ * reading), a CSV analysis, one half of a large CSV, a settings preview, or the second thread scoring a
+ * detection's candidate pairs. Cancellation is a shared flag the
  * task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,6 +10,7 @@ import { AppError, toErrorShape } from '../domain/errors';
 import { runScan, type ScanJob } from './run';
 import { analyseCsv, readCsvPart } from './csv';
 import { previewFrom } from './preview';
+import { scoreInThread, type ScoreTask } from './scoring-threads';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -31,7 +33,8 @@ type Task =
       lineOffset: number;
       rowOffset: number;
     }
-  | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings };
+  | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
+  | ScoreTask;
 
 const task = workerData as Task;
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
@@ -64,6 +67,9 @@ async function run(): Promise<unknown> {
         lineOffset: task.lineOffset,
         rowOffset: task.rowOffset,
       });
+    case 'score':
+      // Answers through the task's own port; the caller waits on shared memory, not on this message.
+      return scoreInThread(task);
     case 'preview': {
       const db = openDatabase(task.dbFile);
       try {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { jaroWinkler as ours, jaroWinklerRange } from '../../../app/detect/jaro-winkler';
+import {
+  jaroWinkler as ours,
+  jaroWinklerFrom,
+  jaroWinklerRange,
+  jaroWinklerRangeFrom,
+} from '../../../app/detect/jaro-winkler';
 import { jaroWinkler as talisman } from '../../../app/detect/talisman';
 
 function rng(seed: number): () => number {
@@ -57,5 +62,37 @@ describe('Jaro–Winkler over ranges', () => {
         ours(x.slice(ax + 1), y.slice(by + 1)),
       );
     }
+  });
+});
+
+describe('Jaro–Winkler from a floor', () => {
+  it('is exact at or above the floor and below it otherwise, and the bound settles most unrelated pairs', () => {
+    const r = rng(7);
+    const letters = 'abcdeghilmnorstuyzéøß' + '\u0142\u4e2d';
+    const word = () =>
+      Array.from({ length: 1 + Math.floor(r() * 14) }, () => letters[Math.floor(r() * letters.length)]).join(
+        '',
+      );
+    let settled = 0;
+    let total = 0;
+    for (const floor of [0.85, 0.9, 0.92]) {
+      for (let i = 0; i < 4000; i++) {
+        const a = word();
+        const b = r() < 0.5 ? word() : a.slice(0, -1) + word().slice(0, 2);
+        const exact = ours(a, b);
+        const from = jaroWinklerFrom(floor, a, b);
+        if (exact >= floor) expect(from).toBe(exact);
+        else expect(from).toBeLessThan(floor);
+        const x = `${a}@${b}`;
+        const y = `${b}@${a}`;
+        const ranged = jaroWinklerRangeFrom(floor, x, 0, a.length, y, 0, b.length);
+        if (exact >= floor) expect(ranged).toBe(jaroWinklerRange(x, 0, a.length, y, 0, b.length));
+        else expect(ranged).toBeLessThan(floor);
+        total += 1;
+        if (from === 0 && exact > 0) settled += 1;
+      }
+    }
+    // The point of the bound: many pairs never reach the quadratic part.
+    expect(settled / total).toBeGreaterThan(0.2);
   });
 });

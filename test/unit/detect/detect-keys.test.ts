@@ -33,6 +33,36 @@ describe('blocking keys reported for match_keys', () => {
     expect(reported.sort()).toEqual(expected.sort());
   });
 
+  it('hash, for every rule, to hash32 of the keys the rule spells out, in order', () => {
+    const features = featuresOf(
+      [
+        { id: 'a', givenName: 'Bill', familyName: 'Smith', emails: ['b.i.l.l+news@gmail.com', 'bill@x.org'] },
+        { id: 'b', givenName: 'Zoë', familyName: 'Ångström', birthday: '1980-01-02', phones: ['4155552671'] },
+        {
+          id: 'c',
+          givenName: 'Kate',
+          familyName: 'Smith Jones',
+          company: 'Acme',
+          birthday: '02/03/1971',
+          addresses: [{ line1: '12 Elm Street', postcode: '10001', locality: 'New York', region: 'NY' }],
+        },
+        { id: 'd', givenName: 'Smith', familyName: 'Aaron' },
+        { id: 'e' },
+      ],
+      'US',
+    );
+    let keys = 0;
+    for (const rule of BLOCKING_RULES)
+      for (const f of features) {
+        const hashes: number[] = [];
+        rule.hashes(f, (h) => hashes.push(h));
+        const expected = rule.keys(f).map(hash32);
+        keys += expected.length;
+        expect(hashes, `${rule.name} of ${f.id}`).toEqual(expected);
+      }
+    expect(keys).toBeGreaterThan(20);
+  });
+
   it('are reported only while a full hash fits beside the record index', () => {
     expect(keysReported(1_000_000)).toBe(true);
     expect(keysReported(2_000_000)).toBe(false);
