@@ -11,14 +11,14 @@ export function EmptyState(props: { title: string; children?: ReactNode; action?
   );
 }
 
-/** A failed call: the core's sentence, its code for support, and a retry when one makes sense. */
+/**
+ * A failed call: the core's sentence and a retry when one makes sense. The code stays out of the text (people read
+ * words, not codes) but rides on the element, where support and tests can still find it.
+ */
 export function ErrorBanner(props: { error: { code: string; message: string }; onRetry?: () => void }) {
   return (
-    <div className="error-banner" role="alert">
-      <span className="error-text">
-        {props.error.message}
-        {props.error.code !== 'INTERNAL' && <span className="error-code"> ({props.error.code})</span>}
-      </span>
+    <div className="error-banner" role="alert" data-error-code={props.error.code}>
+      <span className="error-text">{props.error.message}</span>
       {props.onRetry && (
         <button type="button" onClick={props.onRetry}>
           Try again
