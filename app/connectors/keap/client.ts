@@ -31,6 +31,8 @@ import {
   toKeapPatch,
 } from './mapping';
 
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
 export const KEAP_DEFAULT_BASE_URL = 'https://api.infusionsoft.com/crm';
 /** Personal Access Token / Service Account Key limits (per key). */
 export const KEAP_KEY_LIMITS: RateLimits = { perSecond: 10, perMinute: 240, maxConcurrent: 2 };
@@ -151,10 +153,12 @@ export class KeapClient implements CrmClient {
     }
     const q = this.quota_;
     if (q?.quotaLimit !== null && q?.quotaLimit !== undefined) {
-      details.dailyQuota = `${q.quotaAvailable ?? '?'} of ${q.quotaLimit} left`;
+      const left =
+        q.quotaAvailable === null || q.quotaAvailable === undefined ? 'unknown' : fmt(q.quotaAvailable);
+      details.dailyQuota = `${left} of ${fmt(q.quotaLimit)} left`;
     }
     if (q?.throttleLimit !== null && q?.throttleLimit !== undefined) {
-      details.throttle = `${q.throttleLimit} per minute`;
+      details.throttle = `${fmt(q.throttleLimit)} per minute`;
     }
     return {
       kind: 'keap',
