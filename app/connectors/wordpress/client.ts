@@ -260,6 +260,17 @@ function judge(response: HttpResponse, request: HttpRequest, siteUrl: string): R
     }
     return { kind: 'ok' };
   }
+  if (s >= 500 && request.idempotent === false) {
+    // The HTTP layer does not repeat a write that may have landed; the merge step reads back before trying again.
+    return {
+      kind: 'fail',
+      error: new AppError(
+        'REMOTE_ERROR',
+        `${siteUrl} could not complete ${request.path} (HTTP ${s}); it may or may not have been applied.`,
+        { status: s },
+      ),
+    };
+  }
   if (s === 429 || s >= 500) return undefined; // the HTTP layer retries these
   const body = (
     typeof response.data === 'object' && response.data !== null ? response.data : {}
