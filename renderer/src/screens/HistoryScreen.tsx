@@ -5,7 +5,7 @@ import { navigate } from '../lib/router';
 import type { Output, RestorePreview, RunSummary } from '../../../app/api/contract';
 import { isMergeStep, stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
 import { words } from '../../../app/api/client';
-import { formatDateTime } from '../lib/format';
+import { formatDateTime, plural } from '../lib/format';
 
 /** "Ann Lee (#101)": a contact as people recognise it, the id beside the name. */
 function contact(run: RunSummary, id: string): string {
@@ -156,7 +156,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   return (
     <section className="plan-dialog" aria-labelledby="run-title">
       <h2 id="run-title">
-        Merge of {d.run.names[d.run.survivorId] ?? `#${d.run.survivorId}`} on{' '}
+        Merge of {contact(d.run, d.run.survivorId)} on{' '}
         {formatDateTime(d.run.createdAt)} · {STATUS_LABEL[d.run.status]}
       </h2>
       <p className="muted">
@@ -164,7 +164,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
         {contact(d.run, d.run.survivorId)} · merged {d.run.loserIds.map((l) => contact(d.run, l)).join(', ')}
         {d.run.groupId !== null ? ` · group ${d.run.groupId}` : ''} · confirmed:{' '}
         {d.confirmed.map((c) => words.guardLabel(c)).join(', ') || 'nothing needed confirming'} ·{' '}
-        {d.run.stepsDone} of {d.run.stepsTotal} steps done
+        {d.run.stepsDone} of {plural(d.run.stepsTotal, 'step')} done
       </p>
       {d.run.error && <p className="warning">{d.run.error.message}</p>}
       <ol className="step-list">
@@ -249,7 +249,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
                 setRestored(r);
                 return r.problems.length
                   ? 'Restored, but not everything is as it was before the merge (below).'
-                  : `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
+                  : `Restored: ${r.recreated.map((x) => `${contact(d.run, x.oldId)} → new contact #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
               })
             }
           >
@@ -292,7 +292,7 @@ function RestoreResultPanel(props: { result: RestoreOutcome }) {
             <li key={m.wpId} data-ok={m.ok ? 'yes' : 'no'}>
               <strong>{m.displayName ? `${m.displayName} (${m.login})` : m.login}</strong>
               {': linked to '}
-              {m.contactId ? `${m.contactName ?? 'contact'} #${m.contactId}` : 'no contact'}
+              {m.contactId ? (m.contactName ? `${m.contactName} (#${m.contactId})` : `contact #${m.contactId}`) : 'no contact'}
               {' · access: '}
               {m.accessTags.length ? m.accessTags.join(', ') : 'none'}
               {m.missing.length > 0 && (
