@@ -414,7 +414,9 @@ function stepNames(plan: MergePlan, contacts: Readonly<Record<string, string>>):
     lists: Object.fromEntries([...(e?.lists ?? []), ...(e?.keptLists ?? [])].map((l) => [l.listId, l.name])),
     automations: Object.fromEntries((e?.automations ?? []).map((a) => [a.id, a.name])),
     customFields: e?.customFieldNames ?? {},
-    logins: Object.fromEntries([...plan.wpRelinks, ...plan.wpLeftLinked].map((u) => [String(u.wpId), u.login])),
+    logins: Object.fromEntries(
+      [...plan.wpRelinks, ...plan.wpLeftLinked].map((u) => [String(u.wpId), u.login]),
+    ),
   };
 }
 

@@ -156,8 +156,8 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   return (
     <section className="plan-dialog" aria-labelledby="run-title">
       <h2 id="run-title">
-        Merge of {contact(d.run, d.run.survivorId)} on{' '}
-        {formatDateTime(d.run.createdAt)} · {STATUS_LABEL[d.run.status]}
+        Merge of {contact(d.run, d.run.survivorId)} on {formatDateTime(d.run.createdAt)} ·{' '}
+        {STATUS_LABEL[d.run.status]}
       </h2>
       <p className="muted">
         {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor{' '}
@@ -292,7 +292,11 @@ function RestoreResultPanel(props: { result: RestoreOutcome }) {
             <li key={m.wpId} data-ok={m.ok ? 'yes' : 'no'}>
               <strong>{m.displayName ? `${m.displayName} (${m.login})` : m.login}</strong>
               {': linked to '}
-              {m.contactId ? (m.contactName ? `${m.contactName} (#${m.contactId})` : `contact #${m.contactId}`) : 'no contact'}
+              {m.contactId
+                ? m.contactName
+                  ? `${m.contactName} (#${m.contactId})`
+                  : `contact #${m.contactId}`
+                : 'no contact'}
               {' · access: '}
               {m.accessTags.length ? m.accessTags.join(', ') : 'none'}
               {m.missing.length > 0 && (

@@ -77,7 +77,9 @@ describe('manual strategy on a CRM with lists and automations', () => {
     expect(names.at(-2)).toBe('loser_deleted');
     const preview = previewPlan(plan);
     const text = preview.lines.map((l) => l.text).join('\n');
-    expect(text).toContain('Keep Ann Lee (#101) unsubscribed from the list "Newsletter" (Ann Lee-Smith (#102) unsubscribed');
+    expect(text).toContain(
+      'Keep Ann Lee (#101) unsubscribed from the list "Newsletter" (Ann Lee-Smith (#102) unsubscribed',
+    );
     expect(text).toContain('Subscribe Ann Lee (#101) to the list "Customers" (from Ann Lee-Smith (#102))');
     expect(text).toContain(
       'Add Ann Lee (#101) to the automation "Course onboarding" — it may send emails at once',
