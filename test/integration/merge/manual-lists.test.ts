@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../app/store/database';
 import { activeCampaignConnector } from '../../../app/connectors/activecampaign/connector';
 import { planExtras, readGroupMemberships } from '../../../app/merge/crm-extras';
-import { previewPlan, stepsFor } from '../../../app/merge/plan';
+import { contactLabel, previewPlan, stepsFor } from '../../../app/merge/plan';
 import { MergeJournal } from '../../../app/merge/journal';
 import { SimulatedCrash, type FaultKind } from '../../helpers/faults';
 import { ALL_GUARDS, executor, planFor, queue, seedCache, seedRemotes } from '../../helpers/merge-world';
@@ -42,7 +42,10 @@ async function acPlan(db: Db, r: ReturnType<typeof acRemotes>, groupId: number, 
     activeCampaignConnector.capabilities.slots,
   );
   const m = (await readGroupMemberships(r.crm, ['101', '102']))!;
-  return { ...base, extras: planExtras(m, '101', ['102'], automationIds, true) };
+  return {
+    ...base,
+    extras: planExtras(m, '101', ['102'], automationIds, true, (id) => contactLabel(base, id)),
+  };
 }
 
 async function setup() {
