@@ -293,13 +293,14 @@ export async function resumeRuns(
     if (signal?.aborted) break;
     try {
       out.push(await executorFor(ctx, r.plan, signal).run(r.id));
-      forgetCatalog(ctx, r.plan.connectionId);
     } catch (error) {
-      forgetCatalog(ctx, r.plan.connectionId);
       if (runId) throw error;
       // Held by another process (a batch, another window, a second `resume`) or finished by it meanwhile.
       if (isAppError(error, 'BUSY')) busy ??= error;
       else if (!isAppError(error, 'CONFLICT')) throw error;
+    } finally {
+      // A resumed run changed the account too: the next review reads afresh.
+      forgetCatalog(ctx, r.plan.connectionId);
     }
   }
   if (busy && out.length === 0) throw busy;
