@@ -53,6 +53,15 @@ export interface PlanExtras {
   }[];
   /** Custom field values of the duplicates fill the survivor's empty ones (read at the snapshot). */
   readonly customFields: boolean;
+  /** The CRM's labels of its custom fields by id, so the journal and History name them; absent in older plans. */
+  readonly customFieldNames?: Readonly<Record<string, string>>;
+}
+
+/** Where the account's lists and automations come from: the connection's catalog, or the CRM straight. */
+export interface AccountReads {
+  readonly crm: CrmClient;
+  lists(signal?: AbortSignal): Promise<readonly CrmList[]>;
+  automations(signal?: AbortSignal): Promise<readonly CrmAutomation[]>;
 }
 
 async function all<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promise<T[]> {
@@ -67,23 +76,43 @@ async function all<T>(fetch: (cursor: string | null) => Promise<Page<T>>): Promi
   return out;
 }
 
+/** Reads the account's lists and automations from the CRM each time (no catalog: tests, one-off tools). */
+export function directReads(crm: CrmClient): AccountReads {
+  return {
+    crm,
+    lists: async (signal) =>
+      crm.listLists ? all((cursor) => crm.listLists!({ cursor, ...(signal ? { signal } : {}) })) : [],
+    automations: async (signal) =>
+      crm.listAutomations
+        ? all((cursor) => crm.listAutomations!({ cursor, ...(signal ? { signal } : {}) }))
+        : [],
+  };
+}
+
+/**
+ * Each record's lists and automations, with the account's names for them. `known` holds memberships read a
+ * moment ago (by the review) that stand in for reading those records again.
+ */
 export async function readGroupMemberships(
-  crm: CrmClient,
+  source: CrmClient | AccountReads,
   ids: readonly string[],
   signal?: AbortSignal,
+  known?: GroupMemberships['records'] | null,
 ): Promise<GroupMemberships | null> {
+  const reads = 'listContacts' in source ? directReads(source) : source;
+  const crm = reads.crm;
   if (!crm.getContactLists && !crm.getContactAutomations) return null;
-  const opt = signal ? { signal } : {};
-  const lists = crm.listLists ? await all((cursor) => crm.listLists!({ cursor, ...opt })) : [];
-  const automations = crm.listAutomations
-    ? await all((cursor) => crm.listAutomations!({ cursor, ...opt }))
-    : [];
+  const lists = [...(await reads.lists(signal))];
+  const automations = [...(await reads.automations(signal))];
   const records: Record<string, { lists: CrmListMembership[]; automations: CrmAutomationMembership[] }> = {};
   for (const id of ids) {
-    records[id] = {
-      lists: crm.getContactLists ? [...(await crm.getContactLists(id, signal))] : [],
-      automations: crm.getContactAutomations ? [...(await crm.getContactAutomations(id, signal))] : [],
-    };
+    const seen = known?.[id];
+    records[id] = seen
+      ? { lists: [...seen.lists], automations: [...seen.automations] }
+      : {
+          lists: crm.getContactLists ? [...(await crm.getContactLists(id, signal))] : [],
+          automations: crm.getContactAutomations ? [...(await crm.getContactAutomations(id, signal))] : [],
+        };
   }
   return { lists, automations, records };
 }
@@ -130,6 +159,7 @@ export function planExtras(
   loserIds: readonly string[],
   chosenAutomationIds: readonly string[] | undefined,
   customFields: boolean,
+  who: (contactId: string) => string = (id) => `#${id}`,
 ): PlanExtras {
   const listName = new Map(m.lists.map((l) => [l.id, l.name] as const));
   const byList = new Map<string, { status: ListStatus; contactId: string }[]>();
@@ -150,8 +180,8 @@ export function planExtras(
       status,
       reason:
         status === 'unsubscribed'
-          ? `#${unsubscribedBy!.contactId} unsubscribed: an unsubscribe wins`
-          : `from #${holders.find((h) => h.contactId !== survivorId)!.contactId}`,
+          ? `${who(unsubscribedBy!.contactId)} unsubscribed: an unsubscribe wins`
+          : `from ${who(holders.find((h) => h.contactId !== survivorId)!.contactId)}`,
     });
   }
   const changed = new Set(lists.map((l) => l.listId));

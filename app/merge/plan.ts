@@ -32,6 +32,29 @@ export interface PlanInput {
   readonly now: string;
 }
 
+/** What people call a cached record: its name, or its first email when it has none. */
+function personName(r: CachedRecord): string {
+  const name = [r.fields.givenName, r.fields.familyName]
+    .map((v) => (v ?? '').trim())
+    .filter(Boolean)
+    .join(' ');
+  return name || (r.emails[0]?.email.trim() ?? '');
+}
+
+const personLabel = (r: CachedRecord): string => {
+  const name = personName(r);
+  return name ? `${name} (#${r.contactId})` : `#${r.contactId}`;
+};
+
+/**
+ * "Ada Lovelace (#1)": a contact of the plan by name with its id beside it; the id alone only when the record has
+ * neither a name nor an email (or the plan predates names).
+ */
+export function contactLabel(plan: Pick<MergePlan, 'contactNames'>, id: string): string {
+  const name = plan.contactNames?.[id];
+  return name ? `${name} (#${id})` : `#${id}`;
+}
+
 const clean = (v: string | null | undefined): string | null =>
   v === null || v === undefined || v.trim() === '' ? null : v.trim();
 
@@ -170,7 +193,7 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
         throw new AppError('INVALID_INPUT', `Contact ${contactId} is not in this group.`);
       }
       value = contactId === null ? null : clean(byId.get(contactId)!.fields[field]);
-      source = contactId === null ? 'empty everywhere' : `#${contactId}`;
+      source = contactId === null ? 'empty everywhere' : personLabel(byId.get(contactId)!);
     }
     if (value !== clean(survivor.fields[field])) {
       patch[field] = value;
@@ -293,6 +316,12 @@ export function buildPlan(input: PlanInput): { plan: MergePlan; review: ReviewMo
 
   const plan: MergePlan = {
     version: PLAN_VERSION,
+    contactNames: Object.fromEntries(
+      data.records.flatMap((r) => {
+        const name = personName(r);
+        return name ? [[r.contactId, name] as const] : [];
+      }),
+    ),
     connectionId: data.connectionId,
     wpConnectionId: data.wpConnectionId,
     groupId: data.groupId,
@@ -398,8 +427,9 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   const lines: PreviewLine[] = [];
   const add = (step: string, text: string, reversible: boolean) =>
     lines.push({ seq: lines.length + 1, step, text, reversible });
-  const s = `#${plan.survivorId}`;
-  const all = [plan.survivorId, ...plan.loserIds].map((id) => `#${id}`).join(', ');
+  const who = (id: string) => contactLabel(plan, id);
+  const s = who(plan.survivorId);
+  const all = [plan.survivorId, ...plan.loserIds].map(who).join(', ');
   add(
     'snapshotted',
     `Re-read ${all} from the CRM${plan.wpConnectionId ? ' and WordPress' : ''}; if anything changed since review, stop and return the group to the queue. Save before-snapshots.`,
@@ -428,7 +458,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
     plan.loserIds.forEach((l, i) =>
       add(
         'crm_merged',
-        `CRM merge ${i + 1}/${plan.loserIds.length}: merge #${l} into ${s} (the CRM moves its tags, orders and subscriptions, then deletes #${l})`,
+        `CRM merge ${i + 1}/${plan.loserIds.length}: merge ${who(l)} into ${s} (the CRM moves its tags, orders and subscriptions, then deletes ${who(l)})`,
         false,
       ),
     );
@@ -436,7 +466,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   if ((plan.tagsToRemove ?? []).length > 0)
     add(
       'tags_dropped',
-      `Remove the unticked tag(s) ${names(plan.tagsToRemove ?? [])} from ${s}${plan.strategy === 'native' ? " (the CRM merge brings the duplicate's tags back, so they come off afterwards)" : ''}`,
+      `Remove the unticked ${(plan.tagsToRemove ?? []).length === 1 ? 'tag' : 'tags'} ${names(plan.tagsToRemove ?? [])} from ${s}${plan.strategy === 'native' ? " (the CRM merge brings the duplicate's tags back, so they come off afterwards)" : ''}`,
       true,
     );
   for (const q of plan.sequences)
@@ -478,13 +508,13 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   for (const u of plan.wpRelinks)
     add(
       'wp_relinked',
-      `Relink WordPress user ${u.login} (#${u.wpId}) from contact #${u.fromContactId} to ${s}${u.keep ? ' — the login that stays the main account' : ''}`,
+      `Relink WordPress user ${u.login} (#${u.wpId}) from ${who(u.fromContactId)} to ${s}${u.keep ? ' — the login that stays the main account' : ''}`,
       true,
     );
   for (const u of plan.wpLeftLinked)
     add(
       'wp_relinked',
-      `Leave WordPress user ${u.login} linked to #${u.fromContactId} (that contact is removed)`,
+      `Leave WordPress user ${u.login} linked to ${who(u.fromContactId)} (that contact is removed)`,
       true,
     );
   if (plan.wpRelinks.length === 0 && plan.wpLeftLinked.length === 0)
@@ -493,7 +523,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   for (const o of plan.wpOrdersToRekey)
     byLoser.set(o.fromContactId, [...(byLoser.get(o.fromContactId) ?? []), `${o.kind} ${o.id}`]);
   for (const [l, list] of byLoser)
-    add('orders_rekeyed', `Re-key AccessAlly ${list.join(', ')} from #${l} to ${s}`, true);
+    add('orders_rekeyed', `Re-key AccessAlly ${list.join(', ')} from ${who(l)} to ${s}`, true);
   if (byLoser.size === 0) add('orders_rekeyed', 'No AccessAlly order or subscription to re-key.', true);
   if (plan.strategy === 'native' && (plan.crmOrders.length > 0 || plan.crmSubscriptions.length > 0)) {
     add(
@@ -521,7 +551,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   );
   add(
     'verified',
-    `Read back ${s}, ${plan.loserIds.map((l) => `#${l}`).join(', ')}, the WordPress users and AccessAlly orders; check every tag, order and link landed.`,
+    `Read back ${s}, ${plan.loserIds.map(who).join(', ')}, the WordPress users and AccessAlly orders; check every tag, order and link landed.`,
     true,
   );
   if (plan.strategy === 'manual') {
@@ -529,13 +559,13 @@ export function previewPlan(plan: MergePlan): PlanPreview {
       if (plan.loserAction === 'archive')
         add(
           'loser_archived',
-          `Tag #${l} with the archive tag "${plan.tagNames[plan.archiveTagId ?? ''] ?? 'set in Settings'}" (kept in the CRM)`,
+          `Tag ${who(l)} with the archive tag "${plan.tagNames[plan.archiveTagId ?? ''] ?? 'set in Settings'}" (kept in the CRM)`,
           true,
         );
       else
         add(
           'loser_deleted',
-          `Only now, with everything verified on ${s}: delete #${l} from the CRM. This cannot be undone beyond the before-snapshot.`,
+          `Only now, with everything verified on ${s}: delete ${who(l)} from the CRM. This cannot be undone beyond the before-snapshot.`,
           false,
         );
     }
@@ -545,7 +575,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   const irreversible: string[] = [];
   if (plan.strategy === 'native' || plan.loserAction === 'delete') {
     irreversible.push(
-      `${plan.loserIds.length === 1 ? 'Contact id' : 'Contact ids'} ${plan.loserIds.map((l) => `#${l}`).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
+      `The ${plan.loserIds.length === 1 ? 'contact id' : 'contact ids'} of ${plan.loserIds.map(who).join(', ')} cannot come back: a restore creates new contacts with new ids.`,
     );
     irreversible.push(
       'Email engagement history and notes of the removed contacts do not come back with a restore.',
@@ -559,7 +589,7 @@ export function previewPlan(plan: MergePlan): PlanPreview {
   const emailing = (plan.extras?.automations ?? []).filter((a) => a.active && a.sendsEmail !== false);
   if (emailing.length > 0)
     irreversible.push(
-      `Emails the automation(s) ${emailing.map((a) => `"${a.name}"`).join(', ')} send after ${s} is added cannot be unsent.`,
+      `Emails the ${emailing.length === 1 ? 'automation' : 'automations'} ${emailing.map((a) => `"${a.name}"`).join(', ')} send after ${s} is added cannot be unsent.`,
     );
   const emailingSequences = plan.sequences.filter((q) => q.sendsEmail !== false);
   if (emailingSequences.length > 0)

@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context/context';
-import { fieldLabel } from '../domain/words';
+import { fieldLabel, plural } from '../domain/words';
 import { contactDisplayNames } from '../store/contacts-repo';
 import type { CrmContact } from '../ports/crm';
 import { AppError, isAppError } from '../domain/errors';
@@ -16,7 +16,8 @@ import {
   type GroupMemberships,
 } from './crm-extras';
 import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
-import { assertGuards, buildPlan, previewPlan } from './plan';
+import { catalogFor, forgetCatalog } from './crm-catalog';
+import { assertGuards, buildPlan, contactLabel, previewPlan } from './plan';
 import { buildReview } from './review';
 import { readAccess, readSurvivorship, withCapacity, type MergeRules } from './settings';
 import { recordReviewedPlan } from '../detect/decisions';
@@ -113,16 +114,23 @@ export async function planMergeLive(
   if (!caps || result.plan.strategy !== 'manual' || !(caps.lists || caps.automations || caps.customFields))
     return result;
   const { plan } = result;
-  const memberships = await readGroupMemberships(
-    crmClientFor(ctx, plan.connectionId),
-    [plan.survivorId, ...plan.loserIds],
-    signal,
-  );
+  const catalog = catalogFor(ctx, plan.connectionId);
+  const ids = [plan.survivorId, ...plan.loserIds];
+  // What the review read of these records a moment ago stands in for a second read; the run reads them again.
+  const memberships = await readGroupMemberships(catalog, ids, signal, catalog.freshMemberships(ids));
   if (!memberships) return result;
-  const withExtras: MergePlan = {
-    ...plan,
-    extras: planExtras(memberships, plan.survivorId, plan.loserIds, choices.automationIds, caps.customFields),
-  };
+  const customFieldNames = caps.customFields
+    ? Object.fromEntries((await catalog.customFields(signal)).map((f) => [f.id, f.name]))
+    : {};
+  const extras = planExtras(
+    memberships,
+    plan.survivorId,
+    plan.loserIds,
+    choices.automationIds,
+    caps.customFields,
+    (id) => contactLabel(plan, id),
+  );
+  const withExtras: MergePlan = { ...plan, extras: { ...extras, customFieldNames } };
   return { plan: withExtras, preview: previewPlan(withExtras), review: result.review };
 }
 
@@ -139,7 +147,7 @@ async function withNamedSequences(
   if (result.plan.sequences.length === 0) return result;
   let offered: Awaited<ReturnType<typeof readSequences>>;
   try {
-    offered = await readSequences(crmClientFor(ctx, result.plan.connectionId), signal);
+    offered = await offeredSequences(ctx, result.plan.connectionId, signal);
   } catch (error) {
     if (
       isAppError(error) &&
@@ -152,15 +160,31 @@ async function withNamedSequences(
   return { ...result, plan, preview: previewPlan(plan) };
 }
 
-/** Each record's lists and automations, by name, for the review (CRMs that have them; null otherwise). */
+/** The CRM's campaign sequences by name, from the connection's catalog (read at most once in a few minutes). */
+export async function offeredSequences(
+  ctx: CoreContext,
+  connectionId: string,
+  signal?: AbortSignal,
+): Promise<Awaited<ReturnType<typeof readSequences>>> {
+  const catalog = catalogFor(ctx, connectionId);
+  return catalog.sequences(() => readSequences(catalog.crm, signal));
+}
+
+/**
+ * Each record's lists and automations, by name, for the review (CRMs that have them; null otherwise). The
+ * records' memberships are kept a minute so the plan that follows need not read them again.
+ */
 export async function groupMemberships(ctx: CoreContext, ref: GroupRef): Promise<GroupMemberships | null> {
   const data = loadGroup(ctx, ref);
   const caps = capabilitiesFor(ctx, data.connectionId);
   if (!caps || !(caps.lists || caps.automations)) return null;
-  return readGroupMemberships(
-    crmClientFor(ctx, data.connectionId),
+  const catalog = catalogFor(ctx, data.connectionId);
+  const memberships = await readGroupMemberships(
+    catalog,
     data.records.map((r) => r.contactId),
   );
+  if (memberships) catalog.rememberMemberships(memberships.records);
+  return memberships;
 }
 
 const journalFor = (ctx: CoreContext) => new MergeJournal(ctx.workspace.db, () => isoNow(ctx.clock));
@@ -241,7 +265,12 @@ export async function executeRun(
 ): Promise<RunOutcome> {
   const run = journalFor(ctx).run(runId);
   if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
-  return executorFor(ctx, run.plan, signal).run(runId, confirmed);
+  try {
+    return await executorFor(ctx, run.plan, signal).run(runId, confirmed);
+  } finally {
+    // A merge changes what the account holds (memberships, a deleted contact): the next review reads afresh.
+    forgetCatalog(ctx, run.plan.connectionId);
+  }
 }
 
 /**
@@ -269,6 +298,9 @@ export async function resumeRuns(
       // Held by another process (a batch, another window, a second `resume`) or finished by it meanwhile.
       if (isAppError(error, 'BUSY')) busy ??= error;
       else if (!isAppError(error, 'CONFLICT')) throw error;
+    } finally {
+      // A resumed run changed the account too: the next review reads afresh.
+      forgetCatalog(ctx, r.plan.connectionId);
     }
   }
   if (busy && out.length === 0) throw busy;
@@ -364,17 +396,28 @@ const ids = (v: unknown): string =>
       : v.join(', ')
     : String(v);
 
-/** Names of the lists and automations a plan touches, for its steps' summaries. */
+/** Names of the contacts, lists, automations and custom fields a plan touches, for its steps' summaries. */
 interface StepNames {
+  readonly contacts: Readonly<Record<string, string>>;
   readonly lists: Readonly<Record<string, string>>;
   readonly automations: Readonly<Record<string, string>>;
+  readonly customFields: Readonly<Record<string, string>>;
+  /** WordPress logins by user id. */
+  readonly logins: Readonly<Record<string, string>>;
 }
 
-function stepNames(plan: MergePlan): StepNames {
+const NO_NAMES: StepNames = { contacts: {}, lists: {}, automations: {}, customFields: {}, logins: {} };
+
+function stepNames(plan: MergePlan, contacts: Readonly<Record<string, string>>): StepNames {
   const e = plan.extras;
   return {
+    contacts: { ...contacts, ...(plan.contactNames ?? {}) },
     lists: Object.fromEntries([...(e?.lists ?? []), ...(e?.keptLists ?? [])].map((l) => [l.listId, l.name])),
     automations: Object.fromEntries((e?.automations ?? []).map((a) => [a.id, a.name])),
+    customFields: e?.customFieldNames ?? {},
+    logins: Object.fromEntries(
+      [...plan.wpRelinks, ...plan.wpLeftLinked].map((u) => [String(u.wpId), u.login]),
+    ),
   };
 }
 
@@ -384,32 +427,36 @@ function describeResponse(
   tagNames: Readonly<Record<string, string>>,
   names: StepNames,
 ): string | null {
+  const who = (id: unknown) => contactLabel({ contactNames: names.contacts }, String(id));
+  const login = (wpId: unknown) =>
+    names.logins[String(wpId)] ? `${names.logins[String(wpId)]} (#${String(wpId)})` : `#${String(wpId)}`;
   if (Array.isArray(r.written)) return `Wrote ${ids(r.written.map((f) => fieldLabel(String(f))))}`;
   if (Array.isArray(r.applied))
     return `Applied ${r.applied.length === 1 ? 'tag' : 'tags'} ${ids(r.applied.map((t) => `"${tagNames[String(t)] ?? `tag ${String(t)}`}"`))}`;
   if (typeof r.merged === 'string' && typeof r.into === 'string')
-    return `Merged #${r.merged} into #${r.into}`;
+    return `Merged ${who(r.merged)} into ${who(r.into)}`;
   if (Array.isArray(r.relinked)) {
     const rows = r.relinked as { wpId?: unknown; before?: unknown; after?: unknown }[];
-    return `Relinked ${rows.map((u) => `user ${String(u.wpId)} from #${String(u.before)} to #${String(u.after)}`).join('; ')}`;
+    return `Relinked ${rows.map((u) => `WordPress user ${login(u.wpId)} from ${who(u.before)} to ${who(u.after)}`).join('; ')}`;
   }
   if (Array.isArray(r.moved)) {
     const rows = r.moved as { from?: unknown; ids?: unknown }[];
-    return `Moved ${rows.map((m) => `${ids(m.ids)} from #${String(m.from)}`).join('; ')}`;
+    return `Re-keyed ${rows.map((m) => `AccessAlly ${Array.isArray(m.ids) && m.ids.length === 1 ? 'order' : 'orders'} ${ids(m.ids)} from ${who(m.from)}`).join('; ')}`;
   }
   if (Array.isArray(r.resynced))
-    return `Refreshed ${r.resynced.length === 1 ? 'WordPress user' : 'WordPress users'} ${ids(r.resynced)}`;
+    return `Refreshed ${r.resynced.length === 1 ? 'WordPress user' : 'WordPress users'} ${ids(r.resynced.map(login))}`;
   if (Array.isArray(r.lists))
     return `Lists: ${(r.lists as { listId?: unknown; status?: unknown }[]).map((l) => `${l.status === 'unsubscribed' ? 'unsubscribed from' : 'subscribed to'} "${names.lists[String(l.listId)] ?? `list ${String(l.listId)}`}"`).join('; ')}`;
   if (typeof r.automation === 'string')
-    return `Added to the automation "${names.automations[r.automation] ?? r.automation}"`;
-  if (Array.isArray(r.customFields)) return `Filled custom field(s) ${ids(r.customFields)}`;
-  if (typeof r.deleted === 'string') return `Deleted #${r.deleted}`;
+    return `Added to the automation "${names.automations[r.automation] ?? `automation ${r.automation}`}"`;
+  if (Array.isArray(r.customFields))
+    return `Filled the ${r.customFields.length === 1 ? 'custom field' : 'custom fields'} ${ids(r.customFields.map((f) => `"${names.customFields[String(f)] ?? `custom field ${String(f)}`}"`))}`;
+  if (typeof r.deleted === 'string') return `Deleted ${who(r.deleted)}`;
   if (typeof r.survivor === 'string' && Array.isArray(r.removed))
-    return `Cache: #${r.survivor} kept, ${r.removed.map((x) => `#${String(x)}`).join(', ')} removed`;
+    return `Cache: ${who(r.survivor)} kept, ${r.removed.map(who).join(', ')} removed`;
   if (Array.isArray(r.records)) {
     const rows = r.records as { id?: unknown; tags?: unknown; orders?: unknown; wpUsers?: unknown }[];
-    return `Snapshotted ${rows.map((x) => `#${String(x.id)} (${String(x.tags)} tags, ${String(x.orders)} orders, ${String(x.wpUsers)} WordPress users)`).join('; ')}`;
+    return `Snapshotted ${rows.map((x) => `${who(x.id)} (${plural(Number(x.tags), 'tag')}, ${plural(Number(x.orders), 'order')}, ${plural(Number(x.wpUsers), 'WordPress user')})`).join('; ')}`;
   }
   return null;
 }
@@ -418,7 +465,7 @@ function describeResponse(
 export function summariseResponse(
   response: unknown,
   tagNames: Readonly<Record<string, string>> = {},
-  names: StepNames = { lists: {}, automations: {} },
+  names: StepNames = NO_NAMES,
 ): string | null {
   if (response === null || response === undefined) return null;
   if (typeof response !== 'object') return String(response);
@@ -438,7 +485,8 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
   const journal = journalFor(ctx);
   const run = journal.run(runId);
   if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
-  const summary = summarise(run, stepCounts(ctx)(runId), runNames(ctx, run));
+  const names = runNames(ctx, run);
+  const summary = summarise(run, stepCounts(ctx)(runId), names);
   return {
     run: summary,
     plan: run.plan,
@@ -446,7 +494,7 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
     confirmed: run.confirmed,
     steps: journal.steps(runId).map(({ request: _req, response, ...s }) => ({
       ...s,
-      summary: summariseResponse(response, run.plan.tagNames, stepNames(run.plan)),
+      summary: summariseResponse(response, run.plan.tagNames, stepNames(run.plan, names)),
     })),
     snapshots: journal.snapshots(runId).map((s) => ({ kind: s.kind, ref: s.ref, takenAt: s.takenAt })),
     restoreResult: run.restoreResult,

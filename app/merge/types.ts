@@ -238,6 +238,8 @@ export interface MergePlan {
   readonly strategy: 'native' | 'manual';
   readonly survivorId: string;
   readonly loserIds: readonly string[];
+  /** What people call each record (its name, or its email), by contact id; absent in plans made before names. */
+  readonly contactNames?: Readonly<Record<string, string>>;
   readonly patch: ContactPatch;
   readonly fieldSources: Readonly<Record<string, string>>;
   /** Every tag the survivor must end with. */

@@ -21,9 +21,27 @@ function fakeWorld(lists: boolean): FakeCrm {
       tagIds: i % 2 ? ['1'] : [],
     });
   crm.seedOrder({ id: 'o1', contactId: '100', title: 'Course', status: 'PAID', total: 10, orderDate: null });
+  if (!lists) {
+    crm.seedSequence({
+      campaignId: '10',
+      campaignName: 'New member onboarding',
+      sequenceId: '101',
+      name: 'Welcome emails',
+      sendsEmail: true,
+    });
+    crm.seedSequence({
+      campaignId: '10',
+      campaignName: 'New member onboarding',
+      sequenceId: '102',
+      name: 'Course access tags',
+      sendsEmail: false,
+    });
+  }
   if (lists) {
     crm.seedList({ id: '1', name: 'Newsletter' });
+    crm.seedList({ id: '2', name: 'Customers' });
     crm.seedAutomation({ id: '1', name: 'Welcome series', active: true, sendsEmail: true });
+    crm.seedAutomation({ id: '2', name: 'Win-back', active: false, sendsEmail: null });
     crm.seedCustomField({ id: '1', name: 'Favourite course' });
   }
   return crm;

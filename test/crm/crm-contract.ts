@@ -122,6 +122,43 @@ export function crmContract(name: string, target: () => Promise<CrmContractTarge
       });
     });
 
+    it('lists its campaign sequences by campaign and name, when the CRM has sequences, and adds a contact to one', async () => {
+      if (!crm.capabilities.sequences) {
+        expect(crm.listSequences).toBeUndefined();
+        expect(crm.addToSequence).toBeUndefined();
+        return;
+      }
+      const sequences = await crm.listSequences!();
+      expect(sequences.length).toBeGreaterThan(0);
+      for (const q of sequences) {
+        expect(q.campaignId.length * q.sequenceId.length).toBeGreaterThan(0);
+        expect(q.name.trim()).not.toBe('');
+        expect(q.campaignName.trim()).not.toBe('');
+        expect([true, false, null]).toContain(q.sendsEmail);
+      }
+      const keys = sequences.map((q) => `${q.campaignId}/${q.sequenceId}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      const q = sequences[0]!;
+      await withContact(async (c) => {
+        await crm.addToSequence!(c.id, { campaignId: q.campaignId, sequenceId: q.sequenceId });
+      });
+    });
+
+    it('names its lists and automations, each once, where its capabilities say it has them', async () => {
+      if (!crm.capabilities.lists) expect(crm.listLists).toBeUndefined();
+      else {
+        const lists = await everything((cursor) => crm.listLists!({ cursor, pageSize: 1 }));
+        expect(lists.every((l) => l.name.trim() !== '')).toBe(true);
+        expect(new Set(lists.map((l) => l.id)).size).toBe(lists.length);
+      }
+      if (!crm.capabilities.automations) expect(crm.listAutomations).toBeUndefined();
+      else {
+        const automations = await everything((cursor) => crm.listAutomations!({ cursor, pageSize: 1 }));
+        expect(automations.every((a) => a.name.trim() !== '' && typeof a.active === 'boolean')).toBe(true);
+        expect(new Set(automations.map((a) => a.id)).size).toBe(automations.length);
+      }
+    });
+
     it('subscribes and unsubscribes a contact per list, when the CRM has lists', async () => {
       if (!crm.capabilities.lists) return;
       const lists = await everything((cursor) => crm.listLists!({ cursor, pageSize: 20 }));

@@ -95,10 +95,13 @@ test('walks an ActiveCampaign merge on the sandboxes: sync, scan, review lists a
   await review.openPlan();
   if (SHOTS) await review.plan.screenshot({ path: join(SHOTS, 'ac-plan.png') });
   const plan = await review.planText();
-  expect(plan).toContain(`Add #${c.survivorId} to the automation "Course onboarding"`);
-  expect(plan).toContain(`Add #${c.survivorId} to the automation "Welcome series"`);
+  // The survivor by name, its id beside it.
+  const survivor = `\\S.* \\(#${c.survivorId}\\)`;
+  expect(plan).toMatch(new RegExp(`Add ${survivor} to the automation "Course onboarding"`));
+  expect(plan).toMatch(new RegExp(`Add ${survivor} to the automation "Welcome series"`));
+  expect(plan).not.toMatch(new RegExp(`(^|[^(])#${c.survivorId}\\b`, 'm'));
   expect(plan).not.toContain('"Win-back"');
-  expect(plan).toMatch(new RegExp(`#${c.survivorId} ends on \\d+ lists?: .*"Customers"`));
+  expect(plan).toMatch(new RegExp(`${survivor} ends on \\d+ lists?: .*"Customers"`));
   expect(plan).toContain('"Newsletter"');
   await review.confirmGuards();
   await review.runMerge(c.survivorId);

@@ -102,7 +102,8 @@ test('merges a sandbox duplicate end to end: review, pick, plan, run, and the CR
     await dialog.screenshot({ path: join(SHOTS, 'plan-1280.png') });
   }
   await dialog.getByRole('button', { name: 'Run merge' }).click();
-  await expect(page.getByRole('heading', { name: `Merged into #${c.survivorId}` })).toBeVisible({
+  // "Merged into Ann Lee (#101)": the name with the id beside it.
+  await expect(page.getByRole('heading', { name: /^Merged into / })).toContainText(`(#${c.survivorId})`, {
     timeout: 60_000,
   });
 

@@ -13,6 +13,7 @@ import type {
   CrmTag,
   ListOptions,
   Page,
+  CrmSequence,
   SequenceRef,
 } from '../../app/ports/crm';
 import { AppError } from '../../app/domain/errors';
@@ -54,6 +55,8 @@ export class FakeCrm implements CrmClient {
   readonly orders = new Map<string, Mutable<CrmOrder>>();
   readonly subscriptions = new Map<string, Mutable<CrmSubscription>>();
   readonly sequences = new Map<string, Set<string>>();
+  /** The campaign sequences a Keap-like fake offers by name (`listSequences`). */
+  readonly offeredSequences = new Map<string, CrmSequence>();
   /** ActiveCampaign-style extras, present when constructed with `{ lists: true }`. */
   readonly lists = new Map<string, CrmList>();
   readonly contactLists = new Map<string, Map<string, CrmListMembership['status']>>();
@@ -86,7 +89,15 @@ export class FakeCrm implements CrmClient {
         'listCustomFields',
       ] as const)
         Object.defineProperty(this, k, { value: undefined });
+    } else {
+      // ActiveCampaign has no campaign sequences.
+      for (const k of ['addToSequence', 'listSequences'] as const)
+        Object.defineProperty(this, k, { value: undefined });
     }
+  }
+
+  seedSequence(sequence: CrmSequence): void {
+    this.offeredSequences.set(`${sequence.campaignId}/${sequence.sequenceId}`, sequence);
   }
 
   seedList(list: CrmList): void {
@@ -318,6 +329,10 @@ export class FakeCrm implements CrmClient {
       s.updatedAt = this.stamp();
       return this.view(survivorId);
     });
+  }
+
+  listSequences(): Promise<readonly CrmSequence[]> {
+    return this.faults.around('crm', 'listSequences', false, {}, () => [...this.offeredSequences.values()]);
   }
 
   addToSequence(contactId: string, sequence: SequenceRef): Promise<void> {

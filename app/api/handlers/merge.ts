@@ -6,14 +6,14 @@ import {
   listRuns,
   planMergeLive,
   groupMemberships,
+  offeredSequences,
   queuePlan,
   resumeRuns,
   reviewGroup,
   runDetail,
   saveDryRun,
 } from '../../merge/service';
-import { readSequences } from '../../merge/crm-extras';
-import { capabilitiesFor, crmClientFor } from '../../merge/clients';
+import { capabilitiesFor } from '../../merge/clients';
 import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
 import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
@@ -35,7 +35,7 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
   'merge/memberships': async (input, ctx) => ({ memberships: await groupMemberships(ctx, input) }),
   'merge/sequences': async (input, ctx) => ({
     sequences: capabilitiesFor(ctx, input.connectionId)?.sequences
-      ? await readSequences(crmClientFor(ctx, input.connectionId))
+      ? await offeredSequences(ctx, input.connectionId)
       : null,
   }),
   'merge/plan': async (input, ctx) => {

@@ -3,6 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import { action, type CommandContext } from '../runtime';
 import { AppError } from '../../../app/domain/errors';
 import { batchSummary, waitForBatch } from '../../../app/merge/batch';
+import { pickAutomations, pickSequences } from '../../../app/merge/pick-by-name';
+import { contactLabel } from '../../../app/merge/plan';
 import type { GuardCode, PlanPreview, RunDetail } from '../../../app/api/contract';
 
 const GUARDS: readonly GuardCode[] = [
@@ -83,9 +85,55 @@ function followSteps(ctx: CommandContext): () => void {
   });
 }
 
+interface PickOptions {
+  readonly survivor?: string;
+  readonly automation?: readonly string[];
+  readonly sequence?: readonly string[];
+  /** False with --no-default-automations. */
+  readonly defaultAutomations?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/**
+ * The reviewer's choices from the command line: automations and sequences typed by name (or id) are matched
+ * against what the CRM lists (the same lists the review desk offers), then sent through `merge/plan` like the
+ * desk's picks, so the contract validates them the same way.
+ */
+async function pickedChoices(ctx: CommandContext, groupId: number, opts: PickOptions) {
+  const base = opts.survivor ? { survivorId: opts.survivor } : {};
+  const wantedAutomations = opts.automation ?? [];
+  const wantedSequences = opts.sequence ?? [];
+  let automationIds: string[] | undefined;
+  if (wantedAutomations.length > 0 || opts.defaultAutomations === false) {
+    const { memberships } = await ctx.core.call('merge/memberships', { groupId });
+    if (!memberships && wantedAutomations.length > 0)
+      throw new AppError('UNSUPPORTED', "This group's CRM has no automations to add the survivor to.");
+    const picked = pickAutomations(wantedAutomations, memberships?.automations ?? []);
+    // The defaults (those a duplicate is in and the survivor is not) stay unless --no-default-automations.
+    const defaults =
+      opts.defaultAutomations === false
+        ? []
+        : (
+            (await ctx.core.call('merge/plan', { groupId, choices: base })).plan.extras?.automations ?? []
+          ).map((a) => a.id);
+    automationIds = [...new Set([...defaults, ...picked])];
+  }
+  let sequences: ReturnType<typeof pickSequences> | undefined;
+  if (wantedSequences.length > 0) {
+    const { connectionId } = await ctx.core.call('merge/review', { groupId });
+    const offered = (await ctx.core.call('merge/sequences', { connectionId })).sequences;
+    if (!offered)
+      throw new AppError('UNSUPPORTED', "This group's CRM has no sequences to add the survivor to.");
+    sequences = pickSequences(wantedSequences, offered);
+  }
+  return { ...base, ...(automationIds ? { automationIds } : {}), ...(sequences ? { sequences } : {}) };
+}
+
 function runText(d: RunDetail): string {
+  const who = (id: string) => (d.run.names[id] ? `${d.run.names[id]} (#${id})` : `#${id}`);
   return [
-    `Run ${d.run.id}: ${d.run.status}  survivor #${d.run.survivorId}  merged ${d.run.loserIds.map((l) => `#${l}`).join(', ')}`,
+    `Run ${d.run.id}: ${d.run.status}  survivor ${who(d.run.survivorId)}  merged ${d.run.loserIds.map(who).join(', ')}`,
     ...d.steps.map(
       (s) =>
         `  ${String(s.seq).padStart(2)}. ${s.name}${s.target ? ` ${s.target}` : ''}: ${s.status}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${s.summary ? `  ${s.summary}` : ''}${s.error ? `  ${s.error.message}` : ''}`,
@@ -98,10 +146,26 @@ export function registerMerge(program: Command): void {
   program
     .command('merge')
     .argument('[group]', 'duplicate group id')
-    .description('Merge one duplicate group, or the whole safe lane (--lane safe). Shows the plan first.')
+    .description(
+      'Merge one duplicate group, or the whole safe lane (--lane safe). Shows the plan first. Pick the automations (ActiveCampaign) and sequences (Keap) the survivor joins by name with --automation and --sequence.',
+    )
     .option('--survivor <contactId>', 'the CRM contact id that survives (default: by the survivorship rules)')
     .option('--lane <lane>', "merge every open group of a lane in a batch (only 'safe')")
     .option('--dry-run', 'show and record the plan; change nothing')
+    .option(
+      '--automation <name>',
+      'add the survivor to this automation, by name or id as the CRM lists it (repeatable); the automations a duplicate is in and the survivor is not are added too',
+      collect,
+    )
+    .option(
+      '--no-default-automations',
+      'do not add the survivor to the automations its duplicates are in (only those given with --automation)',
+    )
+    .option(
+      '--sequence <name>',
+      'add the survivor to this campaign sequence (Keap), by name, "Campaign / Sequence" or id (repeatable)',
+      collect,
+    )
     .option('--confirm <guards>', `comma-separated guards you accept (${GUARDS.join(', ')})`)
     .option('--yes', 'do not prompt')
     .action(
@@ -109,9 +173,14 @@ export function registerMerge(program: Command): void {
         async (
           ctx,
           group: string | undefined,
-          opts: { survivor?: string; lane?: string; dryRun?: boolean; confirm?: string; yes?: boolean },
+          opts: PickOptions & { lane?: string; dryRun?: boolean; confirm?: string; yes?: boolean },
         ) => {
           if (opts.lane !== undefined) {
+            if (opts.automation || opts.sequence || opts.defaultAutomations === false)
+              throw new AppError(
+                'INVALID_INPUT',
+                'Automations and sequences are picked for one group at a time: give a group id instead of --lane.',
+              );
             if (opts.lane !== 'safe')
               throw new AppError('INVALID_INPUT', "Only the 'safe' lane can be merged in a batch.");
             if (!opts.dryRun)
@@ -130,7 +199,7 @@ export function registerMerge(program: Command): void {
           const groupId = Number(group);
           if (!group || !Number.isInteger(groupId) || groupId <= 0)
             throw new AppError('INVALID_INPUT', 'Give a group id, or --lane safe.');
-          const choices = opts.survivor ? { survivorId: opts.survivor } : {};
+          const choices = await pickedChoices(ctx, groupId, opts);
           if (opts.dryRun) {
             const dry = await ctx.core.call('merge/dry-run', { groupId, choices });
             ctx.print(
@@ -151,7 +220,7 @@ export function registerMerge(program: Command): void {
           await confirmOrRefuse(
             ctx,
             opts.yes,
-            `Merge ${plan.loserIds.map((l) => `#${l}`).join(', ')} into #${plan.survivorId}?`,
+            `Merge ${plan.loserIds.map((l) => contactLabel(plan, l)).join(', ')} into ${contactLabel(plan, plan.survivorId)}?`,
           );
           const unsubscribe = followSteps(ctx);
           try {

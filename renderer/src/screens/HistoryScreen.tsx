@@ -156,8 +156,8 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
   return (
     <section className="plan-dialog" aria-labelledby="run-title">
       <h2 id="run-title">
-        Merge of {d.run.names[d.run.survivorId] ?? `#${d.run.survivorId}`} on{' '}
-        {formatDateTime(d.run.createdAt)} · {STATUS_LABEL[d.run.status]}
+        Merge of {contact(d.run, d.run.survivorId)} on {formatDateTime(d.run.createdAt)} ·{' '}
+        {STATUS_LABEL[d.run.status]}
       </h2>
       <p className="muted">
         {d.run.strategy === 'native' ? 'CRM merge' : 'Manual strategy'} · survivor{' '}
@@ -249,7 +249,7 @@ function RunDetailView(props: { runId: string; onChanged: () => void }) {
                 setRestored(r);
                 return r.problems.length
                   ? 'Restored, but not everything is as it was before the merge (below).'
-                  : `Restored: ${r.recreated.map((x) => `#${x.oldId} → #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
+                  : `Restored: ${r.recreated.map((x) => `${contact(d.run, x.oldId)} → new contact #${x.newId}`).join(', ') || 'fields and tags put back'}.`;
               })
             }
           >
@@ -292,7 +292,11 @@ function RestoreResultPanel(props: { result: RestoreOutcome }) {
             <li key={m.wpId} data-ok={m.ok ? 'yes' : 'no'}>
               <strong>{m.displayName ? `${m.displayName} (${m.login})` : m.login}</strong>
               {': linked to '}
-              {m.contactId ? `${m.contactName ?? 'contact'} #${m.contactId}` : 'no contact'}
+              {m.contactId
+                ? m.contactName
+                  ? `${m.contactName} (#${m.contactId})`
+                  : `contact #${m.contactId}`
+                : 'no contact'}
               {' · access: '}
               {m.accessTags.length ? m.accessTags.join(', ') : 'none'}
               {m.missing.length > 0 && (

@@ -88,9 +88,13 @@ export class Review {
   /** Runs the plan and waits for the result that stays in view. */
   async runMerge(survivorId: string): Promise<void> {
     await this.runButton.click();
-    await expect(this.page.getByRole('heading', { name: `Merged into #${survivorId}` })).toBeVisible({
-      timeout: 60_000,
-    });
+    // "Merged into Ann Lee (#101)": the name with the id beside it.
+    await expect(this.page.getByRole('heading', { name: /^Merged into / })).toContainText(
+      `(#${survivorId})`,
+      {
+        timeout: 60_000,
+      },
+    );
   }
 
   /** Ticks every confirmation in the plan except those whose text matches `except`. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../app/store/database';
 import { activeCampaignConnector } from '../../../app/connectors/activecampaign/connector';
 import { planExtras, readGroupMemberships } from '../../../app/merge/crm-extras';
-import { previewPlan, stepsFor } from '../../../app/merge/plan';
+import { contactLabel, previewPlan, stepsFor } from '../../../app/merge/plan';
 import { MergeJournal } from '../../../app/merge/journal';
 import { SimulatedCrash, type FaultKind } from '../../helpers/faults';
 import { ALL_GUARDS, executor, planFor, queue, seedCache, seedRemotes } from '../../helpers/merge-world';
@@ -42,7 +42,10 @@ async function acPlan(db: Db, r: ReturnType<typeof acRemotes>, groupId: number, 
     activeCampaignConnector.capabilities.slots,
   );
   const m = (await readGroupMemberships(r.crm, ['101', '102']))!;
-  return { ...base, extras: planExtras(m, '101', ['102'], automationIds, true) };
+  return {
+    ...base,
+    extras: planExtras(m, '101', ['102'], automationIds, true, (id) => contactLabel(base, id)),
+  };
 }
 
 async function setup() {
@@ -77,9 +80,13 @@ describe('manual strategy on a CRM with lists and automations', () => {
     expect(names.at(-2)).toBe('loser_deleted');
     const preview = previewPlan(plan);
     const text = preview.lines.map((l) => l.text).join('\n');
-    expect(text).toContain('Keep #101 unsubscribed from the list "Newsletter"');
-    expect(text).toContain('Subscribe #101 to the list "Customers"');
-    expect(text).toContain('Add #101 to the automation "Course onboarding" — it may send emails at once');
+    expect(text).toContain(
+      'Keep Ann Lee (#101) unsubscribed from the list "Newsletter" (Ann Lee-Smith (#102) unsubscribed',
+    );
+    expect(text).toContain('Subscribe Ann Lee (#101) to the list "Customers" (from Ann Lee-Smith (#102))');
+    expect(text).toContain(
+      'Add Ann Lee (#101) to the automation "Course onboarding" — it may send emails at once',
+    );
     expect(preview.irreversible.join(' ')).toContain('"Course onboarding"');
 
     const outcome = await executor(r.db, r.crm, r.wp).run(queue(r.db, plan));
@@ -179,7 +186,7 @@ describe('through the contract, with the ActiveCampaign descriptor', () => {
       expect(review.strategy).toBe('manual');
       const { preview } = await core.call('merge/plan', { groupId, choices: { survivorId: '101' } });
       expect(preview.lines.filter((l) => l.step === 'automation_added').map((l) => l.text)).toEqual([
-        'Add #101 to the automation "Course onboarding" — it may send emails at once',
+        'Add Ann Lee (#101) to the automation "Course onboarding" — it may send emails at once',
       ]);
       const detail = await core.call('merge/execute', {
         groupId,

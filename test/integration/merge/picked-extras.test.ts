@@ -64,8 +64,14 @@ describe('Keap sequences by name, through the contract', () => {
         campaignName: 'Renewal reminders',
       }),
     ]);
+    const survivorName = core.context.workspace.db
+      .prepare(
+        `SELECT trim(coalesce(given_name, '') || ' ' || coalesce(family_name, '')) FROM contacts WHERE connection_id = ? AND crm_id = ?`,
+      )
+      .pluck()
+      .get(connectionId, pair[0]) as string;
     expect(preview.lines.map((l) => l.text)).toContain(
-      `Add #${pair[0]} to the sequence "Card expiring soon" (campaign "Renewal reminders") (a CRM merge does not carry sequences) — it may send emails at once`,
+      `Add ${survivorName} (#${pair[0]}) to the sequence "Card expiring soon" (campaign "Renewal reminders") (a CRM merge does not carry sequences) — it may send emails at once`,
     );
     expect(preview.irreversible.join(' ')).toContain('"Card expiring soon"');
     const refused = await refusal(
@@ -131,9 +137,9 @@ describe('ActiveCampaign automations picked in the review, through the contract'
     const { plan: p, preview } = await plan(['1', '2']);
     expect(p.extras?.automations.map((a) => a.name)).toEqual(['Welcome series', 'Course onboarding']);
     const text = preview.lines.map((l) => l.text).join('\n');
-    expect(text).toContain(`Add #${crmIds[0]} to the automation "Welcome series"`);
+    expect(text).toContain(`Add Ann Lee (#${crmIds[0]}) to the automation "Welcome series"`);
     expect(text).toMatch(
-      new RegExp(`#${crmIds[0]} ends on 2 lists: "Customers" \\(subscribed\\), "Newsletter"`),
+      new RegExp(`Ann Lee \\(#${crmIds[0]}\\) ends on 2 lists: "Customers" \\(subscribed\\), "Newsletter"`),
     );
     // None picked: none added.
     expect((await plan([])).plan.extras?.automations).toEqual([]);

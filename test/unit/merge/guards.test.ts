@@ -117,7 +117,7 @@ describe('a tag the reviewer drops', () => {
     const names = stepsFor(plan).map((s) => s.name);
     expect(names.indexOf('tags_dropped')).toBe(names.lastIndexOf('crm_merged') + 1);
     expect(previewPlan(plan).lines.find((l) => l.step === 'tags_dropped')?.text).toContain(
-      'Remove the unticked tag(s) "VIP Member" from #101',
+      'Remove the unticked tag "VIP Member" from Ann Lee (#101)',
     );
     // No warning any more that the CRM brings the tags back anyway: it does, and the step takes them off.
     expect(plan.guards.map((g) => g.message).join(' ')).not.toMatch(/will still arrive/);

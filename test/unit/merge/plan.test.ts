@@ -125,7 +125,9 @@ describe('plan and guards', () => {
     const preview = previewPlan(plan);
     expect(preview.lines.map((l) => l.step)[0]).toBe('snapshotted');
     expect(preview.lines.filter((l) => l.step === 'crm_merged')).toHaveLength(2);
-    expect(preview.irreversible.join(' ')).toContain('#102, #103 cannot come back');
+    expect(preview.irreversible.join(' ')).toContain(
+      'The contact ids of Ann Lee-Smith (#102), A. Lee (#103) cannot come back',
+    );
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 

@@ -146,7 +146,7 @@ export function WordPressLogins(props: {
       ) : (
         <>
           <p className="muted">
-            {model.wordpress.reason}. The kept login ends linked to #{model.survivorId}.
+            {model.wordpress.reason}. The kept login ends linked to {recordName(model, model.survivorId)}.
           </p>
           <ul className="wp-logins" aria-label="WordPress logins">
             {users.map((u) => {
@@ -162,7 +162,7 @@ export function WordPressLogins(props: {
                     />{' '}
                     <strong>{u.login}</strong>{' '}
                     <span className="muted">
-                      (linked to #{u.contactId}) · {progressText(u.progress)} · last login{' '}
+                      (linked to {recordName(model, u.contactId)}) · {progressText(u.progress)} · last login{' '}
                       {u.lastLoginAt ? formatDate(u.lastLoginAt) : 'never'}
                     </span>
                     {outcome && <> — {outcome}</>}
@@ -177,6 +177,12 @@ export function WordPressLogins(props: {
   );
 }
 
+/** "Ann Lee (#101)": a record of the group by the name people know, its id beside it. */
+function recordName(model: ReviewModel, contactId: string): string {
+  const name = model.records.find((r) => r.contactId === contactId)?.displayName;
+  return name && name !== `#${contactId}` ? `${name} (#${contactId})` : `#${contactId}`;
+}
+
 export function AccessPreview(props: { model: ReviewModel }) {
   const a = props.model.access;
   return (
@@ -186,12 +192,12 @@ export function AccessPreview(props: { model: ReviewModel }) {
         {a.before.map((b, i) => (
           <div key={b.contactId} style={{ display: 'contents' }}>
             <dt>
-              Before, record {i + 1} (#{b.contactId})
+              Before, record {i + 1}: {recordName(props.model, b.contactId)}
             </dt>
             <dd>{b.tags.join(', ') || <span className="muted">no access tags</span>}</dd>
           </div>
         ))}
-        <dt>After, on #{props.model.survivorId}</dt>
+        <dt>After, on {recordName(props.model, props.model.survivorId)}</dt>
         <dd>{a.after.join(', ') || <span className="muted">no access tags</span>}</dd>
         <dt>Gained by the survivor</dt>
         <dd>{a.gained.join(', ') || '—'}</dd>
