@@ -17,7 +17,7 @@ import { ContactsRepo } from '../store/contacts-repo';
 import { cachedCrmOrders } from './cache-reader';
 import { ClaimStore, describeHolder, isClaimLost, type Claim } from '../workspace/claims';
 import { MergeJournal, type RunRow, type StepRow } from './journal';
-import { assertGuards, stepsFor } from './plan';
+import { assertGuards, contactLabel, stepsFor } from './plan';
 import { addressKey, emailKey, phoneKey } from './review';
 import type { MergePlan } from './types';
 
@@ -574,24 +574,25 @@ export class MergeExecutor {
     // Staleness is decided by each record's update_time and tags, read for the whole group at once. A native merge
     // moves orders and subscriptions with the contact, so their snapshot comes from the cache, not the CRM.
     const read = await this.readRecords(ids);
+    const who = (id: string) => contactLabel(plan, id);
+    const tagList = (tagIds: readonly string[]) =>
+      tagIds.map((t) => (plan.tagNames[t] ? `"${plan.tagNames[t]}"` : `tag #${t}`)).join(', ') || 'none';
     for (const id of ids) {
       const { contact, tagIds } = read.get(id)!;
       if (!contact) {
-        changes.push(`#${id} no longer exists in the CRM`);
+        changes.push(`${who(id)} no longer exists in the CRM`);
         continue;
       }
       const seen = plan.seen[id];
       if (seen && (seen.updatedAt ?? null) !== (contact.updatedAt ?? null)) {
         changes.push(
-          `#${id} was updated in the CRM (${seen.updatedAt ?? 'unknown'} → ${contact.updatedAt ?? 'unknown'})`,
+          `${who(id)} was updated in the CRM since the review (${when(seen.updatedAt)} → ${when(contact.updatedAt)})`,
         );
       }
       if (seen && JSON.stringify(seen.tagIds) !== JSON.stringify(tagIds)) {
         const added = tagIds.filter((t) => !seen.tagIds.includes(t));
         const removed = seen.tagIds.filter((t) => !tagIds.includes(t));
-        changes.push(
-          `#${id} tags changed (added ${added.join(', ') || 'none'}; removed ${removed.join(', ') || 'none'})`,
-        );
+        changes.push(`${who(id)}'s tags changed (added ${tagList(added)}; removed ${tagList(removed)})`);
       }
       const { orders, subscriptions } =
         plan.strategy === 'native'
@@ -613,7 +614,7 @@ export class MergeExecutor {
         const extra = wpMembers.filter((m) => !planned.has(m.wpId));
         if (extra.length > 0)
           changes.push(
-            `#${id} has WordPress user(s) ${extra.map((m) => m.login).join(', ')} the review did not show`,
+            `${who(id)} has ${extra.length === 1 ? 'a WordPress user' : 'WordPress users'} ${extra.map((m) => m.login).join(', ')} the review did not show`,
           );
       }
       const extras: Pick<RecordSnapshot, 'lists' | 'automations' | 'customFields'> = {
@@ -843,4 +844,11 @@ function touchesWordPress(plan: MergePlan): boolean {
 function summarise(response: unknown): string {
   const text = JSON.stringify(response);
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/** A CRM timestamp as people read it; the exact instant stays in the journal. */
+function when(iso: string | null | undefined): string {
+  if (!iso) return 'unknown';
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }

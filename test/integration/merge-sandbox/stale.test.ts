@@ -47,8 +47,10 @@ describe('a stale offline decision over the Keap and WordPress sandboxes', () =>
     expect(out.run.status).toBe('stale');
     expect(out.run.error).toMatchObject({ code: 'STALE' });
     const changes = ((out.run.error?.details as { changes?: string[] } | undefined)?.changes ?? []).join(' ');
-    expect(changes).toContain(`#${c.loserId} was updated`);
-    expect(changes).toContain(tagId);
+    // In words: the contact by name beside its id, the tag by its name.
+    expect(changes).toMatch(new RegExp(`\\S \\(#${c.loserId}\\) was updated in the CRM since the review`));
+    // A tag the plan never saw has no name in it: it is shown as a tag with its id, never a bare number.
+    expect(changes).toMatch(new RegExp(`"${emb.sandbox.store.data.tags[tagId]!.name}"|tag #${tagId}\\b`));
     expect(out.steps.filter((s) => s.status === 'done').map((s) => s.name)).toEqual(['planned']);
 
     // Nothing was written anywhere.

@@ -34,8 +34,8 @@ describe('offline decisions re-checked before running', () => {
     expect(outcome.status).toBe('stale');
     expect(outcome.error?.code).toBe('STALE');
     const changes = (outcome.error?.details as { changes: string[] }).changes;
-    expect(changes.join(' ')).toContain('#102 was updated');
-    expect(changes.join(' ')).toContain('added 13');
+    expect(changes.join(' ')).toContain('Ann Lee-Smith (#102) was updated');
+    expect(changes.join(' ')).toContain('added "Customer"');
     expect(db.prepare('SELECT status FROM dup_groups WHERE id = ?').pluck().get(groupId)).toBe('open');
     expect(db.prepare(`SELECT undone_at IS NOT NULL FROM decisions`).pluck().get()).toBe(1);
     expect(Object.keys(faults.mutatingCounts())).toEqual([]);
