@@ -106,6 +106,7 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private pausedUntil = 0;
+  private sent = 0;
   /** Every credential this client has sent; nothing leaves the HTTP layer without passing through it. */
   private readonly redactor = new SecretRedactor();
 
@@ -123,6 +124,11 @@ export class HttpClient {
       ...connectTimeoutAgents(options.connectTimeoutMs ?? 5_000),
     });
     this.limiter = createLimiter(options.limits);
+  }
+
+  /** Requests put on the wire so far, retries and refused ones included. */
+  get requestsSent(): number {
+    return this.sent;
   }
 
   /** Stop sending until `untilMs` (e.g. a throttle header said the window is spent). */
@@ -196,6 +202,7 @@ export class HttpClient {
   }
 
   private async send(request: HttpRequest): Promise<HttpResponse> {
+    this.sent++;
     this.options.onRequest?.(request);
     const headers: Record<string, string> = {
       Accept: 'application/json',

@@ -171,6 +171,8 @@ export interface CrmQuota {
   readonly availableToday: number | null;
   /** Epoch ms of the next daily reset. */
   readonly resetsAt: number | null;
+  /** Requests this client has sent so far (429s included), when it counts them: a batch measures its pace by it. */
+  readonly requestsSent?: number;
 }
 
 export interface CrmClient {

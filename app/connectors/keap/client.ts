@@ -110,6 +110,7 @@ export class KeapClient implements CrmClient {
       perDay: q?.quotaLimit ?? this.dailyQuota,
       availableToday: available,
       resetsAt: q?.quotaResetsAt ?? nextUtcMidnight(this.clock.now()),
+      requestsSent: this.http.requestsSent,
     };
   }
 
