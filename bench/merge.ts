@@ -27,7 +27,7 @@ import { BUILT_IN_CONNECTORS } from '../app/connectors/built-in';
 import { keapConnector } from '../app/connectors/keap/connector';
 import type { Connector } from '../app/ports/connector';
 import { allowInProcessDetection } from '../app/detect/threads';
-import { waitForBatch } from '../app/merge/batch';
+import { startBatch, waitForBatch } from '../app/merge/batch';
 import type { MergePlan } from '../app/merge/types';
 
 // Detection only prepares the groups here; it is not what this bench measures.
@@ -38,6 +38,10 @@ const GROUPS = Number(process.env.BENCH_MERGE_GROUPS ?? 200);
 const WINDOW = process.env.BENCH_MERGE_WINDOW === 'minute' ? 'minute' : 'second';
 /** BENCH_MERGE_SANDBOX_SAVES=1: the sandbox CRM saves its whole state after every write during the batch too. */
 const SANDBOX_SAVES = process.env.BENCH_MERGE_SANDBOX_SAVES === '1';
+/** BENCH_MERGE_CONCURRENCY=N: N merges in flight throughout instead of the pacer's choice (for comparison). */
+const CONCURRENCY = process.env.BENCH_MERGE_CONCURRENCY
+  ? Number(process.env.BENCH_MERGE_CONCURRENCY)
+  : undefined;
 const PER_MINUTE = 240;
 const CONFIRM = [
   'access_loss',
@@ -223,7 +227,8 @@ async function main() {
     });
     const cpu0 = process.cpuUsage();
     const start = performance.now();
-    await core.call('merge/batch-start', { groupIds: candidates });
+    if (CONCURRENCY === undefined) await core.call('merge/batch-start', { groupIds: candidates });
+    else startBatch(core.context, { groupIds: candidates, concurrency: CONCURRENCY });
     const end = await waitForBatch(core.context);
     const endedAt = performance.now();
     const cpu = process.cpuUsage(cpu0);
@@ -256,6 +261,9 @@ async function main() {
     console.log(`  planner before start: ${quotaPlan.message}`);
     console.log(
       `  rate limit: ${PER_MINUTE}/min on the sandbox and the client${WINDOW === 'second' ? `, as a per-second budget of ${perSecond}/s (time window scaled down)` : ', minute window'}`,
+    );
+    console.log(
+      `  merges in flight: ${CONCURRENCY === undefined ? 'as the pacer chose (4 to 8)' : `${CONCURRENCY}, fixed (BENCH_MERGE_CONCURRENCY)`}`,
     );
     console.log(
       `  sandbox CRM state (${stateMb.toFixed(1)} MB of JSON) ${SANDBOX_SAVES ? 'saved after every write, in this process' : 'kept in memory during the batch, saved once after it (BENCH_MERGE_SANDBOX_SAVES=1 saves after every write)'}`,
