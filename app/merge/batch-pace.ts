@@ -91,8 +91,9 @@ export class MergePacer {
     const duration = recent.reduce((a, f) => a + (f.endedAt - f.startedAt), 0) / recent.length / 1000;
     const perMerge = recent.reduce((a, f) => a + f.requests, 0) / recent.length;
     const needed = perMerge > 0 ? Math.ceil(((allowedPerSecond * duration) / perMerge) * HEADROOM) : max;
-    // One more at least (the shortfall is real), two more at most (the pace lags what is in flight).
-    const next = Math.min(max, this.inFlightTarget + 2, Math.max(this.inFlightTarget + 1, needed));
+    // Enough in flight already: the shortfall comes from elsewhere (throttle retries, the tail), and more merges
+    // would only add work. Otherwise two more at most at a time, since the pace lags what is in flight.
+    const next = Math.min(max, this.inFlightTarget + 2, needed);
     if (next > this.inFlightTarget) {
       this.inFlightTarget = next;
       this.lastRaisedAt = endedAt;

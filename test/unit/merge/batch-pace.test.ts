@@ -120,6 +120,16 @@ describe('the batch pacer', () => {
     expect(new Set(held.targets)).toEqual(new Set([4]));
   });
 
+  it('adds nothing when the merges in flight are already enough for the budget and the shortfall is elsewhere', () => {
+    const pacer = new MergePacer(T0, OPTIONS);
+    // Merges of 4 requests taking 2 s each (Little's law: 4 × 2 / 4 × 1.25 = 2.5, so 3 would do), but only 2
+    // requests a second counted: the CRM refused or delayed the rest. Four in flight stay four.
+    const targets: number[] = [];
+    for (let i = 1; i <= 40; i++)
+      targets.push(pacer.merged(T0 + i * 1000 - 2000, T0 + i * 1000, 4, 4, i * 2));
+    expect(new Set(targets)).toEqual(new Set([4]));
+  });
+
   it('never goes past the number a caller fixed', () => {
     const pacer = new MergePacer(T0, { ...OPTIONS, initial: 1, max: 1 });
     const { targets } = simulate(pacer, { merges: 60, requests: 4, workMs: 1500, allowed: 4 });
