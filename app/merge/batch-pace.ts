@@ -34,7 +34,12 @@ interface Count {
   readonly at: number;
   /** Requests sent so far: the CRM client's own count, or the estimates of the merges finished. */
   readonly sent: number;
+  /** Requests waiting for the client's limiter at that moment, when the client says. */
+  readonly waiting: number | null;
 }
+
+/** Share of merge ends at which the limiter must have had nothing waiting before more merges are worth adding. */
+const IDLE_SHARE = 0.25;
 
 /** Spare capacity on top of Little's law: merges do not finish evenly, and the limiter must never run dry. */
 const HEADROOM = 1.25;
@@ -67,8 +72,9 @@ export class MergePacer {
 
   /**
    * A merge ended after spending about `requests` (its estimate); the CRM allows `allowedPerSecond`, and its
-   * client has sent `sent` requests in all when it counts them (the pace is then exact, not estimated from
-   * merges). Re-judges how many merges to keep in flight and returns the new target.
+   * client has sent `sent` requests in all and has `waiting` queued in its limiter, when it counts them (the pace
+   * is then exact, not estimated from merges, and a busy limiter is seen directly). Re-judges how many merges to
+   * keep in flight and returns the new target.
    */
   merged(
     startedAt: number,
@@ -76,15 +82,19 @@ export class MergePacer {
     requests: number,
     allowedPerSecond: number | null,
     sent: number | null = null,
+    waiting: number | null = null,
   ): number {
     this.finished.push({ startedAt, endedAt, requests });
     this.estimated += requests;
-    this.counts.push({ at: endedAt, sent: sent ?? this.estimated });
+    this.counts.push({ at: endedAt, sent: sent ?? this.estimated, waiting });
     if (!allowedPerSecond || allowedPerSecond <= 0) return this.inFlightTarget;
     const { windowMs, saturatedShare, max } = this.options;
     const pace = this.pace(endedAt);
     // Too early to tell a slow pipeline from a batch that has only just started.
     if (pace === null || pace >= allowedPerSecond * saturatedShare) return this.inFlightTarget;
+    // Requests kept waiting for the limiter at most merge ends: it is busy, and the shortfall is the CRM's
+    // (refused requests, a spent minute), which more merges would not fill.
+    if (this.limiterBusy(endedAt - windowMs)) return this.inFlightTarget;
     // Raise at most once per quarter window, so the last change has shown in the pace before the next.
     if (this.lastRaisedAt !== null && endedAt - this.lastRaisedAt < windowMs / 4) return this.inFlightTarget;
     const recent = this.finished.filter((f) => f.endedAt > endedAt - windowMs);
@@ -119,6 +129,13 @@ export class MergePacer {
     const ms = this.activeMs(oldest.at, now);
     if (ms < this.options.windowMs / 2 || now - this.startedAt < this.options.windowMs / 2) return null;
     return (last.sent - oldest.sent) / (ms / 1000);
+  }
+
+  /** Whether the limiter had requests waiting at nearly every merge end since `from` (false when unknown). */
+  private limiterBusy(from: number): boolean {
+    const seen = this.counts.filter((c) => c.at >= from && c.waiting !== null);
+    if (seen.length === 0) return false;
+    return seen.filter((c) => c.waiting === 0).length < seen.length * IDLE_SHARE;
   }
 
   /** Milliseconds of [from, to] not spent waiting for a reset. */

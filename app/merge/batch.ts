@@ -313,6 +313,7 @@ export function startBatch(
             need,
             quota?.perMinute ? quota.perMinute / 60 : null,
             quota?.requestsSent ?? null,
+            quota?.requestsWaiting ?? null,
           );
           if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
           else if (outcome.status === 'stale')

@@ -135,6 +135,11 @@ export class HttpClient {
     return this.sent;
   }
 
+  /** Requests queued in the rate limiter, waiting for their turn. */
+  get requestsWaiting(): number {
+    return this.limiter.counts().QUEUED;
+  }
+
   /** Stop sending until `untilMs` (e.g. a throttle header said the window is spent). */
   pauseUntil(untilMs: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);

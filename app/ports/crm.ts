@@ -173,6 +173,8 @@ export interface CrmQuota {
   readonly resetsAt: number | null;
   /** Requests this client has sent so far (429s included), when it counts them: a batch measures its pace by it. */
   readonly requestsSent?: number;
+  /** Requests waiting for the client's rate limiter now: above 0, the limiter, not the caller, sets the pace. */
+  readonly requestsWaiting?: number;
 }
 
 export interface CrmClient {

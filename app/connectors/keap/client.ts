@@ -111,6 +111,7 @@ export class KeapClient implements CrmClient {
       availableToday: available,
       resetsAt: q?.quotaResetsAt ?? nextUtcMidnight(this.clock.now()),
       requestsSent: this.http.requestsSent,
+      requestsWaiting: this.http.requestsWaiting,
     };
   }
 

@@ -39,8 +39,19 @@ function simulate(
     if (done && done.readyAt <= serveAt) {
       now = Math.max(now, done.readyAt);
       running = running.filter((m) => m !== done);
-      const sent = opts.counted === false ? null : served;
-      targets.push(pacer.merged(done.startedAt, now, opts.requests, opts.allowed, sent));
+      const counted = opts.counted !== false;
+      // Requests ready and not yet served are what waits in the limiter's queue.
+      const waiting = running.filter((m) => m.left > 0 && m.readyAt <= now).length;
+      targets.push(
+        pacer.merged(
+          done.startedAt,
+          now,
+          opts.requests,
+          opts.allowed,
+          counted ? served : null,
+          counted ? waiting : null,
+        ),
+      );
       continue;
     }
     now = serveAt;
@@ -128,6 +139,21 @@ describe('the batch pacer', () => {
     for (let i = 1; i <= 40; i++)
       targets.push(pacer.merged(T0 + i * 1000 - 2000, T0 + i * 1000, 4, 4, i * 2));
     expect(new Set(targets)).toEqual(new Set([4]));
+  });
+
+  it('adds nothing while requests wait for the limiter, even when the CRM let fewer through than allowed', () => {
+    const pacer = new MergePacer(T0, OPTIONS);
+    // Merges of 4 requests taking 6 s (Little's law wants more than four), 2 requests a second counted (the CRM
+    // refused the rest), and the limiter had requests waiting at every merge end: it is busy, not idle.
+    const targets: number[] = [];
+    for (let i = 1; i <= 40; i++)
+      targets.push(pacer.merged(T0 + i * 1000 - 6000, T0 + i * 1000, 4, 4, i * 2, 3));
+    expect(new Set(targets)).toEqual(new Set([4]));
+    // The same with the limiter found idle at most merge ends: the pipeline is short of merges.
+    const idle = new MergePacer(T0, OPTIONS);
+    for (let i = 1; i <= 40; i++)
+      idle.merged(T0 + i * 1000 - 6000, T0 + i * 1000, 4, 4, i * 2, i % 4 === 0 ? 1 : 0);
+    expect(idle.target).toBeGreaterThan(4);
   });
 
   it('never goes past the number a caller fixed', () => {
