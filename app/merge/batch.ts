@@ -5,6 +5,7 @@ import { isoNow } from '../ports/clock';
 import type { CrmClient } from '../ports/crm';
 import { crmClientFor } from './clients';
 import { currentQuota, estimateRequests, forecast } from './quota-plan';
+import { DEFAULT_PACE, MergePacer } from './batch-pace';
 import { executeRun, planMerge, planMergeLive, queuePlan, saveDryRun } from './service';
 import { gateLanes, gateProfiles } from '../detect/batch-gate';
 import { groupNames } from '../detect/gate-store';
@@ -124,11 +125,11 @@ export async function planBatchQuota(
 }
 
 const MAX_QUOTA_WAITS = 3;
-export const BATCH_CONCURRENCY = 4;
 
 /**
- * Merges a selection or the whole safe lane one group after another with the default choices. A group whose
- * plan raises any guard is skipped, never merged: a batch makes no decision a person should make.
+ * Merges a selection or the whole safe lane with the default choices, several groups at a time (as many as keep
+ * the CRM's limiter busy, see `batch-pace.ts`; `concurrency` fixes the number). A group whose plan raises any guard
+ * is skipped, never merged: a batch makes no decision a person should make.
  */
 export function startBatch(
   ctx: CoreContext,
@@ -198,12 +199,19 @@ export function startBatch(
   let spent = 0;
   const started = ctx.clock.now();
   let waitedMs = 0;
+  const pacer = new MergePacer(
+    started,
+    input.concurrency === undefined
+      ? DEFAULT_PACE
+      : { ...DEFAULT_PACE, initial: input.concurrency, max: input.concurrency },
+  );
   const progress = (waitingUntil: number | null, crm: CrmClient | null = firstCrm): Partial<BatchState> => {
     const now = ctx.clock.now();
     const quota = currentQuota(crm?.quota?.() ?? null, now);
     const working = (now - started - waitedMs) / 1000;
-    // The pace sustained so far once there is enough to measure; the connection's budget before.
-    const measured = spent >= 20 && working > 0 ? spent / working : null;
+    // The pace sustained so far once there is enough to measure (the client's own request count when it keeps
+    // one: counting only finished merges would miss what the merges in flight have sent); the budget before.
+    const measured = spent >= 20 && working > 0 ? (pacer.sustained() ?? spent / working) : null;
     const f = forecast([...remaining.values()], quota, now, measured);
     return {
       requests: spent,
@@ -229,6 +237,7 @@ export function startBatch(
     // A little past the reset so the CRM's new day has begun on its clock too.
     await ctx.clock.sleep(until - now + 1000, batch.abort.signal).catch(() => undefined);
     waitedMs += ctx.clock.now() - now;
+    pacer.paused(now, ctx.clock.now());
     update(progress(null, crm));
   };
   /** Reserves a merge's requests in today's quota (with those of the merges in flight), waiting for the reset if needed. */
@@ -277,6 +286,7 @@ export function startBatch(
           await reserve(crm, need);
           const runId = queuePlan(ctx, plan, []);
           update({ runIds: [...batch.state.runIds, runId] });
+          const mergeStarted = ctx.clock.now();
           let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
           // Someone else spent the quota under the batch: the run stopped between steps with its journal intact,
           // so it continues after the reset instead of failing half-way.
@@ -296,6 +306,15 @@ export function startBatch(
           }
           spent += need;
           reserved -= need;
+          const quota = crm.quota?.() ?? null;
+          pacer.merged(
+            mergeStarted,
+            ctx.clock.now(),
+            need,
+            quota?.perMinute ? quota.perMinute / 60 : null,
+            quota?.requestsSent ?? null,
+            quota?.requestsWaiting ?? null,
+          );
           if (outcome.status === 'completed') update({ merged: batch.state.merged + 1 });
           else if (outcome.status === 'stale')
             update({
@@ -328,10 +347,13 @@ export function startBatch(
     update({ done: batch.state.done + 1, ...progress(null) });
   };
   let gate: Promise<void> | null = null;
-  let next = 0;
-  // A few merges in flight: one's WordPress calls and journal commits overlap the other's CRM requests, so the
-  // limiter, not the pipeline, sets the pace. Groups are disjoint, so their merges never touch the same record.
-  const worker = async () => {
+  // Several merges in flight: one's WordPress calls and journal commits overlap the others' CRM requests, so the
+  // limiter, not the pipeline, sets the pace. Each finished merge starts the next one at once (a slow merge holds
+  // only its own place), and the pacer raises the number in flight while the CRM's budget goes unspent. Groups are
+  // disjoint, so their merges never touch the same record.
+  const dispatch = async () => {
+    const inFlight = new Set<Promise<void>>();
+    let next = 0;
     while (next < ids.length) {
       while (batch.state.status === 'paused')
         await (gate ??= new Promise<void>(
@@ -341,15 +363,19 @@ export function startBatch(
               resolve();
             }),
         ));
-      if (batch.abort.signal.aborted) return;
-      await one(ids[next++]!);
+      if (batch.abort.signal.aborted) break;
+      if (inFlight.size >= pacer.target) {
+        await Promise.race(inFlight);
+        continue;
+      }
+      const merge: Promise<void> = one(ids[next++]!).finally(() => inFlight.delete(merge));
+      inFlight.add(merge);
     }
+    await Promise.all(inFlight);
   };
   batch.done = (async () => {
     update(progress(null));
-    await Promise.all(
-      Array.from({ length: Math.min(input.concurrency ?? BATCH_CONCURRENCY, ids.length) }, worker),
-    );
+    await dispatch();
     update({
       status: batch.abort.signal.aborted ? 'stopped' : 'finished',
       current: null,

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../ports/clock';
 import { SecretRedactor, redactUrl } from './redact';
 import { assertSecureTransport } from './secure-url';
 import { CONNECT_TIMEOUT_CODE, connectTimeoutAgents } from './connect-timeout';
+import { secondEdgeMs, waitPastSecondEdge } from './window-edge';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -106,6 +107,9 @@ export class HttpClient {
   private readonly clock: Clock;
   private readonly random: () => number;
   private pausedUntil = 0;
+  private sent = 0;
+  /** Requests are not started this close to the end of a calendar second (see window-edge.ts); 0 = no per-second limit. */
+  private readonly edgeMs: number;
   /** Every credential this client has sent; nothing leaves the HTTP layer without passing through it. */
   private readonly redactor = new SecretRedactor();
 
@@ -123,6 +127,17 @@ export class HttpClient {
       ...connectTimeoutAgents(options.connectTimeoutMs ?? 5_000),
     });
     this.limiter = createLimiter(options.limits);
+    this.edgeMs = options.limits?.perSecond ? secondEdgeMs(options.limits.perSecond) : 0;
+  }
+
+  /** Requests put on the wire so far, retries and refused ones included. */
+  get requestsSent(): number {
+    return this.sent;
+  }
+
+  /** Requests queued in the rate limiter, waiting for their turn. */
+  get requestsWaiting(): number {
+    return this.limiter.counts().QUEUED;
   }
 
   /** Stop sending until `untilMs` (e.g. a throttle header said the window is spent). */
@@ -157,7 +172,11 @@ export class HttpClient {
       await this.waitForPause(request.signal);
       let response: HttpResponse;
       try {
-        response = await this.limiter.schedule(() => this.send(request));
+        response = await this.limiter.schedule(async () => {
+          const hold = waitPastSecondEdge(this.clock.now(), this.edgeMs);
+          if (hold > 0) await this.clock.sleep(hold, request.signal);
+          return this.send(request);
+        });
       } catch (error) {
         if (isAbort(error, request.signal)) throw new AppError('CANCELLED', 'The request was cancelled.');
         const code = networkCode(error);
@@ -196,6 +215,7 @@ export class HttpClient {
   }
 
   private async send(request: HttpRequest): Promise<HttpResponse> {
+    this.sent++;
     this.options.onRequest?.(request);
     const headers: Record<string, string> = {
       Accept: 'application/json',

@@ -181,6 +181,10 @@ export interface CrmQuota {
   readonly availableToday: number | null;
   /** Epoch ms of the next daily reset. */
   readonly resetsAt: number | null;
+  /** Requests this client has sent so far (429s included), when it counts them: a batch measures its pace by it. */
+  readonly requestsSent?: number;
+  /** Requests waiting for the client's rate limiter now: above 0, the limiter, not the caller, sets the pace. */
+  readonly requestsWaiting?: number;
 }
 
 export interface CrmClient {

@@ -160,14 +160,15 @@ export class ContactsRepo {
         }
         if (nextPk === 0) nextPk = ((this.maxPk.get() as number | null) ?? 0) + 1;
         const pk = nextPk++;
-        fresh.push(pk, ...this.contactColumns(c, raw, fingerprint, syncedAt));
+        fresh.push(pk);
+        this.pushContactColumns(fresh, c, raw, fingerprint, syncedAt);
         this.addChildren(children, pk, c);
       }
 
       if (unchanged.length > 0) this.touch.run(syncedAt, JSON.stringify(unchanged));
       if (changed.length > 0) {
         const pks = changed.map(({ c, raw, fingerprint }) => {
-          this.upsertContact.run(this.contactColumns(c, raw, fingerprint, syncedAt));
+          this.upsertContact.run(this.pushContactColumns([], c, raw, fingerprint, syncedAt));
           return known.get(c.id)!.pk;
         });
         const list = JSON.stringify(pks);
@@ -307,14 +308,23 @@ export class ContactsRepo {
     return known;
   }
 
-  /** The contacts columns after `pk`, in CONTACT_COLUMNS order. */
-  private contactColumns(c: CrmContact, raw: string, fingerprint: string, syncedAt: string): unknown[] {
+  /**
+   * Appends the contacts columns after `pk`, in CONTACT_COLUMNS order, to `out` (the batch's flat value list, so a
+   * new contact costs no array of its own) and returns it.
+   */
+  private pushContactColumns(
+    out: unknown[],
+    c: CrmContact,
+    raw: string,
+    fingerprint: string,
+    syncedAt: string,
+  ): unknown[] {
     let optIn: number | null = null;
     for (const e of c.emails) {
       if (e.optIn === true) optIn = 1;
       else if (e.optIn === false && optIn === null) optIn = 0;
     }
-    return [
+    out.push(
       this.connectionId,
       c.id,
       c.givenName ?? null,
@@ -332,7 +342,8 @@ export class ContactsRepo {
       fingerprint,
       searchText(c),
       syncedAt,
-    ];
+    );
+    return out;
   }
 
   private addChildren(rows: ChildRows, pk: number, c: CrmContact): void {
@@ -447,14 +458,22 @@ export function normaliseEmailForCache(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** Names, company, emails and phone digits, space-separated and lower-cased: what the trigram index searches. */
 function searchText(c: CrmContact): string {
-  const parts = [c.givenName, c.middleName, c.familyName, c.company, ...c.emails.map((e) => e.email)];
-  const phones = c.phones.map((p) => p.number.replace(/\D+/g, ''));
-  return [...parts, ...phones]
-    .filter((p): p is string => Boolean(p))
-    .join(' ')
-    .toLowerCase();
+  let text = '';
+  const add = (part: string | null | undefined) => {
+    if (part) text = text ? `${text} ${part}` : part;
+  };
+  add(c.givenName);
+  add(c.middleName);
+  add(c.familyName);
+  add(c.company);
+  for (const e of c.emails) add(e.email);
+  for (const p of c.phones) add(p.number.replace(NON_DIGITS, ''));
+  return text.toLowerCase();
 }
+
+const NON_DIGITS = /\D+/g;
 
 /** "First Last" for each cached contact id that has a name; ids without one are left out. */
 export function contactDisplayNames(

@@ -115,6 +115,8 @@ export class KeapClient implements CrmClient {
       perDay: q?.quotaLimit ?? this.dailyQuota,
       availableToday: available,
       resetsAt: q?.quotaResetsAt ?? nextUtcMidnight(this.clock.now()),
+      requestsSent: this.http.requestsSent,
+      requestsWaiting: this.http.requestsWaiting,
     };
   }
 
