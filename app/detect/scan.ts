@@ -34,6 +34,8 @@ export interface ScanOptions {
   readonly now: () => string;
   readonly signal?: CancelToken;
   readonly onProgress?: ScanProgress;
+  /** The connection kinds that are CRMs (from the core's connectors); see `connectionIds` when absent. */
+  readonly crmKinds?: readonly string[];
 }
 
 export interface ScanSummary {
@@ -95,7 +97,7 @@ function vanished(db: Db, pks: readonly number[]): Set<number> {
 /** Full scan of every CRM connection: re-keys, re-scores and re-groups everything. */
 export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
-  const connections = connectionIds(db);
+  const connections = connectionIds(db, options.crmKinds);
   let contacts = 0;
   let comparisons = 0;
   let pairs = 0;
@@ -318,7 +320,7 @@ function storedModel(db: Db, connectionId: string, params: ModelParams): Model {
  */
 export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
-  const connections = connectionIds(db);
+  const connections = connectionIds(db, options.crmKinds);
   const runs = connections.map((c) => lastRun(db, c));
   if (runs.some((r) => r === null)) return fullScan(db, options);
   let changedTotal = 0;

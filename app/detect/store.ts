@@ -145,9 +145,23 @@ export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] 
   return out;
 }
 
-export function connectionIds(db: Db): string[] {
+/**
+ * The connections a scan covers, oldest first: those of the given CRM kinds (the core's connectors say which kinds
+ * are CRMs), or, when the caller names none, every connection holding cached contacts (only CRM contacts are).
+ */
+export function connectionIds(db: Db, crmKinds?: readonly string[]): string[] {
+  if (crmKinds)
+    return db
+      .prepare(
+        `SELECT id FROM connections WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
+      )
+      .pluck()
+      .all(JSON.stringify(crmKinds)) as string[];
   return db
-    .prepare(`SELECT id FROM connections WHERE kind IN ('keap', 'activecampaign') ORDER BY created_at`)
+    .prepare(
+      `SELECT id FROM connections c WHERE EXISTS (SELECT 1 FROM contacts WHERE connection_id = c.id)
+       ORDER BY created_at`,
+    )
     .pluck()
     .all() as string[];
 }

@@ -13,10 +13,8 @@ import { dirname, resolve } from 'node:path';
 import { action, globalOptions } from '../runtime';
 import { AppError, toErrorShape } from '../../../app/domain/errors';
 import { exitCodeFor } from '../exit-codes';
-import { analyseCsv } from '../../../app/detect/csv';
-import { DELIMITER_LABELS, ENCODING_LABELS } from '../../../app/detect/csv-decode';
 import { defaultDetectSettings } from '../../../app/detect/settings';
-import { startScan } from '../../../app/detect/service';
+import { analyseCsvStream, startScan } from '../../../app/detect/service';
 import type { DetectLane, EventMap } from '../../../app/api/contract';
 
 interface DetectOptions {
@@ -106,7 +104,7 @@ async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
     settings.reviewThreshold = Math.min(settings.reviewThreshold, t);
   }
   const map = parseMap(opts.map);
-  const a = await analyseCsv(createReadStream('', { fd, highWaterMark: 1 << 20 }), {
+  const a = await analyseCsvStream(createReadStream('', { fd, highWaterMark: 1 << 20 }), {
     settings,
     map,
     linkage: Boolean(opts.linkage),
@@ -133,7 +131,7 @@ async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
   else {
     for (const w of a.warnings) process.stderr.write(`mergedesk: warning: ${w}\n`);
     process.stdout.write(
-      `${a.records} records (${ENCODING_LABELS[a.encoding]}, ${DELIMITER_LABELS[a.delimiter]}-separated), ${a.comparisons} comparisons, ${a.pairs} pairs in ${a.groups} groups ` +
+      `${a.records} records (${a.encodingLabel}, ${a.delimiterLabel}-separated), ${a.comparisons} comparisons, ${a.pairs} pairs in ${a.groups} groups ` +
         `(safe ${a.lanes.safe}, needs a choice ${a.lanes.needs_choice}, maybe two people ${a.lanes.maybe_two_people}) -> ${opts.out}\n`,
     );
   }
