@@ -76,7 +76,7 @@ function lanesCount(db: Db): Record<Lane, number> {
 
 /**
  * Contacts among `pks` that no longer exist. A merge (or a sync) may remove contacts while a scan runs; called
- * inside the transaction that writes, it tells the scan which keys, pairs and group members to leave out.
+ * inside the transaction that writes, it tells the scan which pairs and group members to leave out.
  */
 function vanished(db: Db, pks: readonly number[]): Set<number> {
   const gone = new Set<number>();
@@ -92,6 +92,29 @@ function vanished(db: Db, pks: readonly number[]): Set<number> {
   );
   for (const pk of pks) if (!live.has(pk)) gone.add(pk);
   return gone;
+}
+
+/**
+ * `vanished` for the whole of a connection as a full scan read it (`pks` ascending, the last one's CRM id given):
+ * when the connection still holds as many contacts up to the last pk and that one is still the same contact,
+ * nothing went (a new contact only takes a pk above every live one), and the 100k-row set is not built.
+ */
+function vanishedSinceRead(
+  db: Db,
+  connectionId: string,
+  pks: readonly number[],
+  lastCrmId: string | undefined,
+): Set<number> {
+  if (pks.length === 0) return new Set();
+  const lo = pks[0]!;
+  const hi = pks[pks.length - 1]!;
+  const count = db
+    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ? AND pk BETWEEN ? AND ?')
+    .pluck()
+    .get(connectionId, lo, hi) as number;
+  const last = db.prepare('SELECT crm_id FROM contacts WHERE pk = ?').pluck().get(hi) as string | undefined;
+  if (count === pks.length && last !== undefined && last === lastCrmId) return new Set();
+  return vanished(db, pks);
 }
 
 /** Full scan of every CRM connection: re-keys, re-scores and re-groups everything. */
@@ -139,18 +162,16 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
       // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
+      // A key of a contact removed meanwhile is left in: match_keys has no foreign key, and a stale key costs a
+      // re-scan one extra lookup (as it does for every contact removed after a scan).
       onKeys: (keys, records) =>
         db.transaction(() => {
-          const gone = vanished(db, pks);
           bulkInsert(
             db,
             'match_keys',
             ['key', 'contact_pk'],
             (function* () {
-              for (let t = 0; t < keys.length; t++) {
-                const pk = pks[records[t]!]!;
-                if (!gone.has(pk)) yield [keys[t]!, pk];
-              }
+              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!];
             })(),
           );
         })(),
@@ -165,16 +186,12 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     for (let start = 0; !keysReported(features.length) && start < features.length; start += KEY_CHUNK) {
       const end = Math.min(features.length, start + KEY_CHUNK);
       db.transaction(() => {
-        const gone = vanished(db, pks.slice(start, end));
         bulkInsert(
           db,
           'match_keys',
           ['key', 'contact_pk'],
           (function* () {
-            for (let i = start; i < end; i++) {
-              if (gone.has(pks[i]!)) continue;
-              for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
-            }
+            for (let i = start; i < end; i++) for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
           })(),
         );
       })();
@@ -190,7 +207,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     );
     db.transaction(() => {
       const previous = previousGroups(db, { connectionId });
-      const gone = vanished(db, pks);
+      const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
       const kept = (i: number) => !gone.has(pks[i]!);
       if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
       else
