@@ -87,6 +87,18 @@ function vanished(db: Db, pks: readonly number[]): Set<number> {
     if (pk < lo) lo = pk;
     if (pk > hi) hi = pk;
   }
+  // A few contacts spread over the list (an incremental re-scan's) are looked up one by one; most of a range is
+  // read as the range.
+  if (pks.length * 16 < hi - lo) {
+    const missing = db
+      .prepare(
+        'SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.pk = j.value)',
+      )
+      .pluck()
+      .all(JSON.stringify(pks)) as number[];
+    for (const pk of missing) gone.add(pk);
+    return gone;
+  }
   const live = new Set(
     db.prepare('SELECT pk FROM contacts WHERE pk BETWEEN ? AND ?').pluck().all(lo, hi) as number[],
   );
