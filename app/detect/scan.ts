@@ -15,6 +15,8 @@ import {
   encodeContributions,
   insertGroups,
   recordChunks,
+  saveGroups,
+  savePairs,
   loadExclusions,
   loadRecordsByPk,
   pairKey,
@@ -221,18 +223,9 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       const previous = previousGroups(db, { connectionId });
       const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
       const kept = (i: number) => !gone.has(pks[i]!);
-      if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
-      else
-        db.prepare(
-          'DELETE FROM candidate_pairs WHERE a_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)',
-        ).run(connectionId);
-      db.prepare(`DELETE FROM dup_groups WHERE connection_id = ? AND status IN ('open', 'stale')`).run(
-        connectionId,
-      );
-      bulkInsert(
+      savePairs(
         db,
-        'candidate_pairs',
-        PAIR_COLUMNS,
+        connections.length === 1 ? null : connectionId,
         pairRows(
           gone.size ? result.pairs.filter((p) => kept(p.a) && kept(p.b)) : result.pairs,
           pks,
@@ -243,10 +236,10 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
             ),
           (r) => BLOCKING_RULES[r]?.name ?? '',
         ),
-        'OR REPLACE',
       );
-      insertGroups(
+      saveGroups(
         db,
+        connectionId,
         result.groups
           .map((g) => ({ g, members: gone.size ? g.members.filter(kept) : g.members }))
           .filter(({ members }) => members.length >= 2)
@@ -262,19 +255,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         now,
         previous,
       );
-      db.prepare('DELETE FROM match_term_freq WHERE connection_id = ?').run(connectionId);
-      bulkInsert(
-        db,
-        'match_term_freq',
-        ['connection_id', 'field', 'value', 'count'],
-        (function* () {
-          for (let k = 0; k < result.model.tf.length; k++) {
-            const map = result.model.tf[k];
-            if (!(map instanceof Map)) continue;
-            for (const [value, count] of map) if (count >= 2) yield [connectionId, k, value, count];
-          }
-        })(),
-      );
+      saveTermFrequencies(db, connectionId, result.model);
       db.prepare(
         `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
          VALUES (?, 'full', 'completed', ?, ?, ?, ?, ?, ?)`,
@@ -303,6 +284,42 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     rules,
     millis: Math.round(performance.now() - t0),
   };
+}
+
+/** Stores the values seen at least twice per field, writing only the counts that changed. */
+function saveTermFrequencies(db: Db, connectionId: string, model: Model): void {
+  const stored = new Map<string, number>();
+  for (const [field, value, count] of db
+    .prepare('SELECT field, value, count FROM match_term_freq WHERE connection_id = ?')
+    .raw()
+    .all(connectionId) as [number, string, number][])
+    stored.set(`${field}\u0000${value}`, count);
+  bulkInsert(
+    db,
+    'match_term_freq',
+    ['connection_id', 'field', 'value', 'count'],
+    (function* () {
+      for (let k = 0; k < model.tf.length; k++) {
+        const map = model.tf[k];
+        if (!(map instanceof Map)) continue;
+        for (const [value, count] of map) {
+          if (count < 2) continue;
+          const key = `${k}\u0000${value}`;
+          const old = stored.get(key);
+          stored.delete(key);
+          if (old !== count) yield [connectionId, k, value, count];
+        }
+      }
+    })(),
+    'OR REPLACE',
+  );
+  const remove = db.prepare(
+    'DELETE FROM match_term_freq WHERE connection_id = ? AND field = ? AND value = ?',
+  );
+  for (const key of stored.keys()) {
+    const cut = key.indexOf('\u0000');
+    remove.run(connectionId, Number(key.slice(0, cut)), key.slice(cut + 1));
+  }
 }
 
 export interface LastRun {
