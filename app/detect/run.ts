@@ -34,9 +34,11 @@ export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
     crmKinds: job.crmKinds,
   };
   const summary = job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
-  // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field.
+  // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field. A full
+  // scan leaves unchanged groups untouched (see `saveGroups`), so only re-formed groups and groups with newly synced
+  // data are judged again after either kind of scan.
   return {
     ...summary,
-    lanes: gateLanes(db, job.profiles, { changedOnly: summary.mode === 'incremental' }).lanes,
+    lanes: gateLanes(db, job.profiles, { changedOnly: true }).lanes,
   };
 }

@@ -6,6 +6,9 @@ import { fullScan } from '../../app/detect/scan';
 import { defaultDetectSettings } from '../../app/detect/settings';
 import type { CrmContact } from '../../app/ports/crm';
 import { tempDir } from '../helpers/workspace';
+import { gateLanes, type GateProfiles } from '../../app/detect/batch-gate';
+import { keapConnector } from '../../app/connectors/keap/connector';
+import { writeSurvivorship } from '../../app/merge/settings';
 
 const contact = (
   id: string,
@@ -141,5 +144,25 @@ describe('a full re-scan writes only what changed', () => {
       .pluck()
       .all(three!.id);
     expect(members).toEqual(['1003', '2003', '3003']);
+  });
+
+  it('judges again at the safe-lane gate only groups a re-scan changed, and all of them under other settings', () => {
+    const ws = workspace();
+    const profiles: GateProfiles = {
+      k: { strategy: 'native', slots: keapConnector.capabilities.slots },
+    };
+    scan(ws, '2026-01-02T00:00:00.000Z');
+    expect(gateLanes(ws.db, profiles, { changedOnly: true }).checked).toBe(30);
+    scan(ws, '2026-01-03T00:00:00.000Z');
+    expect(gateLanes(ws.db, profiles, { changedOnly: true }).checked).toBe(0);
+    const later = '2026-01-05T00:00:00.000Z';
+    new ContactsRepo(ws.db, 'k').saveContacts(
+      [contact('2001', 'Given1', 'Family1', 'person1@example.com', later)],
+      later,
+    );
+    scan(ws, '2026-01-06T00:00:00.000Z');
+    expect(gateLanes(ws.db, profiles, { changedOnly: true }).checked).toBe(1);
+    writeSurvivorship(ws.db, { survivor: 'oldest' });
+    expect(gateLanes(ws.db, profiles, { changedOnly: true }).checked).toBe(30);
   });
 });
