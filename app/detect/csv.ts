@@ -365,6 +365,8 @@ export interface CsvReadOptions {
   readonly totalBytes?: number;
   /** Stop after this many data rows (a mapping step's sample). */
   readonly limitRows?: number;
+  /** Keep each record's display line (default); an analysis that shows no pair (the CLI's) does without. */
+  readonly display?: boolean;
   readonly signal?: CancelToken;
   readonly onProgress?: (phase: string, done: number, total: number | null) => void;
 }
@@ -379,7 +381,7 @@ export interface CsvContacts {
   readonly warnings: string[];
   readonly duplicateIds: number;
   readonly bytes: number;
-  /** One display line per record (fields joined by U+001F), for showing a pair side by side. */
+  /** One display line per record (fields joined by U+001F), for showing a pair side by side; empty when not asked. */
   readonly display: string[];
   /** The first rows as read, when `limitRows` was given. */
   readonly sample: string[][];
@@ -431,6 +433,7 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
   const features: Features[] = [];
   const lines: number[] = [];
   const display: string[] = [];
+  const keepDisplay = options.display !== false;
   const sample: string[][] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let delimiter: CsvDelimiter | null = null;
@@ -446,7 +449,7 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
     const record = reader.record(row);
     features.push(extractFeatures(record, region, memo));
     lines.push(at + lineOffset);
-    display.push(displayOf(record));
+    if (keepDisplay) display.push(displayOf(record));
     if (options.limitRows !== undefined) {
       sample.push(row.map((v) => excerpt(v, 80)));
       if (sample.length >= limit) splitter!.halted = true;
@@ -527,6 +530,7 @@ export async function readContactsCsv(source: CsvSource, options: CsvReadOptions
   );
   for (const [index, id] of done.renames) {
     (features[index] as { id: string }).id = id;
+    if (display.length === 0) continue;
     const fields = display[index]!.split('\u001f');
     fields[0] = id;
     display[index] = fields.join('\u001f');
@@ -584,6 +588,7 @@ async function readInTwo(source: Uint8Array, options: CsvReadOptions): Promise<C
   const common = {
     region: options.region,
     ...(options.map ? { map: options.map } : {}),
+    ...(options.display === false ? { display: false } : {}),
   };
   const task = {
     kind: 'csv-part',
@@ -743,6 +748,7 @@ export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions):
     ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.previewLimit === 0 ? { display: false } : {}),
   });
   const { settings } = options;
   const result = detectFeatures(read.features, {
@@ -756,7 +762,7 @@ export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions):
   for (const g of result.groups) lanes[g.lane] += 1;
   const index = new Map<string, number>();
   const limit = options.previewLimit ?? 500;
-  const top = [...rows].sort((a, b) => b.score - a.score).slice(0, limit);
+  const top = limit > 0 ? [...rows].sort((a, b) => b.score - a.score).slice(0, limit) : [];
   for (const r of top) {
     index.set(r.idA, -1);
     index.set(r.idB, -1);

@@ -183,10 +183,14 @@ export async function analyseCsvBytes(
 }
 
 /**
- * Analyses a CSV export streamed from a file by a process with no window to keep responsive (the CLI): the same
- * analysis as `analyseCsvBytes`, read as the bytes arrive instead of held whole.
+ * Analyses a CSV export on the calling thread, for a process with no window to keep responsive (the CLI): the same
+ * analysis as `analyseCsvBytes`. Bytes in memory are still read by two threads (see `readContactsCsv`); a stream
+ * (a pipe) is read as it arrives.
  */
-export function analyseCsvStream(source: CsvSource, options: CsvAnalyseOptions): Promise<CsvAnalysisResult> {
+export function analyseCsvOnThisThread(
+  source: CsvSource,
+  options: CsvAnalyseOptions,
+): Promise<CsvAnalysisResult> {
   return analyseCsv(source, options);
 }
 

@@ -30,6 +30,7 @@ type Task =
       map?: Record<string, string>;
       lineOffset: number;
       rowOffset: number;
+      display?: boolean;
     }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings };
 
@@ -63,6 +64,7 @@ async function run(): Promise<unknown> {
         ...(task.map ? { map: task.map } : {}),
         lineOffset: task.lineOffset,
         rowOffset: task.rowOffset,
+        ...(task.display === false ? { display: false } : {}),
       });
     case 'preview': {
       const db = openDatabase(task.dbFile);

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import {
   accessSync,
+  closeSync,
   constants,
   createReadStream,
   existsSync,
   fstatSync,
   openSync,
+  readFileSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -14,8 +16,11 @@ import { action, globalOptions } from '../runtime';
 import { AppError, toErrorShape } from '../../../app/domain/errors';
 import { exitCodeFor } from '../exit-codes';
 import { defaultDetectSettings } from '../../../app/detect/settings';
-import { analyseCsvStream, startScan } from '../../../app/detect/service';
+import { analyseCsvOnThisThread, startScan } from '../../../app/detect/service';
 import type { DetectLane, EventMap } from '../../../app/api/contract';
+
+/** Files up to this size are read into memory whole (a CSV of a million contacts is about 100 MB). */
+const WHOLE_FILE_UP_TO = 1024 ** 3;
 
 interface DetectOptions {
   readonly csv?: string;
@@ -71,6 +76,14 @@ function assertWritable(file: string, what: string): void {
   }
 }
 
+function readWhole(fd: number): Buffer {
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function writeOut(file: string, text: string, what: string): void {
   try {
     writeFileSync(file, text);
@@ -104,7 +117,13 @@ async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
     settings.reviewThreshold = Math.min(settings.reviewThreshold, t);
   }
   const map = parseMap(opts.map);
-  const a = await analyseCsvStream(createReadStream('', { fd, highWaterMark: 1 << 20 }), {
+  // A file is read whole (once its size is known to be reasonable) so two threads can each parse half of it; a
+  // pipe or device streams.
+  const source =
+    stat.isFile() && stat.size <= WHOLE_FILE_UP_TO
+      ? readWhole(fd)
+      : createReadStream('', { fd, highWaterMark: 1 << 20 });
+  const a = await analyseCsvOnThisThread(source, {
     settings,
     map,
     linkage: Boolean(opts.linkage),
