@@ -115,10 +115,14 @@ export function loadConnectionRecords(db: Db, connectionId: string): CachedRecor
   return attachChildren(db, rows, where, [connectionId]);
 }
 
-/** A connection's records in pk order, a chunk at a time. */
+/**
+ * A connection's records in pk order, a chunk at a time. The chunk is a walk of the table in rowid order from the
+ * last pk (`+connection_id` keeps SQLite off the connection index, through which every chunk would gather and sort
+ * all the connection's remaining rows: quadratic in the list's size).
+ */
 export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
   const stmt = db
-    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`)
+    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`)
     .raw();
   let after = -1;
   for (;;) {
