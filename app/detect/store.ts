@@ -122,7 +122,9 @@ export function loadConnectionRecords(db: Db, connectionId: string): CachedRecor
  */
 export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
   const stmt = db
-    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`)
+    .prepare(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
+    )
     .raw();
   let after = -1;
   for (;;) {
