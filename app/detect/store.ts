@@ -452,8 +452,17 @@ export function saveGroups(
     `UPDATE dup_groups SET lane = ?, score = ?, reason = ?, size = ?, last_activity = ?, evidence = ?,
        search_text = ?, status = 'open', updated_at = ? WHERE id = ?`,
   );
+  // Keys of merged or dismissed groups: a group formed again with the same members goes through the upsert, which
+  // leaves a merged one alone and re-opens a dismissed one.
+  const closed = new Set(
+    db
+      .prepare(`SELECT group_key FROM dup_groups WHERE connection_id = ? AND status NOT IN ('open', 'stale')`)
+      .pluck()
+      .all(connectionId) as string[],
+  );
   const members: unknown[][] = [];
   const fresh: GroupRow[] = [];
+  const brandNew: { g: GroupRow; crmIds: string[]; v: ReturnType<typeof groupValues> }[] = [];
   let kept = 0;
   let updated = 0;
   for (const g of groups) {
@@ -461,7 +470,8 @@ export function saveGroups(
     const v = groupValues(g, crmIds);
     const row = stored.get(v.key);
     if (!row) {
-      fresh.push(g);
+      if (closed.has(v.key)) fresh.push(g);
+      else brandNew.push({ g, crmIds, v });
       continue;
     }
     stored.delete(v.key);
@@ -497,10 +507,58 @@ export function saveGroups(
   }
   const remove = db.prepare('DELETE FROM dup_groups WHERE id = ?');
   for (const row of stored.values()) remove.run(row[0]);
+  // Groups no row has had: plain multi-row inserts under the ids they inherit or are given. Inserted before the
+  // upserted ones so those cannot be handed the same previous id.
+  const ids = assignGroupIds(
+    db,
+    brandNew.map((b) => b.crmIds),
+    previous,
+  );
+  bulkInsert(
+    db,
+    'dup_groups',
+    NEW_GROUP_COLUMNS,
+    brandNew.map(({ g, crmIds, v }, i) => {
+      for (const m of g.members) members.push([ids[i], m.pk, m.id]);
+      return [
+        ids[i],
+        g.connectionId,
+        v.key,
+        g.lane,
+        v.score,
+        g.reason,
+        g.members.length,
+        v.lastActivity,
+        'open',
+        JSON.stringify({ pairs: g.edges }),
+        JSON.stringify(crmIds),
+        v.search,
+        now,
+        now,
+      ];
+    }),
+  );
   bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
-  const inserted = insertGroups(db, fresh, now, previous);
+  const inserted = brandNew.length + insertGroups(db, fresh, now, previous);
   return { kept, updated, removed: stored.size, inserted };
 }
+
+const NEW_GROUP_COLUMNS = [
+  'id',
+  'connection_id',
+  'group_key',
+  'lane',
+  'score',
+  'reason',
+  'size',
+  'last_activity',
+  'status',
+  'evidence',
+  'crm_ids',
+  'search_text',
+  'created_at',
+  'updated_at',
+] as const;
 
 /** id, group_key, lane, score, reason, size, last_activity, status, search_text, evidence's pairs and gate */
 type StoredGroupRow = [
