@@ -518,25 +518,28 @@ export function saveGroups(
     db,
     'dup_groups',
     NEW_GROUP_COLUMNS,
-    brandNew.map(({ g, crmIds, v }, i) => {
-      for (const m of g.members) members.push([ids[i], m.pk, m.id]);
-      return [
-        ids[i],
-        g.connectionId,
-        v.key,
-        g.lane,
-        v.score,
-        g.reason,
-        g.members.length,
-        v.lastActivity,
-        'open',
-        JSON.stringify({ pairs: g.edges }),
-        JSON.stringify(crmIds),
-        v.search,
-        now,
-        now,
-      ];
-    }),
+    (function* () {
+      for (let i = 0; i < brandNew.length; i++) {
+        const { g, crmIds, v } = brandNew[i]!;
+        for (const m of g.members) members.push([ids[i], m.pk, m.id]);
+        yield [
+          ids[i],
+          g.connectionId,
+          v.key,
+          g.lane,
+          v.score,
+          g.reason,
+          g.members.length,
+          v.lastActivity,
+          'open',
+          JSON.stringify({ pairs: g.edges }),
+          JSON.stringify(crmIds),
+          v.search,
+          now,
+          now,
+        ];
+      }
+    })(),
   );
   bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
   const inserted = brandNew.length + insertGroups(db, fresh, now, previous);
