@@ -294,22 +294,26 @@ function saveTermFrequencies(db: Db, connectionId: string, model: Model): void {
     .raw()
     .all(connectionId) as [number, string, number][])
     stored.set(`${field}\u0000${value}`, count);
-  const changed: [string, number, string, number][] = [];
-  for (let k = 0; k < model.tf.length; k++) {
-    const map = model.tf[k];
-    if (!(map instanceof Map)) continue;
-    for (const [value, count] of map) {
-      if (count < 2) continue;
-      const key = `${k}\u0000${value}`;
-      const old = stored.get(key);
-      stored.delete(key);
-      if (old !== count) changed.push([connectionId, k, value, count]);
-    }
-  }
-  // In primary-key order: appended to the index's pages instead of scattered over them (a million-contact list
-  // has hundreds of thousands of values).
-  changed.sort((x, y) => x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0));
-  bulkInsert(db, 'match_term_freq', ['connection_id', 'field', 'value', 'count'], changed, 'OR REPLACE');
+  // Streamed, not collected and sorted: a million-contact list has hundreds of thousands of values.
+  bulkInsert(
+    db,
+    'match_term_freq',
+    ['connection_id', 'field', 'value', 'count'],
+    (function* () {
+      for (let k = 0; k < model.tf.length; k++) {
+        const map = model.tf[k];
+        if (!(map instanceof Map)) continue;
+        for (const [value, count] of map) {
+          if (count < 2) continue;
+          const key = `${k}\u0000${value}`;
+          const old = stored.get(key);
+          stored.delete(key);
+          if (old !== count) yield [connectionId, k, value, count];
+        }
+      }
+    })(),
+    'OR REPLACE',
+  );
   const remove = db.prepare(
     'DELETE FROM match_term_freq WHERE connection_id = ? AND field = ? AND value = ?',
   );
