@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
 import { CacheReader, type GroupData } from '../merge/cache-reader';
 import { needsChoiceReason } from '../merge/guards';
@@ -103,7 +104,8 @@ export function gateReason(
 
 /**
  * Re-gates open `safe` groups (and those the gate moved before): all of them, the given ids, or — `changedOnly`,
- * after an incremental scan or a WordPress sync — only groups re-formed or with data synced since the last gate.
+ * after a scan or a WordPress sync — only groups re-formed or with data synced since the last gate (all of them
+ * when the merge settings or CRM profiles differ from the last gate's).
  */
 export function gateLanes(
   db: Db,
@@ -113,11 +115,14 @@ export function gateLanes(
   const now = options.now ?? new Date().toISOString();
   const reader = new CacheReader(db);
   const settings = { survivorship: readSurvivorship(db), access: readAccess(db) };
+  const digest = createHash('sha1').update(JSON.stringify({ settings, profiles })).digest('hex');
   let moved = 0;
   let restored = 0;
   // Taken before reading, so a write landing while the gate runs is looked at again next time.
-  const watermark = options.groupIds ? null : gateWatermark(db);
-  const since = options.changedOnly ? readGateWatermark(db) : null;
+  const watermark = options.groupIds ? null : { ...gateWatermark(db), settings: digest };
+  const last = options.changedOnly ? readGateWatermark(db) : null;
+  // Groups judged under other merge settings or CRM capabilities are judged again, changed or not.
+  const since = last && last.settings === digest ? last : null;
   const candidates = gateCandidates(db, {
     ...(options.groupIds ? { groupIds: options.groupIds } : {}),
     ...(since ? { since } : {}),

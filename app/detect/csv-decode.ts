@@ -1,7 +1,7 @@
 import { TextDecoder } from 'node:util';
 /**
  * Byte-level reading of a CSV export: the encoding (by BOM, else UTF-8, else Windows-1252) and the delimiter.
- * Everything leaves as UTF-8 bytes, the form csv-parse reads.
+ * Everything leaves as UTF-8 bytes, the form the row splitter reads.
  */
 
 export type CsvEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';

@@ -1,6 +1,4 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
-import { parse as parseSync } from 'csv-parse/sync';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { AppError } from '../domain/errors';
 import type { DetectRecord, Features, Lane } from './types';
@@ -23,6 +21,7 @@ import { clustersCsv, pairsCsv } from './csv-out';
 import { fastE164, NANP_REGIONS } from './csv-phone';
 import { mustUseWorker, runInWorker } from './threads';
 import { isUtf8 } from 'node:buffer';
+import { CsvRowSplitter, splitCsv } from './csv-rows';
 
 export { clustersCsv, pairsCsv };
 export type CsvField =
@@ -319,14 +318,6 @@ function csvError(error: unknown, headerLength: number | null): AppError {
   );
 }
 
-const PARSE_OPTIONS = {
-  trim: true,
-  skip_empty_lines: true,
-  relax_column_count: false,
-  // A contact value is short: a 1 MB "field" is a binary file or an unclosed quote swallowing the rest.
-  max_record_size: 1_000_000,
-} as const;
-
 export interface ParsedCsv {
   readonly records: DetectRecord[];
   readonly columns: CsvColumns;
@@ -343,19 +334,13 @@ export function parseContactsCsv(text: string, overrides: Record<string, string>
   const records: DetectRecord[] = [];
   const lines: number[] = [];
   try {
-    const rows = parseSync(bytes, {
-      ...PARSE_OPTIONS,
-      bom: true,
-      delimiter: sniffDelimiter(bytes),
-      info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-    for (const { record, info } of rows) {
-      if (!reader.columns) reader.header(record);
+    splitCsv(text.replace(/^\uFEFF/, ''), sniffDelimiter(bytes), (row, line) => {
+      if (!reader.columns) reader.header(row);
       else {
-        records.push(reader.record(record));
-        lines.push(info.lines);
+        records.push(reader.record(row));
+        lines.push(line);
       }
-    }
+    });
   } catch (error) {
     throw csvError(error, reader.columns?.header.length ?? null);
   }
@@ -380,6 +365,8 @@ export interface CsvReadOptions {
   readonly totalBytes?: number;
   /** Stop after this many data rows (a mapping step's sample). */
   readonly limitRows?: number;
+  /** Keep each record's display line (default); an analysis that shows no pair (the CLI's) does without. */
+  readonly display?: boolean;
   readonly signal?: CancelToken;
   readonly onProgress?: (phase: string, done: number, total: number | null) => void;
 }
@@ -394,7 +381,7 @@ export interface CsvContacts {
   readonly warnings: string[];
   readonly duplicateIds: number;
   readonly bytes: number;
-  /** One display line per record (fields joined by U+001F), for showing a pair side by side. */
+  /** One display line per record (fields joined by U+001F), for showing a pair side by side; empty when not asked. */
   readonly display: string[];
   /** The first rows as read, when `limitRows` was given. */
   readonly sample: string[][];
@@ -446,72 +433,64 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
   const features: Features[] = [];
   const lines: number[] = [];
   const display: string[] = [];
+  const keepDisplay = options.display !== false;
   const sample: string[][] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let delimiter: CsvDelimiter | null = null;
-  let parser: ReturnType<typeof parse> | null = null;
-  let failure: unknown = null;
+  let splitter: CsvRowSplitter | null = null;
+  const text = new TextDecoder('utf-8');
   let bytes = 0;
-  let stopped = false;
   const limit = options.limitRows ?? Infinity;
-  const onRecord = (row: string[], at: number): null => {
-    if (stopped) return null;
+  const onRecord = (row: string[], at: number): void => {
     if (!reader.columns) {
       reader.header(row);
-      return null;
+      return;
     }
     const record = reader.record(row);
     features.push(extractFeatures(record, region, memo));
     lines.push(at + lineOffset);
-    display.push(displayOf(record));
+    if (keepDisplay) display.push(displayOf(record));
     if (options.limitRows !== undefined) {
       sample.push(row.map((v) => excerpt(v, 80)));
-      if (sample.length >= limit) stopped = true;
+      if (sample.length >= limit) splitter!.halted = true;
     }
     if ((features.length & 0x3fff) === 0) {
       options.signal?.throwIfAborted();
       options.onProgress?.('reading', bytes, options.totalBytes ?? null);
     }
-    return null;
   };
-  const startParser = (first: Uint8Array) => {
-    delimiter = sniffDelimiter(first);
-    parser = parse({
-      ...PARSE_OPTIONS,
-      delimiter,
-      on_record: (row: string[], context: { lines: number }) => onRecord(row, context.lines),
-    });
-    parser.on('error', (error) => {
-      failure ??= error;
-    });
-    parser.resume();
-  };
-  const feed = async (parts: Uint8Array[]) => {
+  const feed = (parts: Uint8Array[]) => {
     for (const part of parts) {
       if (part.length === 0) continue;
-      if (!parser) startParser(part);
-      if (failure) return;
-      if (!parser!.write(part) && !failure) await settled(parser!, 'drain');
+      if (!splitter) {
+        delimiter = sniffDelimiter(part);
+        splitter = new CsvRowSplitter(delimiter, onRecord);
+      }
+      splitter.push(text.decode(part, { stream: true }));
     }
   };
-  for await (const chunk of chunksOf(source)) {
-    bytes += chunk.length;
-    if (bytes > maxBytes)
-      throw new AppError('INVALID_INPUT', `The CSV is larger than ${Math.round(maxBytes / 1024 ** 2)} MB.`);
-    await feed(decoder.push(chunk));
-    if (failure || stopped) break;
-  }
-  if (!failure) await feed(decoder.end());
-  if (parser && !failure) {
-    const p = parser as ReturnType<typeof parse>;
-    const ended = settled(p, 'end');
-    p.end();
-    await ended;
-  }
-  if (failure) {
-    const e = failure as CsvParseErrorLike;
+  try {
+    for await (const chunk of chunksOf(source)) {
+      bytes += chunk.length;
+      if (bytes > maxBytes)
+        throw new AppError('INVALID_INPUT', `The CSV is larger than ${Math.round(maxBytes / 1024 ** 2)} MB.`);
+      feed(decoder.push(chunk));
+      if ((splitter as CsvRowSplitter | null)?.halted) break;
+    }
+    if (!(splitter as CsvRowSplitter | null)?.halted) {
+      feed(decoder.end());
+      const rest = text.decode();
+      if (splitter) {
+        const s = splitter as CsvRowSplitter;
+        if (rest) s.push(rest);
+        s.end();
+      }
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const e = error as CsvParseErrorLike;
     if (typeof e.lines === 'number') e.lines += lineOffset;
-    throw csvError(failure, reader.columns?.header.length ?? null);
+    throw csvError(error, reader.columns?.header.length ?? null);
   }
   if (!reader.columns) throw new AppError('INVALID_INPUT', 'The CSV is empty: it needs a header row.');
   return {
@@ -551,6 +530,7 @@ export async function readContactsCsv(source: CsvSource, options: CsvReadOptions
   );
   for (const [index, id] of done.renames) {
     (features[index] as { id: string }).id = id;
+    if (display.length === 0) continue;
     const fields = display[index]!.split('\u001f');
     fields[0] = id;
     display[index] = fields.join('\u001f');
@@ -608,6 +588,7 @@ async function readInTwo(source: Uint8Array, options: CsvReadOptions): Promise<C
   const common = {
     region: options.region,
     ...(options.map ? { map: options.map } : {}),
+    ...(options.display === false ? { display: false } : {}),
   };
   const task = {
     kind: 'csv-part',
@@ -659,22 +640,6 @@ function countRows(b: Uint8Array): number {
     } else if (c !== 0x0d && c !== 0x20 && c !== 0x09) content = true;
   }
   return content ? rows + 1 : rows;
-}
-
-/** Resolves on the event, or when the stream fails or closes first (a parse error destroys it). */
-function settled(stream: NodeJS.EventEmitter & { destroyed?: boolean }, event: string): Promise<void> {
-  if (stream.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const done = () => {
-      stream.off(event, done);
-      stream.off('error', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on(event, done);
-    stream.on('error', done);
-    stream.on('close', done);
-  });
 }
 
 function displayOf(r: DetectRecord): string {
@@ -783,6 +748,7 @@ export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions):
     ...(options.totalBytes !== undefined ? { totalBytes: options.totalBytes } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.previewLimit === 0 ? { display: false } : {}),
   });
   const { settings } = options;
   const result = detectFeatures(read.features, {
@@ -796,7 +762,7 @@ export async function analyseCsv(source: CsvSource, options: CsvAnalyseOptions):
   for (const g of result.groups) lanes[g.lane] += 1;
   const index = new Map<string, number>();
   const limit = options.previewLimit ?? 500;
-  const top = [...rows].sort((a, b) => b.score - a.score).slice(0, limit);
+  const top = limit > 0 ? [...rows].sort((a, b) => b.score - a.score).slice(0, limit) : [];
   for (const r of top) {
     index.set(r.idA, -1);
     index.set(r.idB, -1);

@@ -24,6 +24,8 @@ export interface GateCandidate {
 export interface GateWatermark {
   readonly synced: string;
   readonly groups: string;
+  /** A digest of the settings and CRM profiles the gate judged with: when they differ, every group is judged. */
+  readonly settings?: string;
 }
 
 export function gateWatermark(db: Db): GateWatermark {
@@ -95,7 +97,11 @@ export function readGateWatermark(db: Db): GateWatermark | null {
   try {
     const v = JSON.parse(raw) as Partial<GateWatermark>;
     return typeof v.synced === 'string' && typeof v.groups === 'string'
-      ? { synced: v.synced, groups: v.groups }
+      ? {
+          synced: v.synced,
+          groups: v.groups,
+          ...(typeof v.settings === 'string' ? { settings: v.settings } : {}),
+        }
       : null;
   } catch {
     return null;

@@ -10,6 +10,8 @@ export interface ScanJob {
   readonly settings: DetectSettings;
   /** What the safe-lane gate needs of each CRM connection (from the core's connectors). */
   readonly profiles: GateProfiles;
+  /** The connection kinds that are CRMs, from the core's connector registry. */
+  readonly crmKinds: readonly string[];
 }
 
 export interface ScanHooks {
@@ -29,11 +31,14 @@ export function runScan(db: Db, job: ScanJob, hooks: ScanHooks): ScanSummary {
     now: () => new Date().toISOString(),
     signal,
     onProgress: hooks.progress,
+    crmKinds: job.crmKinds,
   };
   const summary = job.mode === 'full' ? fullScan(db, options) : incrementalScan(db, options);
-  // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field.
+  // Lanes depend on tags, consent, subscriptions and logins too, which change without any identity field. A full
+  // scan leaves unchanged groups untouched (see `saveGroups`), so only re-formed groups and groups with newly synced
+  // data are judged again after either kind of scan.
   return {
     ...summary,
-    lanes: gateLanes(db, job.profiles, { changedOnly: summary.mode === 'incremental' }).lanes,
+    lanes: gateLanes(db, job.profiles, { changedOnly: true }).lanes,
   };
 }

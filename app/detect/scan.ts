@@ -15,6 +15,8 @@ import {
   encodeContributions,
   insertGroups,
   recordChunks,
+  saveGroups,
+  savePairs,
   loadExclusions,
   loadRecordsByPk,
   pairKey,
@@ -34,6 +36,8 @@ export interface ScanOptions {
   readonly now: () => string;
   readonly signal?: CancelToken;
   readonly onProgress?: ScanProgress;
+  /** The connection kinds that are CRMs (from the core's connectors); see `connectionIds` when absent. */
+  readonly crmKinds?: readonly string[];
 }
 
 export interface ScanSummary {
@@ -74,7 +78,7 @@ function lanesCount(db: Db): Record<Lane, number> {
 
 /**
  * Contacts among `pks` that no longer exist. A merge (or a sync) may remove contacts while a scan runs; called
- * inside the transaction that writes, it tells the scan which keys, pairs and group members to leave out.
+ * inside the transaction that writes, it tells the scan which pairs and group members to leave out.
  */
 function vanished(db: Db, pks: readonly number[]): Set<number> {
   const gone = new Set<number>();
@@ -85,6 +89,18 @@ function vanished(db: Db, pks: readonly number[]): Set<number> {
     if (pk < lo) lo = pk;
     if (pk > hi) hi = pk;
   }
+  // A few contacts spread over the list (an incremental re-scan's) are looked up one by one; most of a range is
+  // read as the range.
+  if (pks.length * 16 < hi - lo) {
+    const missing = db
+      .prepare(
+        'SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.pk = j.value)',
+      )
+      .pluck()
+      .all(JSON.stringify(pks)) as number[];
+    for (const pk of missing) gone.add(pk);
+    return gone;
+  }
   const live = new Set(
     db.prepare('SELECT pk FROM contacts WHERE pk BETWEEN ? AND ?').pluck().all(lo, hi) as number[],
   );
@@ -92,10 +108,33 @@ function vanished(db: Db, pks: readonly number[]): Set<number> {
   return gone;
 }
 
+/**
+ * `vanished` for the whole of a connection as a full scan read it (`pks` ascending, the last one's CRM id given):
+ * when the connection still holds as many contacts up to the last pk and that one is still the same contact,
+ * nothing went (a new contact only takes a pk above every live one), and the 100k-row set is not built.
+ */
+function vanishedSinceRead(
+  db: Db,
+  connectionId: string,
+  pks: readonly number[],
+  lastCrmId: string | undefined,
+): Set<number> {
+  if (pks.length === 0) return new Set();
+  const lo = pks[0]!;
+  const hi = pks[pks.length - 1]!;
+  const count = db
+    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ? AND pk BETWEEN ? AND ?')
+    .pluck()
+    .get(connectionId, lo, hi) as number;
+  const last = db.prepare('SELECT crm_id FROM contacts WHERE pk = ?').pluck().get(hi) as string | undefined;
+  if (count === pks.length && last !== undefined && last === lastCrmId) return new Set();
+  return vanished(db, pks);
+}
+
 /** Full scan of every CRM connection: re-keys, re-scores and re-groups everything. */
 export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
-  const connections = connectionIds(db);
+  const connections = connectionIds(db, options.crmKinds);
   let contacts = 0;
   let comparisons = 0;
   let pairs = 0;
@@ -137,18 +176,16 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
       // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
+      // A key of a contact removed meanwhile is left in: match_keys has no foreign key, and a stale key costs a
+      // re-scan one extra lookup (as it does for every contact removed after a scan).
       onKeys: (keys, records) =>
         db.transaction(() => {
-          const gone = vanished(db, pks);
           bulkInsert(
             db,
             'match_keys',
             ['key', 'contact_pk'],
             (function* () {
-              for (let t = 0; t < keys.length; t++) {
-                const pk = pks[records[t]!]!;
-                if (!gone.has(pk)) yield [keys[t]!, pk];
-              }
+              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!];
             })(),
           );
         })(),
@@ -163,16 +200,12 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     for (let start = 0; !keysReported(features.length) && start < features.length; start += KEY_CHUNK) {
       const end = Math.min(features.length, start + KEY_CHUNK);
       db.transaction(() => {
-        const gone = vanished(db, pks.slice(start, end));
         bulkInsert(
           db,
           'match_keys',
           ['key', 'contact_pk'],
           (function* () {
-            for (let i = start; i < end; i++) {
-              if (gone.has(pks[i]!)) continue;
-              for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
-            }
+            for (let i = start; i < end; i++) for (const k of keysOf(features[i]!)) yield [k, pks[i]!];
           })(),
         );
       })();
@@ -188,20 +221,11 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     );
     db.transaction(() => {
       const previous = previousGroups(db, { connectionId });
-      const gone = vanished(db, pks);
+      const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
       const kept = (i: number) => !gone.has(pks[i]!);
-      if (connections.length === 1) db.exec('DELETE FROM candidate_pairs');
-      else
-        db.prepare(
-          'DELETE FROM candidate_pairs WHERE a_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)',
-        ).run(connectionId);
-      db.prepare(`DELETE FROM dup_groups WHERE connection_id = ? AND status IN ('open', 'stale')`).run(
-        connectionId,
-      );
-      bulkInsert(
+      savePairs(
         db,
-        'candidate_pairs',
-        PAIR_COLUMNS,
+        connections.length === 1 ? null : connectionId,
         pairRows(
           gone.size ? result.pairs.filter((p) => kept(p.a) && kept(p.b)) : result.pairs,
           pks,
@@ -212,10 +236,10 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
             ),
           (r) => BLOCKING_RULES[r]?.name ?? '',
         ),
-        'OR REPLACE',
       );
-      insertGroups(
+      saveGroups(
         db,
+        connectionId,
         result.groups
           .map((g) => ({ g, members: gone.size ? g.members.filter(kept) : g.members }))
           .filter(({ members }) => members.length >= 2)
@@ -231,19 +255,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         now,
         previous,
       );
-      db.prepare('DELETE FROM match_term_freq WHERE connection_id = ?').run(connectionId);
-      bulkInsert(
-        db,
-        'match_term_freq',
-        ['connection_id', 'field', 'value', 'count'],
-        (function* () {
-          for (let k = 0; k < result.model.tf.length; k++) {
-            const map = result.model.tf[k];
-            if (!(map instanceof Map)) continue;
-            for (const [value, count] of map) if (count >= 2) yield [connectionId, k, value, count];
-          }
-        })(),
-      );
+      saveTermFrequencies(db, connectionId, result.model);
       db.prepare(
         `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
          VALUES (?, 'full', 'completed', ?, ?, ?, ?, ?, ?)`,
@@ -272,6 +284,43 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     rules,
     millis: Math.round(performance.now() - t0),
   };
+}
+
+/** Stores the values seen at least twice per field, writing only the counts that changed. */
+function saveTermFrequencies(db: Db, connectionId: string, model: Model): void {
+  const stored = new Map<string, number>();
+  for (const [field, value, count] of db
+    .prepare('SELECT field, value, count FROM match_term_freq WHERE connection_id = ?')
+    .raw()
+    .all(connectionId) as [number, string, number][])
+    stored.set(`${field}\u0000${value}`, count);
+  // Streamed, not collected and sorted: a million-contact list has hundreds of thousands of values.
+  bulkInsert(
+    db,
+    'match_term_freq',
+    ['connection_id', 'field', 'value', 'count'],
+    (function* () {
+      for (let k = 0; k < model.tf.length; k++) {
+        const map = model.tf[k];
+        if (!(map instanceof Map)) continue;
+        for (const [value, count] of map) {
+          if (count < 2) continue;
+          const key = `${k}\u0000${value}`;
+          const old = stored.get(key);
+          stored.delete(key);
+          if (old !== count) yield [connectionId, k, value, count];
+        }
+      }
+    })(),
+    'OR REPLACE',
+  );
+  const remove = db.prepare(
+    'DELETE FROM match_term_freq WHERE connection_id = ? AND field = ? AND value = ?',
+  );
+  for (const key of stored.keys()) {
+    const cut = key.indexOf('\u0000');
+    remove.run(connectionId, Number(key.slice(0, cut)), key.slice(cut + 1));
+  }
 }
 
 export interface LastRun {
@@ -318,7 +367,7 @@ function storedModel(db: Db, connectionId: string, params: ModelParams): Model {
  */
 export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
-  const connections = connectionIds(db);
+  const connections = connectionIds(db, options.crmKinds);
   const runs = connections.map((c) => lastRun(db, c));
   if (runs.some((r) => r === null)) return fullScan(db, options);
   let changedTotal = 0;

@@ -9,7 +9,7 @@ import { detectSettingsSchema } from './settings';
 import { runScan, type ScanJob } from './run';
 import { gateProfiles } from './batch-gate';
 import { mustUseWorker, runInWorker } from './threads';
-import { analyseCsv, type CsvAnalysisResult } from './csv';
+import { analyseCsv, type CsvAnalyseOptions, type CsvAnalysisResult, type CsvSource } from './csv';
 import { previewFrom, type PreviewCounts } from './preview';
 import type { DetectSettings } from './settings';
 import type { ScanSummary } from './scan';
@@ -56,6 +56,7 @@ export function startScan(
     mode,
     settings: readSetting(ctx.workspace.db, 'detect', detectSettingsSchema),
     profiles: gateProfiles(ctx),
+    crmKinds: ctx.connectors.crms().map((c) => c.kind),
   };
   const started = Date.now();
   const onProgress = (phase: string, done: number, total: number | null) => {
@@ -179,6 +180,18 @@ export async function analyseCsvBytes(
     { kind: 'csv-analyse', bytes: own, ...rest },
     { transfer: [own.buffer as ArrayBuffer], ...(onProgress ? { onProgress } : {}) },
   ).result;
+}
+
+/**
+ * Analyses a CSV export on the calling thread, for a process with no window to keep responsive (the CLI): the same
+ * analysis as `analyseCsvBytes`. Bytes in memory are still read by two threads (see `readContactsCsv`); a stream
+ * (a pipe) is read as it arrives.
+ */
+export function analyseCsvOnThisThread(
+  source: CsvSource,
+  options: CsvAnalyseOptions,
+): Promise<CsvAnalysisResult> {
+  return analyseCsv(source, options);
 }
 
 /** Lanes and groups under other settings, computed in a detect worker from the stored pairs. */

@@ -115,10 +115,16 @@ export function loadConnectionRecords(db: Db, connectionId: string): CachedRecor
   return attachChildren(db, rows, where, [connectionId]);
 }
 
-/** A connection's records in pk order, a chunk at a time. */
+/**
+ * A connection's records in pk order, a chunk at a time. The chunk is a walk of the table in rowid order from the
+ * last pk (`+connection_id` keeps SQLite off the connection index, through which every chunk would gather and sort
+ * all the connection's remaining rows: quadratic in the list's size).
+ */
 export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
   const stmt = db
-    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`)
+    .prepare(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
+    )
     .raw();
   let after = -1;
   for (;;) {
@@ -145,9 +151,23 @@ export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] 
   return out;
 }
 
-export function connectionIds(db: Db): string[] {
+/**
+ * The connections a scan covers, oldest first: those of the given CRM kinds (the core's connectors say which kinds
+ * are CRMs), or, when the caller names none, every connection holding cached contacts (only CRM contacts are).
+ */
+export function connectionIds(db: Db, crmKinds?: readonly string[]): string[] {
+  if (crmKinds)
+    return db
+      .prepare(
+        `SELECT id FROM connections WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
+      )
+      .pluck()
+      .all(JSON.stringify(crmKinds)) as string[];
   return db
-    .prepare(`SELECT id FROM connections WHERE kind IN ('keap', 'activecampaign') ORDER BY created_at`)
+    .prepare(
+      `SELECT id FROM connections c WHERE EXISTS (SELECT 1 FROM contacts WHERE connection_id = c.id)
+       ORDER BY created_at`,
+    )
     .pluck()
     .all() as string[];
 }
@@ -353,6 +373,21 @@ export function assignGroupIds(
   return out;
 }
 
+/** The stored form of a group's derived columns. */
+function groupValues(g: GroupRow, crmIds: readonly string[]) {
+  const lastActivity = g.members.reduce<string | null>(
+    (acc, m) => (m.updatedAt && (!acc || m.updatedAt > acc) ? m.updatedAt : acc),
+    null,
+  );
+  const search = g.members
+    .map((m) =>
+      [m.givenName, m.familyName, ...(m.emails ?? []), ...(m.phones ?? [])].filter(Boolean).join(' '),
+    )
+    .join(' ')
+    .toLowerCase();
+  return { key: groupKey(crmIds), score: Math.round(g.score * 10000) / 10000, lastActivity, search };
+}
+
 export function insertGroups(
   db: Db,
   groups: readonly GroupRow[],
@@ -366,28 +401,19 @@ export function insertGroups(
   const ids = assignGroupIds(db, memberSets, previous);
   groups.forEach((g, index) => {
     const crmIds = memberSets[index]!;
-    const lastActivity = g.members.reduce<string | null>(
-      (acc, m) => (m.updatedAt && (!acc || m.updatedAt > acc) ? m.updatedAt : acc),
-      null,
-    );
-    const search = g.members
-      .map((m) =>
-        [m.givenName, m.familyName, ...(m.emails ?? []), ...(m.phones ?? [])].filter(Boolean).join(' '),
-      )
-      .join(' ')
-      .toLowerCase();
+    const v = groupValues(g, crmIds);
     const id = insertGroup.get(
       ids[index],
       g.connectionId,
-      groupKey(crmIds),
+      v.key,
       g.lane,
-      Math.round(g.score * 10000) / 10000,
+      v.score,
       g.reason,
       g.members.length,
-      lastActivity,
+      v.lastActivity,
       JSON.stringify({ pairs: g.edges }),
       JSON.stringify(crmIds),
-      search,
+      v.search,
       now,
       now,
     ) as number | undefined;
@@ -399,6 +425,158 @@ export function insertGroups(
   return inserted;
 }
 
+/**
+ * Replaces a connection's open and stale groups with the ones a full scan formed, writing only the difference: a
+ * group with the same members and the same lane, score, reason, size, activity and search text is left as it is
+ * (its id, its `updated_at` and the safe-lane gate's outcome on it stay), one whose values changed is updated in
+ * place, the rest are removed or inserted. Returns how many rows were written.
+ */
+export function saveGroups(
+  db: Db,
+  connectionId: string,
+  groups: readonly GroupRow[],
+  now: string,
+  previous: PreviousGroups,
+): { kept: number; updated: number; removed: number; inserted: number } {
+  const stored = new Map<string, StoredGroupRow>();
+  for (const row of db
+    .prepare(
+      `SELECT id, group_key, lane, score, reason, size, last_activity, status, search_text,
+         json_extract(evidence, '$.pairs') AS pairs, json_extract(evidence, '$.gate') AS gate
+       FROM dup_groups WHERE connection_id = ? AND status IN ('open', 'stale')`,
+    )
+    .raw()
+    .all(connectionId) as StoredGroupRow[])
+    stored.set(row[1], row);
+  const update = db.prepare(
+    `UPDATE dup_groups SET lane = ?, score = ?, reason = ?, size = ?, last_activity = ?, evidence = ?,
+       search_text = ?, status = 'open', updated_at = ? WHERE id = ?`,
+  );
+  // Keys of merged or dismissed groups: a group formed again with the same members goes through the upsert, which
+  // leaves a merged one alone and re-opens a dismissed one.
+  const closed = new Set(
+    db
+      .prepare(`SELECT group_key FROM dup_groups WHERE connection_id = ? AND status NOT IN ('open', 'stale')`)
+      .pluck()
+      .all(connectionId) as string[],
+  );
+  const members: unknown[][] = [];
+  const fresh: GroupRow[] = [];
+  const brandNew: { g: GroupRow; crmIds: string[]; v: ReturnType<typeof groupValues> }[] = [];
+  let kept = 0;
+  let updated = 0;
+  for (const g of groups) {
+    const crmIds = g.members.map((m) => m.id).sort();
+    const v = groupValues(g, crmIds);
+    const row = stored.get(v.key);
+    if (!row) {
+      if (closed.has(v.key)) fresh.push(g);
+      else brandNew.push({ g, crmIds, v });
+      continue;
+    }
+    stored.delete(v.key);
+    const [id, , lane, score, reason, size, lastActivity, status, search, pairs, gate] = row;
+    // The gate keeps detection's own lane and reason beside the ones it set.
+    const identity = gate ? (JSON.parse(gate) as { lane: string; reason: string }) : { lane, reason };
+    const same =
+      status === 'open' &&
+      identity.lane === g.lane &&
+      identity.reason === g.reason &&
+      score === v.score &&
+      size === g.members.length &&
+      lastActivity === v.lastActivity &&
+      search === v.search &&
+      pairs === g.edges;
+    if (same) {
+      kept += 1;
+      continue;
+    }
+    update.run(
+      g.lane,
+      v.score,
+      g.reason,
+      g.members.length,
+      v.lastActivity,
+      JSON.stringify({ pairs: g.edges }),
+      v.search,
+      now,
+      id,
+    );
+    for (const m of g.members) members.push([id, m.pk, m.id]);
+    updated += 1;
+  }
+  const remove = db.prepare('DELETE FROM dup_groups WHERE id = ?');
+  for (const row of stored.values()) remove.run(row[0]);
+  // Groups no row has had: plain multi-row inserts under the ids they inherit or are given. Inserted before the
+  // upserted ones so those cannot be handed the same previous id.
+  const ids = assignGroupIds(
+    db,
+    brandNew.map((b) => b.crmIds),
+    previous,
+  );
+  bulkInsert(
+    db,
+    'dup_groups',
+    NEW_GROUP_COLUMNS,
+    (function* () {
+      for (let i = 0; i < brandNew.length; i++) {
+        const { g, crmIds, v } = brandNew[i]!;
+        for (const m of g.members) members.push([ids[i], m.pk, m.id]);
+        yield [
+          ids[i],
+          g.connectionId,
+          v.key,
+          g.lane,
+          v.score,
+          g.reason,
+          g.members.length,
+          v.lastActivity,
+          'open',
+          JSON.stringify({ pairs: g.edges }),
+          JSON.stringify(crmIds),
+          v.search,
+          now,
+          now,
+        ];
+      }
+    })(),
+  );
+  bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
+  const inserted = brandNew.length + insertGroups(db, fresh, now, previous);
+  return { kept, updated, removed: stored.size, inserted };
+}
+
+const NEW_GROUP_COLUMNS = [
+  'id',
+  'connection_id',
+  'group_key',
+  'lane',
+  'score',
+  'reason',
+  'size',
+  'last_activity',
+  'status',
+  'evidence',
+  'crm_ids',
+  'search_text',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** id, group_key, lane, score, reason, size, last_activity, status, search_text, evidence's pairs and gate */
+type StoredGroupRow = [
+  number,
+  string,
+  string,
+  number,
+  string,
+  number,
+  string | null,
+  string,
+  string | null,
+  number | null,
+  string | null,
+];
 export function pairRows(
   pairs: readonly ScoredPair[],
   pks: readonly number[],
@@ -420,6 +598,49 @@ export function pairRows(
       ];
     }
   })();
+}
+
+/**
+ * Replaces the stored pairs of a connection (of every connection when `connectionId` is null: a workspace with
+ * one) with `rows` (in `PAIR_COLUMNS` order), writing only pairs that are new or whose values changed and removing
+ * those no longer found. Returns how many were written and removed.
+ */
+export function savePairs(
+  db: Db,
+  connectionId: string | null,
+  rows: Iterable<readonly unknown[]>,
+): { written: number; removed: number } {
+  const stored = new Map<string, unknown[]>();
+  const select = connectionId
+    ? db
+        .prepare(
+          `SELECT ${PAIR_COLUMNS.join(', ')} FROM candidate_pairs
+           WHERE a_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)`,
+        )
+        .raw()
+        .all(connectionId)
+    : db
+        .prepare(`SELECT ${PAIR_COLUMNS.join(', ')} FROM candidate_pairs`)
+        .raw()
+        .all();
+  for (const row of select as unknown[][]) stored.set(`${row[0] as number}:${row[1] as number}`, row);
+  const changed = (function* () {
+    for (const row of rows) {
+      const key = `${row[0] as number}:${row[1] as number}`;
+      const old = stored.get(key);
+      if (old) {
+        stored.delete(key);
+        let same = true;
+        for (let c = 2; c < row.length && same; c++) same = old[c] === row[c];
+        if (same) continue;
+      }
+      yield row;
+    }
+  })();
+  const written = bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, changed, 'OR REPLACE');
+  const remove = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
+  for (const old of stored.values()) remove.run(old[0], old[1]);
+  return { written, removed: stored.size };
 }
 
 export const PAIR_COLUMNS = ['a_pk', 'b_pk', 'score', 'weight', 'flags', 'rule', 'contributions'] as const;

@@ -32,6 +32,7 @@ type Task =
       map?: Record<string, string>;
       lineOffset: number;
       rowOffset: number;
+      display?: boolean;
     }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
   | ScoreTask;
@@ -66,6 +67,7 @@ async function run(): Promise<unknown> {
         ...(task.map ? { map: task.map } : {}),
         lineOffset: task.lineOffset,
         rowOffset: task.rowOffset,
+        ...(task.display === false ? { display: false } : {}),
       });
     case 'score':
       // Answers through the task's own port; the caller waits on shared memory, not on this message.

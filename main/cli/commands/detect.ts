@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import {
   accessSync,
+  closeSync,
   constants,
   createReadStream,
   existsSync,
   fstatSync,
   openSync,
+  readFileSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -13,11 +15,12 @@ import { dirname, resolve } from 'node:path';
 import { action, globalOptions } from '../runtime';
 import { AppError, toErrorShape } from '../../../app/domain/errors';
 import { exitCodeFor } from '../exit-codes';
-import { analyseCsv } from '../../../app/detect/csv';
-import { DELIMITER_LABELS, ENCODING_LABELS } from '../../../app/detect/csv-decode';
 import { defaultDetectSettings } from '../../../app/detect/settings';
-import { startScan } from '../../../app/detect/service';
+import { analyseCsvOnThisThread, startScan } from '../../../app/detect/service';
 import type { DetectLane, EventMap } from '../../../app/api/contract';
+
+/** Files up to this size are read into memory whole (a CSV of a million contacts is about 100 MB). */
+const WHOLE_FILE_UP_TO = 1024 ** 3;
 
 interface DetectOptions {
   readonly csv?: string;
@@ -73,6 +76,14 @@ function assertWritable(file: string, what: string): void {
   }
 }
 
+function readWhole(fd: number): Buffer {
+  try {
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function writeOut(file: string, text: string, what: string): void {
   try {
     writeFileSync(file, text);
@@ -106,7 +117,13 @@ async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
     settings.reviewThreshold = Math.min(settings.reviewThreshold, t);
   }
   const map = parseMap(opts.map);
-  const a = await analyseCsv(createReadStream('', { fd, highWaterMark: 1 << 20 }), {
+  // A file is read whole (once its size is known to be reasonable) so two threads can each parse half of it; a
+  // pipe or device streams.
+  const source =
+    stat.isFile() && stat.size <= WHOLE_FILE_UP_TO
+      ? readWhole(fd)
+      : createReadStream('', { fd, highWaterMark: 1 << 20 });
+  const a = await analyseCsvOnThisThread(source, {
     settings,
     map,
     linkage: Boolean(opts.linkage),
@@ -133,7 +150,7 @@ async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
   else {
     for (const w of a.warnings) process.stderr.write(`mergedesk: warning: ${w}\n`);
     process.stdout.write(
-      `${a.records} records (${ENCODING_LABELS[a.encoding]}, ${DELIMITER_LABELS[a.delimiter]}-separated), ${a.comparisons} comparisons, ${a.pairs} pairs in ${a.groups} groups ` +
+      `${a.records} records (${a.encodingLabel}, ${a.delimiterLabel}-separated), ${a.comparisons} comparisons, ${a.pairs} pairs in ${a.groups} groups ` +
         `(safe ${a.lanes.safe}, needs a choice ${a.lanes.needs_choice}, maybe two people ${a.lanes.maybe_two_people}) -> ${opts.out}\n`,
     );
   }
