@@ -14,6 +14,8 @@ import {
   resumeActiveCampaignSandbox,
 } from './embedded-activecampaign';
 import { forgetClients } from '../merge/clients';
+import { setBaseUrl } from '../store/connections-repo';
+import { hasResumableSync } from '../sync/state';
 import { AppError } from '../domain/errors';
 import { ClaimStore, CLAIM_HEARTBEAT_MS, Claim, type ClaimHolder } from '../workspace/claims';
 
@@ -161,16 +163,11 @@ async function startOwned(
   try {
     if (existing) {
       connectionId = existing.id;
-      db.prepare('UPDATE connections SET base_url = ? WHERE id = ?').run(sandbox.baseUrl, existing.id);
+      setBaseUrl(db, existing.id, sandbox.baseUrl);
       if (existing.secret_ref) await ctx.workspace.secrets.set(existing.secret_ref, sandbox.apiKey);
-      const interrupted = db
-        .prepare(
-          `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
-        )
-        .pluck()
-        .get(existing.id) as number;
+      const interrupted = hasResumableSync(db, existing.id);
       wpConnectionId = await ensureWordPressConnection(existing.id);
-      if (interrupted > 0) firstSync = startSync(existing.id, 'auto');
+      if (interrupted) firstSync = startSync(existing.id, 'auto');
     } else {
       connectionId = await insertConnection(
         ctx,

@@ -235,3 +235,11 @@ export function connectionContactCount(db: Db, connectionId: string): number {
     .pluck()
     .get(connectionId) as number;
 }
+
+/** The cache keys of a connection's contacts named by CRM id; ids the cache no longer holds are left out. */
+export function contactPksByCrmIds(db: Db, connectionId: string, crmIds: readonly string[]): number[] {
+  return db
+    .prepare(`SELECT pk FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`)
+    .pluck()
+    .all(connectionId, JSON.stringify(crmIds)) as number[];
+}

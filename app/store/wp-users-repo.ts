@@ -280,3 +280,24 @@ export function wpLogins(db: Db): {
     )
     .all() as ReturnType<typeof wpLogins>;
 }
+
+/**
+ * After a merge: the members that were linked to a merged duplicate now point at the survivor, and the site's
+ * orders keyed by a duplicate's contact id are re-keyed to it.
+ */
+export function relinkMembersToSurvivor(
+  db: Db,
+  input: {
+    readonly survivorId: string;
+    readonly members: readonly { readonly connectionId: string; readonly wpId: number }[];
+    readonly siteConnectionId: string;
+    readonly loserIds: readonly string[];
+  },
+): void {
+  const relink = db.prepare(
+    'UPDATE wp_users SET linked_contact_id = ? WHERE connection_id = ? AND wp_id = ?',
+  );
+  for (const u of input.members) relink.run(input.survivorId, u.connectionId, u.wpId);
+  const rekey = db.prepare('UPDATE wp_orders SET contact_id = ? WHERE connection_id = ? AND contact_id = ?');
+  for (const l of input.loserIds) rekey.run(input.survivorId, input.siteConnectionId, l);
+}
