@@ -182,3 +182,31 @@ export function groupMemberRefs(db: Db, groupId: number): { pk: number; crmId: s
     )
     .all(groupId) as { pk: number; crmId: string }[];
 }
+
+/** What a merge needs of a group besides its members: its owner, key, lane and status. */
+export function groupHeader(
+  db: Db,
+  id: number,
+): {
+  readonly id: number;
+  readonly connection_id: string;
+  readonly group_key: string;
+  readonly lane: string;
+  readonly status: string;
+} | null {
+  return (
+    (db.prepare('SELECT id, connection_id, group_key, lane, status FROM dup_groups WHERE id = ?').get(id) as
+      { id: number; connection_id: string; group_key: string; lane: string; status: string } | undefined) ??
+    null
+  );
+}
+
+/** A group's members by CRM id, in cache key order. */
+export function groupMemberCrmIds(db: Db, groupId: number): string[] {
+  return db
+    .prepare(
+      'SELECT c.crm_id FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk WHERE m.group_id = ? ORDER BY c.pk',
+    )
+    .pluck()
+    .all(groupId) as string[];
+}
