@@ -7,6 +7,9 @@ import { appendAudit, auditSubject } from '../store/audit-log';
 import { gateLanes, gateProfiles } from './batch-gate';
 import { lastRun, modelFor, regroup, rescoreContacts } from './scan';
 import { detectSettingsSchema } from './settings';
+import { groupMemberRefs, groupState } from './group-reads';
+import { deletePairs, markGroupDismissed } from './group-store';
+import { contactPksByCrmIds } from '../store/contacts-reads';
 
 /**
  * What a person decided about detection's output — "not a duplicate" for a whole group, or "take this record
@@ -40,16 +43,10 @@ const gone = (id: number) =>
   );
 
 function openGroup(db: Db, id: number): GroupRef {
-  const g = db.prepare('SELECT id, connection_id, status FROM dup_groups WHERE id = ?').get(id) as
-    { id: number; connection_id: string; status: string } | undefined;
+  const g = groupState(db, id);
   if (!g) throw gone(id);
   if (g.status !== 'open') throw new AppError('CONFLICT', `Group ${id} is already ${g.status}.`);
-  const members = db
-    .prepare(
-      'SELECT contact_pk AS pk, crm_id AS crmId FROM dup_group_members WHERE group_id = ? ORDER BY contact_pk',
-    )
-    .all(id) as { pk: number; crmId: string }[];
-  return { id: g.id, connectionId: g.connection_id, status: g.status, members };
+  return { id: g.id, connectionId: g.connection_id, status: g.status, members: groupMemberRefs(db, id) };
 }
 
 function insertDecision(
@@ -68,11 +65,6 @@ function insertDecision(
   );
 }
 
-function deletePairs(db: Db, pairs: Iterable<readonly [number, number]>): void {
-  const del = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ? AND b_pk = ?');
-  for (const [a, b] of pairs) del.run(Math.min(a, b), Math.max(a, b));
-}
-
 /** "Not a duplicate": the whole group is dismissed and none of its pairs is proposed again. */
 export function dismissGroup(
   ctx: CoreContext,
@@ -88,7 +80,7 @@ export function dismissGroup(
     const pairs: [number, number][] = [];
     for (const a of g.members) for (const b of g.members) if (a.pk < b.pk) pairs.push([a.pk, b.pk]);
     deletePairs(db, pairs);
-    db.prepare(`UPDATE dup_groups SET status = 'dismissed', updated_at = ? WHERE id = ?`).run(now, groupId);
+    markGroupDismissed(db, groupId, now);
     appendAudit(db, now, {
       action: 'detect.not_duplicate',
       connectionId: g.connectionId,
@@ -147,8 +139,7 @@ export function separateMember(
   })();
   gateLanes(db, gateProfiles(ctx), { now });
   ctx.events.emit('workspace/changed', { reason: 'decision' });
-  const after = db.prepare('SELECT status, size FROM dup_groups WHERE id = ?').get(groupId) as
-    { status: string; size: number } | undefined;
+  const after = groupState(db, groupId);
   return {
     decisionId,
     groupId,
@@ -199,12 +190,7 @@ export function undoDecision(ctx: CoreContext, id: number): { undone: boolean } 
   const settings = readSetting(db, 'detect', detectSettingsSchema);
   db.transaction(() => {
     db.prepare('UPDATE decisions SET undone_at = ? WHERE id = ?').run(now, id);
-    const pks = db
-      .prepare(
-        `SELECT pk FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`,
-      )
-      .pluck()
-      .all(row.connection_id, row.crm_ids) as number[];
+    const pks = contactPksByCrmIds(db, row.connection_id, JSON.parse(row.crm_ids) as string[]);
     const run = lastRun(db, row.connection_id);
     if (run && pks.length) rescoreContacts(db, row.connection_id, run, pks, { settings, now: () => now });
     appendAudit(db, now, {
@@ -240,4 +226,15 @@ export function recordReviewedPlan(
     JSON.stringify(input.payload),
     input.at,
   );
+}
+
+/**
+ * A reviewed plan whose records changed before its run: the decision is undone, keeping which run found it stale
+ * and what changed, so the group is reviewed again.
+ */
+export function markReviewedPlanStale(db: Db, runId: string, changes: unknown, at: string): void {
+  db.prepare(
+    `UPDATE decisions SET undone_at = ?, payload = json_set(payload, '$.staleRunId', ?, '$.changes', json(?))
+     WHERE kind = 'reviewed_plan' AND undone_at IS NULL AND json_extract(payload, '$.runId') = ?`,
+  ).run(at, runId, JSON.stringify(changes), runId);
 }

@@ -157,3 +157,56 @@ export function pairsAmong(db: Db, pks: readonly number[]): PairRow[] {
     )
     .all(...pks, ...pks) as PairRow[];
 }
+
+/** A group's owner connection and status, without its members' names. */
+export function groupState(
+  db: Db,
+  id: number,
+): {
+  readonly id: number;
+  readonly connection_id: string;
+  readonly status: GroupStatus;
+  readonly size: number;
+} | null {
+  return (
+    (db.prepare('SELECT id, connection_id, status, size FROM dup_groups WHERE id = ?').get(id) as
+      { id: number; connection_id: string; status: GroupStatus; size: number } | undefined) ?? null
+  );
+}
+
+/** A group's members as the cache keys them and as the CRM names them, in key order. */
+export function groupMemberRefs(db: Db, groupId: number): { pk: number; crmId: string }[] {
+  return db
+    .prepare(
+      'SELECT contact_pk AS pk, crm_id AS crmId FROM dup_group_members WHERE group_id = ? ORDER BY contact_pk',
+    )
+    .all(groupId) as { pk: number; crmId: string }[];
+}
+
+/** What a merge needs of a group besides its members: its owner, key, lane and status. */
+export function groupHeader(
+  db: Db,
+  id: number,
+): {
+  readonly id: number;
+  readonly connection_id: string;
+  readonly group_key: string;
+  readonly lane: string;
+  readonly status: string;
+} | null {
+  return (
+    (db.prepare('SELECT id, connection_id, group_key, lane, status FROM dup_groups WHERE id = ?').get(id) as
+      { id: number; connection_id: string; group_key: string; lane: string; status: string } | undefined) ??
+    null
+  );
+}
+
+/** A group's members by CRM id, in cache key order. */
+export function groupMemberCrmIds(db: Db, groupId: number): string[] {
+  return db
+    .prepare(
+      'SELECT c.crm_id FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk WHERE m.group_id = ? ORDER BY c.pk',
+    )
+    .pluck()
+    .all(groupId) as string[];
+}

@@ -5,6 +5,9 @@ import type { ReviewOrder, ReviewSubscription, ReviewWpOrder, ReviewWpUser } fro
 import type { TagInfo } from './tag-rules';
 import { listWordPressConnections } from '../connectors/wordpress/connections';
 import { AppError } from '../domain/errors';
+import { ContactRecordReads, contactOrderRows } from '../store/contacts-reads';
+import { LinkedMemberReads } from '../store/wp-users-repo';
+import { groupHeader, groupMemberCrmIds } from '../detect/group-reads';
 
 /** Everything the cache knows about one contact that a review or a plan needs. */
 export interface CachedRecord {
@@ -32,22 +35,6 @@ export interface GroupData {
   readonly lane: string | null;
   readonly records: readonly CachedRecord[];
   readonly tags: ReadonlyMap<string, TagInfo>;
-}
-
-interface ContactRow {
-  pk: number;
-  crm_id: string;
-  given_name: string | null;
-  middle_name: string | null;
-  family_name: string | null;
-  prefix: string | null;
-  suffix: string | null;
-  company: string | null;
-  job_title: string | null;
-  birthday: string | null;
-  email_opt_in: number | null;
-  created_at: string | null;
-  updated_at: string | null;
 }
 
 const parseJson = <T>(text: string, fallback: T): T => {
@@ -79,22 +66,8 @@ export function cachedCrmOrders(
   connectionId: string,
   contactId: string,
 ): { orders: CrmOrder[]; subscriptions: CrmSubscription[] } {
-  const orders = (
-    db
-      .prepare(
-        `SELECT crm_id, contact_crm_id, title, status, total, order_date, raw FROM orders
-         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`,
-      )
-      .all(connectionId, contactId) as {
-      crm_id: string;
-      contact_crm_id: string | null;
-      title: string | null;
-      status: string | null;
-      total: number | null;
-      order_date: string | null;
-      raw: string | null;
-    }[]
-  ).map((o) => ({
+  const rows = contactOrderRows(db, connectionId, contactId);
+  const orders = rows.orders.map((o) => ({
     id: o.crm_id,
     contactId: o.contact_crm_id,
     title: o.title,
@@ -103,22 +76,7 @@ export function cachedCrmOrders(
     orderDate: o.order_date,
     raw: parseJson<unknown>(o.raw ?? 'null', null),
   }));
-  const subscriptions = (
-    db
-      .prepare(
-        `SELECT crm_id, contact_crm_id, title, status, active, next_bill_date, raw FROM subscriptions
-         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`,
-      )
-      .all(connectionId, contactId) as {
-      crm_id: string;
-      contact_crm_id: string | null;
-      title: string | null;
-      status: string | null;
-      active: number;
-      next_bill_date: string | null;
-      raw: string | null;
-    }[]
-  ).map((x) => ({
+  const subscriptions = rows.subscriptions.map((x) => ({
     id: x.crm_id,
     contactId: x.contact_crm_id,
     title: x.title,
@@ -136,42 +94,12 @@ export function hasProgress(progress: Readonly<Record<string, unknown>>): boolea
 
 /** Reads a group's records from the cache: all by primary key or indexed lookups, so it stays fast at 1M rows. */
 export class CacheReader {
-  private readonly stmts;
+  private readonly contacts: ContactRecordReads;
+  private readonly members: LinkedMemberReads;
 
   constructor(private readonly db: Db) {
-    this.stmts = {
-      group: db.prepare('SELECT id, connection_id, group_key, lane, status FROM dup_groups WHERE id = ?'),
-      members: db
-        .prepare(
-          'SELECT c.crm_id FROM dup_group_members m JOIN contacts c ON c.pk = m.contact_pk WHERE m.group_id = ? ORDER BY c.pk',
-        )
-        .pluck(),
-      contact: db.prepare(`SELECT pk, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
-        job_title, birthday, email_opt_in, created_at, updated_at FROM contacts WHERE connection_id = ? AND crm_id = ?`),
-      emails: db.prepare(
-        'SELECT slot, email, opt_in, status FROM contact_emails WHERE contact_pk = ? ORDER BY slot',
-      ),
-      phones: db.prepare(
-        'SELECT slot, number, extension, type FROM contact_phones WHERE contact_pk = ? ORDER BY slot',
-      ),
-      addresses: db.prepare(`SELECT slot, line1, line2, locality, region, postal_code, country_code
-        FROM contact_addresses WHERE contact_pk = ? ORDER BY slot`),
-      tagIds: db
-        .prepare(
-          'SELECT t.crm_id FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = ?',
-        )
-        .pluck(),
-      tag: db.prepare('SELECT crm_id AS id, name, category FROM tags WHERE connection_id = ? AND crm_id = ?'),
-      orders: db.prepare(`SELECT crm_id, title, status, total, order_date FROM orders
-        WHERE connection_id = ? AND contact_crm_id = ? ORDER BY order_date, crm_id`),
-      subs: db.prepare(`SELECT crm_id, title, status, active, next_bill_date FROM subscriptions
-        WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`),
-      wpUsers:
-        db.prepare(`SELECT connection_id, wp_id, login, email, last_login_at, aa_tags, progress FROM wp_users
-        WHERE linked_contact_id = ? AND (? IS NULL OR connection_id = ?) ORDER BY wp_id`),
-      wpOrders: db.prepare(`SELECT wp_order_id, kind, title, status FROM wp_orders
-        WHERE contact_id = ? AND (? IS NULL OR connection_id = ?) ORDER BY kind, wp_order_id`),
-    };
+    this.contacts = new ContactRecordReads(db);
+    this.members = new LinkedMemberReads(db);
   }
 
   groupMembers(groupId: number): {
@@ -181,8 +109,7 @@ export class CacheReader {
     status: string;
     crmIds: string[];
   } {
-    const g = this.stmts.group.get(groupId) as
-      { id: number; connection_id: string; group_key: string; lane: string; status: string } | undefined;
+    const g = groupHeader(this.db, groupId);
     if (!g)
       throw new AppError(
         'NOT_FOUND',
@@ -194,7 +121,7 @@ export class CacheReader {
       groupKey: g.group_key,
       lane: g.lane,
       status: g.status,
-      crmIds: this.stmts.members.all(groupId) as string[],
+      crmIds: groupMemberCrmIds(this.db, groupId),
     };
   }
 
@@ -202,7 +129,7 @@ export class CacheReader {
   tagInfo(connectionId: string, ids: readonly string[]): Map<string, TagInfo> {
     const out = new Map<string, TagInfo>();
     for (const t of ids) {
-      const row = this.stmts.tag.get(connectionId, t) as TagInfo | undefined;
+      const row = this.contacts.tag(connectionId, t);
       out.set(t, row ?? { id: t, name: `Tag ${t}`, category: null });
     }
     return out;
@@ -221,7 +148,7 @@ export class CacheReader {
     for (const r of records) {
       for (const t of r.tagIds) {
         if (tags.has(t)) continue;
-        const row = this.stmts.tag.get(input.connectionId, t) as TagInfo | undefined;
+        const row = this.contacts.tag(input.connectionId, t);
         tags.set(t, row ?? { id: t, name: `Tag ${t}`, category: null });
       }
     }
@@ -237,40 +164,18 @@ export class CacheReader {
   }
 
   private record(connectionId: string, wpConnectionId: string | null, crmId: string): CachedRecord {
-    const c = this.stmts.contact.get(connectionId, crmId) as ContactRow | undefined;
+    const c = this.contacts.contact(connectionId, crmId);
     if (!c) throw new AppError('NOT_FOUND', `Contact ${crmId} is not in the cache; sync first.`, { crmId });
-    const emails = (
-      this.stmts.emails.all(c.pk) as {
-        slot: string;
-        email: string;
-        opt_in: number | null;
-        status: string | null;
-      }[]
-    ).map((e) => ({
+    const emails = this.contacts.emails(c.pk).map((e) => ({
       slot: e.slot,
       email: e.email,
       optIn: e.opt_in === null ? null : e.opt_in === 1,
       status: e.status,
     }));
-    const phones = (
-      this.stmts.phones.all(c.pk) as {
-        slot: string;
-        number: string;
-        extension: string | null;
-        type: string | null;
-      }[]
-    ).map((p) => ({ slot: p.slot, number: p.number, extension: p.extension, type: p.type }));
-    const addresses = (
-      this.stmts.addresses.all(c.pk) as {
-        slot: string;
-        line1: string | null;
-        line2: string | null;
-        locality: string | null;
-        region: string | null;
-        postal_code: string | null;
-        country_code: string | null;
-      }[]
-    ).map((a) => ({
+    const phones = this.contacts
+      .phones(c.pk)
+      .map((p) => ({ slot: p.slot, number: p.number, extension: p.extension, type: p.type }));
+    const addresses = this.contacts.addresses(c.pk).map((a) => ({
       slot: a.slot,
       line1: a.line1,
       line2: a.line2,
@@ -279,47 +184,21 @@ export class CacheReader {
       postalCode: a.postal_code,
       countryCode: a.country_code,
     }));
-    const orders = (
-      this.stmts.orders.all(connectionId, crmId) as {
-        crm_id: string;
-        title: string | null;
-        status: string | null;
-        total: number | null;
-        order_date: string | null;
-      }[]
-    ).map((o) => ({
+    const orders = this.contacts.orders(connectionId, crmId).map((o) => ({
       id: o.crm_id,
       title: o.title,
       status: o.status,
       total: o.total,
       orderDate: o.order_date,
     }));
-    const subscriptions = (
-      this.stmts.subs.all(connectionId, crmId) as {
-        crm_id: string;
-        title: string | null;
-        status: string | null;
-        active: number;
-        next_bill_date: string | null;
-      }[]
-    ).map((s) => ({
+    const subscriptions = this.contacts.subscriptions(connectionId, crmId).map((s) => ({
       id: s.crm_id,
       title: s.title,
       status: s.status,
       active: s.active === 1,
       nextBillDate: s.next_bill_date,
     }));
-    const wpUsers = (
-      this.stmts.wpUsers.all(crmId, wpConnectionId, wpConnectionId) as {
-        connection_id: string;
-        wp_id: number;
-        login: string;
-        email: string | null;
-        last_login_at: string | null;
-        aa_tags: string;
-        progress: string;
-      }[]
-    ).map((u) => {
+    const wpUsers = this.members.membersOf(crmId, wpConnectionId).map((u) => {
       const progress = parseJson<Record<string, string | number | boolean | null>>(u.progress, {});
       const aaTags = parseJson<unknown[]>(u.aa_tags, []);
       return {
@@ -339,14 +218,9 @@ export class CacheReader {
           : [],
       };
     });
-    const wpOrders = (
-      this.stmts.wpOrders.all(crmId, wpConnectionId, wpConnectionId) as {
-        wp_order_id: string;
-        kind: 'order' | 'subscription';
-        title: string | null;
-        status: string | null;
-      }[]
-    ).map((o) => ({ id: o.wp_order_id, kind: o.kind, title: o.title, status: o.status }));
+    const wpOrders = this.members
+      .ordersOf(crmId, wpConnectionId)
+      .map((o) => ({ id: o.wp_order_id, kind: o.kind, title: o.title, status: o.status }));
     return {
       contactId: crmId,
       pk: c.pk,
@@ -366,7 +240,7 @@ export class CacheReader {
       emails,
       phones,
       addresses,
-      tagIds: (this.stmts.tagIds.all(c.pk) as string[]).sort(),
+      tagIds: this.contacts.tagCrmIds(c.pk).sort(),
       orders,
       subscriptions,
       wpUsers,

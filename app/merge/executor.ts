@@ -14,6 +14,9 @@ import type { WordPressClient, WpMember, WpOrder } from '../ports/wordpress';
 import type { EventMap } from '../context/events';
 import { AppError, isAppError, toErrorShape } from '../domain/errors';
 import { ContactsRepo } from '../store/contacts-repo';
+import { relinkMembersToSurvivor } from '../store/wp-users-repo';
+import { setGroupStatus } from '../detect/group-store';
+import { markReviewedPlanStale } from '../detect/decisions';
 import { cachedCrmOrders } from './cache-reader';
 import { ClaimStore, describeHolder, isClaimLost, type Claim } from '../workspace/claims';
 import { MergeJournal, type RunRow, type StepRow } from './journal';
@@ -770,21 +773,14 @@ export class MergeExecutor {
         repo.saveSubscriptions(subscriptions, now);
         if (plan.loserAction !== 'archive') repo.deleteContacts(plan.loserIds);
         if (plan.wpConnectionId !== null) {
-          const relink = db.prepare(
-            'UPDATE wp_users SET linked_contact_id = ? WHERE connection_id = ? AND wp_id = ?',
-          );
-          for (const u of plan.wpRelinks) relink.run(plan.survivorId, u.connectionId, u.wpId);
-          const rekey = db.prepare(
-            'UPDATE wp_orders SET contact_id = ? WHERE connection_id = ? AND contact_id = ?',
-          );
-          for (const l of plan.loserIds) rekey.run(plan.survivorId, plan.wpConnectionId, l);
+          relinkMembersToSurvivor(db, {
+            survivorId: plan.survivorId,
+            members: plan.wpRelinks,
+            siteConnectionId: plan.wpConnectionId,
+            loserIds: plan.loserIds,
+          });
         }
-        if (plan.groupId !== null) {
-          db.prepare(`UPDATE dup_groups SET status = 'merged', updated_at = ? WHERE id = ?`).run(
-            now,
-            plan.groupId,
-          );
-        }
+        if (plan.groupId !== null) setGroupStatus(db, plan.groupId, 'merged', now);
       },
     };
   }
@@ -794,16 +790,8 @@ export class MergeExecutor {
     const now = this.now();
     const db = this.deps.db;
     db.transaction(() => {
-      if (plan.groupId !== null) {
-        db.prepare(`UPDATE dup_groups SET status = 'open', updated_at = ? WHERE id = ?`).run(
-          now,
-          plan.groupId,
-        );
-      }
-      db.prepare(
-        `UPDATE decisions SET undone_at = ?, payload = json_set(payload, '$.staleRunId', ?, '$.changes', json(?))
-         WHERE kind = 'reviewed_plan' AND undone_at IS NULL AND json_extract(payload, '$.runId') = ?`,
-      ).run(now, runId, JSON.stringify((details as { changes?: unknown })?.changes ?? []), runId);
+      if (plan.groupId !== null) setGroupStatus(db, plan.groupId, 'open', now);
+      markReviewedPlanStale(db, runId, (details as { changes?: unknown })?.changes ?? [], now);
     })();
   }
 }

@@ -113,6 +113,21 @@ export interface CrmConnector {
    * asked for.
    */
   readonly sandbox?: () => Promise<CrmSandbox>;
+  /**
+   * A sandbox of this CRM, with a WordPress site linked to it, that a person can add to a workspace from the
+   * Connections screen ("Add <CRM> sandbox"); loaded only when asked for.
+   */
+  readonly embeddedSandbox?: () => Promise<EmbeddedCrmSandbox>;
+}
+
+/** A CRM sandbox served by the host inside a workspace, beside the first-start one. */
+export interface EmbeddedCrmSandbox {
+  /** Starts both connections and their first sync; says which CRM connection it added. */
+  add(ctx: CoreContext): Promise<{ readonly connectionId: string }>;
+  /** Starts the sandbox again when the workspace already holds its connection (a host opening the workspace). */
+  resume(ctx: CoreContext): Promise<unknown>;
+  /** Stops the sandbox if this host serves it. */
+  close(ctx: CoreContext): Promise<void>;
 }
 
 /** What `mergedesk sandbox --crm <kind>` asks of a CRM's sandbox. */

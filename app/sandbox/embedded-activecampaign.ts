@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoreContext } from '../context/context';
+import type { EmbeddedCrmSandbox } from '../ports/connector';
 import { AppError } from '../domain/errors';
 import {
   getConnection,
@@ -202,3 +203,10 @@ export async function closeActiveCampaignSandbox(ctx: CoreContext): Promise<void
   await current.servers.close();
   current.claim.release();
 }
+
+/** The ActiveCampaign sandbox as its connector's descriptor offers it to the Connections screen. */
+export const activeCampaignEmbeddedSandbox: EmbeddedCrmSandbox = {
+  add: async (ctx) => ({ connectionId: (await addActiveCampaignSandbox(ctx)).connectionId }),
+  resume: resumeActiveCampaignSandbox,
+  close: closeActiveCampaignSandbox,
+};

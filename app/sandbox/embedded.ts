@@ -8,12 +8,10 @@ import { startWordPressSandbox, type WordPressSandbox } from './wordpress';
 import type { SandboxTag } from './wordpress/state';
 import { insertWordPressConnection, listWordPressConnections } from '../connectors/wordpress/connections';
 import { syncCrmThenSite } from './crm-then-site-sync';
-import {
-  addActiveCampaignSandbox,
-  closeActiveCampaignSandbox,
-  resumeActiveCampaignSandbox,
-} from './embedded-activecampaign';
+import type { CrmConnector, EmbeddedCrmSandbox } from '../ports/connector';
 import { forgetClients } from '../merge/clients';
+import { setBaseUrl } from '../store/connections-repo';
+import { hasResumableSync } from '../sync/state';
 import { AppError } from '../domain/errors';
 import { ClaimStore, CLAIM_HEARTBEAT_MS, Claim, type ClaimHolder } from '../workspace/claims';
 
@@ -90,7 +88,7 @@ export async function ensureSandboxWorkspace(
 ): Promise<EmbeddedSandbox | null> {
   const db = ctx.workspace.db;
   // A sandbox added from the Connections screen comes back with the workspace, whatever else it holds.
-  await resumeActiveCampaignSandbox(ctx);
+  for (const added of await addableSandboxes(ctx)) await added.resume(ctx);
   const rows = listConnections(db);
   const existing = rows.find((r) => r.is_sandbox === 1 && r.kind === 'keap');
   if (rows.length > 0 && !existing) return null;
@@ -161,16 +159,11 @@ async function startOwned(
   try {
     if (existing) {
       connectionId = existing.id;
-      db.prepare('UPDATE connections SET base_url = ? WHERE id = ?').run(sandbox.baseUrl, existing.id);
+      setBaseUrl(db, existing.id, sandbox.baseUrl);
       if (existing.secret_ref) await ctx.workspace.secrets.set(existing.secret_ref, sandbox.apiKey);
-      const interrupted = db
-        .prepare(
-          `SELECT count(*) FROM sync_state WHERE connection_id = ? AND phase IN ('pending', 'running', 'done')`,
-        )
-        .pluck()
-        .get(existing.id) as number;
+      const interrupted = hasResumableSync(db, existing.id);
       wpConnectionId = await ensureWordPressConnection(existing.id);
-      if (interrupted > 0) firstSync = startSync(existing.id, 'auto');
+      if (interrupted) firstSync = startSync(existing.id, 'auto');
     } else {
       connectionId = await insertConnection(
         ctx,
@@ -240,19 +233,26 @@ async function startOwned(
   };
 }
 
-/** The CRM kinds whose sandbox a person can add from the Connections screen (the Keap one comes on first start). */
-export const ADDABLE_SANDBOX_KINDS: readonly string[] = ['activecampaign'];
+/** Whether the Connections screen can add a sandbox of this CRM (the first-start one comes on its own). */
+export function canAddEmbeddedSandbox(connector: CrmConnector): boolean {
+  return connector.embeddedSandbox !== undefined;
+}
+
+/** The sandboxes a person can add, as the connectors the core was built with offer them. */
+async function addableSandboxes(ctx: CoreContext): Promise<EmbeddedCrmSandbox[]> {
+  const offers = ctx.connectors.crms().flatMap((c) => (c.embeddedSandbox ? [c.embeddedSandbox] : []));
+  return Promise.all(offers.map((load) => load()));
+}
 
 /** Starts a sandbox CRM of this kind with its linked site, adds both connections and starts their first sync. */
 export async function addEmbeddedSandbox(ctx: CoreContext, kind: string): Promise<{ connectionId: string }> {
-  if (kind !== 'activecampaign') {
-    throw new AppError('UNSUPPORTED', 'This kind of CRM has no sandbox that can be added here.');
-  }
-  const added = await addActiveCampaignSandbox(ctx);
-  return { connectionId: added.connectionId };
+  const connector = ctx.connectors.find(kind);
+  const load = connector?.role === 'crm' ? connector.embeddedSandbox : undefined;
+  if (!load) throw new AppError('UNSUPPORTED', 'This kind of CRM has no sandbox that can be added here.');
+  return { connectionId: (await (await load()).add(ctx)).connectionId };
 }
 
 /** Stops every sandbox this host serves besides the first-start one (hosts call it when they stop). */
 export async function closeEmbeddedSandboxes(ctx: CoreContext): Promise<void> {
-  await closeActiveCampaignSandbox(ctx);
+  for (const added of await addableSandboxes(ctx)) await added.close(ctx);
 }

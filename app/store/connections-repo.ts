@@ -133,3 +133,13 @@ export function recordSynced(db: Db, id: string, at: string): void {
 export function forgetSyncTimes(db: Db): void {
   db.prepare('UPDATE connections SET last_sync_at = NULL').run();
 }
+
+/** Marks a connection's credentials as proven, keeping when it was last tested. */
+export function recordTestPassed(db: Db, id: string): void {
+  db.prepare('UPDATE connections SET last_test_ok = 1 WHERE id = ?').run(id);
+}
+
+/** Points a connection at a new address (a sandbox listens on a new port every run). */
+export function setBaseUrl(db: Db, id: string, baseUrl: string): void {
+  db.prepare('UPDATE connections SET base_url = ? WHERE id = ?').run(baseUrl, id);
+}

@@ -235,3 +235,172 @@ export function connectionContactCount(db: Db, connectionId: string): number {
     .pluck()
     .get(connectionId) as number;
 }
+
+/** The cache keys of a connection's contacts named by CRM id; ids the cache no longer holds are left out. */
+export function contactPksByCrmIds(db: Db, connectionId: string, crmIds: readonly string[]): number[] {
+  return db
+    .prepare(`SELECT pk FROM contacts WHERE connection_id = ? AND crm_id IN (SELECT value FROM json_each(?))`)
+    .pluck()
+    .all(connectionId, JSON.stringify(crmIds)) as number[];
+}
+
+/** A cached contact's own columns, as a review or a merge plan reads them. */
+export interface CachedContactRow {
+  readonly pk: number;
+  readonly crm_id: string;
+  readonly given_name: string | null;
+  readonly middle_name: string | null;
+  readonly family_name: string | null;
+  readonly prefix: string | null;
+  readonly suffix: string | null;
+  readonly company: string | null;
+  readonly job_title: string | null;
+  readonly birthday: string | null;
+  readonly email_opt_in: number | null;
+  readonly created_at: string | null;
+  readonly updated_at: string | null;
+}
+
+export interface CachedEmailRow {
+  readonly slot: string;
+  readonly email: string;
+  readonly opt_in: number | null;
+  readonly status: string | null;
+}
+
+export interface CachedPhoneRow {
+  readonly slot: string;
+  readonly number: string;
+  readonly extension: string | null;
+  readonly type: string | null;
+}
+
+export interface CachedAddressRow {
+  readonly slot: string;
+  readonly line1: string | null;
+  readonly line2: string | null;
+  readonly locality: string | null;
+  readonly region: string | null;
+  readonly postal_code: string | null;
+  readonly country_code: string | null;
+}
+
+export interface CachedTagRow {
+  readonly id: string;
+  readonly name: string;
+  readonly category: string | null;
+}
+
+export interface CachedOrderRow {
+  readonly crm_id: string;
+  readonly contact_crm_id: string | null;
+  readonly title: string | null;
+  readonly status: string | null;
+  readonly total: number | null;
+  readonly order_date: string | null;
+  /** The connector's JSON. */
+  readonly raw: string | null;
+}
+
+export interface CachedSubscriptionRow {
+  readonly crm_id: string;
+  readonly contact_crm_id: string | null;
+  readonly title: string | null;
+  readonly status: string | null;
+  readonly active: number;
+  readonly next_bill_date: string | null;
+  /** The connector's JSON. */
+  readonly raw: string | null;
+}
+
+type OrderSummaryRow = Omit<CachedOrderRow, 'contact_crm_id' | 'raw'>;
+type SubscriptionSummaryRow = Omit<CachedSubscriptionRow, 'contact_crm_id' | 'raw'>;
+
+/**
+ * One contact's whole record, read by primary key or indexed lookups with statements prepared once, so reading a
+ * group stays fast at a million contacts.
+ */
+export class ContactRecordReads {
+  private readonly stmts;
+
+  constructor(db: Db) {
+    this.stmts = {
+      contact: db.prepare(`SELECT pk, crm_id, given_name, middle_name, family_name, prefix, suffix, company,
+        job_title, birthday, email_opt_in, created_at, updated_at FROM contacts WHERE connection_id = ? AND crm_id = ?`),
+      emails: db.prepare(
+        'SELECT slot, email, opt_in, status FROM contact_emails WHERE contact_pk = ? ORDER BY slot',
+      ),
+      phones: db.prepare(
+        'SELECT slot, number, extension, type FROM contact_phones WHERE contact_pk = ? ORDER BY slot',
+      ),
+      addresses: db.prepare(`SELECT slot, line1, line2, locality, region, postal_code, country_code
+        FROM contact_addresses WHERE contact_pk = ? ORDER BY slot`),
+      tagIds: db
+        .prepare(
+          'SELECT t.crm_id FROM contact_tags ct JOIN tags t ON t.pk = ct.tag_pk WHERE ct.contact_pk = ?',
+        )
+        .pluck(),
+      tag: db.prepare('SELECT crm_id AS id, name, category FROM tags WHERE connection_id = ? AND crm_id = ?'),
+      orders: db.prepare(`SELECT crm_id, title, status, total, order_date FROM orders
+        WHERE connection_id = ? AND contact_crm_id = ? ORDER BY order_date, crm_id`),
+      subs: db.prepare(`SELECT crm_id, title, status, active, next_bill_date FROM subscriptions
+        WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`),
+    };
+  }
+
+  contact(connectionId: string, crmId: string): CachedContactRow | undefined {
+    return this.stmts.contact.get(connectionId, crmId) as CachedContactRow | undefined;
+  }
+
+  emails(pk: number): CachedEmailRow[] {
+    return this.stmts.emails.all(pk) as CachedEmailRow[];
+  }
+
+  phones(pk: number): CachedPhoneRow[] {
+    return this.stmts.phones.all(pk) as CachedPhoneRow[];
+  }
+
+  addresses(pk: number): CachedAddressRow[] {
+    return this.stmts.addresses.all(pk) as CachedAddressRow[];
+  }
+
+  /** The CRM ids of the contact's tags, in no particular order. */
+  tagCrmIds(pk: number): string[] {
+    return this.stmts.tagIds.all(pk) as string[];
+  }
+
+  tag(connectionId: string, crmId: string): CachedTagRow | undefined {
+    return this.stmts.tag.get(connectionId, crmId) as CachedTagRow | undefined;
+  }
+
+  /** The contact's CRM orders, oldest first, without the connector's JSON. */
+  orders(connectionId: string, contactCrmId: string): OrderSummaryRow[] {
+    return this.stmts.orders.all(connectionId, contactCrmId) as OrderSummaryRow[];
+  }
+
+  subscriptions(connectionId: string, contactCrmId: string): SubscriptionSummaryRow[] {
+    return this.stmts.subs.all(connectionId, contactCrmId) as SubscriptionSummaryRow[];
+  }
+}
+
+/** A contact's CRM orders and subscriptions in CRM id order, the connector's JSON included. */
+export function contactOrderRows(
+  db: Db,
+  connectionId: string,
+  contactCrmId: string,
+): { orders: CachedOrderRow[]; subscriptions: CachedSubscriptionRow[] } {
+  return {
+    orders: db
+      .prepare(
+        `SELECT crm_id, contact_crm_id, title, status, total, order_date, raw FROM orders
+         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`,
+      )
+      .all(connectionId, contactCrmId) as CachedOrderRow[],
+    subscriptions: db
+      .prepare(
+        `SELECT crm_id, contact_crm_id, title, status, active, next_bill_date, raw FROM subscriptions
+         WHERE connection_id = ? AND contact_crm_id = ? ORDER BY crm_id`,
+      )
+      .all(connectionId, contactCrmId) as CachedSubscriptionRow[],
+  };
+}

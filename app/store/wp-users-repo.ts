@@ -280,3 +280,67 @@ export function wpLogins(db: Db): {
     )
     .all() as ReturnType<typeof wpLogins>;
 }
+
+/**
+ * After a merge: the members that were linked to a merged duplicate now point at the survivor, and the site's
+ * orders keyed by a duplicate's contact id are re-keyed to it.
+ */
+export function relinkMembersToSurvivor(
+  db: Db,
+  input: {
+    readonly survivorId: string;
+    readonly members: readonly { readonly connectionId: string; readonly wpId: number }[];
+    readonly siteConnectionId: string;
+    readonly loserIds: readonly string[];
+  },
+): void {
+  const relink = db.prepare(
+    'UPDATE wp_users SET linked_contact_id = ? WHERE connection_id = ? AND wp_id = ?',
+  );
+  for (const u of input.members) relink.run(input.survivorId, u.connectionId, u.wpId);
+  const rekey = db.prepare('UPDATE wp_orders SET contact_id = ? WHERE connection_id = ? AND contact_id = ?');
+  for (const l of input.loserIds) rekey.run(input.survivorId, input.siteConnectionId, l);
+}
+
+export interface LinkedMemberRow {
+  readonly connection_id: string;
+  readonly wp_id: number;
+  readonly login: string;
+  readonly email: string | null;
+  readonly last_login_at: string | null;
+  /** JSON. */
+  readonly aa_tags: string;
+  /** JSON. */
+  readonly progress: string;
+}
+
+export interface LinkedOrderRow {
+  readonly wp_order_id: string;
+  readonly kind: 'order' | 'subscription';
+  readonly title: string | null;
+  readonly status: string | null;
+}
+
+/**
+ * The members and site orders linked to a CRM contact, on one site or (site null) any, with statements prepared
+ * once for a review that reads many contacts.
+ */
+export class LinkedMemberReads {
+  private readonly members;
+  private readonly orders;
+
+  constructor(db: Db) {
+    this.members = db.prepare(`SELECT connection_id, wp_id, login, email, last_login_at, aa_tags, progress
+      FROM wp_users WHERE linked_contact_id = ? AND (? IS NULL OR connection_id = ?) ORDER BY wp_id`);
+    this.orders = db.prepare(`SELECT wp_order_id, kind, title, status FROM wp_orders
+      WHERE contact_id = ? AND (? IS NULL OR connection_id = ?) ORDER BY kind, wp_order_id`);
+  }
+
+  membersOf(contactId: string, siteConnectionId: string | null): LinkedMemberRow[] {
+    return this.members.all(contactId, siteConnectionId, siteConnectionId) as LinkedMemberRow[];
+  }
+
+  ordersOf(contactId: string, siteConnectionId: string | null): LinkedOrderRow[] {
+    return this.orders.all(contactId, siteConnectionId, siteConnectionId) as LinkedOrderRow[];
+  }
+}

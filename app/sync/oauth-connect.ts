@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { CoreContext } from '../context/context';
 import { AppError } from '../domain/errors';
 import { createCrmClient, getConnection, insertConnection, updateConnection } from './connections';
+import { recordTestPassed } from '../store/connections-repo';
 
 /**
  * Connecting a CRM account through OAuth2 in the system browser (RFC 8252): the core listens on an ephemeral
@@ -119,7 +120,7 @@ export async function startOAuthConnect(
           account: info.account,
           ...(input.label ? {} : { label: info.account }),
         });
-        ctx.workspace.db.prepare('UPDATE connections SET last_test_ok = 1 WHERE id = ?').run(connectionId);
+        recordTestPassed(ctx.workspace.db, connectionId);
         ctx.events.emit('workspace/changed', { reason: 'connection added' });
         reply(200, 'Connected', `${info.account} is connected to Mergedesk. You can close this tab.`);
         finish(null, connectionId);

@@ -99,3 +99,38 @@ export function hasResumableSync(db: Db, connectionId: string): boolean {
     .get(connectionId) as number;
   return n > 0;
 }
+
+/** One resource's stored row, for syncs that walk resources of their own (a WordPress site's members and orders). */
+export interface SyncStateRow {
+  readonly phase: string;
+  readonly cursor: string | null;
+  readonly high_water: string | null;
+  readonly run_started_at: string | null;
+  /** JSON. */
+  readonly stats: string;
+}
+
+export function readSyncState(db: Db, connectionId: string, resource: string): SyncStateRow | undefined {
+  return db
+    .prepare(
+      'SELECT phase, cursor, high_water, run_started_at, stats FROM sync_state WHERE connection_id = ? AND resource = ?',
+    )
+    .get(connectionId, resource) as SyncStateRow | undefined;
+}
+
+/** Writes one resource's row; run it in the transaction of the page it describes. */
+export function writeSyncState(
+  db: Db,
+  connectionId: string,
+  resource: string,
+  row: SyncStateRow,
+  now: string,
+): void {
+  db.prepare(
+    `INSERT INTO sync_state (connection_id, resource, phase, cursor, high_water, run_started_at, stats, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (connection_id, resource) DO UPDATE SET phase = excluded.phase, cursor = excluded.cursor,
+       high_water = excluded.high_water, run_started_at = excluded.run_started_at, stats = excluded.stats,
+       updated_at = excluded.updated_at`,
+  ).run(connectionId, resource, row.phase, row.cursor, row.high_water, row.run_started_at, row.stats, now);
+}

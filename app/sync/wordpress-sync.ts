@@ -8,6 +8,7 @@ import { AppError, toErrorShape } from '../domain/errors';
 import type { WordPressSyncMode, WordPressSyncResult } from '../domain/wordpress';
 import { completeSyncRun, endSyncRun, interruptRunningSyncs, startSyncRun } from './runs';
 import { recordSynced } from '../store/connections-repo';
+import { readSyncState, writeSyncState, type SyncStateRow } from './state';
 
 export type { WordPressSyncMode, WordPressSyncResult };
 
@@ -30,14 +31,6 @@ const ORDERS = 'wp_orders';
  */
 const CLOCK_SKEW_MARGIN_MS = 10 * 60_000;
 
-interface SyncStateRow {
-  phase: string;
-  cursor: string | null;
-  high_water: string | null;
-  run_started_at: string | null;
-  stats: string;
-}
-
 /**
  * Pulls members (with their contact links and AccessAlly tags) and AccessAlly orders into the cache. Each page is
  * written together with its cursor in one transaction, so a killed process resumes at the next page; a full run
@@ -51,17 +44,9 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
   const jobId = randomUUID();
   const perPage = Math.min(100, options.perPage ?? 100);
 
-  const readState = (resource: string) =>
-    db
-      .prepare(
-        'SELECT phase, cursor, high_water, run_started_at, stats FROM sync_state WHERE connection_id = ? AND resource = ?',
-      )
-      .get(connectionId, resource) as SyncStateRow | undefined;
-  const writeState = db.prepare(`INSERT INTO sync_state (connection_id, resource, phase, cursor, high_water,
-      run_started_at, stats, updated_at) VALUES (@conn, @resource, @phase, @cursor, @high, @started, @stats, @now)
-    ON CONFLICT (connection_id, resource) DO UPDATE SET phase = excluded.phase, cursor = excluded.cursor,
-      high_water = excluded.high_water, run_started_at = excluded.run_started_at, stats = excluded.stats,
-      updated_at = excluded.updated_at`);
+  const readState = (resource: string) => readSyncState(db, connectionId, resource);
+  const writeState = (resource: string, row: SyncStateRow, now: string) =>
+    writeSyncState(db, connectionId, resource, row, now);
 
   interruptRunningSyncs(db, connectionId, iso());
 
@@ -99,16 +84,17 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
   };
 
   try {
-    writeState.run({
-      conn: connectionId,
-      resource: MEMBERS,
-      phase: 'running',
-      cursor: String(page),
-      high: previous?.high_water ?? null,
-      started: startedAt,
-      stats: JSON.stringify({ mode }),
-      now: iso(),
-    });
+    writeState(
+      MEMBERS,
+      {
+        phase: 'running',
+        cursor: String(page),
+        high_water: previous?.high_water ?? null,
+        run_started_at: startedAt,
+        stats: JSON.stringify({ mode }),
+      },
+      iso(),
+    );
     for (;;) {
       if (options.signal?.aborted) throw new AppError('CANCELLED', 'The WordPress sync was cancelled.');
       const res = await client.listMembers({
@@ -121,16 +107,17 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
       const now = iso();
       db.transaction(() => {
         repo.upsertMembers(connectionId, res.items, now);
-        writeState.run({
-          conn: connectionId,
-          resource: MEMBERS,
-          phase: 'running',
-          cursor: String(page + 1),
-          high: previous?.high_water ?? null,
-          started: startedAt,
-          stats: JSON.stringify({ mode }),
+        writeState(
+          MEMBERS,
+          {
+            phase: 'running',
+            cursor: String(page + 1),
+            high_water: previous?.high_water ?? null,
+            run_started_at: startedAt,
+            stats: JSON.stringify({ mode }),
+          },
           now,
-        });
+        );
       })();
       fetched += res.items.length;
       progress('wp_users', 'members', Math.min(total, (page - 1) * perPage + res.items.length), total);
@@ -140,16 +127,17 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
     let removed = 0;
     db.transaction(() => {
       if (mode === 'full') removed = repo.deleteMembersSyncedBefore(connectionId, startedAt);
-      writeState.run({
-        conn: connectionId,
-        resource: MEMBERS,
-        phase: 'idle',
-        cursor: null,
-        high: startedAt,
-        started: null,
-        stats: JSON.stringify({ mode, fetched, removed, total }),
-        now: iso(),
-      });
+      writeState(
+        MEMBERS,
+        {
+          phase: 'idle',
+          cursor: null,
+          high_water: startedAt,
+          run_started_at: null,
+          stats: JSON.stringify({ mode, fetched, removed, total }),
+        },
+        iso(),
+      );
     })();
 
     // Orders are few per site and the bridge returns them in one response; always a full refresh.
@@ -160,16 +148,17 @@ export async function syncWordPress(options: WordPressSyncOptions): Promise<Word
     db.transaction(() => {
       repo.upsertOrders(connectionId, orders, ordersStarted);
       ordersRemoved = repo.deleteOrdersSyncedBefore(connectionId, ordersStarted);
-      writeState.run({
-        conn: connectionId,
-        resource: ORDERS,
-        phase: 'idle',
-        cursor: null,
-        high: ordersStarted,
-        started: null,
-        stats: JSON.stringify({ fetched: orders.length, removed: ordersRemoved }),
-        now: iso(),
-      });
+      writeState(
+        ORDERS,
+        {
+          phase: 'idle',
+          cursor: null,
+          high_water: ordersStarted,
+          run_started_at: null,
+          stats: JSON.stringify({ fetched: orders.length, removed: ordersRemoved }),
+        },
+        iso(),
+      );
     })();
     progress('wp_orders', 'orders', orders.length, orders.length);
 

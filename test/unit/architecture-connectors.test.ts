@@ -36,12 +36,13 @@ const KNOWN_CONCRETE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Kind literals still in generic code: the first schema's CHECK (applied migrations are history), the embedded
- * sandboxes (which CRM the first-start sandbox is, and which sandboxes the Connections screen can add), and the
- * detection store's CRM-connection query, which is being moved to the registry.
+ * sandboxes (the first-start Keap and WordPress pair, and the ActiveCampaign sandbox's own connection; which
+ * sandboxes the Connections screen can add comes from the descriptors), and the detection store's CRM-connection
+ * query, which is being moved to the registry.
  */
 const KIND_LITERALS_LEFT: Readonly<Record<string, readonly string[]>> = {
   'app/store/migrations/001-initial.ts': ['keap', 'activecampaign', 'wordpress'],
-  'app/sandbox/embedded.ts': ['keap', 'wordpress', 'activecampaign'],
+  'app/sandbox/embedded.ts': ['keap', 'wordpress'],
   'app/sandbox/embedded-activecampaign.ts': ['activecampaign'],
   'app/detect/store.ts': ['keap', 'activecampaign'],
 };

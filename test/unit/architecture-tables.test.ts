@@ -9,7 +9,12 @@ import { ROOT, readFacts, sourceFiles } from './architecture-source';
  * contacts cache is one owner split in two files: its write path and its reads.
  */
 const CONTACTS_CACHE = ['app/store/contacts-repo.ts', 'app/store/contacts-reads.ts'];
-const DETECTION_OUTPUT = ['app/detect/store.ts'];
+/**
+ * Detection output: the scan writes groups and pairs; a person's decisions dismiss groups and delete the pairs they
+ * rule out, in the decision side of the same owner.
+ */
+const DETECTION_OUTPUT = ['app/detect/store.ts', 'app/detect/group-store.ts'];
+const SCAN_OUTPUT = ['app/detect/scan.ts', 'app/detect/group-store.ts'];
 
 const OWNERS: Readonly<Record<string, readonly string[]>> = {
   settings: ['app/store/settings.ts'],
@@ -29,7 +34,7 @@ const OWNERS: Readonly<Record<string, readonly string[]>> = {
   sync_runs: ['app/sync/runs.ts'],
   dup_groups: DETECTION_OUTPUT,
   dup_group_members: DETECTION_OUTPUT,
-  candidate_pairs: ['app/detect/scan.ts'],
+  candidate_pairs: SCAN_OUTPUT,
   match_keys: ['app/detect/scan.ts'],
   match_term_freq: ['app/detect/scan.ts'],
   detect_runs: ['app/detect/scan.ts'],
@@ -70,7 +75,6 @@ const READERS: Readonly<Record<string, readonly string[]>> = {
  * that names a table outside its owner and is not listed here fails the test.
  */
 const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
-  'app/detect/decisions.ts': ['dup_groups', 'dup_group_members', 'candidate_pairs', 'contacts'],
   'app/detect/gate-store.ts': [
     'contacts',
     'subscriptions',
@@ -84,26 +88,8 @@ const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
   'app/detect/scan.ts': ['dup_groups', 'contacts', 'dup_group_members'],
   'app/detect/store.ts': ['connections', 'decisions', 'settings'],
   'app/merge/batch.ts': ['dup_groups'],
-  'app/merge/cache-reader.ts': [
-    'orders',
-    'subscriptions',
-    'dup_groups',
-    'dup_group_members',
-    'contacts',
-    'contact_emails',
-    'contact_phones',
-    'contact_addresses',
-    'contact_tags',
-    'tags',
-    'wp_users',
-    'wp_orders',
-  ],
-  'app/merge/executor.ts': ['wp_users', 'wp_orders', 'dup_groups', 'decisions'],
   'app/merge/service.ts': ['merge_steps'],
-  'app/sandbox/embedded.ts': ['connections', 'sync_state'],
   'app/sync/engine.ts': ['sync_runs', 'connections', 'contacts'],
-  'app/sync/oauth-connect.ts': ['connections'],
-  'app/sync/wordpress-sync.ts': ['sync_state'],
 };
 
 const STATEMENT =

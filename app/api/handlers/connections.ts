@@ -21,7 +21,7 @@ import {
 import { syncManager } from '../../sync/manager';
 import { connectionContactCount } from '../../store/contacts-reads';
 import { cancelOAuthConnect, completeOAuthConnect, startOAuthConnect } from '../../sync/oauth-connect';
-import { ADDABLE_SANDBOX_KINDS, addEmbeddedSandbox } from '../../sandbox/embedded';
+import { addEmbeddedSandbox, canAddEmbeddedSandbox } from '../../sandbox/embedded';
 import { crmClientFor } from '../../merge/clients';
 
 async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionDetail> {
@@ -100,7 +100,7 @@ function describeKind(c: CrmConnector): ConnectionKind {
     defaultBaseUrl: c.defaultBaseUrl,
     help: c.help,
     oauth2: c.oauth !== undefined,
-    sandbox: ADDABLE_SANDBOX_KINDS.includes(c.kind),
+    sandbox: canAddEmbeddedSandbox(c),
     capabilities: {
       nativeMerge: c.capabilities.nativeMerge,
       lists: c.capabilities.lists,

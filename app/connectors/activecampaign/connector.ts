@@ -37,6 +37,8 @@ export const activeCampaignConnector: CrmConnector = {
   },
   apiKeyEnv: 'AC_API_TOKEN',
   sandbox: () => import('../../sandbox/activecampaign/cli-sandbox').then((m) => m.activeCampaignCliSandbox),
+  embeddedSandbox: () =>
+    import('../../sandbox/embedded-activecampaign').then((m) => m.activeCampaignEmbeddedSandbox),
   defaultBaseUrl: null,
   credentials,
   capabilities: {
