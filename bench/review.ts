@@ -104,14 +104,17 @@ async function main() {
       )
       .pluck();
     const member = db.prepare(
-      `INSERT INTO dup_group_members (group_id, contact_pk) SELECT ?, pk FROM contacts WHERE connection_id = 'k' AND crm_id = ?`,
+      `INSERT OR IGNORE INTO dup_group_members (group_id, contact_pk, crm_id) SELECT ?, pk, crm_id FROM contacts WHERE connection_id = 'k' AND crm_id = ?`,
     );
     const groupIds: number[] = [];
     db.transaction(() => {
       for (let g = 0; g < GROUPS; g++) {
         const size = 2 + (g % 3 === 0 ? 1 : 0);
         const id = group.get(`g${g}`, size, now, now) as number;
-        for (let m = 0; m < size; m++) member.run(id, String(100_000 + Math.floor(rand() * N)));
+        // Distinct members: a contact appears once in a group.
+        const picked = new Set<number>();
+        while (picked.size < size) picked.add(Math.floor(rand() * N));
+        for (const m of picked) member.run(id, String(100_000 + m));
         groupIds.push(id);
       }
     })();
