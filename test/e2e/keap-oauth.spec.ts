@@ -57,8 +57,8 @@ test('signs in to Keap with the own developer app in the browser, then the conne
   // A test reads what the CRM says is left of today's quota, on the OAuth client's limits.
   await card.test();
   await expect(card.testResult).toContainText('Connection works');
-  await expect(card.testResult).toContainText('of 150000 left');
-  await expect(card.testResult).toContainText('Rate limit: 1500 per minute');
+  await expect(card.testResult).toContainText('of 150,000 left');
+  await expect(card.testResult).toContainText('Rate limit: 1,500 per minute');
 
   expect(answers.length).toBeGreaterThan(0);
   const seen = answers.join('\n') + (await page.content());
