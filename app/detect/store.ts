@@ -673,3 +673,23 @@ export function groupOutline(db: Db): {
     crmIds: JSON.parse(r.crm_ids) as string[],
   }));
 }
+
+/** The open Safe groups, best first: what a batch over the whole Safe tab takes. */
+export function openSafeGroupIds(db: Db): number[] {
+  return db
+    .prepare(`SELECT id FROM dup_groups WHERE status = 'open' AND lane = 'safe' ORDER BY score DESC, id`)
+    .pluck()
+    .all() as number[];
+}
+
+export interface GroupStanding {
+  readonly lane: string;
+  readonly status: string;
+  readonly reason: string;
+}
+
+/** A group's lane, status and reason by id, prepared once for a list of groups. */
+export function groupStandingReader(db: Db): (groupId: number) => GroupStanding | undefined {
+  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
+  return (groupId) => get.get(groupId) as GroupStanding | undefined;
+}

@@ -83,7 +83,6 @@ const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
   'app/detect/preview.ts': ['candidate_pairs'],
   'app/detect/scan.ts': ['dup_groups', 'contacts', 'dup_group_members'],
   'app/detect/store.ts': ['connections', 'decisions', 'settings'],
-  'app/merge/batch.ts': ['dup_groups'],
   'app/merge/cache-reader.ts': [
     'orders',
     'subscriptions',
@@ -99,7 +98,6 @@ const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
     'wp_orders',
   ],
   'app/merge/executor.ts': ['wp_users', 'wp_orders', 'dup_groups', 'decisions'],
-  'app/merge/service.ts': ['merge_steps'],
   'app/sandbox/embedded.ts': ['connections', 'sync_state'],
   'app/sync/engine.ts': ['sync_runs', 'connections', 'contacts'],
   'app/sync/oauth-connect.ts': ['connections'],
