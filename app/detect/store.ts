@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/database';
-import type { DetectRecord, Features } from './types';
+import type { DetectRecord, Features, Lane } from './types';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
 
@@ -692,4 +692,78 @@ export interface GroupStanding {
 export function groupStandingReader(db: Db): (groupId: number) => GroupStanding | undefined {
   const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
   return (groupId) => get.get(groupId) as GroupStanding | undefined;
+}
+
+/** Writes scored pairs (in `PAIR_COLUMNS` order), replacing a stored pair of the same two contacts. */
+export function insertPairs(db: Db, rows: Iterable<readonly unknown[]>): number {
+  return bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, rows, 'OR REPLACE');
+}
+
+/** Removes every stored pair a contact is in, prepared once for the contacts an incremental re-scan re-scores. */
+export function pairsOfContactRemover(db: Db): (pk: number) => void {
+  const delA = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ?');
+  const delB = db.prepare('DELETE FROM candidate_pairs WHERE b_pk = ?');
+  return (pk) => {
+    delA.run(pk);
+    delB.run(pk);
+  };
+}
+
+export interface StoredPair {
+  a_pk: number;
+  b_pk: number;
+  score: number;
+  flags: number;
+}
+
+/**
+ * The statements a re-grouping walks the stored graph with, prepared once: a contact's pairs, the live groups a
+ * contact is in, a group's members, and removing a group about to be formed again.
+ */
+export function groupGraph(db: Db): {
+  pairsOf(pk: number): StoredPair[];
+  liveGroupsOf(pk: number): number[];
+  membersOf(groupId: number): number[];
+  deleteGroup(groupId: number): void;
+} {
+  const pairsOf = db.prepare(
+    `SELECT a_pk, b_pk, score, flags FROM candidate_pairs WHERE a_pk = ?
+     UNION ALL SELECT a_pk, b_pk, score, flags FROM candidate_pairs WHERE b_pk = ?`,
+  );
+  const groupsOf = db
+    .prepare(
+      `SELECT DISTINCT g.id FROM dup_group_members m JOIN dup_groups g ON g.id = m.group_id
+       WHERE m.contact_pk = ? AND g.status IN ('open', 'stale')`,
+    )
+    .pluck();
+  const membersOf = db.prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ?').pluck();
+  const delGroup = db.prepare('DELETE FROM dup_groups WHERE id = ?');
+  return {
+    pairsOf: (pk) => pairsOf.all(pk, pk) as StoredPair[],
+    liveGroupsOf: (pk) => groupsOf.all(pk) as number[],
+    membersOf: (groupId) => membersOf.all(groupId) as number[],
+    deleteGroup: (groupId) => void delGroup.run(groupId),
+  };
+}
+
+/** Every stored pair as `[a_pk, b_pk, score, weight, flags, contributions]`, for a settings preview. */
+export function storedPairsForPreview(db: Db): [number, number, number, number, number, string][] {
+  return db
+    .prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs')
+    .raw()
+    .all() as [number, number, number, number, number, string][];
+}
+
+/** How many groups are open now, and how many in each lane. */
+export function openGroupCount(db: Db): number {
+  return (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0;
+}
+
+export function openLaneCounts(db: Db): Record<Lane, number> {
+  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
+  for (const row of db
+    .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
+    .all() as { lane: Lane; n: number }[])
+    out[row.lane] = row.n;
+  return out;
 }

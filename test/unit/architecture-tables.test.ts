@@ -29,7 +29,7 @@ const OWNERS: Readonly<Record<string, readonly string[]>> = {
   sync_runs: ['app/sync/runs.ts'],
   dup_groups: DETECTION_OUTPUT,
   dup_group_members: DETECTION_OUTPUT,
-  candidate_pairs: ['app/detect/scan.ts'],
+  candidate_pairs: DETECTION_OUTPUT,
   match_keys: ['app/detect/scan.ts'],
   match_term_freq: ['app/detect/scan.ts'],
   detect_runs: ['app/detect/scan.ts'],
@@ -80,8 +80,6 @@ const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
     'dup_group_members',
     'settings',
   ],
-  'app/detect/preview.ts': ['candidate_pairs'],
-  'app/detect/scan.ts': ['dup_groups', 'contacts', 'dup_group_members'],
   'app/detect/store.ts': ['connections', 'decisions', 'settings'],
   'app/merge/cache-reader.ts': [
     'orders',
