@@ -97,7 +97,6 @@ const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
   ],
   'app/merge/executor.ts': ['wp_users', 'wp_orders', 'dup_groups', 'decisions'],
   'app/sandbox/embedded.ts': ['connections', 'sync_state'],
-  'app/sync/engine.ts': ['sync_runs', 'connections', 'contacts'],
   'app/sync/oauth-connect.ts': ['connections'],
   'app/sync/wordpress-sync.ts': ['sync_state'],
 };
