@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../store/database';
+import { connectionIdsOfKinds } from '../store/connections-repo';
+import { connectionIdsWithContacts } from '../store/contacts-reads';
+import { readSetting, writeSetting } from '../store/settings';
 import type { DetectRecord, Features, Lane } from './types';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
@@ -156,20 +160,7 @@ export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] 
  * are CRMs), or, when the caller names none, every connection holding cached contacts (only CRM contacts are).
  */
 export function connectionIds(db: Db, crmKinds?: readonly string[]): string[] {
-  if (crmKinds)
-    return db
-      .prepare(
-        `SELECT id FROM connections WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
-      )
-      .pluck()
-      .all(JSON.stringify(crmKinds)) as string[];
-  return db
-    .prepare(
-      `SELECT id FROM connections c WHERE EXISTS (SELECT 1 FROM contacts WHERE connection_id = c.id)
-       ORDER BY created_at`,
-    )
-    .pluck()
-    .all() as string[];
+  return crmKinds ? connectionIdsOfKinds(db, crmKinds) : connectionIdsWithContacts(db);
 }
 
 /** Pairs ruled out by a person, as "crmA\0crmB" keys (sorted ids). */
@@ -314,16 +305,15 @@ export function previousGroups(
 }
 
 const SEQUENCE_KEY = 'detect.groupIds';
+// Stored as a bare JSON number; a value that is not one counts as no mark (the groups' own max id still holds).
+const groupIdSequence = z.number().catch(0);
 
 /**
  * Group ids never come back for other people: a dissolved group's id is not reused by SQLite's max(rowid)+1, it
  * stays retired. The high-water mark lives in the settings table because dissolved rows are deleted.
  */
 function idAllocator(db: Db): { next(): number; save(): void } {
-  const stored = Number(
-    (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(SEQUENCE_KEY) as
-      string | undefined) ?? 0,
-  );
+  const stored = readSetting(db, SEQUENCE_KEY, groupIdSequence);
   const current = (db.prepare('SELECT max(id) FROM dup_groups').pluck().get() as number | null) ?? 0;
   let high = Math.max(Number.isFinite(stored) ? stored : 0, current);
   const start = high;
@@ -331,9 +321,7 @@ function idAllocator(db: Db): { next(): number; save(): void } {
     next: () => ++high,
     save: () => {
       if (high === start) return;
-      db.prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ).run(SEQUENCE_KEY, String(high));
+      writeSetting(db, SEQUENCE_KEY, groupIdSequence, high);
     },
   };
 }

@@ -311,3 +311,14 @@ export function vanishedSinceRead(
   if (count === pks.length && last !== undefined && last === lastCrmId) return new Set();
   return vanishedContacts(db, pks);
 }
+
+/** The ids of the connections holding cached contacts, oldest first. */
+export function connectionIdsWithContacts(db: Db): string[] {
+  return db
+    .prepare(
+      `SELECT id FROM connections c WHERE EXISTS (SELECT 1 FROM contacts WHERE connection_id = c.id)
+       ORDER BY created_at`,
+    )
+    .pluck()
+    .all() as string[];
+}

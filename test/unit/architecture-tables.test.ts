@@ -59,7 +59,7 @@ const READERS: Readonly<Record<string, readonly string[]>> = {
   ],
   // A scan loads every contact with its emails, phones and addresses in one pass.
   'app/detect/store.ts': ['contacts', 'contact_emails', 'contact_phones', 'contact_addresses'],
-  // A contact's detail names its connection.
+  // A contact's detail names its connection; a scan covers the connections that hold contacts.
   'app/store/contacts-reads.ts': ['connections'],
   // Members are listed with the contact they link to (orphans, people without a login).
   'app/store/wp-users-repo.ts': ['contacts', 'contact_emails'],
@@ -80,7 +80,7 @@ const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
     'dup_group_members',
     'settings',
   ],
-  'app/detect/store.ts': ['connections', 'decisions', 'settings'],
+  'app/detect/store.ts': ['decisions'],
   'app/merge/cache-reader.ts': [
     'orders',
     'subscriptions',
