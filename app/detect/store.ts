@@ -755,3 +755,26 @@ export function openLaneCounts(db: Db): Record<Lane, number> {
     out[row.lane] = row.n;
   return out;
 }
+
+/** The gate moved a group out of `safe`: its lane and reason now, detection's own kept beside them. */
+export function setGroupGated(
+  db: Db,
+  groupId: number,
+  moved: { readonly lane: Lane; readonly reason: string },
+  identity: { readonly lane: Lane; readonly reason: string },
+): void {
+  db.prepare(
+    `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_set(evidence, '$.gate', json(?)) WHERE id = ?`,
+  ).run(moved.lane, moved.reason, JSON.stringify(identity), groupId);
+}
+
+/** The gate put a group back in detection's own lane and reason. */
+export function setGroupUngated(
+  db: Db,
+  groupId: number,
+  identity: { readonly lane: Lane; readonly reason: string },
+): void {
+  db.prepare(
+    `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_remove(evidence, '$.gate') WHERE id = ?`,
+  ).run(identity.lane, identity.reason, groupId);
+}

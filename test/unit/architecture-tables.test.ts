@@ -57,6 +57,15 @@ const READERS: Readonly<Record<string, readonly string[]>> = {
     'contact_tags',
     'tags',
   ],
+  // The lane gate picks the groups whose members' contacts, subscriptions or WordPress records changed, in one pass.
+  'app/detect/gate-store.ts': [
+    'dup_groups',
+    'dup_group_members',
+    'contacts',
+    'subscriptions',
+    'wp_users',
+    'wp_orders',
+  ],
   // A scan loads every contact with its emails, phones and addresses in one pass.
   'app/detect/store.ts': ['contacts', 'contact_emails', 'contact_phones', 'contact_addresses'],
   // A contact's detail names its connection; a scan covers the connections that hold contacts.
@@ -71,15 +80,6 @@ const READERS: Readonly<Record<string, readonly string[]>> = {
  */
 const NOT_YET_MOVED: Readonly<Record<string, readonly string[]>> = {
   'app/detect/decisions.ts': ['dup_groups', 'dup_group_members', 'candidate_pairs', 'contacts'],
-  'app/detect/gate-store.ts': [
-    'contacts',
-    'subscriptions',
-    'wp_users',
-    'wp_orders',
-    'dup_groups',
-    'dup_group_members',
-    'settings',
-  ],
   'app/detect/store.ts': ['decisions'],
   'app/merge/cache-reader.ts': [
     'orders',
