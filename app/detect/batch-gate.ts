@@ -11,11 +11,11 @@ import { normaliseEmail } from './normalise/email';
 import {
   gateCandidates,
   gateWatermark,
-  openLaneCounts,
   readGateWatermark,
   saveGateWatermark,
   setGateOutcome,
 } from './gate-store';
+import { openLaneCounts } from './store';
 import type { Lane } from './types';
 
 /**

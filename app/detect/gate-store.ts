@@ -1,9 +1,13 @@
+import { z } from 'zod';
 import type { Db } from '../store/database';
+import { readSetting, writeSetting } from '../store/settings';
+import { setGroupGated, setGroupUngated } from './store';
 import type { Lane } from './types';
 
 /*
- * The lane gate's reads and writes on `dup_groups` (owned by detection; see store.ts for the scan's writes). Kept
- * apart from store.ts so the merge batch can use it without loading the scoring code.
+ * The lane gate's read model: which open groups to judge and how far it has looked, read from the groups, their
+ * members' contacts, subscriptions and WordPress records in one statement each. Its writes go through the owners:
+ * a group's lane through detection's output (store.ts), the watermark through the settings.
  */
 
 /** An open group as the batch gate sees it: its current lane and what detection said before any gate. */
@@ -90,28 +94,21 @@ export function gateCandidates(
 
 const WATERMARK_KEY = 'detect.gateWatermark';
 
+/** The stored watermark; one that no longer reads as a watermark counts as none (every group is judged). */
+const storedWatermark = z
+  .object({ synced: z.string(), groups: z.string(), settings: z.string().optional() })
+  .nullable()
+  .catch(null);
+
 export function readGateWatermark(db: Db): GateWatermark | null {
-  const raw = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(WATERMARK_KEY) as
-    string | undefined;
-  if (!raw) return null;
-  try {
-    const v = JSON.parse(raw) as Partial<GateWatermark>;
-    return typeof v.synced === 'string' && typeof v.groups === 'string'
-      ? {
-          synced: v.synced,
-          groups: v.groups,
-          ...(typeof v.settings === 'string' ? { settings: v.settings } : {}),
-        }
-      : null;
-  } catch {
-    return null;
-  }
+  const w = readSetting(db, WATERMARK_KEY, storedWatermark);
+  return w
+    ? { synced: w.synced, groups: w.groups, ...(w.settings !== undefined ? { settings: w.settings } : {}) }
+    : null;
 }
 
 export function saveGateWatermark(db: Db, w: GateWatermark): void {
-  db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(WATERMARK_KEY, JSON.stringify(w));
+  writeSetting(db, WATERMARK_KEY, storedWatermark, w);
 }
 
 /**
@@ -120,24 +117,8 @@ export function saveGateWatermark(db: Db, w: GateWatermark): void {
  */
 export function setGateOutcome(db: Db, c: GateCandidate, moved: { lane: Lane; reason: string } | null): void {
   const identity = c.gated ?? { lane: c.lane, reason: c.reason };
-  if (moved) {
-    db.prepare(
-      `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_set(evidence, '$.gate', json(?)) WHERE id = ?`,
-    ).run(moved.lane, moved.reason, JSON.stringify(identity), c.id);
-  } else if (c.gated) {
-    db.prepare(
-      `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_remove(evidence, '$.gate') WHERE id = ?`,
-    ).run(identity.lane, identity.reason, c.id);
-  }
-}
-
-export function openLaneCounts(db: Db): Record<Lane, number> {
-  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
-  for (const row of db
-    .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
-    .all() as { lane: Lane; n: number }[])
-    out[row.lane] = row.n;
-  return out;
+  if (moved) setGroupGated(db, c.id, moved, identity);
+  else if (c.gated) setGroupUngated(db, c.id, identity);
 }
 
 /** The members' names of a group, as a person reads them ("Ann Lee, Ann Lee-Smith"); empty when it is gone. */

@@ -3,6 +3,7 @@ import { formGroups } from './engine';
 import { FIELDS } from './compare';
 import type { DetectSettings } from './settings';
 import type { Lane } from './types';
+import { storedPairsForPreview } from './store';
 
 export interface PreviewCounts {
   readonly groups: number;
@@ -16,10 +17,7 @@ export interface PreviewCounts {
  * contacts the stored pairs take seconds to regroup.
  */
 export function previewFrom(db: Db, stored: DetectSettings, settings: DetectSettings): PreviewCounts {
-  const rows = db
-    .prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs')
-    .raw()
-    .all() as [number, number, number, number, number, string][];
+  const rows = storedPairsForPreview(db);
   const reweigh = FIELDS.some((f) => settings.fieldWeights[f.name] !== stored.fieldWeights[f.name]);
   const scores = new Map<string, number>();
   const pairs = rows.map(([a, b, score, weight, flags, contributions]) => {

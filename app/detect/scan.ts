@@ -13,7 +13,12 @@ import {
   bulkInsert,
   connectionIds,
   encodeContributions,
+  groupGraph,
   insertGroups,
+  insertPairs,
+  openGroupCount,
+  openLaneCounts,
+  pairsOfContactRemover,
   recordChunks,
   saveGroups,
   savePairs,
@@ -22,10 +27,17 @@ import {
   pairKey,
   pairRows,
   previousGroups,
-  PAIR_COLUMNS,
   type CachedRecord,
   type GroupRow,
+  type StoredPair,
 } from './store';
+import {
+  connectionContactCount,
+  contactCount,
+  contactsChangedSince,
+  vanishedContacts,
+  vanishedSinceRead,
+} from '../store/contacts-reads';
 
 export interface ScanProgress {
   (phase: string, done: number, total: number | null): void;
@@ -67,70 +79,6 @@ function keysOf(f: Features): number[] {
   return out;
 }
 
-function lanesCount(db: Db): Record<Lane, number> {
-  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
-  for (const row of db
-    .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
-    .all() as { lane: Lane; n: number }[])
-    out[row.lane] = row.n;
-  return out;
-}
-
-/**
- * Contacts among `pks` that no longer exist. A merge (or a sync) may remove contacts while a scan runs; called
- * inside the transaction that writes, it tells the scan which pairs and group members to leave out.
- */
-function vanished(db: Db, pks: readonly number[]): Set<number> {
-  const gone = new Set<number>();
-  if (pks.length === 0) return gone;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const pk of pks) {
-    if (pk < lo) lo = pk;
-    if (pk > hi) hi = pk;
-  }
-  // A few contacts spread over the list (an incremental re-scan's) are looked up one by one; most of a range is
-  // read as the range.
-  if (pks.length * 16 < hi - lo) {
-    const missing = db
-      .prepare(
-        'SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.pk = j.value)',
-      )
-      .pluck()
-      .all(JSON.stringify(pks)) as number[];
-    for (const pk of missing) gone.add(pk);
-    return gone;
-  }
-  const live = new Set(
-    db.prepare('SELECT pk FROM contacts WHERE pk BETWEEN ? AND ?').pluck().all(lo, hi) as number[],
-  );
-  for (const pk of pks) if (!live.has(pk)) gone.add(pk);
-  return gone;
-}
-
-/**
- * `vanished` for the whole of a connection as a full scan read it (`pks` ascending, the last one's CRM id given):
- * when the connection still holds as many contacts up to the last pk and that one is still the same contact,
- * nothing went (a new contact only takes a pk above every live one), and the 100k-row set is not built.
- */
-function vanishedSinceRead(
-  db: Db,
-  connectionId: string,
-  pks: readonly number[],
-  lastCrmId: string | undefined,
-): Set<number> {
-  if (pks.length === 0) return new Set();
-  const lo = pks[0]!;
-  const hi = pks[pks.length - 1]!;
-  const count = db
-    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ? AND pk BETWEEN ? AND ?')
-    .pluck()
-    .get(connectionId, lo, hi) as number;
-  const last = db.prepare('SELECT crm_id FROM contacts WHERE pk = ?').pluck().get(hi) as string | undefined;
-  if (count === pks.length && last !== undefined && last === lastCrmId) return new Set();
-  return vanished(db, pks);
-}
-
 /** Full scan of every CRM connection: re-keys, re-scores and re-groups everything. */
 export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
@@ -141,18 +89,12 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   let rules: RuleReport[] = [];
   // Keys reported by blocking arrive sorted by (key, pk) for a single connection: appending them to the index as
   // they come beats sorting them all again in CREATE INDEX. Otherwise the index is built after the bulk load.
-  const keysArriveSorted =
-    connections.length === 1 &&
-    keysReported((db.prepare('SELECT count(*) FROM contacts').pluck().get() as number) ?? 0);
+  const keysArriveSorted = connections.length === 1 && keysReported(contactCount(db));
   db.exec(`${keysArriveSorted ? '' : 'DROP INDEX IF EXISTS match_keys_key; '}DELETE FROM match_keys;`);
   for (const connectionId of connections) {
     options.onProgress?.('loading', 0, null);
     // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
-    const total =
-      (db
-        .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
-        .pluck()
-        .get(connectionId) as number) ?? 0;
+    const total = connectionContactCount(db, connectionId) ?? 0;
     contacts += total;
     const exclusions = loadExclusions(db, connectionId);
     const pool = new FeatureMemo();
@@ -278,9 +220,8 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     changed: contacts,
     comparisons,
     pairs,
-    groups:
-      (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
-    lanes: lanesCount(db),
+    groups: openGroupCount(db),
+    lanes: openLaneCounts(db),
     rules,
     millis: Math.round(performance.now() - t0),
   };
@@ -380,13 +321,7 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
     // The size at the last full scan: counting a million rows would cost a fifth of the re-scan budget.
     const count = run.model.n;
     contacts += count;
-    const changedPks = db
-      .prepare(
-        `SELECT pk FROM contacts WHERE connection_id = ? AND updated_at > ?
-         UNION SELECT pk FROM contacts WHERE pk > ? AND connection_id = ?`,
-      )
-      .pluck()
-      .all(connectionId, run.watermark ?? '', run.maxPk, connectionId) as number[];
+    const changedPks = contactsChangedSince(db, connectionId, run.watermark ?? '', run.maxPk);
     if (changedPks.length === 0) continue;
     if (changedPks.length > Math.max(5000, count * 0.2)) return fullScan(db, options);
     changedTotal += changedPks.length;
@@ -400,9 +335,8 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
     changed: changedTotal,
     comparisons,
     pairs: pairCount,
-    groups:
-      (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0,
-    lanes: lanesCount(db),
+    groups: openGroupCount(db),
+    lanes: openLaneCounts(db),
     rules: [],
     millis: Math.round(performance.now() - t0),
   };
@@ -426,7 +360,7 @@ export function rescoreContacts(
   const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
   const changedKeys = changedFeatures.map(keysOf);
   db.transaction(() => {
-    const gone = vanished(
+    const gone = vanishedContacts(
       db,
       changed.map((r) => r.pk),
     );
@@ -499,17 +433,13 @@ export function rescoreContacts(
     }
   }
   db.transaction(() => {
-    const delA = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ?');
-    const delB = db.prepare('DELETE FROM candidate_pairs WHERE b_pk = ?');
-    for (const pk of changedPks) {
-      delA.run(pk);
-      delB.run(pk);
-    }
-    const gone = vanished(db, [...new Set(rows.flatMap((r) => [r[0] as number, r[1] as number]))]);
+    const removePairsOf = pairsOfContactRemover(db);
+    for (const pk of changedPks) removePairsOf(pk);
+    const gone = vanishedContacts(db, [...new Set(rows.flatMap((r) => [r[0] as number, r[1] as number]))]);
     const live = gone.size
       ? rows.filter((r) => !gone.has(r[0] as number) && !gone.has(r[1] as number))
       : rows;
-    bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, live, 'OR REPLACE');
+    insertPairs(db, live);
     regroup(db, connectionId, changedPks, options.settings, model, options.now());
     db.prepare(
       `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
@@ -561,13 +491,6 @@ function maxString(start: string | null, records: readonly CachedRecord[]): stri
   return max;
 }
 
-interface StoredPair {
-  a_pk: number;
-  b_pk: number;
-  score: number;
-  flags: number;
-}
-
 /**
  * Re-forms the groups around some contacts from the stored pairs: the connected pieces that touch them (and every
  * open group they were in) are dissolved and grouped again. Used after an incremental re-scan and after a person
@@ -581,17 +504,7 @@ export function regroup(
   model: Model | null,
   now: string,
 ): void {
-  const pairsOf = db.prepare(
-    `SELECT a_pk, b_pk, score, flags FROM candidate_pairs WHERE a_pk = ?
-     UNION ALL SELECT a_pk, b_pk, score, flags FROM candidate_pairs WHERE b_pk = ?`,
-  );
-  const groupsOf = db
-    .prepare(
-      `SELECT DISTINCT g.id FROM dup_group_members m JOIN dup_groups g ON g.id = m.group_id
-       WHERE m.contact_pk = ? AND g.status IN ('open', 'stale')`,
-    )
-    .pluck();
-  const membersOf = db.prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ?').pluck();
+  const graph = groupGraph(db);
   const shown = (p: StoredPair) => p.score >= settings.reviewThreshold || (p.flags & SHARES_IDENTIFIER) !== 0;
   const nodes = new Set<number>();
   const oldGroups = new Set<number>();
@@ -602,12 +515,12 @@ export function regroup(
     const pk = queue.pop()!;
     if (nodes.has(pk)) continue;
     nodes.add(pk);
-    for (const g of groupsOf.all(pk) as number[]) {
+    for (const g of graph.liveGroupsOf(pk)) {
       if (oldGroups.has(g)) continue;
       oldGroups.add(g);
-      for (const m of membersOf.all(g) as number[]) if (!nodes.has(m)) queue.push(m);
+      for (const m of graph.membersOf(g)) if (!nodes.has(m)) queue.push(m);
     }
-    for (const p of pairsOf.all(pk, pk) as StoredPair[]) {
+    for (const p of graph.pairsOf(pk)) {
       const key = `${p.a_pk}:${p.b_pk}`;
       stored.set(key, p.score);
       if (!shown(p)) continue;
@@ -617,8 +530,7 @@ export function regroup(
     }
   }
   const previous = previousGroups(db, { groupIds: oldGroups });
-  const delGroup = db.prepare('DELETE FROM dup_groups WHERE id = ?');
-  for (const g of oldGroups) delGroup.run(g);
+  for (const g of oldGroups) graph.deleteGroup(g);
   if (edges.size === 0) return;
   const list = [...edges.values()].map((p) => ({
     a: p.a_pk,

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../store/database';
-import type { DetectRecord, Features } from './types';
+import { connectionIdsOfKinds } from '../store/connections-repo';
+import { connectionIdsWithContacts } from '../store/contacts-reads';
+import { readSetting, writeSetting } from '../store/settings';
+import type { DetectRecord, Features, Lane } from './types';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
 
@@ -156,20 +160,7 @@ export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] 
  * are CRMs), or, when the caller names none, every connection holding cached contacts (only CRM contacts are).
  */
 export function connectionIds(db: Db, crmKinds?: readonly string[]): string[] {
-  if (crmKinds)
-    return db
-      .prepare(
-        `SELECT id FROM connections WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY created_at`,
-      )
-      .pluck()
-      .all(JSON.stringify(crmKinds)) as string[];
-  return db
-    .prepare(
-      `SELECT id FROM connections c WHERE EXISTS (SELECT 1 FROM contacts WHERE connection_id = c.id)
-       ORDER BY created_at`,
-    )
-    .pluck()
-    .all() as string[];
+  return crmKinds ? connectionIdsOfKinds(db, crmKinds) : connectionIdsWithContacts(db);
 }
 
 /** Pairs ruled out by a person, as "crmA\0crmB" keys (sorted ids). */
@@ -314,16 +305,15 @@ export function previousGroups(
 }
 
 const SEQUENCE_KEY = 'detect.groupIds';
+// Stored as a bare JSON number; a value that is not one counts as no mark (the groups' own max id still holds).
+const groupIdSequence = z.number().catch(0);
 
 /**
  * Group ids never come back for other people: a dissolved group's id is not reused by SQLite's max(rowid)+1, it
  * stays retired. The high-water mark lives in the settings table because dissolved rows are deleted.
  */
 function idAllocator(db: Db): { next(): number; save(): void } {
-  const stored = Number(
-    (db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(SEQUENCE_KEY) as
-      string | undefined) ?? 0,
-  );
+  const stored = readSetting(db, SEQUENCE_KEY, groupIdSequence);
   const current = (db.prepare('SELECT max(id) FROM dup_groups').pluck().get() as number | null) ?? 0;
   let high = Math.max(Number.isFinite(stored) ? stored : 0, current);
   const start = high;
@@ -331,9 +321,7 @@ function idAllocator(db: Db): { next(): number; save(): void } {
     next: () => ++high,
     save: () => {
       if (high === start) return;
-      db.prepare(
-        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-      ).run(SEQUENCE_KEY, String(high));
+      writeSetting(db, SEQUENCE_KEY, groupIdSequence, high);
     },
   };
 }
@@ -672,4 +660,121 @@ export function groupOutline(db: Db): {
     status: r.status,
     crmIds: JSON.parse(r.crm_ids) as string[],
   }));
+}
+
+/** The open Safe groups, best first: what a batch over the whole Safe tab takes. */
+export function openSafeGroupIds(db: Db): number[] {
+  return db
+    .prepare(`SELECT id FROM dup_groups WHERE status = 'open' AND lane = 'safe' ORDER BY score DESC, id`)
+    .pluck()
+    .all() as number[];
+}
+
+export interface GroupStanding {
+  readonly lane: string;
+  readonly status: string;
+  readonly reason: string;
+}
+
+/** A group's lane, status and reason by id, prepared once for a list of groups. */
+export function groupStandingReader(db: Db): (groupId: number) => GroupStanding | undefined {
+  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
+  return (groupId) => get.get(groupId) as GroupStanding | undefined;
+}
+
+/** Writes scored pairs (in `PAIR_COLUMNS` order), replacing a stored pair of the same two contacts. */
+export function insertPairs(db: Db, rows: Iterable<readonly unknown[]>): number {
+  return bulkInsert(db, 'candidate_pairs', PAIR_COLUMNS, rows, 'OR REPLACE');
+}
+
+/** Removes every stored pair a contact is in, prepared once for the contacts an incremental re-scan re-scores. */
+export function pairsOfContactRemover(db: Db): (pk: number) => void {
+  const delA = db.prepare('DELETE FROM candidate_pairs WHERE a_pk = ?');
+  const delB = db.prepare('DELETE FROM candidate_pairs WHERE b_pk = ?');
+  return (pk) => {
+    delA.run(pk);
+    delB.run(pk);
+  };
+}
+
+export interface StoredPair {
+  a_pk: number;
+  b_pk: number;
+  score: number;
+  flags: number;
+}
+
+/**
+ * The statements a re-grouping walks the stored graph with, prepared once: a contact's pairs, the live groups a
+ * contact is in, a group's members, and removing a group about to be formed again.
+ */
+export function groupGraph(db: Db): {
+  pairsOf(pk: number): StoredPair[];
+  liveGroupsOf(pk: number): number[];
+  membersOf(groupId: number): number[];
+  deleteGroup(groupId: number): void;
+} {
+  const pairsOf = db.prepare(
+    `SELECT a_pk, b_pk, score, flags FROM candidate_pairs WHERE a_pk = ?
+     UNION ALL SELECT a_pk, b_pk, score, flags FROM candidate_pairs WHERE b_pk = ?`,
+  );
+  const groupsOf = db
+    .prepare(
+      `SELECT DISTINCT g.id FROM dup_group_members m JOIN dup_groups g ON g.id = m.group_id
+       WHERE m.contact_pk = ? AND g.status IN ('open', 'stale')`,
+    )
+    .pluck();
+  const membersOf = db.prepare('SELECT contact_pk FROM dup_group_members WHERE group_id = ?').pluck();
+  const delGroup = db.prepare('DELETE FROM dup_groups WHERE id = ?');
+  return {
+    pairsOf: (pk) => pairsOf.all(pk, pk) as StoredPair[],
+    liveGroupsOf: (pk) => groupsOf.all(pk) as number[],
+    membersOf: (groupId) => membersOf.all(groupId) as number[],
+    deleteGroup: (groupId) => void delGroup.run(groupId),
+  };
+}
+
+/** Every stored pair as `[a_pk, b_pk, score, weight, flags, contributions]`, for a settings preview. */
+export function storedPairsForPreview(db: Db): [number, number, number, number, number, string][] {
+  return db
+    .prepare('SELECT a_pk, b_pk, score, weight, flags, contributions FROM candidate_pairs')
+    .raw()
+    .all() as [number, number, number, number, number, string][];
+}
+
+/** How many groups are open now, and how many in each lane. */
+export function openGroupCount(db: Db): number {
+  return (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0;
+}
+
+export function openLaneCounts(db: Db): Record<Lane, number> {
+  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
+  for (const row of db
+    .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
+    .all() as { lane: Lane; n: number }[])
+    out[row.lane] = row.n;
+  return out;
+}
+
+/** The gate moved a group out of `safe`: its lane and reason now, detection's own kept beside them. */
+export function setGroupGated(
+  db: Db,
+  groupId: number,
+  moved: { readonly lane: Lane; readonly reason: string },
+  identity: { readonly lane: Lane; readonly reason: string },
+): void {
+  db.prepare(
+    `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_set(evidence, '$.gate', json(?)) WHERE id = ?`,
+  ).run(moved.lane, moved.reason, JSON.stringify(identity), groupId);
+}
+
+/** The gate put a group back in detection's own lane and reason. */
+export function setGroupUngated(
+  db: Db,
+  groupId: number,
+  identity: { readonly lane: Lane; readonly reason: string },
+): void {
+  db.prepare(
+    `UPDATE dup_groups SET lane = ?, reason = ?, evidence = json_remove(evidence, '$.gate') WHERE id = ?`,
+  ).run(identity.lane, identity.reason, groupId);
 }

@@ -9,6 +9,7 @@ import { DEFAULT_PACE, MergePacer } from './batch-pace';
 import { executeRun, planMerge, planMergeLive, queuePlan, saveDryRun } from './service';
 import { gateLanes, gateProfiles } from '../detect/batch-gate';
 import { groupNames } from '../detect/gate-store';
+import { groupStandingReader, openSafeGroupIds } from '../detect/store';
 import { needsChoiceReason } from './guards';
 import type { BatchQuotaPlan, Guard, MergePlan } from './types';
 
@@ -43,18 +44,15 @@ function eligible(
   gateLanes(db, gateProfiles(ctx), { now: isoNow(ctx.clock) });
   if (!groupIds) {
     return {
-      ids: db
-        .prepare(`SELECT id FROM dup_groups WHERE status = 'open' AND lane = 'safe' ORDER BY score DESC, id`)
-        .pluck()
-        .all() as number[],
+      ids: openSafeGroupIds(db),
       skipped: [],
     };
   }
-  const get = db.prepare('SELECT lane, status, reason FROM dup_groups WHERE id = ?');
+  const standing = groupStandingReader(db);
   const ids: number[] = [];
   const skipped: { groupId: number; reason: string }[] = [];
   for (const id of groupIds) {
-    const g = get.get(id) as { lane: string; status: string; reason: string } | undefined;
+    const g = standing(id);
     if (!g)
       skipped.push({
         groupId: id,

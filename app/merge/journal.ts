@@ -116,6 +116,14 @@ const toRun = (r: RawRun): RunRow => ({
   restoreResult: parse(r.restore_result),
 });
 
+/** How many of a run's steps there are and how many are done, prepared once for a list of runs. */
+export function stepCounter(db: Db): (runId: string) => { total: number; done: number | null } {
+  const stmt = db.prepare(
+    `SELECT count(*) AS total, sum(status = 'done') AS done FROM merge_steps WHERE run_id = ? AND seq > 0`,
+  );
+  return (runId) => stmt.get(runId) as { total: number; done: number | null };
+}
+
 /**
  * The merge journal over merge_runs / merge_steps / snapshots / audit_log. Every write is its own short
  * transaction and commits before the caller goes on to a side effect.

@@ -15,7 +15,7 @@ import {
   readSequences,
   type GroupMemberships,
 } from './crm-extras';
-import { MergeJournal, type RunRow, type RunStatus, type StepRow } from './journal';
+import { MergeJournal, stepCounter, type RunRow, type RunStatus, type StepRow } from './journal';
 import { catalogFor, forgetCatalog } from './crm-catalog';
 import { assertGuards, buildPlan, contactLabel, previewPlan } from './plan';
 import { buildReview } from './review';
@@ -362,18 +362,11 @@ const summarise = (
   names,
 });
 
-function stepCounts(ctx: CoreContext) {
-  const stmt = ctx.workspace.db.prepare(
-    `SELECT count(*) AS total, sum(status = 'done') AS done FROM merge_steps WHERE run_id = ? AND seq > 0`,
-  );
-  return (runId: string) => stmt.get(runId) as { total: number; done: number | null };
-}
-
 export function listRuns(
   ctx: CoreContext,
   filter: { status?: readonly RunStatus[]; limit?: number },
 ): RunSummary[] {
-  const counts = stepCounts(ctx);
+  const counts = stepCounter(ctx.workspace.db);
   return journalFor(ctx)
     .runs(filter)
     .map((r) => summarise(r, counts(r.id), runNames(ctx, r)));
@@ -486,7 +479,7 @@ export function runDetail(ctx: CoreContext, runId: string): RunDetail {
   const run = journal.run(runId);
   if (!run) throw new AppError('NOT_FOUND', `Merge run ${runId} does not exist.`);
   const names = runNames(ctx, run);
-  const summary = summarise(run, stepCounts(ctx)(runId), names);
+  const summary = summarise(run, stepCounter(ctx.workspace.db)(runId), names);
   return {
     run: summary,
     plan: run.plan,

@@ -88,6 +88,14 @@ export function listConnectionsOfKind(db: Db, kind: string): ConnectionRow[] {
     .all(kind) as ConnectionRow[];
 }
 
+/** The ids of the connections of the given kinds, oldest first. */
+export function connectionIdsOfKinds(db: Db, kinds: readonly string[]): string[] {
+  return db
+    .prepare(`SELECT id FROM connections WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY created_at`)
+    .pluck()
+    .all(JSON.stringify(kinds)) as string[];
+}
+
 /** The connection of this kind already saved for the same account at the same address, if any. */
 export function findSameAccount(db: Db, kind: string, baseUrl: string, account: string): string | null {
   return (

@@ -404,3 +404,90 @@ export function contactOrderRows(
       .all(connectionId, contactCrmId) as CachedSubscriptionRow[],
   };
 }
+
+/** How many contacts the cache holds in all. */
+export function contactCount(db: Db): number {
+  return (db.prepare('SELECT count(*) FROM contacts').pluck().get() as number | undefined) ?? 0;
+}
+
+/** A connection's contacts changed after `watermark` or added above `maxPk` (what a re-scan re-scores). */
+export function contactsChangedSince(
+  db: Db,
+  connectionId: string,
+  watermark: string,
+  maxPk: number,
+): number[] {
+  return db
+    .prepare(
+      `SELECT pk FROM contacts WHERE connection_id = ? AND updated_at > ?
+       UNION SELECT pk FROM contacts WHERE pk > ? AND connection_id = ?`,
+    )
+    .pluck()
+    .all(connectionId, watermark, maxPk, connectionId) as number[];
+}
+
+/**
+ * Contacts among `pks` that no longer exist. A merge (or a sync) may remove contacts while a scan runs; called
+ * inside the transaction that writes, it tells the scan which pairs and group members to leave out.
+ */
+export function vanishedContacts(db: Db, pks: readonly number[]): Set<number> {
+  const gone = new Set<number>();
+  if (pks.length === 0) return gone;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const pk of pks) {
+    if (pk < lo) lo = pk;
+    if (pk > hi) hi = pk;
+  }
+  // A few contacts spread over the list (an incremental re-scan's) are looked up one by one; most of a range is
+  // read as the range.
+  if (pks.length * 16 < hi - lo) {
+    const missing = db
+      .prepare(
+        'SELECT j.value FROM json_each(?) j WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.pk = j.value)',
+      )
+      .pluck()
+      .all(JSON.stringify(pks)) as number[];
+    for (const pk of missing) gone.add(pk);
+    return gone;
+  }
+  const live = new Set(
+    db.prepare('SELECT pk FROM contacts WHERE pk BETWEEN ? AND ?').pluck().all(lo, hi) as number[],
+  );
+  for (const pk of pks) if (!live.has(pk)) gone.add(pk);
+  return gone;
+}
+
+/**
+ * `vanishedContacts` for the whole of a connection as a full scan read it (`pks` ascending, the last one's CRM id given):
+ * when the connection still holds as many contacts up to the last pk and that one is still the same contact,
+ * nothing went (a new contact only takes a pk above every live one), and the 100k-row set is not built.
+ */
+export function vanishedSinceRead(
+  db: Db,
+  connectionId: string,
+  pks: readonly number[],
+  lastCrmId: string | undefined,
+): Set<number> {
+  if (pks.length === 0) return new Set();
+  const lo = pks[0]!;
+  const hi = pks[pks.length - 1]!;
+  const count = db
+    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ? AND pk BETWEEN ? AND ?')
+    .pluck()
+    .get(connectionId, lo, hi) as number;
+  const last = db.prepare('SELECT crm_id FROM contacts WHERE pk = ?').pluck().get(hi) as string | undefined;
+  if (count === pks.length && last !== undefined && last === lastCrmId) return new Set();
+  return vanishedContacts(db, pks);
+}
+
+/** The ids of the connections holding cached contacts, oldest first. */
+export function connectionIdsWithContacts(db: Db): string[] {
+  return db
+    .prepare(
+      `SELECT id FROM connections c WHERE EXISTS (SELECT 1 FROM contacts WHERE connection_id = c.id)
+       ORDER BY created_at`,
+    )
+    .pluck()
+    .all() as string[];
+}

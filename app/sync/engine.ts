@@ -4,6 +4,9 @@ import type { CrmClient, Page } from '../ports/crm';
 import { ContactsRepo } from '../store/contacts-repo';
 import type { Db } from '../store/database';
 import { RESOURCES, SyncStateRepo, type Resource, type ResourceState, type RunInfo } from './state';
+import { completeSyncRun, endSyncRun, interruptRunningSyncs, startSyncRun } from './runs';
+import { recordSynced } from '../store/connections-repo';
+import { connectionContactCount } from '../store/contacts-reads';
 
 export type SyncMode = 'full' | 'incremental' | 'auto';
 
@@ -130,15 +133,8 @@ export async function runSync(
   }
 
   // A run still marked running here was cut short (this process owns the connection's only job).
-  db.prepare(
-    `UPDATE sync_runs SET status = 'interrupted' WHERE connection_id = ? AND status = 'running'`,
-  ).run(connectionId);
-  const runId = db
-    .prepare(
-      `INSERT INTO sync_runs (connection_id, mode, status, started_at, stats) VALUES (?, ?, 'running', ?, ?) RETURNING id`,
-    )
-    .pluck()
-    .get(connectionId, run.mode, iso(), JSON.stringify({ resumed })) as number;
+  interruptRunningSyncs(db, connectionId, null);
+  const runId = startSyncRun(db, connectionId, run.mode, iso(), JSON.stringify({ resumed }));
 
   try {
     const estimate = await estimateContacts(db, connectionId, client, run, options.signal);
@@ -173,22 +169,19 @@ export async function runSync(
           finished,
         );
       }
-      db.prepare(`UPDATE sync_runs SET status = 'completed', finished_at = ?, stats = ? WHERE id = ?`).run(
-        finished,
-        JSON.stringify({ resumed, ...counts }),
-        runId,
-      );
-      db.prepare('UPDATE connections SET last_sync_at = ? WHERE id = ?').run(finished, connectionId);
+      completeSyncRun(db, runId, finished, JSON.stringify({ resumed, ...counts }));
+      recordSynced(db, connectionId, finished);
     })();
     return { mode: run.mode, resumed, counts };
   } catch (error) {
     const cancelled = error instanceof AppError && error.code === 'CANCELLED';
-    db.prepare(`UPDATE sync_runs SET status = ?, finished_at = ?, stats = ?, error = ? WHERE id = ?`).run(
+    endSyncRun(
+      db,
+      runId,
       cancelled ? 'cancelled' : 'failed',
       iso(),
-      JSON.stringify({ resumed, ...counts }),
       error instanceof Error ? error.message : String(error),
-      runId,
+      JSON.stringify({ resumed, ...counts }),
     );
     throw error;
   }
@@ -338,10 +331,7 @@ async function estimateContacts(
   signal?: AbortSignal,
 ): Promise<number | null> {
   if (run.mode === 'incremental') return null;
-  const cached = db
-    .prepare('SELECT count(*) FROM contacts WHERE connection_id = ?')
-    .pluck()
-    .get(connectionId) as number;
+  const cached = connectionContactCount(db, connectionId);
   if (cached > 0) return cached;
   return client.estimateContactCount ? client.estimateContactCount(signal) : null;
 }
