@@ -31,6 +31,9 @@ export default defineConfig({
             'test/wordpress/sandbox*.test.ts',
           ],
           exclude: [MERGE_FAULTS],
+          // Most integration files wait on loopback sandboxes (rate limits, child processes): two at a time keep
+          // both cores busy (the suite takes about half the time of one at a time).
+          maxWorkers: 2,
         },
       },
       {
