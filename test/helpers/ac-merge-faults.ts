@@ -4,16 +4,15 @@ import { createCore } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { openDatabase, type Db } from '../../app/store/database';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
-import { insertWordPressConnection } from '../../app/connectors/wordpress/connections';
 import { startLinkedAcSandboxes, type LinkedAcSandboxes } from '../../app/sandbox/activecampaign';
 import type { AcSandbox } from '../../app/sandbox/activecampaign';
 import type { WordPressSandbox } from '../../app/sandbox/wordpress';
 import type { WriteHook, WriteHookResult } from '../../app/sandbox/write-hook';
-import { syncNow } from './keap';
 import { cacheState } from './merge-world';
 import { tempDir } from './workspace';
 
 import { cli } from './merge-faults';
+import { connectLinkedAc } from './ac-workspace';
 
 export { cli, type CliRun } from './merge-faults';
 
@@ -53,33 +52,7 @@ export async function buildAcTemplate(): Promise<AcTemplate> {
   const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
   try {
     await shapeCase(sb);
-    const added = await core.call('connections/add', {
-      kind: 'activecampaign',
-      baseUrl: sb.crm.baseUrl,
-      apiKey: sb.crm.apiKey,
-      label: 'AC sandbox',
-    });
-    const crmId = added.connection.id;
-    core.context.workspace.db
-      .prepare('UPDATE connections SET settings = ? WHERE id = ?')
-      .run(JSON.stringify(connectionSettings()), crmId);
-    const wpId = await insertWordPressConnection(core.context, {
-      credentials: {
-        url: sb.wordpress.baseUrl,
-        username: sb.wordpress.username,
-        appPassword: sb.wordpress.appPassword,
-      },
-      siteUrl: sb.wordpress.baseUrl,
-      label: 'AC site',
-      crmConnectionId: crmId,
-      lastTestOk: true,
-      isSandbox: true,
-    });
-    await syncNow(core, crmId, 'full');
-    await core.call('wordpress/sync', { connectionId: wpId, mode: 'full' });
-    await core.call('detect/scan/start', { mode: 'full' });
-    for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await connectLinkedAc(core, sb, connectionSettings());
     const found = findAcMergeCase(core.context.workspace.db, sb);
     return { dir, case: found, dispose: () => rmSync(dir, { recursive: true, force: true }) };
   } finally {

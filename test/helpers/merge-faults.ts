@@ -13,7 +13,7 @@ import {
 } from '../../app/sandbox/keap';
 import { startWordPressSandbox, type WordPressSandbox } from '../../app/sandbox/wordpress';
 import type { WriteHook, WriteHookResult } from '../../app/sandbox/write-hook';
-import { tempDir } from './workspace';
+import { tempDir, scanAndWait } from './workspace';
 import { cacheState } from './merge-world';
 import { findMergeCase, type MergeCase } from './sandbox-merge';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
@@ -34,9 +34,7 @@ export async function buildTemplate(): Promise<Template> {
   const core = createCore({ workspace: openWorkspace(dir), host: 'cli', connectors: BUILT_IN_CONNECTORS });
   const emb = (await ensureSandboxWorkspace(core.context, { contacts: CONTACTS, seed: SEED }))!;
   await emb.firstSync;
-  await core.call('detect/scan/start', { mode: 'full' });
-  for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  await scanAndWait(core);
   const found = findMergeCase(core.context.workspace.db, emb.sandbox.store.data);
   await emb.close();
   core.close();

@@ -3,7 +3,7 @@ import { createCore, type Core } from '../../app/api/core';
 import { openWorkspace } from '../../app/workspace/workspace';
 import { MemorySecretStore } from '../../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../app/sandbox/embedded';
-import { tempDir } from './workspace';
+import { tempDir, scanAndWait } from './workspace';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 export interface SandboxWorkspace {
@@ -23,9 +23,7 @@ export async function sandboxWorkspace(contacts = 400): Promise<SandboxWorkspace
   });
   const emb = (await ensureSandboxWorkspace(core.context, { contacts }))!;
   await emb.firstSync;
-  await core.call('detect/scan/start', { mode: 'full' });
-  for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  await scanAndWait(core);
   return {
     dir,
     core,

@@ -29,3 +29,14 @@ export function tempCore(
     },
   });
 }
+
+/** Starts a scan and waits until it is no longer running (polling as a host would, 50 ms apart). */
+export async function scanAndWait(
+  core: Core,
+  mode: 'full' | 'incremental' = 'full',
+  tries = 600,
+): Promise<void> {
+  await core.call('detect/scan/start', { mode });
+  for (let i = 0; i < tries && (await core.call('detect/scan/status', {})).running; i++)
+    await new Promise((r) => setTimeout(r, 50));
+}

@@ -9,7 +9,7 @@ import { MemorySecretStore } from '../../app/secrets/file-secret-store';
 import { startKeapSandbox, type KeapSandbox } from '../../app/sandbox/keap';
 import { insertConnection } from '../../app/sync/connections';
 import { syncManager } from '../../app/sync/manager';
-import { tempDir } from '../helpers/workspace';
+import { tempDir, scanAndWait } from '../helpers/workspace';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 
 /**
@@ -70,9 +70,7 @@ describe.runIf(connection !== null)('merge against real WordPress', () => {
     const manager = syncManager(ctx);
     manager.start(crmId, { mode: 'full' });
     await manager.wait(crmId);
-    await core.call('detect/scan/start', { mode: 'full' });
-    for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await scanAndWait(core);
 
     // A two-record group whose ids the site's fixture does not use (it links 1001-1020 and 2001).
     const db = ctx.workspace.db;

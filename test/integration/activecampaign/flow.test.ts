@@ -1,45 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { tempCore, tempDir } from '../../helpers/workspace';
-import { fastSettings, syncNow } from '../../helpers/keap';
 import { startLinkedAcSandboxes, type LinkedAcSandboxes } from '../../../app/sandbox/activecampaign';
-import { insertWordPressConnection } from '../../../app/connectors/wordpress/connections';
+import { connectLinkedAc } from '../../helpers/ac-workspace';
 
 let sb: LinkedAcSandboxes;
 let core: ReturnType<typeof tempCore>;
 let dir: string;
 let crmId: string;
-let wpId: string;
 
 beforeAll(async () => {
   dir = tempDir('md-ac-');
   sb = await startLinkedAcSandboxes({ stateDir: dir, people: 45, perSecond: 500 });
   core = tempCore('web');
-  const added = await core.call('connections/add', {
-    kind: 'activecampaign',
-    baseUrl: sb.crm.baseUrl,
-    apiKey: sb.crm.apiKey,
-    label: 'AC sandbox',
-  });
-  crmId = added.connection.id;
-  fastSettings(core, crmId, { rateLimits: { perSecond: 400 } });
-  wpId = await insertWordPressConnection(core.context, {
-    credentials: {
-      url: sb.wordpress.baseUrl,
-      username: sb.wordpress.username,
-      appPassword: sb.wordpress.appPassword,
-    },
-    siteUrl: sb.wordpress.baseUrl,
-    label: 'AC site',
-    crmConnectionId: crmId,
-    lastTestOk: true,
-    isSandbox: true,
-  });
-  await syncNow(core, crmId, 'full');
-  await core.call('wordpress/sync', { connectionId: wpId, mode: 'full' });
-  await core.call('detect/scan/start', { mode: 'full' });
-  for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  ({ crmId } = await connectLinkedAc(core, sb, { rateLimits: { perSecond: 400 } }));
 }, 120_000);
 
 afterAll(async () => {

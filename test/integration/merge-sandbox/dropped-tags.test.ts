@@ -6,7 +6,7 @@ import { openWorkspace } from '../../../app/workspace/workspace';
 import { MemorySecretStore } from '../../../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../../app/sandbox/embedded';
 import { executeRun } from '../../../app/merge/service';
-import { tempDir } from '../../helpers/workspace';
+import { tempDir, scanAndWait } from '../../helpers/workspace';
 import { findMergeCase, type MergeCase } from '../../helpers/sandbox-merge';
 
 const CONFIRM = [
@@ -33,9 +33,7 @@ describe('a tag the reviewer unticks is gone from the survivor after a Keap merg
     });
     emb = (await ensureSandboxWorkspace(core.context, { contacts: 400 }))!;
     await emb.firstSync;
-    await core.call('detect/scan/start', { mode: 'full' });
-    for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await scanAndWait(core);
     c = findMergeCase(core.context.workspace.db, emb.sandbox.store.data);
     const data = emb.sandbox.store.data;
     // An access tag only the duplicate carries: Keap's merge would bring it to the survivor.

@@ -4,7 +4,7 @@ import { createCore, type Core } from '../../../app/api/core';
 import { openWorkspace } from '../../../app/workspace/workspace';
 import { MemorySecretStore } from '../../../app/secrets/file-secret-store';
 import { ensureSandboxWorkspace } from '../../../app/sandbox/embedded';
-import { tempDir } from '../../helpers/workspace';
+import { tempDir, scanAndWait } from '../../helpers/workspace';
 import { expectedUnion, findMergeCase } from '../../helpers/sandbox-merge';
 import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
 
@@ -26,9 +26,7 @@ describe('merge over HTTP on the embedded Keap and WordPress sandboxes', () => {
     const emb = (await ensureSandboxWorkspace(core.context, { contacts: 400 }))!;
     cleanups.push(() => emb.close());
     await emb.firstSync;
-    await core.call('detect/scan/start', { mode: 'full' });
-    for (let i = 0; i < 300 && (await core.call('detect/scan/status', {})).running; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await scanAndWait(core, 'full', 300);
 
     const crm = emb.sandbox.store.data;
     const c = findMergeCase(core.context.workspace.db, crm);

@@ -8,7 +8,7 @@ import { ensureSandboxWorkspace, type EmbeddedSandbox } from '../../../app/sandb
 import { attachAutoRescan } from '../../../app/detect/auto-rescan';
 import { syncManager } from '../../../app/sync/manager';
 import { batchSummary, startBatch, waitForBatch } from '../../../app/merge/batch';
-import { tempDir } from '../../helpers/workspace';
+import { tempDir, scanAndWait } from '../../helpers/workspace';
 
 /** A seeded embedded Keap + WordPress sandbox, synced and scanned, as a new user has it. */
 async function sandboxWorld(contacts: number) {
@@ -34,9 +34,7 @@ async function sandboxWorld(contacts: number) {
 }
 
 async function scan(core: Core, mode: 'full' | 'incremental') {
-  await core.call('detect/scan/start', { mode });
-  for (let i = 0; i < 1200 && (await core.call('detect/scan/status', {})).running; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  await scanAndWait(core, mode, 1200);
 }
 
 const GUARD_CODES =

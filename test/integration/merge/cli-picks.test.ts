@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
 import { startLinkedAcSandboxes, type LinkedAcSandboxes } from '../../../app/sandbox/activecampaign';
-import { insertWordPressConnection } from '../../../app/connectors/wordpress/connections';
 import { openCore } from '../../../main/shared/open-core';
 import { runCli } from '../../../main/cli/program';
 import type { MergePlan } from '../../../app/api/contract';
 import { tempDir } from '../../helpers/workspace';
-import { fastSettings, syncNow } from '../../helpers/keap';
+import { connectLinkedAc } from '../../helpers/ac-workspace';
 
 /** Runs one command line in this process and returns its exit code and what it printed. */
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -45,30 +44,7 @@ describe('mergedesk merge picks automations by name (ActiveCampaign sandbox)', (
     // Set up with the CLI's own start-up (its secret store), so the command finds the key it needs.
     const core = openCore({ host: 'cli', workspace: `${dir}/ws` });
     try {
-      const added = await core.call('connections/add', {
-        kind: 'activecampaign',
-        baseUrl: sb.crm.baseUrl,
-        apiKey: sb.crm.apiKey,
-        label: 'AC sandbox',
-      });
-      fastSettings(core, added.connection.id, { rateLimits: { perSecond: 400 } });
-      const wpId = await insertWordPressConnection(core.context, {
-        credentials: {
-          url: sb.wordpress.baseUrl,
-          username: sb.wordpress.username,
-          appPassword: sb.wordpress.appPassword,
-        },
-        siteUrl: sb.wordpress.baseUrl,
-        label: 'AC site',
-        crmConnectionId: added.connection.id,
-        lastTestOk: true,
-        isSandbox: true,
-      });
-      await syncNow(core, added.connection.id, 'full');
-      await core.call('wordpress/sync', { connectionId: wpId, mode: 'full' });
-      await core.call('detect/scan/start', { mode: 'full' });
-      for (let i = 0; i < 600 && (await core.call('detect/scan/status', {})).running; i++)
-        await new Promise((r) => setTimeout(r, 50));
+      await connectLinkedAc(core, sb, { rateLimits: { perSecond: 400 } });
       const cluster = sb.crm.world.truth.clusters[0]!.ids;
       const crmIds = core.context.workspace.db.prepare('SELECT id, crm_ids FROM dup_groups').all() as {
         id: number;
