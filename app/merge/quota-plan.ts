@@ -1,5 +1,6 @@
 import type { CrmClient, CrmQuota } from '../ports/crm';
 import type { MergePlan } from './types';
+import { plural } from '../domain/words';
 
 /**
  * Requests a plan will spend against the CRM's quota when nothing goes wrong, following the executor's steps: the
@@ -111,8 +112,4 @@ export function currentQuota(quota: CrmQuota | null, nowMs: number): CrmQuota | 
     return { ...quota, availableToday: quota.perDay, resetsAt: nextUtcMidnight(nowMs) };
   }
   return quota;
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
