@@ -61,7 +61,11 @@ test('the tag filter suggests tags and ignores case; the minimum score shows in 
   await expect(page.locator('#queue-tag-suggestions option').first()).toBeAttached();
   await expect(page.locator(`#queue-tag-suggestions option[value="${s.tag}"]`)).toBeAttached();
 
+  // The tab counts follow a filter once the queue has asked again: read each count after its answer has come.
+  await expect.poll(() => queue.laneCount(/^All/).catch(() => 0)).toBeGreaterThan(0);
+  const unfiltered = await queue.laneCount(/^All/);
   await filters.tag(s.tag);
+  await expect.poll(() => queue.laneCount(/^All/)).toBeLessThan(unfiltered);
   const exact = await queue.laneCount(/^All/);
   expect(exact).toBeGreaterThan(0);
   await filters.tag(s.tag.toUpperCase());
