@@ -1,6 +1,7 @@
 // Child process of bench/detect.ts: one scan over a prepared workspace, so peak RSS and CPU time are the scan's.
 import { openDatabase } from '../app/store/database';
-import { fullScan, incrementalScan } from '../app/detect/scan';
+import { fullScan } from '../app/detect/scan';
+import { incrementalScan } from '../app/detect/rescan';
 import { defaultDetectSettings } from '../app/detect/settings';
 
 const [file, mode] = process.argv.slice(2);

@@ -5,7 +5,7 @@ import { readSetting } from '../store/settings';
 import type { Db } from '../store/database';
 import { appendAudit, auditSubject } from '../store/audit-log';
 import { gateLanes, gateProfiles } from './batch-gate';
-import { lastRun, modelFor, regroup, rescoreContacts } from './scan';
+import { lastRun, modelFor, regroup, rescoreContacts } from './rescan';
 import { detectSettingsSchema } from './settings';
 import { groupMemberRefs, groupState } from './group-reads';
 import { deletePairs, markGroupDismissed } from './group-store';

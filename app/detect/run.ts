@@ -1,6 +1,7 @@
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
-import { fullScan, incrementalScan, type ScanSummary } from './scan';
+import { fullScan, type ScanSummary } from './scan';
+import { incrementalScan } from './rescan';
 import { gateLanes, type GateProfiles } from './batch-gate';
 import type { DetectSettings } from './settings';
 

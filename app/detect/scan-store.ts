@@ -1,0 +1,141 @@
+import type { Db } from '../store/database';
+import type { Model, ModelParams } from './model';
+import { bulkInsert } from './store';
+
+// A scan's own bookkeeping: the blocking keys a re-scan looks records up by, the value counts its model weighs
+// rare values with, and the runs (model, watermark) a re-scan continues from.
+
+/** Empties the key index before a full scan; the index itself is dropped when keys will not arrive in order. */
+export function clearKeys(db: Db, keepIndex: boolean): void {
+  db.exec(`${keepIndex ? '' : 'DROP INDEX IF EXISTS match_keys_key; '}DELETE FROM match_keys;`);
+}
+
+/** (key, contact pk) rows; `OR IGNORE` for a re-scan that stores a contact's unchanged keys again. */
+export function insertKeys(db: Db, rows: Iterable<readonly [number, number]>, ignoreRepeats = false): void {
+  bulkInsert(db, 'match_keys', ['key', 'contact_pk'], rows, ignoreRepeats ? 'OR IGNORE' : '');
+}
+
+export function indexKeys(db: Db): void {
+  db.exec('CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys (key, contact_pk)');
+}
+
+/**
+ * Members of the blocks behind some keys, a few hundred keys per query; blocks above the cap (a shared office
+ * number) are left out, as in a full scan.
+ */
+export function lookupBlocks(db: Db, keys: readonly number[], cap: number): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let i = 0; i < keys.length; i += 400) {
+    const chunk = keys.slice(i, i + 400);
+    const marks = chunk.map(() => '?').join(',');
+    const counts = db
+      .prepare(`SELECT key, count(*) FROM match_keys WHERE key IN (${marks}) GROUP BY key`)
+      .raw()
+      .all(...chunk) as [number, number][];
+    const small = counts.filter(([, n]) => n <= cap).map(([k]) => k);
+    if (small.length === 0) continue;
+    const rows = db
+      .prepare(`SELECT key, contact_pk FROM match_keys WHERE key IN (${small.map(() => '?').join(',')})`)
+      .raw()
+      .all(...small) as [number, number][];
+    for (const [k, pk] of rows) {
+      const members = out.get(k);
+      if (members) members.push(pk);
+      else out.set(k, [pk]);
+    }
+  }
+  return out;
+}
+
+/** Stores the values seen at least twice per field, writing only the counts that changed. */
+export function saveTermFrequencies(db: Db, connectionId: string, model: Model): void {
+  const stored = new Map<string, number>();
+  for (const [field, value, count] of db
+    .prepare('SELECT field, value, count FROM match_term_freq WHERE connection_id = ?')
+    .raw()
+    .all(connectionId) as [number, string, number][])
+    stored.set(`${field}\u0000${value}`, count);
+  // Streamed, not collected and sorted: a million-contact list has hundreds of thousands of values.
+  bulkInsert(
+    db,
+    'match_term_freq',
+    ['connection_id', 'field', 'value', 'count'],
+    (function* () {
+      for (let k = 0; k < model.tf.length; k++) {
+        const map = model.tf[k];
+        if (!(map instanceof Map)) continue;
+        for (const [value, count] of map) {
+          if (count < 2) continue;
+          const key = `${k}\u0000${value}`;
+          const old = stored.get(key);
+          stored.delete(key);
+          if (old !== count) yield [connectionId, k, value, count];
+        }
+      }
+    })(),
+    'OR REPLACE',
+  );
+  const remove = db.prepare(
+    'DELETE FROM match_term_freq WHERE connection_id = ? AND field = ? AND value = ?',
+  );
+  for (const key of stored.keys()) {
+    const cut = key.indexOf('\u0000');
+    remove.run(connectionId, Number(key.slice(0, cut)), key.slice(cut + 1));
+  }
+}
+
+/** How often one field's value was seen at the last full scan (1 when fewer than twice). */
+export function termFrequencyReader(db: Db, connectionId: string): (field: number, value: string) => number {
+  const stmt = db
+    .prepare('SELECT count FROM match_term_freq WHERE connection_id = ? AND field = ? AND value = ?')
+    .pluck();
+  return (field, value) => (stmt.get(connectionId, field, value) as number | undefined) ?? 1;
+}
+
+export interface LastRun {
+  model: ModelParams;
+  watermark: string | null;
+  maxPk: number;
+}
+
+export interface RunRecord {
+  readonly connectionId: string;
+  readonly kind: 'full' | 'incremental';
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly model: ModelParams;
+  readonly watermark: string | null;
+  readonly maxPk: number;
+  readonly stats: unknown;
+}
+
+export function recordRun(db: Db, run: RunRecord): void {
+  db.prepare(
+    `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
+     VALUES (?, ?, 'completed', ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    run.connectionId,
+    run.kind,
+    run.startedAt,
+    run.finishedAt,
+    JSON.stringify(run.model),
+    run.watermark,
+    run.maxPk,
+    JSON.stringify(run.stats),
+  );
+}
+
+export function lastRun(db: Db, connectionId: string): LastRun | null {
+  const row = db
+    .prepare(
+      `SELECT model, watermark, max_pk FROM detect_runs WHERE connection_id = ? AND status = 'completed'
+       AND model <> '{}' ORDER BY id DESC LIMIT 1`,
+    )
+    .get(connectionId) as { model: string; watermark: string | null; max_pk: number } | undefined;
+  if (!row) return null;
+  return { model: JSON.parse(row.model) as ModelParams, watermark: row.watermark, maxPk: row.max_pk };
+}
+
+export function completedRunCount(db: Db): number {
+  return db.prepare(`SELECT count(*) FROM detect_runs WHERE status = 'completed'`).pluck().get() as number;
+}
