@@ -126,7 +126,6 @@ export function rescoreContacts(
           for (const k of changedKeys[i]!) yield [k, changed[i]!.pk] as const;
         }
       })(),
-      true,
     );
   })();
   const cap = options.settings.maxBlockSize;

@@ -5,18 +5,16 @@ import { bulkInsert } from './store';
 // A scan's own bookkeeping: the blocking keys a re-scan looks records up by, the value counts its model weighs
 // rare values with, and the runs (model, watermark) a re-scan continues from.
 
-/** Empties the key index before a full scan; the index itself is dropped when keys will not arrive in order. */
-export function clearKeys(db: Db, keepIndex: boolean): void {
-  db.exec(`${keepIndex ? '' : 'DROP INDEX IF EXISTS match_keys_key; '}DELETE FROM match_keys;`);
+export function clearKeys(db: Db): void {
+  db.exec('DELETE FROM match_keys');
 }
 
-/** (key, contact pk) rows; `OR IGNORE` for a re-scan that stores a contact's unchanged keys again. */
-export function insertKeys(db: Db, rows: Iterable<readonly [number, number]>, ignoreRepeats = false): void {
-  bulkInsert(db, 'match_keys', ['key', 'contact_pk'], rows, ignoreRepeats ? 'OR IGNORE' : '');
-}
-
-export function indexKeys(db: Db): void {
-  db.exec('CREATE INDEX IF NOT EXISTS match_keys_key ON match_keys (key, contact_pk)');
+/**
+ * (key, contact pk) rows. The table is ordered by both, so rows arriving in that order (a full scan's keys, rule
+ * by rule) are appended; a key a contact already has (a re-scan storing its unchanged keys again) is skipped.
+ */
+export function insertKeys(db: Db, rows: Iterable<readonly [number, number]>): void {
+  bulkInsert(db, 'match_keys', ['key', 'contact_pk'], rows, 'OR IGNORE');
 }
 
 /**

@@ -4,17 +4,11 @@ import { AppError } from '../domain/errors';
 import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
 import { detectFeatures, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
+import { startKeyWriter } from './key-writer';
 import { fieldWeights, modelParams } from './model';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
-import {
-  clearKeys,
-  completedRunCount,
-  indexKeys,
-  insertKeys,
-  recordRun,
-  saveTermFrequencies,
-} from './scan-store';
+import { clearKeys, completedRunCount, insertKeys, recordRun, saveTermFrequencies } from './scan-store';
 import {
   connectionIds,
   encodeContributions,
@@ -31,7 +25,7 @@ import {
   type CachedRecord,
   type GroupRow,
 } from './store';
-import { connectionContactCount, contactCount, vanishedSinceRead } from '../store/contacts-reads';
+import { connectionContactCount, vanishedSinceRead } from '../store/contacts-reads';
 
 export interface ScanProgress {
   (phase: string, done: number, total: number | null): void;
@@ -81,86 +75,70 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
   let comparisons = 0;
   let pairs = 0;
   let rules: RuleReport[] = [];
-  // Keys reported by blocking arrive sorted by (key, pk) for a single connection: appending them to the index as
-  // they come beats sorting them all again in CREATE INDEX. Otherwise the index is built after the bulk load.
-  const keysArriveSorted = connections.length === 1 && keysReported(contactCount(db));
-  clearKeys(db, keysArriveSorted);
+  clearKeys(db);
   for (const connectionId of connections) {
     options.onProgress?.('loading', 0, null);
     // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
     const total = connectionContactCount(db, connectionId) ?? 0;
     contacts += total;
-    const exclusions = loadExclusions(db, connectionId);
-    const pool = new FeatureMemo();
-    const region = options.settings.phoneRegion as CountryCode;
-    const features: Features[] = [];
-    const pks: number[] = [];
-    let watermark: string | null = null;
-    for (const chunk of recordChunks(db, connectionId, LOAD_CHUNK)) {
-      options.signal?.throwIfAborted();
-      for (const r of chunk) {
-        features.push(extractFeatures(r, region, pool));
-        pks.push(r.pk);
-        if (r.updatedAt && (!watermark || r.updatedAt > watermark)) watermark = r.updatedAt;
+    // Started before the load, so the thread is ready when blocking hands over the first keys.
+    const writer = keysReported(total) ? startKeyWriter(db) : null;
+    try {
+      const exclusions = loadExclusions(db, connectionId);
+      const pool = new FeatureMemo();
+      const region = options.settings.phoneRegion as CountryCode;
+      const features: Features[] = [];
+      const pks: number[] = [];
+      let watermark: string | null = null;
+      for (const chunk of recordChunks(db, connectionId, LOAD_CHUNK)) {
+        options.signal?.throwIfAborted();
+        for (const r of chunk) {
+          features.push(extractFeatures(r, region, pool));
+          pks.push(r.pk);
+          if (r.updatedAt && (!watermark || r.updatedAt > watermark)) watermark = r.updatedAt;
+        }
+        options.onProgress?.('normalising', features.length, total);
       }
-      options.onProgress?.('normalising', features.length, total);
-    }
-    const result = detectFeatures(features, {
-      settings: options.settings,
-      keepFrom: KEEP_FROM,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
-      // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
-      // A key of a contact removed meanwhile is left in: match_keys has no foreign key, and a stale key costs a
-      // re-scan one extra lookup (as it does for every contact removed after a scan).
-      onKeys: (keys, records) =>
-        db.transaction(() => {
-          insertKeys(
-            db,
-            (function* () {
-              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!] as const;
-            })(),
-          );
-        })(),
-    });
-    options.signal?.throwIfAborted();
-    comparisons += result.stats.comparisons;
-    pairs += result.pairs.length;
-    rules = result.stats.rules;
-    options.onProgress?.('saving keys', 0, features.length);
-    // Keys in their own short transactions: other writers (a sync) are never held up for long. (Lists of up to
-    // 2^20 contacts had them stored during blocking.)
-    for (let start = 0; !keysReported(features.length) && start < features.length; start += KEY_CHUNK) {
-      const end = Math.min(features.length, start + KEY_CHUNK);
-      db.transaction(() => {
-        insertKeys(
-          db,
-          (function* () {
-            for (let i = start; i < end; i++)
-              for (const k of keysOf(features[i]!)) yield [k, pks[i]!] as const;
-          })(),
-        );
-      })();
-      options.onProgress?.('saving keys', end, features.length);
-    }
-    options.onProgress?.('saving groups', 0, null);
-    const now = options.now();
-    const maxPk = pks.length ? pks[pks.length - 1]! : 0;
-    const grouped = new Map(
-      loadRecordsByPk(db, [...new Set(result.groups.flatMap((g) => g.members.map((i) => pks[i]!)))]).map(
-        (r) => [r.pk, r],
-      ),
-    );
-    db.transaction(() => {
-      const previous = previousGroups(db, { connectionId });
-      const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
-      const kept = (i: number) => !gone.has(pks[i]!);
-      savePairs(
-        db,
-        connections.length === 1 ? null : connectionId,
-        pairRows(
-          gone.size ? result.pairs.filter((p) => kept(p.a) && kept(p.b)) : result.pairs,
+      const result = detectFeatures(features, {
+        settings: options.settings,
+        keepFrom: KEEP_FROM,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(exclusions.size ? { isExcluded: (a, b) => exclusions.has(pairKey(a.id, b.id)) } : {}),
+        // The keys blocking computes are stored as they come (sorted per rule), not computed again afterwards.
+        // A key of a contact removed meanwhile is left in: match_keys has no foreign key, and a stale key costs a
+        // re-scan one extra lookup (as it does for every contact removed after a scan).
+        onKeys: (keys, records) => {
+          if (writer) {
+            const keyPks = new Float64Array(records.length);
+            for (let t = 0; t < records.length; t++) keyPks[t] = pks[records[t]!]!;
+            writer.write(keys, keyPks);
+            return;
+          }
+          db.transaction(() => {
+            insertKeys(
+              db,
+              (function* () {
+                for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!] as const;
+              })(),
+            );
+          })();
+        },
+      });
+      options.signal?.throwIfAborted();
+      comparisons += result.stats.comparisons;
+      pairs += result.pairs.length;
+      rules = result.stats.rules;
+      // Read and computed while the writer thread stores the keys: the members' records and the pairs' rows.
+      const maxPk = pks.length ? pks[pks.length - 1]! : 0;
+      const grouped = new Map(
+        loadRecordsByPk(db, [...new Set(result.groups.flatMap((g) => g.members.map((i) => pks[i]!)))]).map(
+          (r) => [r.pk, r],
+        ),
+      );
+      const rows = [
+        ...pairRows(
+          result.pairs,
           pks,
           (p) =>
             encodeContributions(
@@ -169,40 +147,70 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
             ),
           (r) => BLOCKING_RULES[r]?.name ?? '',
         ),
-      );
-      saveGroups(
-        db,
-        connectionId,
-        result.groups
-          .map((g) => ({ g, members: gone.size ? g.members.filter(kept) : g.members }))
-          .filter(({ members }) => members.length >= 2)
-          .map(({ g, members }): GroupRow => ({
-            connectionId,
-            members: members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
-            memberFeatures: members.map((i) => features[i]!),
-            lane: g.lane,
-            score: g.score,
-            reason: g.reason,
-            edges: g.edges.length,
-          })),
-        now,
-        previous,
-      );
-      saveTermFrequencies(db, connectionId, result.model);
-      recordRun(db, {
-        connectionId,
-        kind: 'full',
-        startedAt: now,
-        finishedAt: options.now(),
-        model: modelParams(result.model),
-        watermark,
-        maxPk,
-        stats: result.stats,
-      });
-    })();
+      ];
+      options.onProgress?.('saving keys', 0, features.length);
+      // Lists of up to 2^20 contacts had their keys stored during blocking; otherwise (or when the writer thread
+      // failed part-way: what it stored stays, repeats are skipped) they are stored here, in short transactions
+      // so other writers (a sync) are never held up for long.
+      const keysStored = keysReported(features.length) && (writer ? writer.finish() : true);
+      for (let start = 0; !keysStored && start < features.length; start += KEY_CHUNK) {
+        const end = Math.min(features.length, start + KEY_CHUNK);
+        db.transaction(() => {
+          insertKeys(
+            db,
+            (function* () {
+              for (let i = start; i < end; i++)
+                for (const k of keysOf(features[i]!)) yield [k, pks[i]!] as const;
+            })(),
+          );
+        })();
+        options.onProgress?.('saving keys', end, features.length);
+      }
+      options.onProgress?.('saving groups', 0, null);
+      const now = options.now();
+      db.transaction(() => {
+        const previous = previousGroups(db, { connectionId });
+        const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
+        const kept = (i: number) => !gone.has(pks[i]!);
+        savePairs(
+          db,
+          connections.length === 1 ? null : connectionId,
+          gone.size ? rows.filter((r) => !gone.has(r[0] as number) && !gone.has(r[1] as number)) : rows,
+        );
+        saveGroups(
+          db,
+          connectionId,
+          result.groups
+            .map((g) => ({ g, members: gone.size ? g.members.filter(kept) : g.members }))
+            .filter(({ members }) => members.length >= 2)
+            .map(({ g, members }): GroupRow => ({
+              connectionId,
+              members: members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
+              memberFeatures: members.map((i) => features[i]!),
+              lane: g.lane,
+              score: g.score,
+              reason: g.reason,
+              edges: g.edges.length,
+            })),
+          now,
+          previous,
+        );
+        saveTermFrequencies(db, connectionId, result.model);
+        recordRun(db, {
+          connectionId,
+          kind: 'full',
+          startedAt: now,
+          finishedAt: options.now(),
+          model: modelParams(result.model),
+          watermark,
+          maxPk,
+          stats: result.stats,
+        });
+      })();
+    } finally {
+      writer?.stop();
+    }
   }
-  options.onProgress?.('indexing keys', 0, null);
-  indexKeys(db);
   return {
     mode: 'full',
     contacts,

@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
  * reading), a CSV analysis, one half of a large CSV, a settings preview, or the second thread scoring a
- * detection's candidate pairs. Cancellation is a shared flag the
+ * detection's candidate pairs, or the writer of a full scan's blocking keys. Cancellation is a shared flag the
  * task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,6 +11,7 @@ import { runScan, type ScanJob } from './run';
 import { analyseCsv, readCsvPart } from './csv';
 import { previewFrom } from './preview';
 import { scoreInThread, type ScoreTask } from './scoring-threads';
+import { writeKeysInThread, type KeyWriteTask } from './key-writer';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -35,7 +36,8 @@ type Task =
       display?: boolean;
     }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
-  | ScoreTask;
+  | ScoreTask
+  | KeyWriteTask;
 
 const task = workerData as Task;
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
@@ -72,6 +74,8 @@ async function run(): Promise<unknown> {
     case 'score':
       // Answers through the task's own port; the caller waits on shared memory, not on this message.
       return scoreInThread(task);
+    case 'write-keys':
+      return writeKeysInThread(task);
     case 'preview': {
       const db = openDatabase(task.dbFile);
       try {

@@ -20,8 +20,6 @@ CREATE INDEX dup_group_members_contact ON dup_group_members (contact_pk);
 CREATE INDEX dup_groups_lane ON dup_groups (status, lane, score);
 -- index dup_groups_score
 CREATE INDEX dup_groups_score ON dup_groups (status, score);
--- index match_keys_key
-CREATE INDEX match_keys_key ON match_keys (key, contact_pk);
 -- index merge_runs_group
 CREATE INDEX merge_runs_group ON merge_runs (group_id);
 -- index merge_runs_status
@@ -69,7 +67,7 @@ CREATE TABLE dup_group_members ( group_id INTEGER NOT NULL REFERENCES dup_groups
 -- table dup_groups
 CREATE TABLE dup_groups ( id INTEGER PRIMARY KEY, connection_id TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE, group_key TEXT NOT NULL, lane TEXT NOT NULL CHECK (lane IN ('safe', 'needs_choice', 'maybe_two_people')), score REAL NOT NULL, reason TEXT NOT NULL, size INTEGER NOT NULL, last_activity TEXT, status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'merged', 'dismissed', 'stale')), evidence TEXT NOT NULL DEFAULT '{}', crm_ids TEXT NOT NULL DEFAULT '[]', search_text TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL, updated_at TEXT NOT NULL, UNIQUE (connection_id, group_key) );
 -- table match_keys
-CREATE TABLE match_keys ( key INTEGER NOT NULL, contact_pk INTEGER NOT NULL );
+CREATE TABLE "match_keys" ( key INTEGER NOT NULL, contact_pk INTEGER NOT NULL, PRIMARY KEY (key, contact_pk) ) WITHOUT ROWID;
 -- table match_term_freq
 CREATE TABLE match_term_freq ( connection_id TEXT NOT NULL, field INTEGER NOT NULL, value TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (connection_id, field, value) ) WITHOUT ROWID;
 -- table merge_runs

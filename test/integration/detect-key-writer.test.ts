@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openWorkspace, type Workspace } from '../../app/workspace/workspace';
+import { ContactsRepo } from '../../app/store/contacts-repo';
+import { fullScan } from '../../app/detect/scan';
+import { incrementalScan } from '../../app/detect/rescan';
+import { defaultDetectSettings } from '../../app/detect/settings';
+import { useDetectWorkerFile } from '../../app/detect/threads';
+import type { CrmContact } from '../../app/ports/crm';
+import { tempDir } from '../helpers/workspace';
+
+const AT = '2026-01-01T00:00:00.000Z';
+const contact = (id: string, given: string, family: string, email: string, phone: string): CrmContact => ({
+  id,
+  givenName: given,
+  familyName: family,
+  emails: [{ slot: 'EMAIL1', email }],
+  phones: [{ slot: 'PHONE1', number: phone }],
+  addresses: [],
+  tagIds: [],
+  updatedAt: AT,
+  raw: { id },
+});
+
+const options = { settings: defaultDetectSettings(), now: () => new Date().toISOString() };
+
+describe("a full scan's keys stored by the writer thread", () => {
+  const cleanups: (() => void)[] = [];
+  afterEach(() => {
+    useDetectWorkerFile(null);
+    while (cleanups.length) cleanups.pop()!();
+  });
+
+  function workspace(): Workspace {
+    const dir = tempDir('md-keys-');
+    const ws = openWorkspace(dir);
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    cleanups.push(() => ws.close());
+    ws.db
+      .prepare(
+        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
+      )
+      .run(AT);
+    const people: CrmContact[] = [];
+    for (let i = 0; i < 200; i++) {
+      const phone = `+1415555${String(1000 + i).padStart(4, '0')}`;
+      people.push(contact(`${1000 + i}`, `Given${i}`, `Family${i % 37}`, `person${i}@example.com`, phone));
+      if (i % 3 === 0)
+        people.push(contact(`${5000 + i}`, `Given${i}`, `Family${i % 37}`, `person${i}@example.com`, ''));
+    }
+    new ContactsRepo(ws.db, 'k').saveContacts(people, AT);
+    return ws;
+  }
+
+  const keysOf = (ws: Workspace) =>
+    ws.db.prepare('SELECT key, contact_pk FROM match_keys ORDER BY key, contact_pk').raw().all();
+
+  it('stores the same keys as the scan thread does, and a re-scan finds records through them', () => {
+    const ws = workspace();
+    const alone = fullScan(ws.db, options);
+    const expected = keysOf(ws);
+    expect(expected.length).toBeGreaterThan(267 * 2);
+    useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
+    const threaded = fullScan(ws.db, options);
+    expect(keysOf(ws)).toEqual(expected);
+    expect({ pairs: threaded.pairs, groups: threaded.groups }).toEqual({
+      pairs: alone.pairs,
+      groups: alone.groups,
+    });
+    // A changed record meets its duplicate only through the stored keys.
+    new ContactsRepo(ws.db, 'k').saveContacts(
+      [contact('1003', 'Given3', 'Family3', 'person3@example.com', '+14155551003')].map((c) => ({
+        ...c,
+        updatedAt: '2026-02-01T00:00:00.000Z',
+      })),
+      '2026-02-01T00:00:00.000Z',
+    );
+    const rescan = incrementalScan(ws.db, options);
+    expect(rescan.mode).toBe('incremental');
+    expect(rescan.changed).toBe(1);
+    expect(rescan.comparisons).toBeGreaterThan(0);
+    expect(rescan.pairs).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('stores the keys itself when the writer fails', () => {
+    const ws = workspace();
+    fullScan(ws.db, options);
+    const expected = keysOf(ws);
+    useDetectWorkerFile(resolve('test/helpers/failing-key-writer.mjs'));
+    fullScan(ws.db, options);
+    expect(keysOf(ws)).toEqual(expected);
+  }, 60_000);
+});
