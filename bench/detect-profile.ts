@@ -3,7 +3,6 @@
 //   kernel: loads the records, then times the in-memory detection alone, phase by phase (wall and CPU), with the
 //   comparisons each blocking rule made; nothing is written to the workspace.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CountryCode } from 'libphonenumber-js/min';
 import { openDatabase } from '../app/store/database';
 import { fullScan } from '../app/detect/scan';
@@ -12,13 +11,13 @@ import { connectionIds, recordChunks } from '../app/detect/store';
 import { detectFeatures } from '../app/detect/engine';
 import { extractFeatures, FeatureMemo } from '../app/detect/features';
 import { defaultDetectSettings } from '../app/detect/settings';
-import { detectWorkerFile, useDetectWorkerFile } from '../app/detect/threads';
+import { useBundledDetectWorker } from './worker-bundle';
 import type { Features } from '../app/detect/types';
 import { seedWorkspace, touchContacts } from './detect-synthetic';
 
 const [file, size, mode] = process.argv.slice(2);
-// The scoring helper thread runs the bundled worker when built, else the source under the same loader.
-if (!detectWorkerFile()) useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
+// Worker threads (the key writer, a second scoring thread) run from the bundle, as in the app.
+useBundledDetectWorker();
 if (!existsSync(file!)) seedWorkspace(file!, Number(size)).close();
 const db = openDatabase(file!);
 if (mode === 'incremental') touchContacts(db, 1000);

@@ -3,8 +3,11 @@ import { openDatabase } from '../app/store/database';
 import { fullScan } from '../app/detect/scan';
 import { incrementalScan } from '../app/detect/rescan';
 import { defaultDetectSettings } from '../app/detect/settings';
+import { useBundledDetectWorker } from './worker-bundle';
 
 const [file, mode] = process.argv.slice(2);
+// As in the app: the scan's key writer (and, for a large candidate set, a second scoring thread) run as threads.
+useBundledDetectWorker();
 const db = openDatabase(file!);
 const options = { settings: defaultDetectSettings(), now: () => new Date().toISOString() };
 const cpu0 = process.cpuUsage();

@@ -3,7 +3,7 @@ import type { Db } from '../store/database';
 import { blockNeighbours } from './blocking';
 import { alsoBelongsNote, formGroups } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
-import { FIELDS } from './compare';
+import { FIELDS, tfValues } from './compare';
 import { fieldWeights, restoreModel, scorePair, type Model, type ModelParams } from './model';
 import { pairFlags, reasonFor, IDENTITY_CONFLICT, SHARES_IDENTIFIER, SWAPPED } from './lanes';
 import type { DetectSettings } from './settings';
@@ -14,6 +14,7 @@ import {
   lastRun,
   lookupBlocks,
   recordRun,
+  termCounts,
   termFrequencyReader,
   type LastRun,
 } from './scan-store';
@@ -23,7 +24,6 @@ import {
   groupGraph,
   insertGroups,
   insertPairs,
-  openGroupCount,
   openLaneCounts,
   pairsOfContactRemover,
   loadExclusions,
@@ -37,22 +37,42 @@ import {
 import { contactsChangedSince, vanishedContacts } from '../store/contacts-reads';
 
 // Re-scans after a sync and re-grouping after a decision: the work that follows a full scan, against what it stored.
+interface StoredModel {
+  readonly model: Model;
+  /** Reads the counts of every value these records hold in a few queries, instead of one query per value. */
+  prefetch(features: Iterable<Features>): void;
+}
+
 /** The stored model with term frequencies looked up lazily (only values the re-scan compares are read). */
-function storedModel(db: Db, connectionId: string, params: ModelParams): Model {
+function storedModel(db: Db, connectionId: string, params: ModelParams): StoredModel {
   const countOf = termFrequencyReader(db, connectionId);
-  const tf = FIELDS.map((f, k) => {
-    if (!f.tf) return null;
-    const cache = new Map<string, number | undefined>();
-    return {
-      get(value: string) {
-        if (cache.has(value)) return cache.get(value);
-        const count = countOf(k, value);
-        cache.set(value, count);
-        return count;
+  const caches = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
+  const tf = caches.map(
+    (cache, k) =>
+      cache && {
+        get(value: string) {
+          let count = cache.get(value);
+          if (count === undefined) {
+            count = countOf(k, value);
+            cache.set(value, count);
+          }
+          return count;
+        },
       },
-    };
-  });
-  return restoreModel(params, tf);
+  );
+  return {
+    model: restoreModel(params, tf),
+    prefetch(features) {
+      const list = [...features];
+      caches.forEach((cache, k) => {
+        if (!cache) return;
+        const wanted = new Set<string>();
+        for (const f of list) for (const v of tfValues(k, f)) if (!cache.has(v)) wanted.add(v);
+        const found = termCounts(db, connectionId, k, [...wanted]);
+        for (const v of wanted) cache.set(v, found.get(v) ?? 1);
+      });
+    },
+  };
 }
 
 /**
@@ -89,8 +109,7 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
     changed: changedTotal,
     comparisons,
     pairs: pairCount,
-    groups: openGroupCount(db),
-    lanes: openLaneCounts(db),
+    ...groupsAndLanes(db),
     rules: [],
     millis: Math.round(performance.now() - t0),
   };
@@ -106,38 +125,31 @@ export function rescoreContacts(
 ): { comparisons: number; pairs: number } {
   let comparisons = 0;
   options.onProgress?.('re-keying', 0, changedPks.length);
-  const model = storedModel(db, connectionId, run.model);
+  const stored = storedModel(db, connectionId, run.model);
+  const model = stored.model;
   const region = options.settings.phoneRegion as CountryCode;
   const pool = new FeatureMemo();
   const changed = loadRecordsByPk(db, changedPks);
   const changedSet = new Set(changedPks);
   const changedFeatures = changed.map((r) => extractFeatures(r, region, pool));
   const changedKeys = changedFeatures.map(keysOf);
-  db.transaction(() => {
-    const gone = vanishedContacts(
-      db,
-      changed.map((r) => r.pk),
-    );
-    insertKeys(
-      db,
-      (function* () {
-        for (let i = 0; i < changed.length; i++) {
-          if (gone.has(changed[i]!.pk)) continue;
-          for (const k of changedKeys[i]!) yield [k, changed[i]!.pk] as const;
-        }
-      })(),
-    );
-  })();
   const cap = options.settings.maxBlockSize;
   const blocks = lookupBlocks(db, [...new Set(changedKeys.flat())], cap);
+  // A key's block as a full scan would see it, the changed contact included; null above the cap.
+  const blockOf = (k: number, own: number): number[] | null => {
+    const stored = blocks.get(k) ?? [];
+    if (stored.includes(own)) return stored;
+    return stored.length + 1 > cap ? null : [...stored, own];
+  };
   const wanted = new Set<number>();
   for (let i = 0; i < changed.length; i++)
     for (const k of changedKeys[i]!)
-      for (const pk of blocks.get(k) ?? []) if (!changedSet.has(pk)) wanted.add(pk);
+      for (const pk of blockOf(k, changed[i]!.pk) ?? []) if (!changedSet.has(pk)) wanted.add(pk);
   const others = loadRecordsByPk(db, [...wanted]);
   const byPk = new Map<number, { record: CachedRecord; features: Features }>();
   changed.forEach((r, i) => byPk.set(r.pk, { record: r, features: changedFeatures[i]! }));
   for (const r of others) byPk.set(r.pk, { record: r, features: extractFeatures(r, region, pool) });
+  stored.prefetch([...byPk.values()].map((x) => x.features));
   // Each changed contact meets what a full scan would compare it with: all of a small block, its sorted
   // neighbourhood in a large one.
   const neighbours = new Map<number, Set<number>>();
@@ -145,8 +157,8 @@ export function rescoreContacts(
     const own = changed[i]!.pk;
     const set = new Set<number>();
     for (const k of changedKeys[i]!) {
-      const members = (blocks.get(k) ?? []).filter((pk) => byPk.has(pk));
-      if (!members.includes(own)) members.push(own);
+      const members = blockOf(k, own)?.filter((pk) => byPk.has(pk));
+      if (!members) continue;
       for (const pk of blockNeighbours(own, members, (m) => byPk.get(m)!.features)) set.add(pk);
     }
     neighbours.set(own, set);
@@ -184,6 +196,18 @@ export function rescoreContacts(
     }
   }
   db.transaction(() => {
+    // Only keys a changed contact did not already have are written: a key found in its block is stored.
+    const goneChanged = vanishedContacts(db, changedPks);
+    insertKeys(
+      db,
+      (function* () {
+        for (let i = 0; i < changed.length; i++) {
+          const own = changed[i]!.pk;
+          if (goneChanged.has(own)) continue;
+          for (const k of changedKeys[i]!) if (!blocks.get(k)?.includes(own)) yield [k, own] as const;
+        }
+      })(),
+    );
     const removePairsOf = pairsOfContactRemover(db);
     for (const pk of changedPks) removePairsOf(pk);
     const gone = vanishedContacts(db, [...new Set(rows.flatMap((r) => [r[0] as number, r[1] as number]))]);
@@ -191,7 +215,7 @@ export function rescoreContacts(
       ? rows.filter((r) => !gone.has(r[0] as number) && !gone.has(r[1] as number))
       : rows;
     insertPairs(db, live);
-    regroup(db, connectionId, changedPks, options.settings, model, options.now());
+    regroup(db, connectionId, changedPks, options.settings, model, options.now(), byPk);
     recordRun(db, {
       connectionId,
       kind: 'incremental',
@@ -204,6 +228,11 @@ export function rescoreContacts(
     });
   })();
   return { comparisons, pairs: rows.length };
+}
+
+function groupsAndLanes(db: Db): { groups: number; lanes: ReturnType<typeof openLaneCounts> } {
+  const lanes = openLaneCounts(db);
+  return { groups: lanes.safe + lanes.needs_choice + lanes.maybe_two_people, lanes };
 }
 
 function maxString(start: string | null, records: readonly CachedRecord[]): string | null {
@@ -224,6 +253,8 @@ export function regroup(
   settings: DetectSettings,
   model: Model | null,
   now: string,
+  /** Records (and their features) the caller has just read: only the other members are read again. */
+  known?: ReadonlyMap<number, { readonly record: CachedRecord; readonly features: Features }>,
 ): void {
   const graph = groupGraph(db);
   const shown = (p: StoredPair) => p.score >= settings.reviewThreshold || (p.flags & SHARES_IDENTIFIER) !== 0;
@@ -263,10 +294,24 @@ export function regroup(
     return stored.get(`${Math.min(i, j)}:${Math.max(i, j)}`) ?? 0;
   });
   const memberPks = [...new Set(groups.flatMap((g) => g.members))];
-  const records = new Map(loadRecordsByPk(db, memberPks).map((r) => [r.pk, r]));
+  const records = new Map<number, CachedRecord>();
+  const features = new Map<number, Features>();
+  const reused = known ? memberPks.filter((pk) => known.has(pk)) : [];
+  const gone = vanishedContacts(db, reused);
+  for (const pk of reused) {
+    if (gone.has(pk)) continue;
+    records.set(pk, known!.get(pk)!.record);
+    features.set(pk, known!.get(pk)!.features);
+  }
   const region = settings.phoneRegion as CountryCode;
   const pool = new FeatureMemo();
-  const features = new Map([...records].map(([pk, r]) => [pk, extractFeatures(r, region, pool)]));
+  for (const r of loadRecordsByPk(
+    db,
+    memberPks.filter((pk) => !known?.has(pk)),
+  )) {
+    records.set(r.pk, r);
+    features.set(r.pk, extractFeatures(r, region, pool));
+  }
   const rows: GroupRow[] = [];
   for (const g of groups) {
     const members = g.members.map((pk) => records.get(pk)).filter((r): r is CachedRecord => Boolean(r));
@@ -304,7 +349,7 @@ export function regroup(
 /** The model of the last scan of a connection, for re-grouping after a decision. */
 export function modelFor(db: Db, connectionId: string): Model | null {
   const run = lastRun(db, connectionId);
-  return run ? storedModel(db, connectionId, run.model) : null;
+  return run ? storedModel(db, connectionId, run.model).model : null;
 }
 
 export { lastRun, type LastRun };

@@ -419,8 +419,10 @@ export function contactsChangedSince(
 ): number[] {
   return db
     .prepare(
+      // `+connection_id` keeps the second half on the pk range: SQLite would otherwise walk the whole
+      // (connection_id, updated_at) index for it, 130 ms at a million contacts.
       `SELECT pk FROM contacts WHERE connection_id = ? AND updated_at > ?
-       UNION SELECT pk FROM contacts WHERE pk > ? AND connection_id = ?`,
+       UNION SELECT pk FROM contacts WHERE pk > ? AND +connection_id = ?`,
     )
     .pluck()
     .all(connectionId, watermark, maxPk, connectionId) as number[];

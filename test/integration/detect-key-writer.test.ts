@@ -3,7 +3,9 @@ import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openWorkspace, type Workspace } from '../../app/workspace/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
-import { fullScan } from '../../app/detect/scan';
+import { fullScan, keysOf } from '../../app/detect/scan';
+import { loadRecordsByPk } from '../../app/detect/store';
+import { extractFeatures, FeatureMemo } from '../../app/detect/features';
 import { incrementalScan } from '../../app/detect/rescan';
 import { defaultDetectSettings } from '../../app/detect/settings';
 import { useDetectWorkerFile } from '../../app/detect/threads';
@@ -53,24 +55,24 @@ describe("a full scan's keys stored by the writer thread", () => {
     return ws;
   }
 
-  const keysOf = (ws: Workspace) =>
+  const storedKeysOf = (ws: Workspace) =>
     ws.db.prepare('SELECT key, contact_pk FROM match_keys ORDER BY key, contact_pk').raw().all();
 
   it('stores the same keys as the scan thread does, and a re-scan finds records through them', () => {
     const ws = workspace();
     const alone = fullScan(ws.db, options);
-    const expected = keysOf(ws);
+    const expected = storedKeysOf(ws) as [number, number][];
     expect(expected.length).toBeGreaterThan(267 * 2);
     useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
     const threaded = fullScan(ws.db, options);
-    expect(keysOf(ws)).toEqual(expected);
+    expect(storedKeysOf(ws)).toEqual(expected);
     expect({ pairs: threaded.pairs, groups: threaded.groups }).toEqual({
       pairs: alone.pairs,
       groups: alone.groups,
     });
     // A changed record meets its duplicate only through the stored keys.
     new ContactsRepo(ws.db, 'k').saveContacts(
-      [contact('1003', 'Given3', 'Family3', 'person3@example.com', '+14155551003')].map((c) => ({
+      [contact('1003', 'Given3', 'Family3', 'person3@elsewhere.example', '+14155551003')].map((c) => ({
         ...c,
         updatedAt: '2026-02-01T00:00:00.000Z',
       })),
@@ -81,14 +83,25 @@ describe("a full scan's keys stored by the writer thread", () => {
     expect(rescan.changed).toBe(1);
     expect(rescan.comparisons).toBeGreaterThan(0);
     expect(rescan.pairs).toBeGreaterThan(0);
+    // Its keys now include those of the new email, each stored once.
+    const pk = ws.db.prepare(`SELECT pk FROM contacts WHERE crm_id = '1003'`).pluck().get() as number;
+    const [record] = loadRecordsByPk(ws.db, [pk]);
+    const wantedKeys = keysOf(extractFeatures(record!, 'US', new FeatureMemo()));
+    const storedKeys = ws.db
+      .prepare('SELECT key FROM match_keys WHERE contact_pk = ?')
+      .pluck()
+      .all(pk) as number[];
+    expect(storedKeys.length).toBe(new Set(storedKeys).size);
+    expect(wantedKeys.filter((k) => !storedKeys.includes(k))).toEqual([]);
+    expect(storedKeys.length).toBeGreaterThan(expected.filter(([, p]) => p === pk).length);
   }, 60_000);
 
   it('stores the keys itself when the writer fails', () => {
     const ws = workspace();
     fullScan(ws.db, options);
-    const expected = keysOf(ws);
+    const expected = storedKeysOf(ws) as [number, number][];
     useDetectWorkerFile(resolve('test/helpers/failing-key-writer.mjs'));
     fullScan(ws.db, options);
-    expect(keysOf(ws)).toEqual(expected);
+    expect(storedKeysOf(ws)).toEqual(expected);
   }, 60_000);
 });
