@@ -5,6 +5,7 @@ import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blockin
 import { detectFeatures, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { startKeyWriter } from './key-writer';
+import { LOADER_WHEN, startFeatureLoader, type FeatureLoader, type LoadedChunk } from './feature-loader';
 import { fieldWeights, modelParams } from './model';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
@@ -14,6 +15,7 @@ import {
   encodeContributions,
   openGroupCount,
   openLaneCounts,
+  pkRange,
   recordChunks,
   saveGroups,
   savePairs,
@@ -83,21 +85,57 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     contacts += total;
     // Started before the load, so the thread is ready when blocking hands over the first keys.
     const writer = keysReported(total) ? startKeyWriter(db) : null;
+    let loader: FeatureLoader | null = null;
     try {
       const exclusions = loadExclusions(db, connectionId);
-      const pool = new FeatureMemo();
       const region = options.settings.phoneRegion as CountryCode;
       const features: Features[] = [];
       const pks: number[] = [];
       let watermark: string | null = null;
-      for (const chunk of recordChunks(db, connectionId, LOAD_CHUNK)) {
-        options.signal?.throwIfAborted();
-        for (const r of chunk) {
-          features.push(extractFeatures(r, region, pool));
-          pks.push(r.pk);
-          if (r.updatedAt && (!watermark || r.updatedAt > watermark)) watermark = r.updatedAt;
+      const take = (chunk: LoadedChunk) => {
+        for (let i = 0; i < chunk.features.length; i++) {
+          features.push(chunk.features[i]!);
+          pks.push(chunk.pks[i]!);
         }
+        if (chunk.watermark && (!watermark || chunk.watermark > watermark)) watermark = chunk.watermark;
         options.onProgress?.('normalising', features.length, total);
+      };
+      const readHere = (range: { after?: number; until?: number }) => {
+        const pool = new FeatureMemo();
+        for (const records of recordChunks(db, connectionId, LOAD_CHUNK, range)) {
+          options.signal?.throwIfAborted();
+          const chunk: LoadedChunk = { features: [], pks: [], watermark: null };
+          let latest: string | null = null;
+          for (const r of records) {
+            chunk.features.push(extractFeatures(r, region, pool));
+            chunk.pks.push(r.pk);
+            if (r.updatedAt && (!latest || r.updatedAt > latest)) latest = r.updatedAt;
+          }
+          take({ ...chunk, watermark: latest });
+        }
+      };
+      // The upper half of the pks is read and normalised on the other core meanwhile (see feature-loader.ts).
+      const span = total >= LOADER_WHEN ? pkRange(db, connectionId) : null;
+      const middle = span ? Math.floor((span.lo + span.hi) / 2) : 0;
+      loader = span
+        ? startFeatureLoader(db, {
+            connectionId,
+            after: middle,
+            until: Number.MAX_SAFE_INTEGER,
+            region,
+            chunk: LOAD_CHUNK,
+          })
+        : null;
+      if (!loader) readHere({});
+      else {
+        readHere({ until: middle });
+        const mark = features.length;
+        if (!loader.collect(take)) {
+          // Whatever arrived is dropped and the half read again here.
+          features.length = mark;
+          pks.length = mark;
+          readHere({ after: middle });
+        }
       }
       const result = detectFeatures(features, {
         settings: options.settings,
@@ -208,6 +246,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         });
       })();
     } finally {
+      loader?.stop();
       writer?.stop();
     }
   }

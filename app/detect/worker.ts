@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
  * reading), a CSV analysis, one half of a large CSV, a settings preview, or the second thread scoring a
- * detection's candidate pairs, or the writer of a full scan's blocking keys. Cancellation is a shared flag the
+ * detection's candidate pairs, the writer of a full scan's blocking keys, or the reader of the upper half of its records. Cancellation is a shared flag the
  * task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -12,6 +12,7 @@ import { analyseCsv, readCsvPart } from './csv';
 import { previewFrom } from './preview';
 import { scoreInThread, type ScoreTask } from './scoring-threads';
 import { writeKeysInThread, type KeyWriteTask } from './key-writer';
+import { loadFeaturesInThread, type FeatureLoadTask } from './feature-loader';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -37,7 +38,8 @@ type Task =
     }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
   | ScoreTask
-  | KeyWriteTask;
+  | KeyWriteTask
+  | FeatureLoadTask;
 
 const task = workerData as Task;
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
@@ -76,6 +78,8 @@ async function run(): Promise<unknown> {
       return scoreInThread(task);
     case 'write-keys':
       return writeKeysInThread(task);
+    case 'load-features':
+      return loadFeaturesInThread(task);
     case 'preview': {
       const db = openDatabase(task.dbFile);
       try {

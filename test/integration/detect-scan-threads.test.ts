@@ -9,6 +9,7 @@ import { extractFeatures, FeatureMemo } from '../../app/detect/features';
 import { incrementalScan } from '../../app/detect/rescan';
 import { defaultDetectSettings } from '../../app/detect/settings';
 import { useDetectWorkerFile } from '../../app/detect/threads';
+import { LOADER_WHEN } from '../../app/detect/feature-loader';
 import type { CrmContact } from '../../app/ports/crm';
 import { tempDir } from '../helpers/workspace';
 
@@ -25,16 +26,20 @@ const contact = (id: string, given: string, family: string, email: string, phone
   raw: { id },
 });
 
+/** A family name of letters only (digits are not part of a name), one per person. */
+const familyOf = (i: number) =>
+  'Fam' + [...i.toString(26)].map((d) => String.fromCharCode(97 + parseInt(d, 26))).join('');
+
 const options = { settings: defaultDetectSettings(), now: () => new Date().toISOString() };
 
-describe("a full scan's keys stored by the writer thread", () => {
+describe('a full scan with its second threads (key writer, feature loader) and without', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     useDetectWorkerFile(null);
     while (cleanups.length) cleanups.pop()!();
   });
 
-  function workspace(): Workspace {
+  function workspace(size = 200): Workspace {
     const dir = tempDir('md-keys-');
     const ws = openWorkspace(dir);
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,11 +50,11 @@ describe("a full scan's keys stored by the writer thread", () => {
       )
       .run(AT);
     const people: CrmContact[] = [];
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < size; i++) {
       const phone = `+1415555${String(1000 + i).padStart(4, '0')}`;
-      people.push(contact(`${1000 + i}`, `Given${i}`, `Family${i % 37}`, `person${i}@example.com`, phone));
+      people.push(contact(`${1000 + i}`, 'Ann', familyOf(i), `person${i}@example.com`, phone));
       if (i % 3 === 0)
-        people.push(contact(`${5000 + i}`, `Given${i}`, `Family${i % 37}`, `person${i}@example.com`, ''));
+        people.push(contact(`${100000 + i}`, 'Ann', familyOf(i), `person${i}@example.com`, ''));
     }
     new ContactsRepo(ws.db, 'k').saveContacts(people, AT);
     return ws;
@@ -58,11 +63,12 @@ describe("a full scan's keys stored by the writer thread", () => {
   const storedKeysOf = (ws: Workspace) =>
     ws.db.prepare('SELECT key, contact_pk FROM match_keys ORDER BY key, contact_pk').raw().all();
 
-  it('stores the same keys as the scan thread does, and a re-scan finds records through them', () => {
-    const ws = workspace();
+  it('stores the same keys and finds the same pairs and groups, and a re-scan finds records through the keys', () => {
+    // Large enough for the upper half to be read by the loader thread.
+    const ws = workspace(Math.ceil(LOADER_WHEN * 0.76));
     const alone = fullScan(ws.db, options);
     const expected = storedKeysOf(ws) as [number, number][];
-    expect(expected.length).toBeGreaterThan(267 * 2);
+    expect(expected.length).toBeGreaterThan(LOADER_WHEN * 2);
     useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
     const threaded = fullScan(ws.db, options);
     expect(storedKeysOf(ws)).toEqual(expected);
@@ -72,7 +78,7 @@ describe("a full scan's keys stored by the writer thread", () => {
     });
     // A changed record meets its duplicate only through the stored keys.
     new ContactsRepo(ws.db, 'k').saveContacts(
-      [contact('1003', 'Given3', 'Family3', 'person3@elsewhere.example', '+14155551003')].map((c) => ({
+      [contact('1003', 'Ann', familyOf(3), 'person3@elsewhere.example', '+14155551003')].map((c) => ({
         ...c,
         updatedAt: '2026-02-01T00:00:00.000Z',
       })),
@@ -96,12 +102,16 @@ describe("a full scan's keys stored by the writer thread", () => {
     expect(storedKeys.length).toBeGreaterThan(expected.filter(([, p]) => p === pk).length);
   }, 60_000);
 
-  it('stores the keys itself when the writer fails', () => {
-    const ws = workspace();
-    fullScan(ws.db, options);
+  it('stores the keys and reads every record itself when its threads fail', () => {
+    const ws = workspace(Math.ceil(LOADER_WHEN * 0.76));
+    const alone = fullScan(ws.db, options);
     const expected = storedKeysOf(ws) as [number, number][];
-    useDetectWorkerFile(resolve('test/helpers/failing-key-writer.mjs'));
-    fullScan(ws.db, options);
+    useDetectWorkerFile(resolve('test/helpers/failing-detect-thread.mjs'));
+    const threaded = fullScan(ws.db, options);
     expect(storedKeysOf(ws)).toEqual(expected);
+    expect({ pairs: threaded.pairs, groups: threaded.groups }).toEqual({
+      pairs: alone.pairs,
+      groups: alone.groups,
+    });
   }, 60_000);
 });
