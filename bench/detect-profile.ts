@@ -72,7 +72,9 @@ if (mode === 'kernel') {
         if (phase === last) return;
         const now = performance.now();
         if (last)
-          process.stderr.write(`${last.padEnd(16)} ${Math.round(now - t)} ms (at ${Math.round(now - t0)})\n`);
+          process.stderr.write(
+            `${last.padEnd(16)} ${Math.round(now - t)} ms (at ${Math.round(now - t0)}), RSS ${Math.round(process.memoryUsage().rss / 1024 ** 2)} MB\n`,
+          );
         last = phase;
         t = now;
       };

@@ -5,10 +5,11 @@
 //   --crm      CRM-style lists of these sizes, each in its own process (its peak RSS)
 //   --speed    the synthetic workspace scans (sizes from --sizes)
 //   --csv-rows `detect --csv` on CRM-style files of these sizes (default with --speed: 100000,1000000)
+// BENCH_SEEDED_DIR keeps the seeded synthetic workspaces between runs (each run scans a copy).
 // With none of them, all run (CRM-style at 100k and 500k). The speed part prints the budget table with wall time,
 // the process's CPU time and peak RSS (each run its own process); on a shared machine the CPU time is steadier.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crmSet, evaluate, loadSets, printQuality } from './detect-quality';
@@ -41,6 +42,28 @@ const csvRows =
   all || args.includes('--speed') || args.includes('--csv-rows')
     ? (csvArg ?? '100000,1000000').split(',').map(Number)
     : [];
+/**
+ * A seeded (never scanned) workspace per size is kept here between runs when set: seeding a million contacts takes
+ * minutes, and each run scans a copy, so every run starts from the same first scan.
+ */
+const SEEDED_DIR = process.env.BENCH_SEEDED_DIR;
+
+function seeded(size: number, file: string): void {
+  if (!SEEDED_DIR) {
+    seedWorkspace(file, size).close();
+    return;
+  }
+  mkdirSync(SEEDED_DIR, { recursive: true });
+  const kept = join(SEEDED_DIR, `synthetic-${size}.db`);
+  if (!existsSync(kept)) {
+    const db = seedWorkspace(`${kept}.partial`, size);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    renameSync(`${kept}.partial`, kept);
+  }
+  copyFileSync(kept, file);
+}
+
 /** Generated CSV files are kept here between runs (they take a minute at 1M rows). */
 const CSV_DIR = process.env.BENCH_CSV_DIR ?? join(tmpdir(), 'md-bench-crm-style');
 
@@ -87,7 +110,7 @@ for (const size of sizes) {
   const file = join(dir, 'mergedesk.db');
   try {
     const t0 = performance.now();
-    seedWorkspace(file, size).close();
+    seeded(size, file);
     const seedS = (performance.now() - t0) / 1000;
     type Scan = Run & { summary: { groups: number; comparisons: number; pairs: number; changed: number } };
     const full = child<Scan>('bench/detect-scan.ts', file, 'full');
