@@ -70,7 +70,7 @@ describe('decisions and group ids across re-syncs and re-scans', () => {
   it('keeps a record taken out through the review screen out after a change, a re-sync and incremental and full re-scans', async () => {
     const [ann] = await groupOf('101');
     expect(ann!.members.map((m) => m.crmId).sort()).toEqual(['101', '102', '103']);
-    const r = await core.call('merge/remove-member', { groupId: ann!.id, crmId: '103' });
+    const r = await core.call('groups/remove-member', { id: ann!.id, crmId: '103' });
     expect(r).toMatchObject({ groupId: ann!.id, remaining: 2, status: 'open' });
 
     touch('102');

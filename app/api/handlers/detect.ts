@@ -135,9 +135,7 @@ export const detectHandlers: HandlerSubset<
   'groups/dismiss': (input, ctx) => ({
     decisionId: dismissGroup(ctx, input.id, input.note ?? null).decisionId,
   }),
-  'groups/remove-member': (input, ctx) => ({
-    decisionId: separateMember(ctx, input.id, input.crmId).decisionId,
-  }),
+  'groups/remove-member': (input, ctx) => separateMember(ctx, input.id, input.crmId),
   'detect/decisions/list': (input, ctx) => ({
     items: listDecisions(ctx, input.includeUndone ?? false) satisfies DetectDecision[],
   }),

@@ -18,7 +18,6 @@ import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
 import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
-import { removeMember } from '../../merge/decisions';
 import type { ReviewChoices } from '../../merge/types';
 import { gateLanes, gateProfiles } from '../../detect/batch-gate';
 import { isoNow } from '../../ports/clock';
@@ -89,5 +88,4 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
     ctx.events.emit('workspace/changed', { reason: 'lanes' });
     return { survivorship: readSurvivorship(db), access: readAccess(db) };
   },
-  'merge/remove-member': (input, ctx) => removeMember(ctx, input.groupId, input.crmId),
 };

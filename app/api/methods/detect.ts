@@ -138,7 +138,7 @@ export const detectMethods = {
   'groups/remove-member': method(
     z.object({ id: z.number().int().positive(), crmId: z.string().min(1).max(64) }).strict(),
     'Take one record out of a group (it is not the same person as the others); the rest stays grouped.',
-  ).returns<{ decisionId: number }>(),
+  ).returns<{ decisionId: number; groupId: number; remaining: number; status: string }>(),
   'detect/decisions/list': method(
     z.object({ includeUndone: z.boolean().default(false) }).strict(),
     'Remembered "not a duplicate" decisions.',

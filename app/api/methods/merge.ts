@@ -276,8 +276,4 @@ export const mergeMethods = {
       .strict(),
     'Save survivorship and/or access settings.',
   ).returns<MergeSettings>(),
-  'merge/remove-member': method(
-    z.object({ groupId: z.number().int().positive(), crmId }).strict(),
-    'Take one record out of a group (remembered as not a duplicate of the others).',
-  ).returns<{ groupId: number; remaining: number; status: string }>(),
 };

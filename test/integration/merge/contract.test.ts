@@ -106,8 +106,8 @@ describe('merge through the contract', () => {
       `INSERT INTO candidate_pairs (a_pk, b_pk, score, weight, flags, rule, contributions)
        SELECT a.pk, b.pk, 0.97, 5, 20, 'email', '[]' FROM contacts a JOIN contacts b ON a.pk < b.pk`,
     ).run();
-    const r = await core.call('merge/remove-member', { groupId, crmId: '103' });
-    expect(r).toEqual({ groupId, remaining: 2, status: 'open' });
+    const r = await core.call('groups/remove-member', { id: groupId, crmId: '103' });
+    expect(r).toEqual({ decisionId: expect.any(Number), groupId, remaining: 2, status: 'open' });
     await core.call('groups/dismiss', { id: groupId });
     const decisions = db
       .prepare(`SELECT crm_ids FROM decisions WHERE kind = 'not_duplicate' ORDER BY id`)

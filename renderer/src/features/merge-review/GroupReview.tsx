@@ -61,7 +61,7 @@ export function GroupReview(props: { groupId: number; onDone?: (outcome: ReviewO
     skip: () => props.onDone?.({ kind: 'skipped' }),
     async remove(crmId: string) {
       try {
-        const r = await api.call('merge/remove-member', { groupId: props.groupId, crmId });
+        const r = await api.call('groups/remove-member', { id: props.groupId, crmId });
         if (r.status !== 'open') props.onDone?.({ kind: 'dismissed' });
         else {
           dispatch({ type: 'survivor', contactId: undefined });
