@@ -11,7 +11,7 @@ import {
 import { listConnections } from '../../app/sync/connections';
 
 /** Commands that must not start the embedded sandbox CRM (they configure connections or are the sandbox). */
-const NO_EMBEDDED_SANDBOX = new Set(['connect', 'sandbox', 'keap', 'rebuild-cache']);
+const NO_EMBEDDED_SANDBOX = new Set(['connect', 'sandbox', 'rebuild-cache']);
 
 /**
  * Commands that only read the workspace. They never start or repoint the sandbox of a workspace that has one (a
