@@ -149,10 +149,12 @@ export function* recordChunks(
   }
 }
 
+/** The records of some pks (each once, however often it is named), in pk order within each 500-pk chunk. */
 export function loadRecordsByPk(db: Db, pks: readonly number[]): CachedRecord[] {
   const out: CachedRecord[] = [];
-  for (let i = 0; i < pks.length; i += 500) {
-    const chunk = pks.slice(i, i + 500);
+  const unique = [...new Set(pks)];
+  for (let i = 0; i < unique.length; i += 500) {
+    const chunk = unique.slice(i, i + 500);
     const list = `(${chunk.map(() => '?').join(',')})`;
     const rows = db
       .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE pk IN ${list} ORDER BY pk`)
