@@ -128,6 +128,11 @@ export interface EmbeddedCrmSandbox {
   resume(ctx: CoreContext): Promise<unknown>;
   /** Stops the sandbox if this host serves it. */
   close(ctx: CoreContext): Promise<void>;
+  /**
+   * Its CRM connection was removed: the sandbox is over. Stops it if this host serves it and removes the sandbox
+   * site connection paired with it, which has nothing left to pair with.
+   */
+  removed(ctx: CoreContext, crmConnectionId: string): Promise<void>;
 }
 
 /** What `mergedesk sandbox --crm <kind>` asks of a CRM's sandbox. */

@@ -4,6 +4,7 @@ import type { CoreContext } from '../context/context';
 import type { EmbeddedCrmSandbox } from '../ports/connector';
 import { AppError } from '../domain/errors';
 import {
+  deleteConnection,
   getConnection,
   insertConnection,
   listConnections,
@@ -204,9 +205,17 @@ export async function closeActiveCampaignSandbox(ctx: CoreContext): Promise<void
   current.claim.release();
 }
 
+/** Its CRM connection is gone: stops the servers (this host's) and removes the sandbox site paired with it. */
+export async function removedActiveCampaignSandbox(ctx: CoreContext, crmConnectionId: string): Promise<void> {
+  if (running.get(ctx)?.crmConnectionId === crmConnectionId) await closeActiveCampaignSandbox(ctx);
+  const site = linkedSite(ctx, crmConnectionId);
+  if (site) await deleteConnection(ctx, getConnection(ctx.workspace.db, site.id));
+}
+
 /** The ActiveCampaign sandbox as its connector's descriptor offers it to the Connections screen. */
 export const activeCampaignEmbeddedSandbox: EmbeddedCrmSandbox = {
   add: async (ctx) => ({ connectionId: (await addActiveCampaignSandbox(ctx)).connectionId }),
   resume: resumeActiveCampaignSandbox,
   close: closeActiveCampaignSandbox,
+  removed: removedActiveCampaignSandbox,
 };

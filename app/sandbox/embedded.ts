@@ -252,6 +252,17 @@ export async function addEmbeddedSandbox(ctx: CoreContext, kind: string): Promis
   return { connectionId: (await (await load()).add(ctx)).connectionId };
 }
 
+/** After a CRM connection was removed: if it was an added sandbox, that sandbox stops and its site goes too. */
+export async function sandboxConnectionRemoved(
+  ctx: CoreContext,
+  row: { readonly id: string; readonly kind: string; readonly is_sandbox: number },
+): Promise<void> {
+  if (row.is_sandbox !== 1) return;
+  const connector = ctx.connectors.find(row.kind);
+  const load = connector?.role === 'crm' ? connector.embeddedSandbox : undefined;
+  if (load) await (await load()).removed(ctx, row.id);
+}
+
 /** Stops every sandbox this host serves besides the first-start one (hosts call it when they stop). */
 export async function closeEmbeddedSandboxes(ctx: CoreContext): Promise<void> {
   for (const added of await addableSandboxes(ctx)) await added.close(ctx);

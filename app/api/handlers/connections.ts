@@ -21,7 +21,7 @@ import {
 import { syncManager } from '../../sync/manager';
 import { connectionContactCount } from '../../store/contacts-reads';
 import { cancelOAuthConnect, completeOAuthConnect, startOAuthConnect } from '../../sync/oauth-connect';
-import { addEmbeddedSandbox, canAddEmbeddedSandbox } from '../../sandbox/embedded';
+import { addEmbeddedSandbox, canAddEmbeddedSandbox, sandboxConnectionRemoved } from '../../sandbox/embedded';
 import { crmClientFor } from '../../merge/clients';
 
 async function detail(ctx: CoreContext, row: ConnectionRow): Promise<ConnectionDetail> {
@@ -210,6 +210,7 @@ export const connectionHandlers: HandlerSubset<
     const manager = syncManager(ctx);
     if (manager.cancel(row.id)) await manager.wait(row.id).catch(() => undefined);
     await deleteConnection(ctx, row);
+    await sandboxConnectionRemoved(ctx, row);
     ctx.events.emit('workspace/changed', { reason: 'connection removed' });
     return { removed: true };
   },

@@ -59,6 +59,15 @@ describe('the embedded ActiveCampaign sandbox', () => {
     expect(await ensureSandboxWorkspace(other.context)).toBeNull();
     expect(rows(other)).toEqual(before);
     expect((await other.call('connections/test', { id: connection.id })).ok).toBe(true);
+
+    // Removing it stops its servers and takes its paired site with it; a new one can then be added.
+    const crmUrl = rows(host).find((r) => r.id === connection.id)!.base_url;
+    await host.call('connections/remove', { id: connection.id });
+    expect(rows(host).filter((r) => r.kind !== 'keap')).toEqual([]);
+    await expect(fetch(crmUrl)).rejects.toThrow();
+    const again = await host.call('connections/add-sandbox', { kind: 'activecampaign' });
+    await syncManager(host.context).wait(again.connection.id);
+    expect(contacts(host, again.connection.id)).toBeGreaterThan(80);
   });
 
   it('comes back with the workspace on a new port, its state kept, and the Keap sandbox keeps its own site', async () => {

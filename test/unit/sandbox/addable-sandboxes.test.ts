@@ -43,6 +43,9 @@ describe('sandboxes a person can add from the Connections screen', () => {
       async close() {
         calls.push('close');
       },
+      async removed(_ctx: CoreContext, crmConnectionId: string) {
+        calls.push(`removed ${crmConnectionId}`);
+      },
     };
     const descriptor: CrmConnector = {
       ...activeCampaignConnector,
@@ -79,6 +82,10 @@ describe('sandboxes a person can add from the Connections screen', () => {
 
     await closeEmbeddedSandboxes(core.context);
     expect(calls).toEqual(['add', 'resume', 'close']);
+
+    // Removing its connection ends it.
+    await core.call('connections/remove', { id: connection.id });
+    expect(calls).toEqual(['add', 'resume', 'close', `removed ${connection.id}`]);
   });
 
   it('refuses, in words, a sandbox for a CRM whose descriptor offers none', async () => {
