@@ -3,7 +3,7 @@ import type { DetectRecord, Features } from './types';
 import { nicknameGroups, parseFamily, parseGiven, parseSuffix, phonetic } from './normalise/names';
 import { isRoleLocal, normaliseEmail } from './normalise/email';
 import { normalisePhone, phoneTail } from './normalise/phone';
-import { normaliseAddress, normaliseCompany } from './normalise/address';
+import { normaliseCompany, normalisePostcode, streetTokens } from './normalise/address';
 import { normaliseDate } from './normalise/date';
 import { fold } from './normalise/text';
 
@@ -22,6 +22,13 @@ interface FamilyParts {
   readonly familyPh: string;
 }
 
+interface StreetParts {
+  readonly number: string;
+  readonly street: string;
+}
+/** A token `normaliseStreet` takes for the house number. */
+const HOUSE_NUMBER = /^\d+[a-z]?$/;
+
 /**
  * Memo of the normalised forms of raw name and place fields, for one scan. A contact list repeats a few thousand
  * given names, family names and cities: each distinct raw value is folded, parsed and encoded once, and every
@@ -36,6 +43,9 @@ export class FeatureMemo {
   private readonly places = new Map<string, string>();
   private readonly dates = new Map<string, string>();
   private readonly interned = new Map<string, string>();
+  private readonly streets = new Map<string, StreetParts>();
+  private readonly postcodes = new Map<string, string>();
+  private readonly companies = new Map<string, string>();
 
   /** One copy of each equal string. */
   intern(s: string): string {
@@ -86,6 +96,53 @@ export class FeatureMemo {
     return normalised;
   }
 
+  /**
+   * `normaliseStreet(line)`. A street line is mostly unique (its house number), but what follows a leading house
+   * number is not: that rest is parsed once. Exact because the rest's tokens are read the same way whatever the
+   * first one was, when the first is a house number (it only sets the number, and no unit skips past it).
+   */
+  street(line: string): StreetParts {
+    const folded = fold(line);
+    const space = folded.indexOf(' ');
+    const first = space < 0 ? folded : folded.slice(0, space);
+    if (space > 0 && HOUSE_NUMBER.test(first)) {
+      const rest = this.streetOf(folded.slice(space + 1));
+      const number = this.intern(first.charCodeAt(first.length - 1) > 0x39 ? first.slice(0, -1) : first);
+      return { number, street: rest.street };
+    }
+    return this.streetOf(folded);
+  }
+
+  private streetOf(folded: string): StreetParts {
+    const hit = this.streets.get(folded);
+    if (hit) return hit;
+    const p = streetTokens(folded);
+    const parts = { number: this.intern(p.number), street: this.intern(p.street) };
+    if (this.streets.size >= MEMO_LIMIT) this.streets.clear();
+    this.streets.set(folded, parts);
+    return parts;
+  }
+
+  postcode(raw: string | null | undefined): string {
+    if (!raw) return '';
+    const hit = this.postcodes.get(raw);
+    if (hit !== undefined) return hit;
+    const normalised = this.intern(normalisePostcode(raw));
+    if (this.postcodes.size >= MEMO_LIMIT) this.postcodes.clear();
+    this.postcodes.set(raw, normalised);
+    return normalised;
+  }
+
+  company(raw: string | null | undefined): string {
+    if (!raw) return '';
+    const hit = this.companies.get(raw);
+    if (hit !== undefined) return hit;
+    const normalised = this.intern(normaliseCompany(raw));
+    if (this.companies.size >= MEMO_LIMIT) this.companies.clear();
+    this.companies.set(raw, normalised);
+    return normalised;
+  }
+
   place(raw: string | null | undefined): string {
     if (!raw) return '';
     const hit = this.places.get(raw);
@@ -97,15 +154,29 @@ export class FeatureMemo {
   }
 }
 
+// Scratch lists, copied out at their exact length: a list grown by `push` keeps room for 16 values, which for a
+// million records is most of the features' memory.
+const emails: string[] = [];
+const folded: string[] = [];
+const locals: string[] = [];
+const phones: string[] = [];
+const tails: string[] = [];
+
+const exact = (list: string[]): readonly string[] => {
+  const n = list.length;
+  if (n === 0) return EMPTY;
+  return n === 1 ? [list[0]!] : list.slice();
+};
+
 export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new FeatureMemo()): Features {
   const givenParts = memo.given(r.givenName);
   const familyParts = memo.family(r.familyName);
   // The last suffix seen wins (see parseName): inside the given name, then the family name, then the suffix field.
   const suffix = givenParts.suffix || familyParts.suffix || parseSuffix(r.suffix);
   const middle = givenParts.middle || (r.middleName ? memo.given(r.middleName).given : '');
-  const emails: string[] = [];
-  const folded: string[] = [];
-  const locals: string[] = [];
+  emails.length = 0;
+  folded.length = 0;
+  locals.length = 0;
   for (const raw of r.emails ?? EMPTY) {
     const e = normaliseEmail(raw);
     if (!e || emails.includes(e.exact)) continue;
@@ -115,8 +186,8 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
     if (!folded.includes(f)) folded.push(f);
     if (e.local.length >= 4 && !isRoleLocal(e.local) && !locals.includes(e.local)) locals.push(e.local);
   }
-  const phones: string[] = [];
-  const tails: string[] = [];
+  phones.length = 0;
+  tails.length = 0;
   const rawPhones = r.phones ?? EMPTY;
   for (let i = 0; i < rawPhones.length; i++) {
     const p = r.phonesE164?.[i] ?? normalisePhone(rawPhones[i], region);
@@ -125,33 +196,41 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
     const t = phoneTail(p);
     if (t && !tails.includes(t)) tails.push(t);
   }
-  const address = normaliseAddress(r.addresses?.[0] ?? {}, memo);
-  const given = givenParts.given;
-  const family = familyParts.family;
+  const emailList = exact(emails);
+  // The same as normaliseAddress(r.addresses?.[0] ?? {}), through the memo.
+  const parts = r.addresses?.[0];
+  let streetNumber = '';
+  let street = '';
+  if (parts) {
+    const first = memo.street(`${parts.streetNumber ?? ''} ${parts.line1 ?? ''}`);
+    const second = first.street ? null : memo.street(parts.line2 ?? '');
+    streetNumber = first.number || (second?.number ?? '');
+    street = first.street || (second?.street ?? '');
+  }
   return {
     id: r.id,
     source: r.source ?? '',
-    given,
+    given: givenParts.given,
     middle,
-    family,
+    family: familyParts.family,
     givenPh: givenParts.givenPh,
     familyPh: familyParts.familyPh,
     nick: givenParts.nick,
     suffix,
-    emails: emails.length ? emails : EMPTY,
-    emailsFolded: folded.length === 0 ? EMPTY : sameList(folded, emails) ? emails : folded,
-    emailLocals: locals.length ? locals : EMPTY,
-    phones: phones.length ? phones : EMPTY,
-    phoneTails: tails.length ? tails : EMPTY,
+    emails: emailList,
+    emailsFolded: folded.length === 0 ? EMPTY : sameList(folded, emails) ? emailList : exact(folded),
+    emailLocals: exact(locals),
+    phones: exact(phones),
+    phoneTails: exact(tails),
     // High-cardinality values are not interned: hashing every one costs more than the memory it saves.
     dob: memo.date(r.birthday),
     // Postcodes, street numbers and street names repeat across a list: one copy each.
-    postcode: memo.intern(address.postcode),
-    streetNumber: memo.intern(address.streetNumber),
-    street: memo.intern(address.street),
-    locality: address.locality,
-    region: address.region,
-    company: normaliseCompany(r.company),
+    postcode: memo.postcode(parts?.postcode),
+    streetNumber,
+    street,
+    locality: memo.place(parts?.locality),
+    region: memo.place(parts?.region),
+    company: memo.company(r.company),
   };
 }
 
