@@ -96,21 +96,36 @@ export class FeatureMemo {
     return normalised;
   }
 
+  /** The house number of the last `street` call. */
+  number = '';
+
   /**
-   * `normaliseStreet(line)`. A street line is mostly unique (its house number), but what follows a leading house
-   * number is not: that rest is parsed once. Exact because the rest's tokens are read the same way whatever the
-   * first one was, when the first is a house number (it only sets the number, and no unit skips past it).
+   * `normaliseStreet(line)`: returns the street and leaves the number in `number`. A street line is mostly unique
+   * (its house number), but what follows a leading house number is not: that rest is parsed once. Exact because
+   * the rest's tokens are read the same way whatever the first one was, when the first is a house number (it
+   * only sets the number, and no unit skips past it).
    */
-  street(line: string): StreetParts {
+  street(line: string): string {
     const folded = fold(line);
     const space = folded.indexOf(' ');
-    const first = space < 0 ? folded : folded.slice(0, space);
-    if (space > 0 && HOUSE_NUMBER.test(first)) {
-      const rest = this.streetOf(folded.slice(space + 1));
-      const number = this.intern(first.charCodeAt(first.length - 1) > 0x39 ? first.slice(0, -1) : first);
-      return { number, street: rest.street };
+    if (space > 0 && HOUSE_NUMBER.test(folded.slice(0, space))) {
+      const letter = folded.charCodeAt(space - 1) > 0x39;
+      this.number = this.houseNumber(folded, letter ? space - 1 : space);
+      return this.streetOf(folded.slice(space + 1)).street;
     }
-    return this.streetOf(folded);
+    const parts = this.streetOf(folded);
+    this.number = parts.number;
+    return parts.street;
+  }
+
+  private readonly numbers: string[] = [];
+
+  /** `folded.slice(0, end)`, a run of digits: small numbers are shared by value without hashing the string. */
+  private houseNumber(folded: string, end: number): string {
+    if (end > 6 || folded.charCodeAt(0) === 0x30) return this.intern(folded.slice(0, end));
+    let value = 0;
+    for (let i = 0; i < end; i++) value = value * 10 + folded.charCodeAt(i) - 0x30;
+    return (this.numbers[value] ??= folded.slice(0, end));
   }
 
   private streetOf(folded: string): StreetParts {
@@ -162,11 +177,18 @@ const locals: string[] = [];
 const phones: string[] = [];
 const tails: string[] = [];
 
-const exact = (list: string[]): readonly string[] => {
-  const n = list.length;
+/** The first `n` values of a scratch list, in a list of their own. */
+function exact(list: readonly string[], n: number): readonly string[] {
   if (n === 0) return EMPTY;
-  return n === 1 ? [list[0]!] : list.slice();
-};
+  if (n === 1) return [list[0]!];
+  return list.slice(0, n);
+}
+
+/** Whether the first `n` values of `list` hold `v`. */
+function holds(list: readonly string[], n: number, v: string): boolean {
+  for (let i = 0; i < n; i++) if (list[i] === v) return true;
+  return false;
+}
 
 export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new FeatureMemo()): Features {
   const givenParts = memo.given(r.givenName);
@@ -174,38 +196,46 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
   // The last suffix seen wins (see parseName): inside the given name, then the family name, then the suffix field.
   const suffix = givenParts.suffix || familyParts.suffix || parseSuffix(r.suffix);
   const middle = givenParts.middle || (r.middleName ? memo.given(r.middleName).given : '');
-  emails.length = 0;
-  folded.length = 0;
-  locals.length = 0;
-  for (const raw of r.emails ?? EMPTY) {
-    const e = normaliseEmail(raw);
-    if (!e || emails.includes(e.exact)) continue;
-    emails.push(e.exact);
+  let ne = 0;
+  let nf = 0;
+  let nl = 0;
+  let sameFolded = true;
+  const rawEmails = r.emails ?? EMPTY;
+  for (let i = 0; i < rawEmails.length; i++) {
+    const e = normaliseEmail(rawEmails[i]);
+    if (!e || holds(emails, ne, e.exact)) continue;
+    emails[ne++] = e.exact;
     // Most addresses fold to themselves: share the string rather than keep a copy per record.
     const f = e.folded === e.exact ? e.exact : e.folded;
-    if (!folded.includes(f)) folded.push(f);
-    if (e.local.length >= 4 && !isRoleLocal(e.local) && !locals.includes(e.local)) locals.push(e.local);
+    if (!holds(folded, nf, f)) {
+      if (sameFolded && (nf !== ne - 1 || f !== e.exact)) sameFolded = false;
+      folded[nf++] = f;
+    }
+    if (e.local.length >= 4 && !isRoleLocal(e.local) && !holds(locals, nl, e.local)) locals[nl++] = e.local;
   }
-  phones.length = 0;
-  tails.length = 0;
+  let np = 0;
+  let nt = 0;
   const rawPhones = r.phones ?? EMPTY;
   for (let i = 0; i < rawPhones.length; i++) {
     const p = r.phonesE164?.[i] ?? normalisePhone(rawPhones[i], region);
-    if (!p || phones.includes(p)) continue;
-    phones.push(p);
+    if (!p || holds(phones, np, p)) continue;
+    phones[np++] = p;
     const t = phoneTail(p);
-    if (t && !tails.includes(t)) tails.push(t);
+    if (t && !holds(tails, nt, t)) tails[nt++] = t;
   }
-  const emailList = exact(emails);
-  // The same as normaliseAddress(r.addresses?.[0] ?? {}), through the memo.
+  const emailList = exact(emails, ne);
+  // The same as normaliseAddress(r.addresses?.[0] ?? {}), through the memo (a leading space folds away).
   const parts = r.addresses?.[0];
   let streetNumber = '';
   let street = '';
   if (parts) {
-    const first = memo.street(`${parts.streetNumber ?? ''} ${parts.line1 ?? ''}`);
-    const second = first.street ? null : memo.street(parts.line2 ?? '');
-    streetNumber = first.number || (second?.number ?? '');
-    street = first.street || (second?.street ?? '');
+    const line = parts.streetNumber ? `${parts.streetNumber} ${parts.line1 ?? ''}` : (parts.line1 ?? '');
+    street = memo.street(line);
+    streetNumber = memo.number;
+    if (!street) {
+      street = memo.street(parts.line2 ?? '');
+      streetNumber ||= memo.number;
+    }
   }
   return {
     id: r.id,
@@ -218,10 +248,10 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
     nick: givenParts.nick,
     suffix,
     emails: emailList,
-    emailsFolded: folded.length === 0 ? EMPTY : sameList(folded, emails) ? emailList : exact(folded),
-    emailLocals: exact(locals),
-    phones: exact(phones),
-    phoneTails: exact(tails),
+    emailsFolded: nf === 0 ? EMPTY : sameFolded && nf === ne ? emailList : exact(folded, nf),
+    emailLocals: exact(locals, nl),
+    phones: exact(phones, np),
+    phoneTails: exact(tails, nt),
     // High-cardinality values are not interned: hashing every one costs more than the memory it saves.
     dob: memo.date(r.birthday),
     // Postcodes, street numbers and street names repeat across a list: one copy each.
@@ -232,8 +262,4 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
     region: memo.place(parts?.region),
     company: memo.company(r.company),
   };
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
