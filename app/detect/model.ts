@@ -67,28 +67,8 @@ export function buildModel(
   calibration: Calibration | null = CALIBRATION,
 ): Model {
   const n = features.length;
-  const counting = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
-  const tf: (Map<string, number> | null)[] = counting;
   const nonNull = FIELDS.map(() => 0);
-  const add = (k: number, v: string) => {
-    if (!v) return;
-    const map = tf[k]!;
-    nonNull[k]! += 1;
-    map.set(v, (map.get(v) ?? 0) + 1);
-  };
-  const addAll = (k: number, values: readonly string[]) => {
-    if (values.length === 0) return;
-    const map = tf[k]!;
-    nonNull[k]! += 1;
-    for (const v of values) map.set(v, (map.get(v) ?? 0) + 1);
-  };
-  // The fields of `tfValues`, read directly: a million records would otherwise allocate a list per field.
-  const single = FIELDS.flatMap((spec, k) => (spec.tf && k !== 3 && k !== 4 ? [k] : []));
-  for (const f of features) {
-    for (const k of single) add(k, singleValue(k, f));
-    if (tf[3]) addAll(3, f.emails);
-    if (tf[4]) addAll(4, f.phones);
-  }
+  const tf = countTerms(features, nonNull);
   const counts = FIELDS.map((f) => new Array<number>(f.levels.length).fill(0));
   const seen = FIELDS.map(() => 0);
   const levels = new Int8Array(FIELDS.length);
@@ -144,7 +124,20 @@ function hash(s: string, seed: number): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return (h >>> 0) & (SHARED_BUCKETS - 1);
 }
-const addressKey = (f: Features): number => hash(`${f.streetNumber} ${f.street} ${f.postcode}`, 1);
+/** hash(`${f.streetNumber} ${f.street} ${f.postcode}`, 1), without the string. */
+function addressKey(f: Features): number {
+  let h = (0x811c9dc5 ^ 1) >>> 0;
+  h = fnvOn(h, f.streetNumber);
+  h = Math.imul(h ^ 0x20, 0x01000193);
+  h = fnvOn(h, f.street);
+  h = Math.imul(h ^ 0x20, 0x01000193);
+  h = fnvOn(h, f.postcode);
+  return (h >>> 0) & (SHARED_BUCKETS - 1);
+}
+function fnvOn(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
 const companyKey = (f: Features): number => hash(f.company, 2);
 
 function bump(table: Uint8Array, k: number): void {
@@ -186,6 +179,88 @@ function sharedMailboxes(features: readonly Features[], counts: Map<string, numb
     }
   return out;
 }
+
+/**
+ * Counts of each field's values, for the fields with term-frequency adjustment, and how many records hold one
+ * (into `nonNull`). Only values held at least twice are counted in a map: a value held once reads exactly as an
+ * absent one wherever the counts are used (a count is taken as at least 2, and shared only above 2), and is not
+ * stored. A first pass finds them by hash in one table of byte counters, so the map is not filled with the
+ * list's unique emails, phones and family names (on the synthetic list 88k of 93k emails are held once).
+ */
+function countTerms(features: readonly Features[], nonNull: number[]): (Map<string, number> | null)[] {
+  const n = features.length;
+  let bits = 12;
+  while (bits < 23 && 1 << bits < 4 * n) bits++;
+  const mask = (1 << bits) - 1;
+  // Two passes over the records (not one per field: reading every record's fields is most of the cost).
+  const fields = TF_SINGLE.length;
+  const seen = TF_FIELDS.map(() => new Uint8Array(1 << bits));
+  const singles = new Int32Array(n * fields);
+  let lists = new Int32Array(Math.max(16, n));
+  let count = 0;
+  const held = new Int32Array(FIELDS.length);
+  for (let r = 0; r < n; r++) {
+    const f = features[r]!;
+    for (let x = 0; x < fields; x++) {
+      const k = TF_SINGLE[x]!;
+      const v = singleValue(k, f);
+      if (!v) continue;
+      held[k]! += 1;
+      const h = fnvOf(v) & mask;
+      singles[r * fields + x] = h;
+      const table = seen[x]!;
+      if (table[h]! < 2) table[h]! += 1;
+    }
+    for (let x = 0; x < 2; x++) {
+      const values = x === 0 ? f.emails : f.phones;
+      if (values.length === 0) continue;
+      held[x + 3]! += 1;
+      if (count + values.length > lists.length) {
+        const next = new Int32Array(lists.length * 2 + values.length);
+        next.set(lists);
+        lists = next;
+      }
+      const table = seen[fields + x]!;
+      for (let i = 0; i < values.length; i++) {
+        const h = fnvOf(values[i]!) & mask;
+        lists[count++] = h;
+        if (table[h]! < 2) table[h]! += 1;
+      }
+    }
+  }
+  const maps = FIELDS.map((spec) => (spec.tf ? new Map<string, number>() : null));
+  let at = 0;
+  for (let r = 0; r < n; r++) {
+    const f = features[r]!;
+    for (let x = 0; x < fields; x++) {
+      const k = TF_SINGLE[x]!;
+      const v = singleValue(k, f);
+      if (v && seen[x]![singles[r * fields + x]!]! >= 2) {
+        const map = maps[k]!;
+        map.set(v, (map.get(v) ?? 0) + 1);
+      }
+    }
+    for (let x = 0; x < 2; x++) {
+      const values = x === 0 ? f.emails : f.phones;
+      const table = seen[fields + x]!;
+      const map = maps[x + 3]!;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (table[lists[at++]!]! >= 2) map.set(v, (map.get(v) ?? 0) + 1);
+      }
+    }
+  }
+  for (let k = 0; k < FIELDS.length; k++) nonNull[k] = held[k]!;
+  return maps;
+}
+
+/** The fields with term frequencies holding one value per record; emails (3) and phones (4) hold lists. */
+const TF_SINGLE = [0, 1, 5, 7];
+const TF_FIELDS = [...TF_SINGLE, 3, 4];
+if (FIELDS.some((spec, k) => spec.tf !== TF_FIELDS.includes(k)))
+  throw new Error('term-frequency fields moved');
+
+const fnvOf = (s: string): number => fnvOn(0x811c9dc5, s);
 
 function singleValue(k: number, f: Features): string {
   switch (k) {
