@@ -220,6 +220,69 @@ class GrowableI32 {
   }
 }
 
+/**
+ * One rule's keys as (hash, record) in two typed arrays, sorted by a stable radix sort on the hash: records are
+ * keyed in ascending order, so equal hashes come out by record, the order the packed (hash, record) numbers
+ * sorted to, in a few linear passes instead of a comparison sort.
+ */
+class KeyBuffer {
+  hashes = new Uint32Array(1024);
+  records = new Int32Array(1024);
+  length = 0;
+  private spareHashes = new Uint32Array(1024);
+  private spareRecords = new Int32Array(1024);
+  private readonly counts = new Int32Array(RADIX);
+
+  push(hash: number, record: number): void {
+    if (this.length === this.hashes.length) {
+      const hashes = new Uint32Array(this.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const records = new Int32Array(this.length * 2);
+      records.set(this.records);
+      this.records = records;
+    }
+    this.hashes[this.length] = hash;
+    this.records[this.length++] = record;
+  }
+
+  sort(): void {
+    const n = this.length;
+    if (this.spareHashes.length < this.hashes.length) {
+      this.spareHashes = new Uint32Array(this.hashes.length);
+      this.spareRecords = new Int32Array(this.hashes.length);
+    }
+    const counts = this.counts;
+    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+      const fromH = this.hashes;
+      const fromR = this.records;
+      const toH = this.spareHashes;
+      const toR = this.spareRecords;
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(fromH[i]! >>> shift) & RADIX_MASK]! += 1;
+      let at = 0;
+      for (let d = 0; d < RADIX; d++) {
+        const c = counts[d]!;
+        counts[d] = at;
+        at += c;
+      }
+      for (let i = 0; i < n; i++) {
+        const h = fromH[i]!;
+        const to = counts[(h >>> shift) & RADIX_MASK]!++;
+        toH[to] = h;
+        toR[to] = fromR[i]!;
+      }
+      this.hashes = toH;
+      this.records = toR;
+      this.spareHashes = fromH;
+      this.spareRecords = fromR;
+    }
+  }
+}
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
+
 export interface Candidates {
   /** Packed pairs: (i * n + j) for i < j, sorted and unique. */
   readonly pairs: Float64Array;
@@ -269,12 +332,12 @@ const ORDERS: readonly ((a: Features, b: Features) => number)[] = [
 ];
 const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
-/** Sorts packed (hash, record) numbers per rule, walks equal-hash runs and emits the pairs of each block. */
+/** Sorts (hash, record) per rule, walks equal-hash runs and emits the pairs of each block. */
 export function generateCandidates(features: readonly Features[], options: BlockOptions): Candidates {
   const n = features.length;
   const idBits = idBitsFor(n);
+  // The hash keeps the bits the packed pairs and reported keys had room for beside a record index.
   const hashBits = Math.min(32, 52 - idBits);
-  const hashScale = 2 ** idBits;
   const hashMask = 2 ** hashBits;
   const all = new GrowableF64();
   const reports: {
@@ -289,39 +352,37 @@ export function generateCandidates(features: readonly Features[], options: Block
   const largeMembers = new GrowableI32();
   const members: number[] = [];
   // One buffer for every rule's keys (a rule's keys are done with before the next rule's are made).
-  const keyed = new GrowableF64();
+  const keyed = new KeyBuffer();
   for (let r = 0; r < BLOCKING_RULES.length; r++) {
     options.signal?.throwIfAborted();
     const rule = BLOCKING_RULES[r]!;
     keyed.length = 0;
     let record = 0;
-    const emit = (h: number) => keyed.push((h % hashMask) * hashScale + record);
+    const emit = (h: number) => keyed.push(h % hashMask, record);
     for (record = 0; record < n; record++) rule.hashes(features[record]!, emit);
-    const sorted = keyed.view().sort();
+    keyed.sort();
+    const length = keyed.length;
+    const hashes = keyed.hashes;
+    const records = keyed.records;
     if (options.onKeys && hashBits === 32) {
-      const keys = new Float64Array(sorted.length);
-      const records = new Int32Array(sorted.length);
-      for (let t = 0; t < sorted.length; t++) {
-        const h = Math.floor(sorted[t]! / hashScale);
-        keys[t] = r * 4294967296 + h;
-        records[t] = sorted[t]! - h * hashScale;
-      }
-      options.onKeys(keys, records);
+      const keys = new Float64Array(length);
+      for (let t = 0; t < length; t++) keys[t] = r * 4294967296 + hashes[t]!;
+      options.onKeys(keys, records.slice(0, length));
     }
     const rep = { blocks: 0, comparisons: 0, skipped: 0, largest: 0, windowed: 0 };
     reports.push(rep);
     let start = 0;
-    while (start < sorted.length) {
-      const h = Math.floor(sorted[start]! / hashScale);
+    while (start < length) {
+      const h = hashes[start]!;
       let end = start + 1;
-      while (end < sorted.length && Math.floor(sorted[end]! / hashScale) === h) end++;
-      start = collect(start, end, h);
+      while (end < length && hashes[end] === h) end++;
+      start = collect(start, end);
     }
-    function collect(from: number, end: number, h: number): number {
+    function collect(from: number, end: number): number {
       if (end - from < 2) return end;
       members.length = 0;
       for (let t = from; t < end; t++) {
-        const rec = sorted[t]! - h * hashScale;
+        const rec = records[t]!;
         if (members[members.length - 1] !== rec) members.push(rec);
       }
       const size = members.length;
