@@ -33,6 +33,8 @@ export interface Model {
   readonly calibration?: Calibration | null;
   /** How many records hold each street address and each company (hashed counts; absent when restored). */
   readonly shared?: Uint8Array;
+  /** log2(m/u) clipped, per field and level (see `baseWeight`). */
+  readonly weights?: readonly (readonly number[])[];
 }
 
 /** Serialisable form (stored with the scan so an incremental re-scan scores with the same parameters). */
@@ -103,6 +105,7 @@ export function buildModel(
   }
   return {
     u,
+    weights: weightTable(u),
     tf,
     nonNull,
     n,
@@ -272,7 +275,7 @@ export function modelParams(model: Model): ModelParams {
 }
 
 export function restoreModel(params: ModelParams, tf: (TermCounts | null)[]): Model {
-  return { ...params, tf, calibration: CALIBRATION };
+  return { ...params, weights: weightTable(params.u), tf, calibration: CALIBRATION };
 }
 
 export interface PairScore {
@@ -294,17 +297,22 @@ export interface PairScore {
 export const WIDELY_SHARED = 4;
 
 /** log2(m/u) clipped, per field and level, before term-frequency adjustment: computed once per model. */
-const baseWeights = new WeakMap<Model, number[][]>();
+const baseWeights = new WeakMap<Model, readonly (readonly number[])[]>();
+
+function weightTable(u: readonly (readonly number[])[]): number[][] {
+  return FIELDS.map((spec, f) =>
+    spec.levels.map((_, l) => {
+      const w = Math.log2(spec.m[l]! / u[f]![l]!);
+      return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
+    }),
+  );
+}
 
 function baseWeight(model: Model, k: number, level: number): number {
-  let table = baseWeights.get(model);
+  // Built and restored models carry their table: a scan reads it for every field of millions of pairs.
+  let table = model.weights ?? baseWeights.get(model);
   if (!table) {
-    table = FIELDS.map((spec, f) =>
-      spec.levels.map((_, l) => {
-        const w = Math.log2(spec.m[l]! / model.u[f]![l]!);
-        return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
-      }),
-    );
+    table = weightTable(model.u);
     baseWeights.set(model, table);
   }
   return table[k]![level]!;
