@@ -79,7 +79,9 @@ export class FeatureMemo {
     const hit = this.families.get(key);
     if (hit) return hit;
     const p = parseFamily(key);
-    const family = this.intern(p.family);
+    // Not interned: the memo already shares it among records of one raw value, and family names, birthdays
+    // and postcodes are mostly distinct, so an intern lookup per new value would cost more than it shares.
+    const family = p.family;
     const parts = { family, suffix: p.suffix, familyPh: phonetic(family) };
     if (this.families.size >= MEMO_LIMIT) this.families.clear();
     this.families.set(key, parts);
@@ -90,7 +92,7 @@ export class FeatureMemo {
     if (!raw) return '';
     const hit = this.dates.get(raw);
     if (hit !== undefined) return hit;
-    const normalised = this.intern(normaliseDate(raw));
+    const normalised = normaliseDate(raw);
     if (this.dates.size >= MEMO_LIMIT) this.dates.clear();
     this.dates.set(raw, normalised);
     return normalised;
@@ -142,7 +144,7 @@ export class FeatureMemo {
     if (!raw) return '';
     const hit = this.postcodes.get(raw);
     if (hit !== undefined) return hit;
-    const normalised = this.intern(normalisePostcode(raw));
+    const normalised = normalisePostcode(raw);
     if (this.postcodes.size >= MEMO_LIMIT) this.postcodes.clear();
     this.postcodes.set(raw, normalised);
     return normalised;
@@ -152,7 +154,7 @@ export class FeatureMemo {
     if (!raw) return '';
     const hit = this.companies.get(raw);
     if (hit !== undefined) return hit;
-    const normalised = this.intern(normaliseCompany(raw));
+    const normalised = normaliseCompany(raw);
     if (this.companies.size >= MEMO_LIMIT) this.companies.clear();
     this.companies.set(raw, normalised);
     return normalised;
@@ -254,7 +256,7 @@ export function extractFeatures(r: DetectRecord, region: CountryCode, memo = new
     phoneTails: exact(tails, nt),
     // High-cardinality values are not interned: hashing every one costs more than the memory it saves.
     dob: memo.date(r.birthday),
-    // Postcodes, street numbers and street names repeat across a list: one copy each.
+    // Postcodes, street numbers and street names repeat across a list: one copy per distinct raw value.
     postcode: memo.postcode(parts?.postcode),
     streetNumber,
     street,
