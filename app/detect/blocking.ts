@@ -62,12 +62,16 @@ function listRule(
   };
 }
 
-/** A rule keyed by two fields joined with "|", when both are present. */
+/**
+ * A rule keyed by two fields joined with "|", when both are present. `hashes` is spelled out per rule (the
+ * same two fields): one shared function calling nine pairs of accessors is slow for every record and rule.
+ */
 function pairRule(
   name: string,
   description: string,
   first: (f: Features) => string,
   second: (f: Features) => string,
+  hashes: (f: Features, emit: (hash: number) => void) => void,
 ): BlockingRule {
   return {
     name,
@@ -77,11 +81,7 @@ function pairRule(
       const b = second(f);
       return a && b ? one(`${a}|${b}`) : none;
     },
-    hashes(f, emit) {
-      const a = first(f);
-      const b = second(f);
-      if (a && b) emit(hashPair(a, b));
-    },
+    hashes,
   };
 }
 
@@ -118,48 +118,72 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     'same sounding family name and postcode',
     (f) => f.familyPh,
     (f) => f.postcode,
+    (f, emit) => {
+      if (f.familyPh && f.postcode) emit(hashPair(f.familyPh, f.postcode));
+    },
   ),
   pairRule(
     'family_dob',
     'same sounding family name and birthday',
     (f) => f.familyPh,
     (f) => f.dob,
+    (f, emit) => {
+      if (f.familyPh && f.dob) emit(hashPair(f.familyPh, f.dob));
+    },
   ),
   pairRule(
     'given_dob',
     'same sounding given name and birthday',
     (f) => f.givenPh,
     (f) => f.dob,
+    (f, emit) => {
+      if (f.givenPh && f.dob) emit(hashPair(f.givenPh, f.dob));
+    },
   ),
   pairRule(
     'dob_postcode',
     'same birthday and postcode',
     (f) => f.dob,
     (f) => f.postcode,
+    (f, emit) => {
+      if (f.dob && f.postcode) emit(hashPair(f.dob, f.postcode));
+    },
   ),
   pairRule(
     'address',
     'same street number and postcode',
     (f) => f.streetNumber,
     (f) => f.postcode,
+    (f, emit) => {
+      if (f.streetNumber && f.postcode) emit(hashPair(f.streetNumber, f.postcode));
+    },
   ),
   pairRule(
     'street',
     'same street number and street',
     (f) => f.streetNumber,
     (f) => f.street,
+    (f, emit) => {
+      if (f.streetNumber && f.street) emit(hashPair(f.streetNumber, f.street));
+    },
   ),
   pairRule(
     'dob_city',
     'same birthday and city',
     (f) => f.dob,
     (f) => f.locality,
+    (f, emit) => {
+      if (f.dob && f.locality) emit(hashPair(f.dob, f.locality));
+    },
   ),
   pairRule(
     'street_city',
     'same street name and city',
     (f) => f.street,
     (f) => f.locality,
+    (f, emit) => {
+      if (f.street && f.locality) emit(hashPair(f.street, f.locality));
+    },
   ),
   {
     name: 'family_city',
@@ -220,6 +244,69 @@ class GrowableI32 {
   }
 }
 
+/**
+ * One rule's keys as (hash, record) in two typed arrays, sorted by a stable radix sort on the hash: records are
+ * keyed in ascending order, so equal hashes come out by record, the order the packed (hash, record) numbers
+ * sorted to, in a few linear passes instead of a comparison sort.
+ */
+class KeyBuffer {
+  hashes = new Uint32Array(1024);
+  records = new Int32Array(1024);
+  length = 0;
+  private spareHashes = new Uint32Array(1024);
+  private spareRecords = new Int32Array(1024);
+  private readonly counts = new Int32Array(RADIX);
+
+  push(hash: number, record: number): void {
+    if (this.length === this.hashes.length) {
+      const hashes = new Uint32Array(this.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
+      const records = new Int32Array(this.length * 2);
+      records.set(this.records);
+      this.records = records;
+    }
+    this.hashes[this.length] = hash;
+    this.records[this.length++] = record;
+  }
+
+  sort(): void {
+    const n = this.length;
+    if (this.spareHashes.length < this.hashes.length) {
+      this.spareHashes = new Uint32Array(this.hashes.length);
+      this.spareRecords = new Int32Array(this.hashes.length);
+    }
+    const counts = this.counts;
+    for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+      const fromH = this.hashes;
+      const fromR = this.records;
+      const toH = this.spareHashes;
+      const toR = this.spareRecords;
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(fromH[i]! >>> shift) & RADIX_MASK]! += 1;
+      let at = 0;
+      for (let d = 0; d < RADIX; d++) {
+        const c = counts[d]!;
+        counts[d] = at;
+        at += c;
+      }
+      for (let i = 0; i < n; i++) {
+        const h = fromH[i]!;
+        const to = counts[(h >>> shift) & RADIX_MASK]!++;
+        toH[to] = h;
+        toR[to] = fromR[i]!;
+      }
+      this.hashes = toH;
+      this.records = toR;
+      this.spareHashes = fromH;
+      this.spareRecords = fromR;
+    }
+  }
+}
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+const RADIX_MASK = RADIX - 1;
+
 export interface Candidates {
   /** Packed pairs: (i * n + j) for i < j, sorted and unique. */
   readonly pairs: Float64Array;
@@ -269,12 +356,12 @@ const ORDERS: readonly ((a: Features, b: Features) => number)[] = [
 ];
 const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
-/** Sorts packed (hash, record) numbers per rule, walks equal-hash runs and emits the pairs of each block. */
+/** Sorts (hash, record) per rule, walks equal-hash runs and emits the pairs of each block. */
 export function generateCandidates(features: readonly Features[], options: BlockOptions): Candidates {
   const n = features.length;
   const idBits = idBitsFor(n);
+  // The hash keeps the bits the packed pairs and reported keys had room for beside a record index.
   const hashBits = Math.min(32, 52 - idBits);
-  const hashScale = 2 ** idBits;
   const hashMask = 2 ** hashBits;
   const all = new GrowableF64();
   const reports: {
@@ -289,39 +376,37 @@ export function generateCandidates(features: readonly Features[], options: Block
   const largeMembers = new GrowableI32();
   const members: number[] = [];
   // One buffer for every rule's keys (a rule's keys are done with before the next rule's are made).
-  const keyed = new GrowableF64();
+  const keyed = new KeyBuffer();
   for (let r = 0; r < BLOCKING_RULES.length; r++) {
     options.signal?.throwIfAborted();
     const rule = BLOCKING_RULES[r]!;
     keyed.length = 0;
     let record = 0;
-    const emit = (h: number) => keyed.push((h % hashMask) * hashScale + record);
+    const emit = (h: number) => keyed.push(h % hashMask, record);
     for (record = 0; record < n; record++) rule.hashes(features[record]!, emit);
-    const sorted = keyed.view().sort();
+    keyed.sort();
+    const length = keyed.length;
+    const hashes = keyed.hashes;
+    const records = keyed.records;
     if (options.onKeys && hashBits === 32) {
-      const keys = new Float64Array(sorted.length);
-      const records = new Int32Array(sorted.length);
-      for (let t = 0; t < sorted.length; t++) {
-        const h = Math.floor(sorted[t]! / hashScale);
-        keys[t] = r * 4294967296 + h;
-        records[t] = sorted[t]! - h * hashScale;
-      }
-      options.onKeys(keys, records);
+      const keys = new Float64Array(length);
+      for (let t = 0; t < length; t++) keys[t] = r * 4294967296 + hashes[t]!;
+      options.onKeys(keys, records.slice(0, length));
     }
     const rep = { blocks: 0, comparisons: 0, skipped: 0, largest: 0, windowed: 0 };
     reports.push(rep);
     let start = 0;
-    while (start < sorted.length) {
-      const h = Math.floor(sorted[start]! / hashScale);
+    while (start < length) {
+      const h = hashes[start]!;
       let end = start + 1;
-      while (end < sorted.length && Math.floor(sorted[end]! / hashScale) === h) end++;
-      start = collect(start, end, h);
+      while (end < length && hashes[end] === h) end++;
+      start = collect(start, end);
     }
-    function collect(from: number, end: number, h: number): number {
+    function collect(from: number, end: number): number {
       if (end - from < 2) return end;
       members.length = 0;
       for (let t = from; t < end; t++) {
-        const rec = sorted[t]! - h * hashScale;
+        const rec = records[t]!;
         if (members[members.length - 1] !== rec) members.push(rec);
       }
       const size = members.length;

@@ -360,9 +360,9 @@ export function exactValue(field: number, a: Features, b: Features): string {
     case 1:
       return a.family;
     case 3:
-      return a.emails.find((e) => b.emails.includes(e)) ?? '';
+      return shared(a.emails, b.emails);
     case 4:
-      return a.phones.find((p) => b.phones.includes(p)) ?? '';
+      return shared(a.phones, b.phones);
     case 5:
       return a.postcode;
     case 7:
@@ -370,6 +370,15 @@ export function exactValue(field: number, a: Features, b: Features): string {
     default:
       return '';
   }
+}
+
+/** The first value of `as` that `bs` holds, or "" (plain loops: no closure per scored pair). */
+function shared(as: readonly string[], bs: readonly string[]): string {
+  for (let i = 0; i < as.length; i++) {
+    const x = as[i]!;
+    for (let j = 0; j < bs.length; j++) if (bs[j] === x) return x;
+  }
+  return '';
 }
 
 /** Values a field contributes to its term-frequency table. */

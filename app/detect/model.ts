@@ -33,6 +33,8 @@ export interface Model {
   readonly calibration?: Calibration | null;
   /** How many records hold each street address and each company (hashed counts; absent when restored). */
   readonly shared?: Uint8Array;
+  /** log2(m/u) clipped, per field and level (see `baseWeight`). */
+  readonly weights?: readonly (readonly number[])[];
 }
 
 /** Serialisable form (stored with the scan so an incremental re-scan scores with the same parameters). */
@@ -67,28 +69,8 @@ export function buildModel(
   calibration: Calibration | null = CALIBRATION,
 ): Model {
   const n = features.length;
-  const counting = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
-  const tf: (Map<string, number> | null)[] = counting;
   const nonNull = FIELDS.map(() => 0);
-  const add = (k: number, v: string) => {
-    if (!v) return;
-    const map = tf[k]!;
-    nonNull[k]! += 1;
-    map.set(v, (map.get(v) ?? 0) + 1);
-  };
-  const addAll = (k: number, values: readonly string[]) => {
-    if (values.length === 0) return;
-    const map = tf[k]!;
-    nonNull[k]! += 1;
-    for (const v of values) map.set(v, (map.get(v) ?? 0) + 1);
-  };
-  // The fields of `tfValues`, read directly: a million records would otherwise allocate a list per field.
-  const single = FIELDS.flatMap((spec, k) => (spec.tf && k !== 3 && k !== 4 ? [k] : []));
-  for (const f of features) {
-    for (const k of single) add(k, singleValue(k, f));
-    if (tf[3]) addAll(3, f.emails);
-    if (tf[4]) addAll(4, f.phones);
-  }
+  const tf = countTerms(features, nonNull);
   const counts = FIELDS.map((f) => new Array<number>(f.levels.length).fill(0));
   const seen = FIELDS.map(() => 0);
   const levels = new Int8Array(FIELDS.length);
@@ -123,6 +105,7 @@ export function buildModel(
   }
   return {
     u,
+    weights: weightTable(u),
     tf,
     nonNull,
     n,
@@ -144,7 +127,20 @@ function hash(s: string, seed: number): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return (h >>> 0) & (SHARED_BUCKETS - 1);
 }
-const addressKey = (f: Features): number => hash(`${f.streetNumber} ${f.street} ${f.postcode}`, 1);
+/** hash(`${f.streetNumber} ${f.street} ${f.postcode}`, 1), without the string. */
+function addressKey(f: Features): number {
+  let h = (0x811c9dc5 ^ 1) >>> 0;
+  h = fnvOn(h, f.streetNumber);
+  h = Math.imul(h ^ 0x20, 0x01000193);
+  h = fnvOn(h, f.street);
+  h = Math.imul(h ^ 0x20, 0x01000193);
+  h = fnvOn(h, f.postcode);
+  return (h >>> 0) & (SHARED_BUCKETS - 1);
+}
+function fnvOn(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
 const companyKey = (f: Features): number => hash(f.company, 2);
 
 function bump(table: Uint8Array, k: number): void {
@@ -187,6 +183,78 @@ function sharedMailboxes(features: readonly Features[], counts: Map<string, numb
   return out;
 }
 
+/**
+ * Counts of each field's values, for the fields with term-frequency adjustment, and how many records hold one
+ * (into `nonNull`). Emails and phones are mostly unique to one record (on the synthetic 100k list 88k of 93k
+ * emails): only those held at least twice are counted in a map. A value held once reads exactly as an absent
+ * one wherever the counts are used (a count is taken as at least 2, and shared only above 2) and is not stored,
+ * so a first pass finds the repeated ones by hash in byte counters. Names, postcodes and cities repeat, and
+ * are the memo's strings whose hashes the map already knows: they are counted directly.
+ */
+function countTerms(features: readonly Features[], nonNull: number[]): (Map<string, number> | null)[] {
+  const n = features.length;
+  let bits = 12;
+  while (bits < 23 && 1 << bits < 4 * n) bits++;
+  const mask = (1 << bits) - 1;
+  const maps = FIELDS.map((spec) => (spec.tf ? new Map<string, number>() : null));
+  const singles = TF_SINGLE.map((k) => maps[k]!);
+  const fields = TF_SINGLE.length;
+  const seen = [new Uint8Array(1 << bits), new Uint8Array(1 << bits)];
+  let hashes = new Int32Array(Math.max(16, n));
+  let count = 0;
+  const held = new Int32Array(FIELDS.length);
+  for (let r = 0; r < n; r++) {
+    const f = features[r]!;
+    for (let x = 0; x < fields; x++) {
+      const k = TF_SINGLE[x]!;
+      const v = singleValue(k, f);
+      if (!v) continue;
+      held[k]! += 1;
+      const map = singles[x]!;
+      map.set(v, (map.get(v) ?? 0) + 1);
+    }
+    for (let x = 0; x < 2; x++) {
+      const values = x === 0 ? f.emails : f.phones;
+      if (values.length === 0) continue;
+      held[x + 3]! += 1;
+      if (count + values.length > hashes.length) {
+        const next = new Int32Array(hashes.length * 2 + values.length);
+        next.set(hashes);
+        hashes = next;
+      }
+      const table = seen[x]!;
+      for (let i = 0; i < values.length; i++) {
+        const h = fnvOf(values[i]!) & mask;
+        hashes[count++] = h;
+        if (table[h]! < 2) table[h]! += 1;
+      }
+    }
+  }
+  let at = 0;
+  for (let r = 0; r < n; r++) {
+    const f = features[r]!;
+    for (let x = 0; x < 2; x++) {
+      const values = x === 0 ? f.emails : f.phones;
+      const table = seen[x]!;
+      const map = maps[x + 3]!;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (table[hashes[at++]!]! >= 2) map.set(v, (map.get(v) ?? 0) + 1);
+      }
+    }
+  }
+  for (let k = 0; k < FIELDS.length; k++) nonNull[k] = held[k]!;
+  return maps;
+}
+
+/** The fields with term frequencies holding one value per record; emails (3) and phones (4) hold lists. */
+const TF_SINGLE = [0, 1, 5, 7];
+const TF_FIELDS = [...TF_SINGLE, 3, 4];
+if (FIELDS.some((spec, k) => spec.tf !== TF_FIELDS.includes(k)))
+  throw new Error('term-frequency fields moved');
+
+const fnvOf = (s: string): number => fnvOn(0x811c9dc5, s);
+
 function singleValue(k: number, f: Features): string {
   switch (k) {
     case 0:
@@ -207,7 +275,7 @@ export function modelParams(model: Model): ModelParams {
 }
 
 export function restoreModel(params: ModelParams, tf: (TermCounts | null)[]): Model {
-  return { ...params, tf, calibration: CALIBRATION };
+  return { ...params, weights: weightTable(params.u), tf, calibration: CALIBRATION };
 }
 
 export interface PairScore {
@@ -229,17 +297,22 @@ export interface PairScore {
 export const WIDELY_SHARED = 4;
 
 /** log2(m/u) clipped, per field and level, before term-frequency adjustment: computed once per model. */
-const baseWeights = new WeakMap<Model, number[][]>();
+const baseWeights = new WeakMap<Model, readonly (readonly number[])[]>();
+
+function weightTable(u: readonly (readonly number[])[]): number[][] {
+  return FIELDS.map((spec, f) =>
+    spec.levels.map((_, l) => {
+      const w = Math.log2(spec.m[l]! / u[f]![l]!);
+      return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
+    }),
+  );
+}
 
 function baseWeight(model: Model, k: number, level: number): number {
-  let table = baseWeights.get(model);
+  // Built and restored models carry their table: a scan reads it for every field of millions of pairs.
+  let table = model.weights ?? baseWeights.get(model);
   if (!table) {
-    table = FIELDS.map((spec, f) =>
-      spec.levels.map((_, l) => {
-        const w = Math.log2(spec.m[l]! / model.u[f]![l]!);
-        return Math.max(MIN_FIELD_WEIGHT, Math.min(MAX_FIELD_WEIGHT, w));
-      }),
-    );
+    table = weightTable(model.u);
     baseWeights.set(model, table);
   }
   return table[k]![level]!;

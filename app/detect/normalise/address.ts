@@ -71,7 +71,12 @@ export interface NormalisedAddress {
 }
 
 export function normaliseStreet(line: string): { number: string; street: string } {
-  const toks = tokens(fold(line));
+  return streetTokens(fold(line));
+}
+
+/** `normaliseStreet` of an already folded line. */
+export function streetTokens(folded: string): { number: string; street: string } {
+  const toks = tokens(folded);
   let number = '';
   const kept: string[] = [];
   for (let i = 0; i < toks.length; i++) {

@@ -45,7 +45,10 @@ export function normaliseEmail(raw: string | null | undefined): NormalisedEmail 
     domain = 'gmail.com';
     foldedLocal = foldedLocal.replace(/\./g, '');
   }
-  return { exact: s, folded: `${foldedLocal}@${domain}`, local: foldedLocal, domain };
+  // Most addresses fold to themselves: no second copy of the string then.
+  const folded =
+    foldedLocal === local && domain.length === s.length - at - 1 ? s : `${foldedLocal}@${domain}`;
+  return { exact: s, folded, local: foldedLocal, domain };
 }
 
 export function isRoleLocal(local: string): boolean {

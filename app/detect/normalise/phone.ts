@@ -18,8 +18,12 @@ export function normalisePhone(raw: string | null | undefined, region: CountryCo
   return `d${digits}`;
 }
 
+const ALL_DIGITS_AFTER_FIRST = /^[+d]\d+$/;
+
 /** Last 8 digits: the same line written with and without a trunk or country code. */
 export function phoneTail(normalised: string): string {
+  // E.164 ("+…") and kept digits ("d…") are digits after one character: cut the tail without a copy of them all.
+  if (normalised.length >= 9 && ALL_DIGITS_AFTER_FIRST.test(normalised)) return normalised.slice(-8);
   const digits = normalised.replace(/\D+/g, '');
   return digits.length >= 8 ? digits.slice(-8) : '';
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractFeatures, FeatureMemo } from '../../../app/detect/features';
 import { parseName } from '../../../app/detect/normalise/names';
+import { normaliseAddress, normaliseCompany } from '../../../app/detect/normalise/address';
 import type { DetectRecord } from '../../../app/detect/types';
 
 const records: DetectRecord[] = [
@@ -50,5 +51,37 @@ describe('feature memo', () => {
     expect(parseName('Bill Sr', 'Sr', 'jr').suffix).toBe('sr');
     expect(parseName('Ann', 'Smith Jr.', 'III').suffix).toBe('jr');
     expect(parseName('Ann', 'Smith', 'III').suffix).toBe('iii');
+  });
+
+  it('reads streets, postcodes and companies through the memo exactly as normaliseAddress does', () => {
+    const lines: [string | null, string | null, string | null][] = [
+      [null, '12 North Main Street, Apt 4', null],
+      ['12', 'North Main Street', null],
+      ['12b', 'Main St', null],
+      [null, '12B  Main   St 34', null],
+      [null, 'Apt 4 12 Main St', null],
+      [null, 'Unit 4, 12 Main St', null],
+      [null, '12 Apt 4 Main St', null],
+      [null, 'PO Box 77', '5 High St'],
+      [null, '', '5 High St'],
+      ['7', '', 'Flat 2'],
+      [null, 'Rue du Château 9', null],
+      [null, '5', null],
+      [null, '5a', null],
+      [null, '  44 Ölstraße ', null],
+    ];
+    const memo = new FeatureMemo();
+    for (let pass = 0; pass < 2; pass++)
+      for (const [streetNumber, line1, line2] of lines) {
+        const address = { streetNumber, line1, line2, postcode: '94110-1234', locality: 'X' };
+        const f = extractFeatures({ id: 'a', addresses: [address], company: 'The Acme Co.' }, 'US', memo);
+        const expected = normaliseAddress(address);
+        expect([f.streetNumber, f.street, f.postcode]).toEqual([
+          expected.streetNumber,
+          expected.street,
+          expected.postcode,
+        ]);
+        expect(f.company).toBe(normaliseCompany('The Acme Co.'));
+      }
   });
 });
