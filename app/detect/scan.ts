@@ -170,9 +170,11 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       // Read and computed while the writer thread stores the keys: the members' records and the pairs' rows.
       const maxPk = pks.length ? pks[pks.length - 1]! : 0;
       const grouped = new Map(
-        loadRecordsByPk(db, [...new Set(result.groups.flatMap((g) => g.members.map((i) => pks[i]!)))]).map(
-          (r) => [r.pk, r],
-        ),
+        loadRecordsByPk(
+          db,
+          result.groups.flatMap((g) => g.members.map((i) => pks[i]!)),
+          { addresses: false },
+        ).map((r) => [r.pk, r]),
       );
       const rows = [
         ...pairRows(
