@@ -155,9 +155,64 @@ export function recognisedNames(columns: CsvColumns): Record<string, string[]> {
   return out;
 }
 
+/** A cell's value, or null when the column is absent (-1) or the cell empty. */
+const cell = (row: readonly string[], i: number): string | null => (i < 0 ? null : row[i] || null);
+
+/** The non-empty cells of these columns. */
+function cells(row: readonly string[], columns: readonly number[]): string[] {
+  const out: string[] = [];
+  for (const i of columns) {
+    const v = row[i];
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Where each record field is read from, looked up once per file rather than once per row. */
+interface RowPlan {
+  readonly id: number;
+  readonly given: number;
+  readonly middle: number;
+  readonly family: number;
+  readonly suffix: number;
+  readonly company: number;
+  readonly birthday: number;
+  readonly streetNumber: number;
+  readonly line1: number;
+  readonly line2: number;
+  readonly city: number;
+  readonly state: number;
+  readonly postcode: number;
+  readonly emails: readonly number[];
+  readonly phones: readonly number[];
+}
+
+function planOf(columns: CsvColumns): RowPlan {
+  const m = columns.map;
+  const one = (f: CsvField) => m[f]?.[0] ?? -1;
+  return {
+    id: one('id'),
+    given: one('given'),
+    middle: one('middle'),
+    family: one('family'),
+    suffix: one('suffix'),
+    company: one('company'),
+    birthday: one('birthday'),
+    streetNumber: one('street_number'),
+    line1: one('address_1'),
+    line2: one('address_2'),
+    city: one('city'),
+    state: one('state'),
+    postcode: one('postcode'),
+    emails: m.email ?? [],
+    phones: m.phone ?? [],
+  };
+}
+
 /** Turns parsed rows into records: the header decides the columns. */
 class RowReader {
   columns: CsvColumns | null = null;
+  private plan: RowPlan | null = null;
   private rows = 0;
   /** Rows before this part of the file (ids of a file without an id column are row numbers). */
   rowBase = 0;
@@ -185,56 +240,34 @@ class RowReader {
       );
     }
     this.columns = columns;
+    this.plan = planOf(columns);
   }
 
   record(row: string[]): DetectRecord {
-    const m = this.columns!.map;
-    const get = (f: CsvField): string | null => {
-      const idx = m[f]?.[0];
-      if (idx === undefined) return null;
-      const v = row[idx];
-      return v === undefined || v === '' ? null : v;
-    };
-    const all = (f: CsvField): string[] => {
-      const list = m[f];
-      if (!list) return [];
-      const out: string[] = [];
-      for (const i of list) {
-        const v = row[i];
-        if (v) out.push(v);
-      }
-      return out;
-    };
-    const phones = all('phone');
+    const p = this.plan!;
+    const phones = cells(row, p.phones);
     const index = this.rows++;
-    const id = get('id') ?? String(this.rowBase + index + 1);
-    const address = {
-      streetNumber: get('street_number'),
-      line1: get('address_1'),
-      line2: get('address_2'),
-      locality: get('city'),
-      region: get('state'),
-      postcode: get('postcode'),
-    };
+    const id = cell(row, p.id) ?? String(this.rowBase + index + 1);
+    const streetNumber = cell(row, p.streetNumber);
+    const line1 = cell(row, p.line1);
+    const line2 = cell(row, p.line2);
+    const locality = cell(row, p.city);
+    const region = cell(row, p.state);
+    const postcode = cell(row, p.postcode);
     return {
       id,
-      givenName: get('given'),
-      middleName: get('middle'),
-      familyName: get('family'),
-      suffix: get('suffix'),
-      company: get('company'),
-      birthday: get('birthday'),
-      emails: all('email'),
+      givenName: cell(row, p.given),
+      middleName: cell(row, p.middle),
+      familyName: cell(row, p.family),
+      suffix: cell(row, p.suffix),
+      company: cell(row, p.company),
+      birthday: cell(row, p.birthday),
+      emails: cells(row, p.emails),
       phones,
-      ...(this.nanp && phones.length ? { phonesE164: phones.map((p) => fastE164(p) ?? null) } : {}),
+      ...(this.nanp && phones.length ? { phonesE164: phones.map((v) => fastE164(v) ?? null) } : {}),
       addresses:
-        address.streetNumber ||
-        address.line1 ||
-        address.line2 ||
-        address.locality ||
-        address.region ||
-        address.postcode
-          ? [address]
+        streetNumber || line1 || line2 || locality || region || postcode
+          ? [{ streetNumber, line1, line2, locality, region, postcode }]
           : [],
     };
   }
