@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors';
 import type { DetectRecord, Features, Lane } from './types';
 import { detectFeatures, type CancelToken, type DetectResult } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
+import { nicknameGroups } from './normalise/names';
 import { scorePair } from './model';
 import type { DetectSettings } from './settings';
 import type { CsvBytesAnalysis, CsvRecordView } from './csv-view';
@@ -445,12 +446,31 @@ export interface CsvPart {
   readonly sample: string[][];
 }
 
+/** Records handed on while a part is still being read (see `CsvPartOptions.onBatch`). */
+export interface CsvBatch {
+  readonly features: Features[];
+  readonly lines: number[];
+  readonly display: string[];
+}
+
 export interface CsvPartOptions extends CsvReadOptions {
   /** Lines of the file before this part's first data row, less its header line (a part carries the header). */
   readonly lineOffset?: number;
   /** Data rows before this part. */
   readonly rowOffset?: number;
+  /**
+   * Takes each `BATCH_ROWS` records as they are read, which the part then no longer holds (the second reading
+   * thread posts them as it goes, so its heap never holds its whole half); the part returns only the rest.
+   */
+  readonly onBatch?: (batch: CsvBatch) => void;
+  /** Lets the event loop run between chunks, so a second thread's batches are taken in while this one reads. */
+  readonly yieldBetweenChunks?: boolean;
+  /** Shared with the caller, which interns the other thread's strings in it. */
+  readonly memo?: FeatureMemo;
 }
+
+/** Records per batch a reading thread hands on. */
+export const BATCH_ROWS = 8192;
 
 /**
  * Streams a CSV export into normalised features, row by row: the encoding is found from the bytes (BOM, else
@@ -461,11 +481,13 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
   const reader = new RowReader(options.map ?? {}, options.region);
   reader.rowBase = options.rowOffset ?? 0;
   const lineOffset = options.lineOffset ?? 0;
-  const memo = new FeatureMemo();
+  const memo = options.memo ?? new FeatureMemo();
   const region = options.region as CountryCode;
-  const features: Features[] = [];
-  const lines: number[] = [];
-  const display: string[] = [];
+  let features: Features[] = [];
+  let lines: number[] = [];
+  let display: string[] = [];
+  let count = 0;
+  const onBatch = options.onBatch;
   const keepDisplay = options.display !== false;
   const sample: string[][] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -487,7 +509,13 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
       sample.push(row.map((v) => excerpt(v, 80)));
       if (sample.length >= limit) splitter!.halted = true;
     }
-    if ((features.length & 0x3fff) === 0) {
+    if (onBatch && features.length >= BATCH_ROWS) {
+      onBatch({ features, lines, display });
+      features = [];
+      lines = [];
+      display = [];
+    }
+    if ((++count & 0x3fff) === 0) {
       options.signal?.throwIfAborted();
       options.onProgress?.('reading', bytes, options.totalBytes ?? null);
     }
@@ -509,6 +537,7 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
         throw new AppError('INVALID_INPUT', `The CSV is larger than ${Math.round(maxBytes / 1024 ** 2)} MB.`);
       feed(decoder.push(chunk));
       if ((splitter as CsvRowSplitter | null)?.halted) break;
+      if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (!(splitter as CsvRowSplitter | null)?.halted) {
       feed(decoder.end());
@@ -631,20 +660,75 @@ async function readInTwo(source: Uint8Array, options: CsvReadOptions): Promise<C
     rowOffset: rowsBefore,
   };
   const worker = mustUseWorker();
-  const secondPart = worker ? runInWorker<CsvPart>(worker, task, { transfer: [second.buffer] }).result : null;
+  const memo = new FeatureMemo();
+  // The second half arrives in batches while this thread reads the first (which lets the event loop take them
+  // between its chunks), each record's strings swapped for this thread's copies as it comes.
+  const batches: CsvBatch[] = [];
+  const take = (batch: CsvBatch) => {
+    for (const f of batch.features) adopt(f, memo);
+    batches.push(batch);
+  };
+  const secondPart = worker
+    ? runInWorker<CsvPart>(worker, task, { transfer: [second.buffer], onData: (d) => take(d as CsvBatch) })
+        .result
+    : null;
   // Keep a rejected second half from going unhandled while the first is read.
   secondPart?.catch(() => undefined);
   try {
-    const a = await readCsvPart(firstHalf, options);
-    const b = secondPart
+    const a = await readCsvPart(firstHalf, { ...options, memo, yieldBetweenChunks: secondPart !== null });
+    const rest = secondPart
       ? await secondPart
-      : await readCsvPart(second, { ...common, lineOffset: newlines - 1, rowOffset: rowsBefore });
+      : await readCsvPart(second, {
+          ...common,
+          lineOffset: newlines - 1,
+          rowOffset: rowsBefore,
+          memo,
+          onBatch: (batch) => batches.push(batch),
+        });
+    if (secondPart) for (const f of rest.features) adopt(f, memo);
+    batches.push(rest);
+    const b: CsvPart = {
+      ...rest,
+      features: batches.flatMap((p) => p.features),
+      lines: batches.flatMap((p) => p.lines),
+      display: batches.flatMap((p) => p.display),
+    };
     const tag = (p: CsvPart): CsvPart => ({ ...p, encoding, warnings: [...decodeWarnings, ...p.warnings] });
     return [tag(a), tag(b)];
   } catch (error) {
     if (secondPart) await secondPart.catch(() => undefined);
     throw error;
   }
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * A record from another thread comes with its own copy of every string and array: the values a list repeats
+ * (names, their codes, places, postcodes, streets, dates) take this thread's one copy, the nickname groups the
+ * shared table's, and empty lists one shared empty list, so the second half costs the memory the first does.
+ */
+function adopt(f: Features, memo: FeatureMemo): void {
+  const w = f as { -readonly [K in keyof Features]: Features[K] };
+  w.source = memo.intern(f.source);
+  w.given = memo.intern(f.given);
+  w.middle = memo.intern(f.middle);
+  w.family = memo.intern(f.family);
+  w.givenPh = memo.intern(f.givenPh);
+  w.familyPh = memo.intern(f.familyPh);
+  w.nick = nicknameGroups(w.given);
+  w.suffix = memo.intern(f.suffix);
+  w.dob = memo.intern(f.dob);
+  w.postcode = memo.intern(f.postcode);
+  w.streetNumber = memo.intern(f.streetNumber);
+  w.street = memo.intern(f.street);
+  w.locality = memo.intern(f.locality);
+  w.region = memo.intern(f.region);
+  if (f.emails.length === 0) w.emails = NONE;
+  if (f.emailsFolded.length === 0) w.emailsFolded = NONE;
+  if (f.emailLocals.length === 0) w.emailLocals = NONE;
+  if (f.phones.length === 0) w.phones = NONE;
+  if (f.phoneTails.length === 0) w.phoneTails = NONE;
 }
 
 /** The first "\n" at or after `from` that ends a line outside quotes (quotes counted from the start). */

@@ -68,6 +68,8 @@ async function run(): Promise<unknown> {
         lineOffset: task.lineOffset,
         rowOffset: task.rowOffset,
         ...(task.display === false ? { display: false } : {}),
+        // Posted as read, so this thread never holds its whole half of the file.
+        onBatch: (batch) => post({ type: 'data', data: batch }),
       });
     case 'score':
       // Answers through the task's own port; the caller waits on shared memory, not on this message.
