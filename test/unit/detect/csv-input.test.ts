@@ -185,6 +185,16 @@ describe('CSV ids and errors', () => {
     expect(r.warnings.join(' ')).toMatch(/1 id appears more than once.*"7" on lines 2 and 4/);
   });
 
+  it('tells repeated numeric ids from ids that only read as the same number', async () => {
+    const numbers = await read(Buffer.from('id,email\n10,a@x.org\n9,b@x.org\n10,c@x.org\n'));
+    expect(numbers.features.map((f) => f.id)).toEqual(['10', '9', '10 (line 4)']);
+    expect(numbers.duplicateIds).toBe(1);
+    const spellings = await read(Buffer.from('id,email\n7,a@x.org\n07,b@x.org\n7.0,c@x.org\n8,d@x.org\n'));
+    expect(spellings.features.map((f) => f.id)).toEqual(['7', '07', '7.0', '8']);
+    expect(spellings.duplicateIds).toBe(0);
+    expect(spellings.warnings).toEqual([]);
+  });
+
   it('quotes at most a short, printable excerpt of a broken line', async () => {
     const secret = `${'s3cr3t-'.repeat(40)}\u0007`;
     const e = await refusal(read(Buffer.from(`id,email\n1,a@b.com\n2,${secret},extra\n`)));
