@@ -5,12 +5,9 @@
  * task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../store/database';
 import { AppError, toErrorShape } from '../domain/errors';
-import { runScan, type ScanJob } from './run';
-import { analyseCsv, readCsvPart } from './csv';
-import { previewFrom } from './preview';
-import { scoreInThread, type ScoreTask } from './scoring-threads';
+import type { ScanJob } from './run';
+import type { ScoreTask } from './scoring-threads';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -49,9 +46,14 @@ const signal = {
   },
 };
 
+/**
+ * Each task loads only the modules it runs: a thread that reads half of a CSV or scores pairs starts without the
+ * database, the scan and what they import (unbundled, a large part of such a thread's start-up).
+ */
 async function run(): Promise<unknown> {
   switch (task.kind) {
-    case 'csv-analyse':
+    case 'csv-analyse': {
+      const { analyseCsv } = await import('./csv');
       return analyseCsv(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
         settings: task.settings,
         ...(task.map ? { map: task.map } : {}),
@@ -61,7 +63,9 @@ async function run(): Promise<unknown> {
         signal,
         onProgress: progress,
       });
-    case 'csv-part':
+    }
+    case 'csv-part': {
+      const { readCsvPart } = await import('./csv');
       return readCsvPart(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
         region: task.region,
         ...(task.map ? { map: task.map } : {}),
@@ -71,10 +75,17 @@ async function run(): Promise<unknown> {
         // Posted as read, so this thread never holds its whole half of the file.
         onBatch: (batch) => post({ type: 'data', data: batch }),
       });
-    case 'score':
+    }
+    case 'score': {
+      const { scoreInThread } = await import('./scoring-threads');
       // Answers through the task's own port; the caller waits on shared memory, not on this message.
       return scoreInThread(task);
+    }
     case 'preview': {
+      const [{ openDatabase }, { previewFrom }] = await Promise.all([
+        import('../store/database'),
+        import('./preview'),
+      ]);
       const db = openDatabase(task.dbFile);
       try {
         return previewFrom(db, task.stored, task.settings);
@@ -83,6 +94,10 @@ async function run(): Promise<unknown> {
       }
     }
     default: {
+      const [{ openDatabase }, { runScan }] = await Promise.all([
+        import('../store/database'),
+        import('./run'),
+      ]);
       const db = openDatabase(task.dbFile);
       try {
         return runScan(db, task, {
