@@ -4,6 +4,7 @@ import { AppError } from '../domain/errors';
 import type { DetectRecord, Features, Lane } from './types';
 import { detectFeatures, type CancelToken, type DetectResult } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
+import { nicknameGroups } from './normalise/names';
 import { scorePair } from './model';
 import type { DetectSettings } from './settings';
 import type { CsvBytesAnalysis, CsvRecordView } from './csv-view';
@@ -155,9 +156,64 @@ export function recognisedNames(columns: CsvColumns): Record<string, string[]> {
   return out;
 }
 
+/** A cell's value, or null when the column is absent (-1) or the cell empty. */
+const cell = (row: readonly string[], i: number): string | null => (i < 0 ? null : row[i] || null);
+
+/** The non-empty cells of these columns. */
+function cells(row: readonly string[], columns: readonly number[]): string[] {
+  const out: string[] = [];
+  for (const i of columns) {
+    const v = row[i];
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Where each record field is read from, looked up once per file rather than once per row. */
+interface RowPlan {
+  readonly id: number;
+  readonly given: number;
+  readonly middle: number;
+  readonly family: number;
+  readonly suffix: number;
+  readonly company: number;
+  readonly birthday: number;
+  readonly streetNumber: number;
+  readonly line1: number;
+  readonly line2: number;
+  readonly city: number;
+  readonly state: number;
+  readonly postcode: number;
+  readonly emails: readonly number[];
+  readonly phones: readonly number[];
+}
+
+function planOf(columns: CsvColumns): RowPlan {
+  const m = columns.map;
+  const one = (f: CsvField) => m[f]?.[0] ?? -1;
+  return {
+    id: one('id'),
+    given: one('given'),
+    middle: one('middle'),
+    family: one('family'),
+    suffix: one('suffix'),
+    company: one('company'),
+    birthday: one('birthday'),
+    streetNumber: one('street_number'),
+    line1: one('address_1'),
+    line2: one('address_2'),
+    city: one('city'),
+    state: one('state'),
+    postcode: one('postcode'),
+    emails: m.email ?? [],
+    phones: m.phone ?? [],
+  };
+}
+
 /** Turns parsed rows into records: the header decides the columns. */
 class RowReader {
   columns: CsvColumns | null = null;
+  private plan: RowPlan | null = null;
   private rows = 0;
   /** Rows before this part of the file (ids of a file without an id column are row numbers). */
   rowBase = 0;
@@ -185,56 +241,34 @@ class RowReader {
       );
     }
     this.columns = columns;
+    this.plan = planOf(columns);
   }
 
   record(row: string[]): DetectRecord {
-    const m = this.columns!.map;
-    const get = (f: CsvField): string | null => {
-      const idx = m[f]?.[0];
-      if (idx === undefined) return null;
-      const v = row[idx];
-      return v === undefined || v === '' ? null : v;
-    };
-    const all = (f: CsvField): string[] => {
-      const list = m[f];
-      if (!list) return [];
-      const out: string[] = [];
-      for (const i of list) {
-        const v = row[i];
-        if (v) out.push(v);
-      }
-      return out;
-    };
-    const phones = all('phone');
+    const p = this.plan!;
+    const phones = cells(row, p.phones);
     const index = this.rows++;
-    const id = get('id') ?? String(this.rowBase + index + 1);
-    const address = {
-      streetNumber: get('street_number'),
-      line1: get('address_1'),
-      line2: get('address_2'),
-      locality: get('city'),
-      region: get('state'),
-      postcode: get('postcode'),
-    };
+    const id = cell(row, p.id) ?? String(this.rowBase + index + 1);
+    const streetNumber = cell(row, p.streetNumber);
+    const line1 = cell(row, p.line1);
+    const line2 = cell(row, p.line2);
+    const locality = cell(row, p.city);
+    const region = cell(row, p.state);
+    const postcode = cell(row, p.postcode);
     return {
       id,
-      givenName: get('given'),
-      middleName: get('middle'),
-      familyName: get('family'),
-      suffix: get('suffix'),
-      company: get('company'),
-      birthday: get('birthday'),
-      emails: all('email'),
+      givenName: cell(row, p.given),
+      middleName: cell(row, p.middle),
+      familyName: cell(row, p.family),
+      suffix: cell(row, p.suffix),
+      company: cell(row, p.company),
+      birthday: cell(row, p.birthday),
+      emails: cells(row, p.emails),
       phones,
-      ...(this.nanp && phones.length ? { phonesE164: phones.map((p) => fastE164(p) ?? null) } : {}),
+      ...(this.nanp && phones.length ? { phonesE164: phones.map((v) => fastE164(v) ?? null) } : {}),
       addresses:
-        address.streetNumber ||
-        address.line1 ||
-        address.line2 ||
-        address.locality ||
-        address.region ||
-        address.postcode
-          ? [address]
+        streetNumber || line1 || line2 || locality || region || postcode
+          ? [{ streetNumber, line1, line2, locality, region, postcode }]
           : [],
     };
   }
@@ -248,6 +282,7 @@ export function dedupeIds(
   ids: readonly string[],
   lines: ArrayLike<number>,
 ): { renames: Map<number, string>; duplicateIds: number; warning: string | null } {
+  if (distinctNumbers(ids)) return { renames: new Map(), duplicateIds: 0, warning: null };
   const seen = new Map<string, number>();
   const repeats: number[] = [];
   for (let i = 0; i < ids.length; i++) {
@@ -273,6 +308,30 @@ export function dedupeIds(
     `${repeats.length === 1 ? 'row' : 'rows'}; e.g. "${excerpt(ids[e]!, 40)}" on lines ${seen.get(ids[e]!)} and ${lines[e]}). ` +
     `Each later row was kept as its own record under "<id> (line N)", e.g. "${excerpt(renames.get(e)!, 60)}", which no row of the file uses.`;
   return { renames, duplicateIds: repeats.length, warning };
+}
+
+/**
+ * Whether every id is a plain decimal number (no sign, no leading zero) and no two are equal: a CRM export's ids
+ * nearly always are, and sorting their values is a small part of what a map of a million id strings costs. Any
+ * other id, or a repeat, leaves the answer to the map.
+ */
+function distinctNumbers(ids: readonly string[]): boolean {
+  const values = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const n = id.length;
+    if (n === 0 || n > 15 || (n > 1 && id.charCodeAt(0) === 48)) return false;
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+      const d = id.charCodeAt(k) - 48;
+      if (d < 0 || d > 9) return false;
+      v = v * 10 + d;
+    }
+    values[i] = v;
+  }
+  values.sort();
+  for (let i = 1; i < values.length; i++) if (values[i] === values[i - 1]) return false;
+  return true;
 }
 
 interface CsvParseErrorLike {
@@ -412,12 +471,31 @@ export interface CsvPart {
   readonly sample: string[][];
 }
 
+/** Records handed on while a part is still being read (see `CsvPartOptions.onBatch`). */
+export interface CsvBatch {
+  readonly features: Features[];
+  readonly lines: number[];
+  readonly display: string[];
+}
+
 export interface CsvPartOptions extends CsvReadOptions {
   /** Lines of the file before this part's first data row, less its header line (a part carries the header). */
   readonly lineOffset?: number;
   /** Data rows before this part. */
   readonly rowOffset?: number;
+  /**
+   * Takes each `BATCH_ROWS` records as they are read, which the part then no longer holds (the second reading
+   * thread posts them as it goes, so its heap never holds its whole half); the part returns only the rest.
+   */
+  readonly onBatch?: (batch: CsvBatch) => void;
+  /** Lets the event loop run between chunks, so a second thread's batches are taken in while this one reads. */
+  readonly yieldBetweenChunks?: boolean;
+  /** Shared with the caller, which interns the other thread's strings in it. */
+  readonly memo?: FeatureMemo;
 }
+
+/** Records per batch a reading thread hands on. */
+export const BATCH_ROWS = 8192;
 
 /**
  * Streams a CSV export into normalised features, row by row: the encoding is found from the bytes (BOM, else
@@ -428,11 +506,13 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
   const reader = new RowReader(options.map ?? {}, options.region);
   reader.rowBase = options.rowOffset ?? 0;
   const lineOffset = options.lineOffset ?? 0;
-  const memo = new FeatureMemo();
+  const memo = options.memo ?? new FeatureMemo();
   const region = options.region as CountryCode;
-  const features: Features[] = [];
-  const lines: number[] = [];
-  const display: string[] = [];
+  let features: Features[] = [];
+  let lines: number[] = [];
+  let display: string[] = [];
+  let count = 0;
+  const onBatch = options.onBatch;
   const keepDisplay = options.display !== false;
   const sample: string[][] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -454,7 +534,13 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
       sample.push(row.map((v) => excerpt(v, 80)));
       if (sample.length >= limit) splitter!.halted = true;
     }
-    if ((features.length & 0x3fff) === 0) {
+    if (onBatch && features.length >= BATCH_ROWS) {
+      onBatch({ features, lines, display });
+      features = [];
+      lines = [];
+      display = [];
+    }
+    if ((++count & 0x3fff) === 0) {
       options.signal?.throwIfAborted();
       options.onProgress?.('reading', bytes, options.totalBytes ?? null);
     }
@@ -476,6 +562,7 @@ export async function readCsvPart(source: CsvSource, options: CsvPartOptions): P
         throw new AppError('INVALID_INPUT', `The CSV is larger than ${Math.round(maxBytes / 1024 ** 2)} MB.`);
       feed(decoder.push(chunk));
       if ((splitter as CsvRowSplitter | null)?.halted) break;
+      if (options.yieldBetweenChunks) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (!(splitter as CsvRowSplitter | null)?.halted) {
       feed(decoder.end());
@@ -598,20 +685,75 @@ async function readInTwo(source: Uint8Array, options: CsvReadOptions): Promise<C
     rowOffset: rowsBefore,
   };
   const worker = mustUseWorker();
-  const secondPart = worker ? runInWorker<CsvPart>(worker, task, { transfer: [second.buffer] }).result : null;
+  const memo = new FeatureMemo();
+  // The second half arrives in batches while this thread reads the first (which lets the event loop take them
+  // between its chunks), each record's strings swapped for this thread's copies as it comes.
+  const batches: CsvBatch[] = [];
+  const take = (batch: CsvBatch) => {
+    for (const f of batch.features) adopt(f, memo);
+    batches.push(batch);
+  };
+  const secondPart = worker
+    ? runInWorker<CsvPart>(worker, task, { transfer: [second.buffer], onData: (d) => take(d as CsvBatch) })
+        .result
+    : null;
   // Keep a rejected second half from going unhandled while the first is read.
   secondPart?.catch(() => undefined);
   try {
-    const a = await readCsvPart(firstHalf, options);
-    const b = secondPart
+    const a = await readCsvPart(firstHalf, { ...options, memo, yieldBetweenChunks: secondPart !== null });
+    const rest = secondPart
       ? await secondPart
-      : await readCsvPart(second, { ...common, lineOffset: newlines - 1, rowOffset: rowsBefore });
+      : await readCsvPart(second, {
+          ...common,
+          lineOffset: newlines - 1,
+          rowOffset: rowsBefore,
+          memo,
+          onBatch: (batch) => batches.push(batch),
+        });
+    if (secondPart) for (const f of rest.features) adopt(f, memo);
+    batches.push(rest);
+    const b: CsvPart = {
+      ...rest,
+      features: batches.flatMap((p) => p.features),
+      lines: batches.flatMap((p) => p.lines),
+      display: batches.flatMap((p) => p.display),
+    };
     const tag = (p: CsvPart): CsvPart => ({ ...p, encoding, warnings: [...decodeWarnings, ...p.warnings] });
     return [tag(a), tag(b)];
   } catch (error) {
     if (secondPart) await secondPart.catch(() => undefined);
     throw error;
   }
+}
+
+const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * A record from another thread comes with its own copy of every string and array: the values a list repeats
+ * (names, their codes, places, postcodes, streets, dates) take this thread's one copy, the nickname groups the
+ * shared table's, and empty lists one shared empty list, so the second half costs the memory the first does.
+ */
+function adopt(f: Features, memo: FeatureMemo): void {
+  const w = f as { -readonly [K in keyof Features]: Features[K] };
+  w.source = memo.intern(f.source);
+  w.given = memo.intern(f.given);
+  w.middle = memo.intern(f.middle);
+  w.family = memo.intern(f.family);
+  w.givenPh = memo.intern(f.givenPh);
+  w.familyPh = memo.intern(f.familyPh);
+  w.nick = nicknameGroups(w.given);
+  w.suffix = memo.intern(f.suffix);
+  w.dob = memo.intern(f.dob);
+  w.postcode = memo.intern(f.postcode);
+  w.streetNumber = memo.intern(f.streetNumber);
+  w.street = memo.intern(f.street);
+  w.locality = memo.intern(f.locality);
+  w.region = memo.intern(f.region);
+  if (f.emails.length === 0) w.emails = NONE;
+  if (f.emailsFolded.length === 0) w.emailsFolded = NONE;
+  if (f.emailLocals.length === 0) w.emailLocals = NONE;
+  if (f.phones.length === 0) w.phones = NONE;
+  if (f.phoneTails.length === 0) w.phoneTails = NONE;
 }
 
 /** The first "\n" at or after `from` that ends a line outside quotes (quotes counted from the start). */

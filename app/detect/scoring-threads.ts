@@ -17,11 +17,14 @@ import type { Features } from './types';
  */
 const CHUNK = 8192;
 /**
- * When a helper pays: sending a record to it (structured clone, both ends) costs about what scoring three
- * candidate pairs does, and starting it (a thread, a model) is only repaid by a long scoring phase. A workspace
- * with a fraction of a candidate per record is scored faster, and with less memory, by this thread alone.
+ * When a helper pays. It never saves CPU: the records' structured clone (both ends) and the helper's own model
+ * cost about what scoring five candidates does per record, on top of the scoring it takes over. What it can buy is
+ * wall time on an otherwise idle second core, which it only recovers once it has half of a long scoring phase to
+ * take: about ten candidates per record. At 500k CRM-style rows (7.3 per record), run back to back with one thread
+ * alone on two shared cores, it cost 10–11 s more CPU (63–68 s against 53–58 s) and 510–560 MB more peak RSS, and
+ * finished later both times. A workspace with a fraction of a candidate per record is far from it.
  */
-export const HELPER_WHEN = { candidates: 500_000, perRecord: 3 };
+export const HELPER_WHEN = { candidates: 500_000, perRecord: 12 };
 /**
  * The helper holds its own copy of the records: about 1.1 KB a record (measured at 500k CRM-style rows: +520 to
  * +560 MB of peak RSS). It is not started when that would take the process past this size (the 2 GB budget of

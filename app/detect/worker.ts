@@ -1,18 +1,15 @@
 /**
  * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
- * reading), a CSV analysis, one half of a large CSV, a settings preview, or the second thread scoring a
- * detection's candidate pairs, the writer of a full scan's blocking keys, or the reader of the upper half of its records. Cancellation is a shared flag the
- * task checks between steps.
+ * reading), a CSV analysis, one half of a large CSV, a settings preview, the second thread scoring a detection's
+ * candidate pairs, the writer of a full scan's blocking keys, or the reader of the upper half of its records.
+ * Cancellation is a shared flag the task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../store/database';
 import { AppError, toErrorShape } from '../domain/errors';
-import { runScan, type ScanJob } from './run';
-import { analyseCsv, readCsvPart } from './csv';
-import { previewFrom } from './preview';
-import { scoreInThread, type ScoreTask } from './scoring-threads';
-import { writeKeysInThread, type KeyWriteTask } from './key-writer';
-import { loadFeaturesInThread, type FeatureLoadTask } from './feature-loader';
+import type { ScanJob } from './run';
+import type { ScoreTask } from './scoring-threads';
+import type { KeyWriteTask } from './key-writer';
+import type { FeatureLoadTask } from './feature-loader';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -53,9 +50,14 @@ const signal = {
   },
 };
 
+/**
+ * Each task loads only the modules it runs: a thread that reads half of a CSV or scores pairs starts without the
+ * database, the scan and what they import (unbundled, a large part of such a thread's start-up).
+ */
 async function run(): Promise<unknown> {
   switch (task.kind) {
-    case 'csv-analyse':
+    case 'csv-analyse': {
+      const { analyseCsv } = await import('./csv');
       return analyseCsv(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
         settings: task.settings,
         ...(task.map ? { map: task.map } : {}),
@@ -65,22 +67,37 @@ async function run(): Promise<unknown> {
         signal,
         onProgress: progress,
       });
-    case 'csv-part':
+    }
+    case 'csv-part': {
+      const { readCsvPart } = await import('./csv');
       return readCsvPart(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
         region: task.region,
         ...(task.map ? { map: task.map } : {}),
         lineOffset: task.lineOffset,
         rowOffset: task.rowOffset,
         ...(task.display === false ? { display: false } : {}),
+        // Posted as read, so this thread never holds its whole half of the file.
+        onBatch: (batch) => post({ type: 'data', data: batch }),
       });
-    case 'score':
+    }
+    case 'score': {
+      const { scoreInThread } = await import('./scoring-threads');
       // Answers through the task's own port; the caller waits on shared memory, not on this message.
       return scoreInThread(task);
-    case 'write-keys':
+    }
+    case 'write-keys': {
+      const { writeKeysInThread } = await import('./key-writer');
       return writeKeysInThread(task);
-    case 'load-features':
+    }
+    case 'load-features': {
+      const { loadFeaturesInThread } = await import('./feature-loader');
       return loadFeaturesInThread(task);
+    }
     case 'preview': {
+      const [{ openDatabase }, { previewFrom }] = await Promise.all([
+        import('../store/database'),
+        import('./preview'),
+      ]);
       const db = openDatabase(task.dbFile);
       try {
         return previewFrom(db, task.stored, task.settings);
@@ -89,6 +106,10 @@ async function run(): Promise<unknown> {
       }
     }
     default: {
+      const [{ openDatabase }, { runScan }] = await Promise.all([
+        import('../store/database'),
+        import('./run'),
+      ]);
       const db = openDatabase(task.dbFile);
       try {
         return runScan(db, task, {

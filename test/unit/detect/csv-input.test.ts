@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { analyseCsv, inspectCsv, readContactsCsv, recogniseColumns } from '../../../app/detect/csv';
+import {
+  analyseCsv,
+  BATCH_ROWS,
+  inspectCsv,
+  readContactsCsv,
+  readCsvPart,
+  recogniseColumns,
+  TWO_THREADS_FROM,
+  type CsvBatch,
+} from '../../../app/detect/csv';
 import { sniffDelimiter, utf8Check } from '../../../app/detect/csv-decode';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { isAppError } from '../../../app/domain/errors';
@@ -176,6 +185,16 @@ describe('CSV ids and errors', () => {
     expect(r.warnings.join(' ')).toMatch(/1 id appears more than once.*"7" on lines 2 and 4/);
   });
 
+  it('tells repeated numeric ids from ids that only read as the same number', async () => {
+    const numbers = await read(Buffer.from('id,email\n10,a@x.org\n9,b@x.org\n10,c@x.org\n'));
+    expect(numbers.features.map((f) => f.id)).toEqual(['10', '9', '10 (line 4)']);
+    expect(numbers.duplicateIds).toBe(1);
+    const spellings = await read(Buffer.from('id,email\n7,a@x.org\n07,b@x.org\n7.0,c@x.org\n8,d@x.org\n'));
+    expect(spellings.features.map((f) => f.id)).toEqual(['7', '07', '7.0', '8']);
+    expect(spellings.duplicateIds).toBe(0);
+    expect(spellings.warnings).toEqual([]);
+  });
+
   it('quotes at most a short, printable excerpt of a broken line', async () => {
     const secret = `${'s3cr3t-'.repeat(40)}\u0007`;
     const e = await refusal(read(Buffer.from(`id,email\n1,a@b.com\n2,${secret},extra\n`)));
@@ -218,4 +237,40 @@ describe('analyseCsv', () => {
     expect(fromBytes.encodingLabel).toBe('UTF-8');
     expect(fromBytes.delimiterLabel).toBe('comma');
   });
+});
+
+describe('reading in batches', () => {
+  it('hands on the same records, lines and display lines in batches as it keeps in one list', async () => {
+    const rows = ['Id,First Name,Last Name,Email,Phone 1,City'];
+    for (let i = 1; i <= BATCH_ROWS * 2 + 5; i++)
+      rows.push(
+        `${i},Ann${i % 7},Lee${i % 13},a${i}@example.org,(415) 555-${String(i % 10000).padStart(4, '0')},Oslo`,
+      );
+    const bytes = Buffer.from(`${rows.join('\n')}\n`);
+    const whole = await readCsvPart(bytes, { region: 'US' });
+    const batches: CsvBatch[] = [];
+    const rest = await readCsvPart(bytes, { region: 'US', onBatch: (b) => batches.push(b) });
+    expect(batches.map((b) => b.features.length)).toEqual([BATCH_ROWS, BATCH_ROWS]);
+    const all = [...batches, rest];
+    expect(all.flatMap((b) => b.features)).toEqual(whole.features);
+    expect(all.flatMap((b) => b.lines)).toEqual(whole.lines);
+    expect(all.flatMap((b) => b.display)).toEqual(whole.display);
+  });
+
+  it('reads a large file in two parts without a worker exactly as a stream is read', async () => {
+    const rows = ['Id,First Name,Last Name,Email,Phone 1,City'];
+    let size = 0;
+    for (let i = 1; size < TWO_THREADS_FROM + 100_000; i++) {
+      const row = `${i % 5000 === 0 ? i - 1 : i},Zoë${i % 7},Lee${i % 13},a${i}@example.org,(415) 555-${String(i % 10000).padStart(4, '0')},Oslo`;
+      rows.push(row);
+      size += row.length + 1;
+    }
+    const bytes = Buffer.from(`${rows.join('\n')}\n`);
+    const one = await read(Readable.from([bytes]));
+    const two = await read(bytes);
+    expect(two.features).toEqual(one.features);
+    expect(two.display).toEqual(one.display);
+    expect(two.duplicateIds).toBeGreaterThan(0);
+    expect(two.warnings).toEqual(one.warnings);
+  }, 60_000);
 });

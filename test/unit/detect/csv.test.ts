@@ -9,6 +9,7 @@ import {
 import { detect } from '../../../app/detect/engine';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { isAppError } from '../../../app/domain/errors';
+import { toCsv } from '../../../app/domain/csv-writer';
 
 describe('CSV input', () => {
   it('recognises columns case-insensitively and ignores the rest', () => {
@@ -74,5 +75,56 @@ describe('CSV input', () => {
     const clusters = clustersCsv(result).trim().split('\n');
     expect(clusters[0]).toBe('id,group');
     expect(clusters).toHaveLength(4);
+  });
+});
+
+describe('CSV output', () => {
+  it('writes every id byte for byte as toCsv does, escaping what needs it', () => {
+    const ids = [
+      '1',
+      'a b',
+      ' lead',
+      'x\ry',
+      '=1+2',
+      '+1',
+      '-3',
+      '@SUM',
+      '\tx',
+      'q"',
+      'c,d',
+      'n\nl',
+      '#7',
+      'é',
+      '',
+    ];
+    const features = ids.map((id) => ({ id })) as unknown as Parameters<typeof clustersCsv>[0]['features'];
+    const groups = [{ members: [1, 4, 5] }, { members: [4, 9] }] as unknown as Parameters<
+      typeof clustersCsv
+    >[0]['groups'];
+    const expected = toCsv(
+      ['id', 'group'],
+      [
+        [ids[1], 1],
+        [ids[4], 1],
+        [ids[5], 1],
+        [ids[9], 2],
+        ...ids.flatMap((id, i) => ([1, 4, 5, 9].includes(i) ? [] : [[id]])).map((r, k) => [r[0], 3 + k]),
+      ],
+    );
+    expect(clustersCsv({ features, groups })).toBe(expected);
+    const rows = ids.map((id, i) => ({
+      idA: id,
+      idB: ids[(i + 3) % ids.length]!,
+      score: i / 7,
+      lane: 'safe',
+      group: 1,
+    }));
+    expect(pairsCsv(rows)).toBe(
+      toCsv(
+        ['id_a', 'id_b', 'score', 'lane'],
+        rows.map((r) => [r.idA, r.idB, r.score.toFixed(4), r.lane]),
+      ),
+    );
+    expect(pairsCsv([])).toBe(toCsv(['id_a', 'id_b', 'score', 'lane'], []));
   });
 });
