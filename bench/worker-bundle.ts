@@ -1,17 +1,18 @@
 // Benchmarks run the core from source, but the app runs its detect worker threads from the esbuild bundle: a
 // thread started from the TypeScript source would spend its first second compiling, which the app never pays.
-// The bundle is built once per benchmark run (as `npm run build` does), beside node_modules so its external
-// dependencies resolve.
+// The bundles are built by each benchmark process (as `npm run build` does), beside node_modules so their
+// external dependencies resolve.
 import { buildSync } from 'esbuild';
 import { resolve } from 'node:path';
-import { useDetectWorkerFile } from '../app/detect/threads';
+import { useDetectWorkerFile, useScanThreadWorkerFile } from '../app/detect/threads';
 
-const OUT = resolve('node_modules/.cache/mergedesk-bench/detect-worker.mjs');
+const DIR = resolve('node_modules/.cache/mergedesk-bench');
 
-export function buildDetectWorker(): string {
+export function buildDetectWorker(entry = 'worker', name = 'detect-worker'): string {
+  const outfile = `${DIR}/${name}.mjs`;
   buildSync({
-    entryPoints: [resolve('app/detect/worker.ts')],
-    outfile: OUT,
+    entryPoints: [resolve(`app/detect/${entry}.ts`)],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -19,10 +20,11 @@ export function buildDetectWorker(): string {
     packages: 'external',
     logLevel: 'warning',
   });
-  return OUT;
+  return outfile;
 }
 
-/** Detection in this process starts its worker threads from the bundle (built by the parent benchmark or here). */
+/** Detection in this process starts its worker threads from the bundles, as the app does. */
 export function useBundledDetectWorker(): void {
-  useDetectWorkerFile(process.env.MD_BENCH_DETECT_WORKER ?? buildDetectWorker());
+  useDetectWorkerFile(buildDetectWorker());
+  useScanThreadWorkerFile(buildDetectWorker('scan-thread-worker', 'detect-scan-thread'));
 }

@@ -11,6 +11,7 @@ const nodeEntries = {
   cli: 'main/cli/index.ts',
   web: 'main/web/index.ts',
   'detect-worker': 'app/detect/worker.ts',
+  'detect-scan-thread': 'app/detect/scan-thread-worker.ts',
 };
 
 const common = {

@@ -3,8 +3,8 @@ import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
 import { extractFeatures, FeatureMemo } from './features';
-import { recordChunks } from './store';
-import { detectWorkerFile } from './threads';
+import { recordChunks } from './record-reads';
+import { scanThreadWorkerFile } from './threads';
 import type { Features } from './types';
 
 /**
@@ -56,7 +56,7 @@ export function startFeatureLoader(
   db: Db,
   range: { connectionId: string; after: number; until: number; region: string; chunk: number },
 ): FeatureLoader | null {
-  const worker = detectWorkerFile();
+  const worker = scanThreadWorkerFile();
   if (!worker || db.memory || !db.name) return null;
   const control = new SharedArrayBuffer(8);
   const state = new Int32Array(control);

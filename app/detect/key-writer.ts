@@ -2,7 +2,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
 import { insertKeys } from './scan-store';
-import { detectWorkerFile } from './threads';
+import { scanThreadWorkerFile } from './threads';
 
 /**
  * A full scan's blocking keys (about fifteen a contact: the scan's largest write) are stored by a second thread
@@ -26,6 +26,9 @@ interface KeyBatch {
   readonly end?: true;
 }
 
+/** Below this many contacts the keys are stored in less time than a thread takes to start. */
+export const KEY_WRITER_WHEN = 20_000;
+
 /** control[0]: batches stored; control[1]: the writer's state. */
 const STORED = 0;
 const STATE = 1;
@@ -45,7 +48,7 @@ export interface KeyWriter {
 }
 
 export function startKeyWriter(db: Db): KeyWriter | null {
-  const worker = detectWorkerFile();
+  const worker = scanThreadWorkerFile();
   if (!worker || db.memory || !db.name) return null;
   const control = new SharedArrayBuffer(8);
   const state = new Int32Array(control);

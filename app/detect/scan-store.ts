@@ -1,6 +1,6 @@
 import type { Db } from '../store/database';
 import type { Model, ModelParams } from './model';
-import { bulkInsert } from './store';
+import { bulkInsert } from '../store/bulk-insert';
 
 // A scan's own bookkeeping: the blocking keys a re-scan looks records up by, the value counts its model weighs
 // rare values with, and the runs (model, watermark) a re-scan continues from.

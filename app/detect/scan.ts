@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors';
 import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
 import { detectFeatures, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
-import { startKeyWriter } from './key-writer';
+import { KEY_WRITER_WHEN, startKeyWriter } from './key-writer';
 import { LOADER_WHEN, startFeatureLoader, type FeatureLoader, type LoadedChunk } from './feature-loader';
 import { fieldWeights, modelParams } from './model';
 import type { DetectSettings } from './settings';
@@ -84,7 +84,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     const total = connectionContactCount(db, connectionId) ?? 0;
     contacts += total;
     // Started before the load, so the thread is ready when blocking hands over the first keys.
-    const writer = keysReported(total) ? startKeyWriter(db) : null;
+    const writer = total >= KEY_WRITER_WHEN && keysReported(total) ? startKeyWriter(db) : null;
     let loader: FeatureLoader | null = null;
     try {
       const exclusions = loadExclusions(db, connectionId);

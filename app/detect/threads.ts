@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, type TransferListItem } from 'node:worker_threads';
 import { AppError } from '../domain/errors';
@@ -35,6 +35,26 @@ export function detectWorkerFile(): { file: string; execArgv: string[] } | null 
   } catch {
     return null;
   }
+}
+
+let scanThreadOverride: string | null = null;
+
+/** Benchmarks only: run a full scan's second threads from this file instead of the bundle beside this one. */
+export function useScanThreadWorkerFile(file: string | null): void {
+  scanThreadOverride = file;
+}
+
+/**
+ * Where a full scan's key writer and record reader run: their own small bundle (`detect-scan-thread.js`, built
+ * from `scan-thread-worker.ts`) beside the detect worker, else the detect worker itself, which runs them too (a
+ * test's worker from source).
+ */
+export function scanThreadWorkerFile(): { file: string; execArgv: string[] } | null {
+  if (scanThreadOverride) return { file: scanThreadOverride, execArgv: [] };
+  const worker = detectWorkerFile();
+  if (!worker || workerOverride) return worker;
+  const light = join(dirname(worker.file), 'detect-scan-thread.js');
+  return existsSync(light) ? { file: light, execArgv: [] } : worker;
 }
 
 /** Whether work goes to a worker; throws when there is no worker and in-process was not allowed. */

@@ -71,7 +71,9 @@ const READERS: Readonly<Record<string, readonly string[]>> = {
     'wp_orders',
   ],
   // A scan loads every contact with its emails, phones and addresses in one pass.
-  'app/detect/store.ts': ['contacts', 'contact_emails', 'contact_phones', 'contact_addresses'],
+  'app/detect/record-reads.ts': ['contacts', 'contact_emails', 'contact_phones', 'contact_addresses'],
+  // A multi-connection scan replaces the pairs of one connection's contacts.
+  'app/detect/store.ts': ['contacts'],
   // A contact's detail names its connection; a scan covers the connections that hold contacts.
   'app/store/contacts-reads.ts': ['connections'],
   // Members are listed with the contact they link to (orphans, people without a login).
