@@ -223,7 +223,9 @@ function bestOf(as: readonly string[], bs: readonly string[]): boolean {
 export function compareEmail(a: Features, b: Features): number {
   if (a.emails.length === 0 || b.emails.length === 0) return -1;
   if (bestOf(a.emails, b.emails)) return 0;
-  if (bestOf(a.emailsFolded, b.emailsFolded)) return 1;
+  // Most records' addresses fold to themselves and share the list (see extractFeatures): nothing new to find.
+  if ((a.emailsFolded !== a.emails || b.emailsFolded !== b.emails) && bestOf(a.emailsFolded, b.emailsFolded))
+    return 1;
   if (a.emailLocals.length && b.emailLocals.length) {
     if (bestOf(a.emailLocals, b.emailLocals)) return 2;
     // A typo on either side of the @: compare the parts separately (Jaro–Winkler over the whole address

@@ -31,7 +31,8 @@ function jaroRange(a: string, a0: number, a1: number, b: string, b0: number, b1:
   const minLength = aLonger ? bLength : aLength;
   const range = Math.max(((maxLength / 2) | 0) - 1, 0);
   ensure(maxLength);
-  flags.fill(0, 0, maxLength);
+  // A loop, not fill(): the strings are short and fill is a call into the runtime.
+  for (let j = 0; j < maxLength; j++) flags[j] = 0;
   let matches = 0;
   for (let i = 0; i < minLength; i++) {
     const c = min.charCodeAt(minStart + i);
