@@ -260,12 +260,17 @@ export function comparePostcode(a: string, b: string): number {
     let diff = 0;
     let first = -1;
     for (let i = 0; i < a.length; i++)
-      if (a[i] !== b[i]) {
+      if (a.charCodeAt(i) !== b.charCodeAt(i)) {
         diff += 1;
         if (first < 0) first = i;
       }
     if (diff === 1) return 1;
-    if (diff === 2 && a[first] === b[first + 1] && a[first + 1] === b[first]) return 1;
+    if (
+      diff === 2 &&
+      a.charCodeAt(first) === b.charCodeAt(first + 1) &&
+      a.charCodeAt(first + 1) === b.charCodeAt(first)
+    )
+      return 1;
   }
   return 2;
 }

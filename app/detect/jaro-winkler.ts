@@ -110,6 +110,22 @@ function jaroRangeWinkler(a: string, a0: number, a1: number, b: string, b0: numb
   return dj + l * 0.1 * (1 - dj);
 }
 
+/**
+ * A looser bound than jaroWinklerBound from the lengths alone (at most the shorter length in common) and the common
+ * prefix: values of very different lengths are settled without counting characters.
+ */
+function lengthBound(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
+  const aLength = a1 - a0;
+  const bLength = b1 - b0;
+  if (aLength === 0 || bLength === 0) return 0;
+  const common = Math.min(aLength, bLength);
+  const j = (common / aLength + common / bLength + 1) / 3;
+  const limit = Math.min(common, 4);
+  let l = 0;
+  while (l < limit && a.charCodeAt(a0 + l) === b.charCodeAt(b0 + l)) l++;
+  return j + l * 0.1 * (1 - j);
+}
+
 /** Counts of Latin-1 characters of one string, cleared after each use. */
 const charCounts = new Int16Array(256);
 
@@ -169,6 +185,7 @@ export function jaroWinklerRangeFrom(
   // Equal ranges first (most email domains of a pair are the same provider): 1 without the bound's passes. Two
   // empty ranges stay 0, as the bound has them.
   if (a1 > a0 && sameRange(a, a0, a1, b, b0, b1)) return 1;
+  if (lengthBound(a, a0, a1, b, b0, b1) < floor) return 0;
   if (jaroWinklerBound(a, a0, a1, b, b0, b1) < floor) return 0;
   return jaroRangeWinkler(a, a0, a1, b, b0, b1);
 }
@@ -176,6 +193,7 @@ export function jaroWinklerRangeFrom(
 /** jaroWinkler(a, b) when it is at least `floor`, else some value below `floor`. */
 export function jaroWinklerFrom(floor: number, a: string, b: string): number {
   if (a === b) return 1;
+  if (lengthBound(a, 0, a.length, b, 0, b.length) < floor) return 0;
   if (jaroWinklerBound(a, 0, a.length, b, 0, b.length) < floor) return 0;
   return jaroWinkler(a, b);
 }
