@@ -1,4 +1,4 @@
-import { jaroWinkler, jaroWinklerFrom, jaroWinklerRangeFrom } from './jaro-winkler';
+import { jaroWinkler, jaroWinklerBoundWithout, jaroWinklerFrom, jaroWinklerRangeFrom } from './jaro-winkler';
 import { nicknameGroups, shareNickname } from './normalise/names';
 import type { Features, FieldName } from './types';
 
@@ -111,6 +111,8 @@ export const FIELD_INDEX: Readonly<Record<FieldName, number>> = Object.fromEntri
 export const jw = (a: string, b: string): number => (a === b ? 1 : jaroWinkler(a, b));
 /** Below this no comparison level of a name tells anything from the similarity. */
 const NAME_FLOOR = 0.85;
+/** From this similarity two names are "close" (a typo), above the phonetic level. */
+const CLOSE_NAME = 0.92;
 
 export function compareGiven(
   a: string,
@@ -124,17 +126,21 @@ export function compareGiven(
   if (a === b) return 0;
   if (shareNickname(an, bn)) return 1;
   if (a.length === 1 || b.length === 1) return a[0] === b[0] ? 4 : 5;
-  const s = jaroWinklerFrom(NAME_FLOOR, a, b);
-  if (s >= 0.92) return 2;
-  if ((aph && aph === bph) || s >= 0.85) return 3;
+  // Names that sound alike are at least phonetic: only "close" is left to ask, and the higher floor lets the
+  // linear bound settle more of the pairs a phonetic blocking rule brings.
+  const sounds = Boolean(aph) && aph === bph;
+  const s = jaroWinklerFrom(sounds ? CLOSE_NAME : NAME_FLOOR, a, b);
+  if (s >= CLOSE_NAME) return 2;
+  if (sounds || s >= NAME_FLOOR) return 3;
   return 5;
 }
 
 export function compareFamily(a: string, b: string, aph: string, bph: string): number {
   if (!a || !b) return -1;
   if (a === b) return 0;
-  const s = jaroWinklerFrom(NAME_FLOOR, a, b);
-  if (s >= 0.92) return 1;
+  const sounds = Boolean(aph) && aph === bph;
+  const s = jaroWinklerFrom(sounds ? CLOSE_NAME : NAME_FLOOR, a, b);
+  if (s >= CLOSE_NAME) return 1;
   // Double-barrelled or married names: "smith" within "smith jones".
   // (Only possible when one of them has a space: the padded strings are not built for every pair.)
   if (
@@ -144,7 +150,7 @@ export function compareFamily(a: string, b: string, aph: string, bph: string): n
     (` ${b} `.includes(` ${a} `) || ` ${a} `.includes(` ${b} `))
   )
     return 1;
-  if ((aph && aph === bph) || s >= 0.85) return 2;
+  if (sounds || s >= NAME_FLOOR) return 2;
   return 3;
 }
 
@@ -217,7 +223,9 @@ function bestOf(as: readonly string[], bs: readonly string[]): boolean {
 export function compareEmail(a: Features, b: Features): number {
   if (a.emails.length === 0 || b.emails.length === 0) return -1;
   if (bestOf(a.emails, b.emails)) return 0;
-  if (bestOf(a.emailsFolded, b.emailsFolded)) return 1;
+  // Most records' addresses fold to themselves and share the list (see extractFeatures): nothing new to find.
+  if ((a.emailsFolded !== a.emails || b.emailsFolded !== b.emails) && bestOf(a.emailsFolded, b.emailsFolded))
+    return 1;
   if (a.emailLocals.length && b.emailLocals.length) {
     if (bestOf(a.emailLocals, b.emailLocals)) return 2;
     // A typo on either side of the @: compare the parts separately (Jaro–Winkler over the whole address
@@ -252,16 +260,22 @@ export function comparePostcode(a: string, b: string): number {
     let diff = 0;
     let first = -1;
     for (let i = 0; i < a.length; i++)
-      if (a[i] !== b[i]) {
+      if (a.charCodeAt(i) !== b.charCodeAt(i)) {
         diff += 1;
         if (first < 0) first = i;
       }
     if (diff === 1) return 1;
-    if (diff === 2 && a[first] === b[first + 1] && a[first + 1] === b[first]) return 1;
+    if (
+      diff === 2 &&
+      a.charCodeAt(first) === b.charCodeAt(first + 1) &&
+      a.charCodeAt(first + 1) === b.charCodeAt(first)
+    )
+      return 1;
   }
   return 2;
 }
 
+const SPACE = 0x20;
 const compacted = new Map<string, string>();
 
 /** A street name without spaces, memoised: a street is compared with many others, and V8 caches its hash. */
@@ -285,7 +299,12 @@ export function compareStreet(a: Features, b: Features): number {
     if (sameNumber || !numbersKnown) return numbersKnown ? 0 : 1;
     return 2;
   }
-  const s = jaroWinklerFrom(0.9, compact(a.street), compact(b.street));
+  // The bound of the compacted names first: most streets of a candidate pair are far apart, and neither is then
+  // compacted (at a million records the memo of compacted streets is mostly misses).
+  const s =
+    jaroWinklerBoundWithout(SPACE, a.street, b.street) < 0.9
+      ? 0
+      : jaroWinklerFrom(0.9, compact(a.street), compact(b.street));
   if (s >= 0.9) return sameNumber ? 1 : 2;
   if (sameNumber) return 2;
   return 3;

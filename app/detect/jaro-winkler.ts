@@ -31,7 +31,8 @@ function jaroRange(a: string, a0: number, a1: number, b: string, b0: number, b1:
   const minLength = aLonger ? bLength : aLength;
   const range = Math.max(((maxLength / 2) | 0) - 1, 0);
   ensure(maxLength);
-  flags.fill(0, 0, maxLength);
+  // A loop, not fill(): the strings are short and fill is a call into the runtime.
+  for (let j = 0; j < maxLength; j++) flags[j] = 0;
   let matches = 0;
   for (let i = 0; i < minLength; i++) {
     const c = min.charCodeAt(minStart + i);
@@ -83,13 +84,21 @@ export function jaroWinklerRange(
   b0: number,
   b1: number,
 ): number {
+  if (sameRange(a, a0, a1, b, b0, b1)) return 1;
+  return jaroRangeWinkler(a, a0, a1, b, b0, b1);
+}
+
+function sameRange(a: string, a0: number, a1: number, b: string, b0: number, b1: number): boolean {
+  const length = a1 - a0;
+  if (length !== b1 - b0) return false;
+  for (let i = 0; i < length; i++) if (a.charCodeAt(a0 + i) !== b.charCodeAt(b0 + i)) return false;
+  return true;
+}
+
+/** jaroWinklerRange of two ranges already known to differ. */
+function jaroRangeWinkler(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
   const aLength = a1 - a0;
   const bLength = b1 - b0;
-  if (aLength === bLength) {
-    let same = true;
-    for (let i = 0; i < aLength && same; i++) same = a.charCodeAt(a0 + i) === b.charCodeAt(b0 + i);
-    if (same) return 1;
-  }
   const dj = jaroRange(a, a0, a1, b, b0, b1);
   if (dj < 0.7) return dj;
   const limit = Math.min(aLength, bLength, 4);
@@ -99,6 +108,22 @@ export function jaroWinklerRange(
     else break;
   }
   return dj + l * 0.1 * (1 - dj);
+}
+
+/**
+ * A looser bound than jaroWinklerBound from the lengths alone (at most the shorter length in common) and the common
+ * prefix: values of very different lengths are settled without counting characters.
+ */
+function lengthBound(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
+  const aLength = a1 - a0;
+  const bLength = b1 - b0;
+  if (aLength === 0 || bLength === 0) return 0;
+  const common = Math.min(aLength, bLength);
+  const j = (common / aLength + common / bLength + 1) / 3;
+  const limit = Math.min(common, 4);
+  let l = 0;
+  while (l < limit && a.charCodeAt(a0 + l) === b.charCodeAt(b0 + l)) l++;
+  return j + l * 0.1 * (1 - j);
 }
 
 /** Counts of Latin-1 characters of one string, cleared after each use. */
@@ -157,13 +182,68 @@ export function jaroWinklerRangeFrom(
   b0: number,
   b1: number,
 ): number {
+  // Equal ranges first (most email domains of a pair are the same provider): 1 without the bound's passes. Two
+  // empty ranges stay 0, as the bound has them.
+  if (a1 > a0 && sameRange(a, a0, a1, b, b0, b1)) return 1;
+  if (lengthBound(a, a0, a1, b, b0, b1) < floor) return 0;
   if (jaroWinklerBound(a, a0, a1, b, b0, b1) < floor) return 0;
-  return jaroWinklerRange(a, a0, a1, b, b0, b1);
+  return jaroRangeWinkler(a, a0, a1, b, b0, b1);
 }
 
 /** jaroWinkler(a, b) when it is at least `floor`, else some value below `floor`. */
 export function jaroWinklerFrom(floor: number, a: string, b: string): number {
   if (a === b) return 1;
+  if (lengthBound(a, 0, a.length, b, 0, b.length) < floor) return 0;
   if (jaroWinklerBound(a, 0, a.length, b, 0, b.length) < floor) return 0;
   return jaroWinkler(a, b);
+}
+
+/**
+ * jaroWinklerBound of `a` and `b` with every `skip` character left out, without making the shortened strings: a
+ * pair is settled before either is built. A side with nothing else gives 1 (it rules nothing out).
+ */
+export function jaroWinklerBoundWithout(skip: number, a: string, b: string): number {
+  let aLength = 0;
+  let bLength = 0;
+  let wideA = 0;
+  let wideB = 0;
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c === skip) continue;
+    aLength++;
+    if (c < 256) charCounts[c]! += 1;
+    else wideA++;
+  }
+  let common = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i);
+    if (c === skip) continue;
+    bLength++;
+    if (c >= 256) wideB++;
+    else if (charCounts[c]! > 0) {
+      charCounts[c]! -= 1;
+      common++;
+    }
+  }
+  for (let i = 0; i < a.length; i++) {
+    const c = a.charCodeAt(i);
+    if (c < 256) charCounts[c] = 0;
+  }
+  if (aLength === 0 || bLength === 0) return 1;
+  common += Math.min(wideA, wideB);
+  if (common === 0) return 0;
+  const j = (common / aLength + common / bLength + 1) / 3;
+  const limit = Math.min(aLength, bLength, 4);
+  let l = 0;
+  let i = 0;
+  let k = 0;
+  while (l < limit) {
+    while (a.charCodeAt(i) === skip) i++;
+    while (b.charCodeAt(k) === skip) k++;
+    if (a.charCodeAt(i) !== b.charCodeAt(k)) break;
+    l++;
+    i++;
+    k++;
+  }
+  return j + l * 0.1 * (1 - j);
 }

@@ -17,6 +17,12 @@ export const GIVEN_CONFLICT = 4;
 /** Fields holding one value per contact (a difference is a choice to make); emails and phones are unioned. */
 const SINGLE_VALUED = [0, 1, 2, 5, 6, 7, 8, 9];
 
+/** Whether a single-valued field differs (a plain loop: this runs for every kept pair). */
+function singleValuedDiffer(levels: Int8Array): boolean {
+  for (let i = 0; i < SINGLE_VALUED.length; i++) if (levels[SINGLE_VALUED[i]!]! > 0) return true;
+  return false;
+}
+
 /**
  * Jr./Sr./II in any name field on one record and not the other (or different ones), birthdays that no typo
  * explains (years apart on the same day and month included), given names beyond nickname, typo or sound (unless
@@ -50,8 +56,7 @@ export function pairFlags(
   const conflicts = evidence?.conflicts ?? identityConflicts(a, b, levels, swapped);
   if (conflicts) flags |= IDENTITY_CONFLICT;
   const middleClash = a.middle !== '' && b.middle !== '' && a.middle !== b.middle;
-  if (SINGLE_VALUED.some((k) => levels[k]! > 0) || swapped || a.suffix !== b.suffix || middleClash)
-    flags |= VALUE_CONFLICT;
+  if (singleValuedDiffer(levels) || swapped || a.suffix !== b.suffix || middleClash) flags |= VALUE_CONFLICT;
   if (evidence ? evidence.identifier : levels[3] === 0 || levels[4] === 0) flags |= SHARES_IDENTIFIER;
   const personal = evidence ? evidence.personalEmail : levels[3] === 0;
   const namesAgree = (swapped || levels[0]! <= 3) && levels[1]! <= 2;

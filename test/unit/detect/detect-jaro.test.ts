@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   jaroWinkler as ours,
+  jaroWinklerBoundWithout,
   jaroWinklerFrom,
   jaroWinklerRange,
   jaroWinklerRangeFrom,
@@ -94,5 +95,26 @@ describe('Jaro–Winkler from a floor', () => {
     }
     // The point of the bound: many pairs never reach the quadratic part.
     expect(settled / total).toBeGreaterThan(0.2);
+  });
+});
+
+describe('Jaro–Winkler bound without spaces', () => {
+  it('never rules out a pair whose compacted values reach the floor', () => {
+    const r = rng(5);
+    const letters = 'abcdehilmnorst  \u0142';
+    const word = () =>
+      Array.from({ length: Math.floor(r() * 16) }, () => letters[Math.floor(r() * letters.length)]).join('');
+    for (let i = 0; i < 5000; i++) {
+      const a = word();
+      const b = r() < 0.5 ? word() : a.slice(0, -1) + word().slice(0, 2);
+      const exact = jaroWinklerFrom(0.9, a.replace(/ /g, ''), b.replace(/ /g, ''));
+      if (exact >= 0.9) expect(jaroWinklerBoundWithout(0x20, a, b)).toBeGreaterThanOrEqual(0.9);
+    }
+    for (const [a, b] of [
+      ['high street', 'highstreet'],
+      ['  ', ' '],
+      ['a b', 'ab'],
+    ] as const)
+      expect(jaroWinklerBoundWithout(0x20, a, b)).toBe(1);
   });
 });
