@@ -125,27 +125,19 @@ export function loadConnectionRecords(db: Db, connectionId: string): CachedRecor
 }
 
 /**
- * A connection's records in pk order, a chunk at a time, optionally only those with a pk in (after, until]. The
- * chunk is a walk of the table in rowid order from the last pk (`+connection_id` keeps SQLite off the connection
- * index, through which every chunk would gather and sort all the connection's remaining rows: quadratic in the
- * list's size).
+ * A connection's records in pk order, a chunk at a time. The chunk is a walk of the table in rowid order from the
+ * last pk (`+connection_id` keeps SQLite off the connection index, through which every chunk would gather and sort
+ * all the connection's remaining rows: quadratic in the list's size).
  */
-export function* recordChunks(
-  db: Db,
-  connectionId: string,
-  size: number,
-  range: { readonly after?: number; readonly until?: number } = {},
-): Generator<CachedRecord[]> {
+export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
   const stmt = db
     .prepare(
-      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? AND pk <= ?
-       ORDER BY pk LIMIT ?`,
+      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
     )
     .raw();
-  let after = range.after ?? -1;
-  const until = range.until ?? Number.MAX_SAFE_INTEGER;
+  let after = -1;
   for (;;) {
-    const rows = stmt.all(connectionId, after, until, size) as ContactRow[];
+    const rows = stmt.all(connectionId, after, size) as ContactRow[];
     if (rows.length === 0) return;
     const lo = rows[0]![0];
     const hi = rows[rows.length - 1]![0];
@@ -179,16 +171,4 @@ export function loadRecordsByPk(
     for (const r of attachChildren(db, rows, where, [list], options.addresses ?? true)) out.push(r);
   }
   return out;
-}
-
-/** The lowest and highest pk of a connection's contacts (null when it has none). */
-export function pkRange(db: Db, connectionId: string): { lo: number; hi: number } | null {
-  const row = db
-    .prepare(
-      `SELECT (SELECT pk FROM contacts WHERE +connection_id = ? ORDER BY pk LIMIT 1),
-              (SELECT pk FROM contacts WHERE +connection_id = ? ORDER BY pk DESC LIMIT 1)`,
-    )
-    .raw()
-    .get(connectionId, connectionId) as [number | null, number | null];
-  return row[0] === null || row[1] === null ? null : { lo: row[0], hi: row[1] };
 }

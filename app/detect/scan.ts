@@ -5,7 +5,6 @@ import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blockin
 import { detectFeatures, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { KEY_WRITER_WHEN, startKeyWriter } from './key-writer';
-import { LOADER_WHEN, startFeatureLoader, type FeatureLoader, type LoadedChunk } from './feature-loader';
 import { fieldWeights, modelParams } from './model';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
@@ -15,7 +14,6 @@ import {
   encodeContributions,
   openGroupCount,
   openLaneCounts,
-  pkRange,
   recordChunks,
   saveGroups,
   savePairs,
@@ -85,57 +83,21 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     contacts += total;
     // Started before the load, so the thread is ready when blocking hands over the first keys.
     const writer = total >= KEY_WRITER_WHEN && keysReported(total) ? startKeyWriter(db) : null;
-    let loader: FeatureLoader | null = null;
     try {
       const exclusions = loadExclusions(db, connectionId);
       const region = options.settings.phoneRegion as CountryCode;
       const features: Features[] = [];
       const pks: number[] = [];
       let watermark: string | null = null;
-      const take = (chunk: LoadedChunk) => {
-        for (let i = 0; i < chunk.features.length; i++) {
-          features.push(chunk.features[i]!);
-          pks.push(chunk.pks[i]!);
+      const pool = new FeatureMemo();
+      for (const chunk of recordChunks(db, connectionId, LOAD_CHUNK)) {
+        options.signal?.throwIfAborted();
+        for (const r of chunk) {
+          features.push(extractFeatures(r, region, pool));
+          pks.push(r.pk);
+          if (r.updatedAt && (!watermark || r.updatedAt > watermark)) watermark = r.updatedAt;
         }
-        if (chunk.watermark && (!watermark || chunk.watermark > watermark)) watermark = chunk.watermark;
         options.onProgress?.('normalising', features.length, total);
-      };
-      const readHere = (range: { after?: number; until?: number }) => {
-        const pool = new FeatureMemo();
-        for (const records of recordChunks(db, connectionId, LOAD_CHUNK, range)) {
-          options.signal?.throwIfAborted();
-          const chunk: LoadedChunk = { features: [], pks: [], watermark: null };
-          let latest: string | null = null;
-          for (const r of records) {
-            chunk.features.push(extractFeatures(r, region, pool));
-            chunk.pks.push(r.pk);
-            if (r.updatedAt && (!latest || r.updatedAt > latest)) latest = r.updatedAt;
-          }
-          take({ ...chunk, watermark: latest });
-        }
-      };
-      // The upper half of the pks is read and normalised on the other core meanwhile (see feature-loader.ts).
-      const span = total >= LOADER_WHEN ? pkRange(db, connectionId) : null;
-      const middle = span ? Math.floor((span.lo + span.hi) / 2) : 0;
-      loader = span
-        ? startFeatureLoader(db, {
-            connectionId,
-            after: middle,
-            until: Number.MAX_SAFE_INTEGER,
-            region,
-            chunk: LOAD_CHUNK,
-          })
-        : null;
-      if (!loader) readHere({});
-      else {
-        readHere({ until: middle });
-        const mark = features.length;
-        if (!loader.collect(take)) {
-          // Whatever arrived is dropped and the half read again here.
-          features.length = mark;
-          pks.length = mark;
-          readHere({ after: middle });
-        }
       }
       const result = detectFeatures(features, {
         settings: options.settings,
@@ -167,7 +129,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       comparisons += result.stats.comparisons;
       pairs += result.pairs.length;
       rules = result.stats.rules;
-      // Read and computed while the writer thread stores the keys: the members' records and the pairs' rows.
+      // Read while the writer thread stores the keys: the members' records.
       const maxPk = pks.length ? pks[pks.length - 1]! : 0;
       const grouped = new Map(
         loadRecordsByPk(
@@ -176,9 +138,10 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
           { addresses: false },
         ).map((r) => [r.pk, r]),
       );
-      const rows = [
-        ...pairRows(
-          result.pairs,
+      // Built as they are written, not held: a million contacts' 220k pair rows are ~90 MB.
+      const rows = (gone: ReadonlySet<number>) =>
+        pairRows(
+          gone.size ? result.pairs.filter((p) => !gone.has(pks[p.a]!) && !gone.has(pks[p.b]!)) : result.pairs,
           pks,
           (p) =>
             encodeContributions(
@@ -186,8 +149,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
               fieldWeights(features[p.a]!, features[p.b]!, result.model, options.settings, p.levels),
             ),
           (r) => BLOCKING_RULES[r]?.name ?? '',
-        ),
-      ];
+        );
       options.onProgress?.('saving keys', 0, features.length);
       // Lists of up to 2^20 contacts had their keys stored during blocking; otherwise (or when the writer thread
       // failed part-way: what it stored stays, repeats are skipped) they are stored here, in short transactions
@@ -212,11 +174,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         const previous = previousGroups(db, { connectionId });
         const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
         const kept = (i: number) => !gone.has(pks[i]!);
-        savePairs(
-          db,
-          connections.length === 1 ? null : connectionId,
-          gone.size ? rows.filter((r) => !gone.has(r[0] as number) && !gone.has(r[1] as number)) : rows,
-        );
+        savePairs(db, connections.length === 1 ? null : connectionId, rows(gone));
         saveGroups(
           db,
           connectionId,
@@ -248,7 +206,6 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
         });
       })();
     } finally {
-      loader?.stop();
       writer?.stop();
     }
   }

@@ -11,7 +11,7 @@ import type { ScoredPair } from './engine';
 import type { CachedRecord } from './record-reads';
 
 export type { CachedRecord } from './record-reads';
-export { loadConnectionRecords, loadRecordsByPk, pkRange, recordChunks } from './record-reads';
+export { loadConnectionRecords, loadRecordsByPk, recordChunks } from './record-reads';
 
 /**
  * The connections a scan covers, oldest first: those of the given CRM kinds (the core's connectors say which kinds

@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
  * reading), a CSV analysis, one half of a large CSV, a settings preview, the second thread scoring a detection's
- * candidate pairs, the writer of a full scan's blocking keys, or the reader of the upper half of its records.
+ * candidate pairs, or the writer of a full scan's blocking keys.
  * Cancellation is a shared flag the task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,7 +9,6 @@ import { AppError, toErrorShape } from '../domain/errors';
 import type { ScanJob } from './run';
 import type { ScoreTask } from './scoring-threads';
 import type { KeyWriteTask } from './key-writer';
-import type { FeatureLoadTask } from './feature-loader';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -35,8 +34,7 @@ type Task =
     }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
   | ScoreTask
-  | KeyWriteTask
-  | FeatureLoadTask;
+  | KeyWriteTask;
 
 const task = workerData as Task;
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
@@ -88,10 +86,6 @@ async function run(): Promise<unknown> {
     case 'write-keys': {
       const { writeKeysInThread } = await import('./key-writer');
       return writeKeysInThread(task);
-    }
-    case 'load-features': {
-      const { loadFeaturesInThread } = await import('./feature-loader');
-      return loadFeaturesInThread(task);
     }
     case 'preview': {
       const [{ openDatabase }, { previewFrom }] = await Promise.all([

@@ -9,7 +9,7 @@ import { extractFeatures, FeatureMemo } from '../../app/detect/features';
 import { incrementalScan } from '../../app/detect/rescan';
 import { defaultDetectSettings } from '../../app/detect/settings';
 import { useDetectWorkerFile } from '../../app/detect/threads';
-import { LOADER_WHEN } from '../../app/detect/feature-loader';
+import { KEY_WRITER_WHEN } from '../../app/detect/key-writer';
 import type { CrmContact } from '../../app/ports/crm';
 import { tempDir } from '../helpers/workspace';
 
@@ -32,7 +32,7 @@ const familyOf = (i: number) =>
 
 const options = { settings: defaultDetectSettings(), now: () => new Date().toISOString() };
 
-describe('a full scan with its second threads (key writer, feature loader) and without', () => {
+describe('a full scan with its key writer thread and without', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     useDetectWorkerFile(null);
@@ -64,11 +64,11 @@ describe('a full scan with its second threads (key writer, feature loader) and w
     ws.db.prepare('SELECT key, contact_pk FROM match_keys ORDER BY key, contact_pk').raw().all();
 
   it('stores the same keys and finds the same pairs and groups, and a re-scan finds records through the keys', () => {
-    // Large enough for the upper half to be read by the loader thread.
-    const ws = workspace(Math.ceil(LOADER_WHEN * 0.76));
+    // Large enough for the key writer to be started.
+    const ws = workspace(Math.ceil(KEY_WRITER_WHEN * 0.76));
     const alone = fullScan(ws.db, options);
     const expected = storedKeysOf(ws) as [number, number][];
-    expect(expected.length).toBeGreaterThan(LOADER_WHEN * 2);
+    expect(expected.length).toBeGreaterThan(KEY_WRITER_WHEN * 2);
     useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
     const threaded = fullScan(ws.db, options);
     expect(storedKeysOf(ws)).toEqual(expected);
@@ -102,11 +102,11 @@ describe('a full scan with its second threads (key writer, feature loader) and w
     expect(storedKeys.length).toBeGreaterThan(expected.filter(([, p]) => p === pk).length);
   }, 60_000);
 
-  it('stores the keys and reads every record itself when its threads fail', () => {
-    const ws = workspace(Math.ceil(LOADER_WHEN * 0.76));
+  it('stores the keys itself when the writer fails', () => {
+    const ws = workspace(Math.ceil(KEY_WRITER_WHEN * 0.76));
     const alone = fullScan(ws.db, options);
     const expected = storedKeysOf(ws) as [number, number][];
-    useDetectWorkerFile(resolve('test/helpers/failing-detect-thread.mjs'));
+    useDetectWorkerFile(resolve('test/helpers/failing-key-writer.mjs'));
     const threaded = fullScan(ws.db, options);
     expect(storedKeysOf(ws)).toEqual(expected);
     expect({ pairs: threaded.pairs, groups: threaded.groups }).toEqual({

@@ -1,8 +1,0 @@
-// A detect worker thread that fails at once (a disk full, a locked file): the key writer and the feature loader both
-// report through control[1], where 2 means failed. The scan must then do that work itself.
-import { workerData } from 'node:worker_threads';
-
-const state = new Int32Array(workerData.control);
-Atomics.store(state, 1, 2);
-Atomics.notify(state, 1);
-Atomics.notify(state, 0);
