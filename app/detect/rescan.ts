@@ -3,7 +3,7 @@ import type { Db } from '../store/database';
 import { blockNeighbours } from './blocking';
 import { alsoBelongsNote, formGroups } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
-import { FIELDS, tfValues } from './compare';
+import { FIELDS } from './compare';
 import { fieldWeights, restoreModel, scorePair, type Model, type ModelParams } from './model';
 import { pairFlags, reasonFor, IDENTITY_CONFLICT, SHARES_IDENTIFIER, SWAPPED } from './lanes';
 import type { DetectSettings } from './settings';
@@ -14,7 +14,6 @@ import {
   lastRun,
   lookupBlocks,
   recordRun,
-  termCounts,
   termFrequencyReader,
   type LastRun,
 } from './scan-store';
@@ -37,42 +36,24 @@ import {
 import { contactsChangedSince, vanishedContacts } from '../store/contacts-reads';
 
 // Re-scans after a sync and re-grouping after a decision: the work that follows a full scan, against what it stored.
-interface StoredModel {
-  readonly model: Model;
-  /** Reads the counts of every value these records hold in a few queries, instead of one query per value. */
-  prefetch(features: Iterable<Features>): void;
-}
-
 /** The stored model with term frequencies looked up lazily (only values the re-scan compares are read). */
-function storedModel(db: Db, connectionId: string, params: ModelParams): StoredModel {
+function storedModel(db: Db, connectionId: string, params: ModelParams): Model {
   const countOf = termFrequencyReader(db, connectionId);
-  const caches = FIELDS.map((f) => (f.tf ? new Map<string, number>() : null));
-  const tf = caches.map(
-    (cache, k) =>
-      cache && {
-        get(value: string) {
-          let count = cache.get(value);
-          if (count === undefined) {
-            count = countOf(k, value);
-            cache.set(value, count);
-          }
-          return count;
-        },
+  const tf = FIELDS.map((f, k) => {
+    if (!f.tf) return null;
+    const cache = new Map<string, number>();
+    return {
+      get(value: string) {
+        let count = cache.get(value);
+        if (count === undefined) {
+          count = countOf(k, value);
+          cache.set(value, count);
+        }
+        return count;
       },
-  );
-  return {
-    model: restoreModel(params, tf),
-    prefetch(features) {
-      const list = [...features];
-      caches.forEach((cache, k) => {
-        if (!cache) return;
-        const wanted = new Set<string>();
-        for (const f of list) for (const v of tfValues(k, f)) if (!cache.has(v)) wanted.add(v);
-        const found = termCounts(db, connectionId, k, [...wanted]);
-        for (const v of wanted) cache.set(v, found.get(v) ?? 1);
-      });
-    },
-  };
+    };
+  });
+  return restoreModel(params, tf);
 }
 
 /**
@@ -125,8 +106,7 @@ export function rescoreContacts(
 ): { comparisons: number; pairs: number } {
   let comparisons = 0;
   options.onProgress?.('re-keying', 0, changedPks.length);
-  const stored = storedModel(db, connectionId, run.model);
-  const model = stored.model;
+  const model = storedModel(db, connectionId, run.model);
   const region = options.settings.phoneRegion as CountryCode;
   const pool = new FeatureMemo();
   const changed = loadRecordsByPk(db, changedPks);
@@ -149,7 +129,6 @@ export function rescoreContacts(
   const byPk = new Map<number, { record: CachedRecord; features: Features }>();
   changed.forEach((r, i) => byPk.set(r.pk, { record: r, features: changedFeatures[i]! }));
   for (const r of others) byPk.set(r.pk, { record: r, features: extractFeatures(r, region, pool) });
-  stored.prefetch([...byPk.values()].map((x) => x.features));
   // Each changed contact meets what a full scan would compare it with: all of a small block, its sorted
   // neighbourhood in a large one.
   const neighbours = new Map<number, Set<number>>();
@@ -349,7 +328,7 @@ export function regroup(
 /** The model of the last scan of a connection, for re-grouping after a decision. */
 export function modelFor(db: Db, connectionId: string): Model | null {
   const run = lastRun(db, connectionId);
-  return run ? storedModel(db, connectionId, run.model).model : null;
+  return run ? storedModel(db, connectionId, run.model) : null;
 }
 
 export { lastRun, type LastRun };

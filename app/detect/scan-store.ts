@@ -90,28 +90,6 @@ export function termFrequencyReader(db: Db, connectionId: string): (field: numbe
   return (field, value) => (stmt.get(connectionId, field, value) as number | undefined) ?? 1;
 }
 
-/** The stored counts of many values of one field at once; a value seen fewer than twice is absent. */
-export function termCounts(
-  db: Db,
-  connectionId: string,
-  field: number,
-  values: readonly string[],
-): Map<string, number> {
-  const out = new Map<string, number>();
-  for (let i = 0; i < values.length; i += 500) {
-    const chunk = values.slice(i, i + 500);
-    const rows = db
-      .prepare(
-        `SELECT value, count FROM match_term_freq WHERE connection_id = ? AND field = ?
-         AND value IN (${chunk.map(() => '?').join(',')})`,
-      )
-      .raw()
-      .all(connectionId, field, ...chunk) as [string, number][];
-    for (const [value, count] of rows) out.set(value, count);
-  }
-  return out;
-}
-
 export interface LastRun {
   model: ModelParams;
   watermark: string | null;
