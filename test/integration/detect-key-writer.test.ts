@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openWorkspace, type Workspace } from '../../app/workspace/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
@@ -8,8 +8,9 @@ import { loadRecordsByPk } from '../../app/detect/store';
 import { extractFeatures, FeatureMemo } from '../../app/detect/features';
 import { incrementalScan } from '../../app/detect/rescan';
 import { defaultDetectSettings } from '../../app/detect/settings';
-import { useDetectWorkerFile } from '../../app/detect/threads';
-import { KEY_WRITER_WHEN } from '../../app/detect/key-writer';
+import { useDetectWorkerFile, useScanThreadWorkerFile } from '../../app/detect/threads';
+import { KEY_WRITER_WHEN, startKeyWriter } from '../../app/detect/key-writer';
+import { clearKeys } from '../../app/detect/scan-store';
 import type { CrmContact } from '../../app/ports/crm';
 import { tempDir } from '../helpers/workspace';
 
@@ -36,6 +37,7 @@ describe('a full scan with its key writer thread and without', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => {
     useDetectWorkerFile(null);
+    useScanThreadWorkerFile(null);
     while (cleanups.length) cleanups.pop()!();
   });
 
@@ -101,6 +103,32 @@ describe('a full scan with its key writer thread and without', () => {
     expect(wantedKeys.filter((k) => !storedKeys.includes(k))).toEqual([]);
     expect(storedKeys.length).toBeGreaterThan(expected.filter(([, p]) => p === pk).length);
   }, 60_000);
+
+  // From source under the test runner, and from the bundle the app ships when it has been built.
+  const writers = [
+    ['the detect worker from source', 'scripts/ts-detect-worker.mjs'],
+    ['its own bundle', 'dist/node/detect-scan-thread.js'],
+  ].filter(([, file]) => existsSync(file!));
+  it.each(writers)(
+    'stores the batches it is handed, in %s',
+    (_name, file) => {
+      const ws = workspace(10);
+      clearKeys(ws.db);
+      useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
+      useScanThreadWorkerFile(resolve(file!));
+      const writer = startKeyWriter(ws.db)!;
+      writer.write(Float64Array.from([5, 7, 4294967296 + 3]), Float64Array.from([1, 2, 1]));
+      writer.write(Float64Array.from([8589934592 + 9]), Float64Array.from([2]));
+      expect(writer.finish()).toBe(true);
+      expect(storedKeysOf(ws)).toEqual([
+        [5, 1],
+        [7, 2],
+        [4294967299, 1],
+        [8589934601, 2],
+      ]);
+    },
+    60_000,
+  );
 
   it('stores the keys itself when the writer fails', () => {
     const ws = workspace(Math.ceil(KEY_WRITER_WHEN * 0.76));
