@@ -127,8 +127,10 @@ test('a three-record group fits 1280×800 with its buttons, and nothing is clipp
 
   await page.setViewportSize({ width: 1024, height: 640 });
   await expect(review.grid).toBeVisible();
-  // Every element inside the main area ends within it: nothing is cut off at the right edge.
-  const clipped = await page.evaluate(`(() => {
+  // Every element inside the main area ends within it: nothing is cut off at the right edge. Read until the layout
+  // has followed the new width (the grid re-lays itself out after the resize), then it must hold.
+  const clipped = () =>
+    page.evaluate(`(() => {
     const main = document.querySelector('main');
     const edge = main.getBoundingClientRect().right + 1;
     const overflowing = [...main.querySelectorAll('*')].filter((el) => {
@@ -137,7 +139,8 @@ test('a three-record group fits 1280×800 with its buttons, and nothing is clipp
     });
     return { scroll: main.scrollWidth - main.clientWidth, overflowing: overflowing.length };
   })()`);
-  expect(clipped).toEqual({ scroll: 0, overflowing: 0 });
+  await expect.poll(clipped).toEqual({ scroll: 0, overflowing: 0 });
+  expect(await clipped()).toEqual({ scroll: 0, overflowing: 0 });
 });
 
 test('the WordPress login kept for course progress is the one with more progress, both shown with figures', async ({
