@@ -15,7 +15,7 @@ import {
   saveGateWatermark,
   setGateOutcome,
 } from './gate-store';
-import { openLaneCounts } from './store';
+import { openGroupTally } from './store';
 import type { Lane } from './types';
 
 /**
@@ -156,5 +156,5 @@ export function gateLanes(
     }
     if (watermark) saveGateWatermark(db, watermark);
   })();
-  return { checked: candidates.length, moved, restored, lanes: openLaneCounts(db) };
+  return { checked: candidates.length, moved, restored, lanes: openGroupTally(db).lanes };
 }

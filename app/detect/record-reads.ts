@@ -115,15 +115,6 @@ function attachChildren(
   return out;
 }
 
-export function loadConnectionRecords(db: Db, connectionId: string): CachedRecord[] {
-  const rows = db
-    .prepare(`SELECT ${CONTACT_COLUMNS} FROM contacts WHERE connection_id = ? ORDER BY pk`)
-    .raw()
-    .all(connectionId) as ContactRow[];
-  const where = `WHERE contact_pk IN (SELECT pk FROM contacts WHERE connection_id = ?)`;
-  return attachChildren(db, rows, where, [connectionId]);
-}
-
 /**
  * A connection's records in pk order, a chunk at a time. The chunk is a walk of the table in rowid order from the
  * last pk (`+connection_id` keeps SQLite off the connection index, through which every chunk would gather and sort

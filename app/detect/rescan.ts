@@ -23,7 +23,7 @@ import {
   groupGraph,
   insertGroups,
   insertPairs,
-  openLaneCounts,
+  openGroupTally,
   pairsOfContactRemover,
   loadExclusions,
   loadRecordsByPk,
@@ -90,7 +90,7 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
     changed: changedTotal,
     comparisons,
     pairs: pairCount,
-    ...groupsAndLanes(db),
+    ...openGroupTally(db),
     rules: [],
     millis: Math.round(performance.now() - t0),
   };
@@ -209,11 +209,6 @@ export function rescoreContacts(
   return { comparisons, pairs: rows.length };
 }
 
-function groupsAndLanes(db: Db): { groups: number; lanes: ReturnType<typeof openLaneCounts> } {
-  const lanes = openLaneCounts(db);
-  return { groups: lanes.safe + lanes.needs_choice + lanes.maybe_two_people, lanes };
-}
-
 function maxString(start: string | null, records: readonly CachedRecord[]): string | null {
   let max = start;
   for (const r of records) if (r.updatedAt && (!max || r.updatedAt > max)) max = r.updatedAt;
@@ -315,7 +310,6 @@ export function regroup(
     rows.push({
       connectionId,
       members,
-      memberFeatures: members.map((m) => features.get(m.pk)!),
       lane: g.lane,
       score: g.score,
       reason,

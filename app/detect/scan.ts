@@ -12,8 +12,7 @@ import { clearKeys, completedRunCount, insertKeys, recordRun, saveTermFrequencie
 import {
   connectionIds,
   encodeContributions,
-  openGroupCount,
-  openLaneCounts,
+  openGroupTally,
   recordChunks,
   saveGroups,
   savePairs,
@@ -184,7 +183,6 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
             .map(({ g, members }): GroupRow => ({
               connectionId,
               members: members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
-              memberFeatures: members.map((i) => features[i]!),
               lane: g.lane,
               score: g.score,
               reason: g.reason,
@@ -215,8 +213,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
     changed: contacts,
     comparisons,
     pairs,
-    groups: openGroupCount(db),
-    lanes: openLaneCounts(db),
+    ...openGroupTally(db),
     rules,
     millis: Math.round(performance.now() - t0),
   };

@@ -4,14 +4,14 @@ import type { Db } from '../store/database';
 import { connectionIdsOfKinds } from '../store/connections-repo';
 import { connectionIdsWithContacts } from '../store/contacts-reads';
 import { readSetting, writeSetting } from '../store/settings';
-import type { Features, Lane } from './types';
+import type { Lane } from './types';
 import { bulkInsert } from '../store/bulk-insert';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
 import type { CachedRecord } from './record-reads';
 
 export type { CachedRecord } from './record-reads';
-export { loadConnectionRecords, loadRecordsByPk, recordChunks } from './record-reads';
+export { loadRecordsByPk, recordChunks } from './record-reads';
 
 /**
  * The connections a scan covers, oldest first: those of the given CRM kinds (the core's connectors say which kinds
@@ -80,7 +80,6 @@ export function decodeContributions(
 export interface GroupRow {
   readonly connectionId: string;
   readonly members: readonly CachedRecord[];
-  readonly memberFeatures: readonly Features[];
   readonly lane: string;
   readonly score: number;
   readonly reason: string;
@@ -568,17 +567,13 @@ export function storedPairsForPreview(db: Db): [number, number, number, number, 
 }
 
 /** How many groups are open now, and how many in each lane. */
-export function openGroupCount(db: Db): number {
-  return (db.prepare(`SELECT count(*) FROM dup_groups WHERE status = 'open'`).pluck().get() as number) ?? 0;
-}
-
-export function openLaneCounts(db: Db): Record<Lane, number> {
-  const out: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
+export function openGroupTally(db: Db): { groups: number; lanes: Record<Lane, number> } {
+  const lanes: Record<Lane, number> = { safe: 0, needs_choice: 0, maybe_two_people: 0 };
   for (const row of db
     .prepare(`SELECT lane, count(*) AS n FROM dup_groups WHERE status = 'open' GROUP BY lane`)
     .all() as { lane: Lane; n: number }[])
-    out[row.lane] = row.n;
-  return out;
+    lanes[row.lane] = row.n;
+  return { groups: lanes.safe + lanes.needs_choice + lanes.maybe_two_people, lanes };
 }
 
 /** The gate moved a group out of `safe`: its lane and reason now, detection's own kept beside them. */
