@@ -176,15 +176,18 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
       if (f.dob && f.locality) emit(hashPair(f.dob, f.locality));
     },
   ),
-  pairRule(
-    'street_city',
-    'same street name and city',
-    (f) => f.street,
-    (f) => f.locality,
-    (f, emit) => {
-      if (f.street && f.locality) emit(hashPair(f.street, f.locality));
+  // A street of a city is shared by everyone living on it (a block of a common street grows with the list: at
+  // 500k CRM-style rows it made 44 % of all comparisons and none of the kept pairs); the given initial splits it
+  // into the people who could be one, and a married name at the same address still meets.
+  {
+    name: 'street_city',
+    description: 'same street name, city and given initial',
+    keys: (f) =>
+      f.street && f.locality ? one(`${f.street}|${f.locality}|${f.given.slice(0, 1)}`) : none,
+    hashes(f, emit) {
+      if (f.street && f.locality) emit(hashTriple(f.street, f.locality, f.given.slice(0, 1)));
     },
-  ),
+  },
   {
     name: 'family_city',
     description: 'same sounding family name, given initial and city',
@@ -195,6 +198,12 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
     },
   },
 ];
+
+/**
+ * The spelling of the rules' keys. A scan records it with its run: keys stored under another spelling cannot be
+ * looked up, so a re-scan after a change of rules is a full scan.
+ */
+export const BLOCKING_VERSION = 2;
 
 /** 32-bit FNV-1a; collisions only add a few extra comparisons, never lose one. */
 export function hash32(s: string): number {
@@ -337,7 +346,7 @@ export interface BlockOptions {
  * record, `WINDOW_BUDGET`, spent on the smallest blocks first (the rarest keys say the most), so a record with
  * several common keys never costs more than that whatever the distribution of names, phones and streets.
  */
-export const FULL_BLOCK = 24;
+export const FULL_BLOCK = 12;
 export const WINDOW = 6;
 export const WINDOW_BUDGET = 48;
 

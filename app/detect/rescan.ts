@@ -1,6 +1,6 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
-import { blockNeighbours } from './blocking';
+import { BLOCKING_VERSION, blockNeighbours } from './blocking';
 import { alsoBelongsNote, formGroups } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { FIELDS } from './compare';
@@ -65,7 +65,8 @@ export function incrementalScan(db: Db, options: ScanOptions): ScanSummary {
   const t0 = performance.now();
   const connections = connectionIds(db, options.crmKinds);
   const runs = connections.map((c) => lastRun(db, c));
-  if (runs.some((r) => r === null)) return fullScan(db, options);
+  // No scan yet, or keys stored under other rules: a re-scan would look its changed contacts up in the wrong keys.
+  if (runs.some((r) => r === null || r.blocking !== BLOCKING_VERSION)) return fullScan(db, options);
   let changedTotal = 0;
   let comparisons = 0;
   let pairCount = 0;
@@ -203,6 +204,8 @@ export function rescoreContacts(
       model: run.model,
       watermark: maxString(run.watermark, changed),
       maxPk: Math.max(run.maxPk, ...changedPks),
+      // The few keys written here follow the current rules; the rest are the last full scan's.
+      blocking: run.blocking ?? 0,
       stats: { changed: changedPks.length, comparisons: seen.size, pairs: rows.length },
     });
   })();

@@ -94,6 +94,8 @@ export interface LastRun {
   model: ModelParams;
   watermark: string | null;
   maxPk: number;
+  /** The `BLOCKING_VERSION` the stored keys were written under (null: before versions were recorded). */
+  blocking: number | null;
 }
 
 export interface RunRecord {
@@ -104,7 +106,9 @@ export interface RunRecord {
   readonly model: ModelParams;
   readonly watermark: string | null;
   readonly maxPk: number;
-  readonly stats: unknown;
+  /** The `BLOCKING_VERSION` of the keys in `match_keys` after this run. */
+  readonly blocking: number;
+  readonly stats: object;
 }
 
 export function recordRun(db: Db, run: RunRecord): void {
@@ -119,19 +123,26 @@ export function recordRun(db: Db, run: RunRecord): void {
     JSON.stringify(run.model),
     run.watermark,
     run.maxPk,
-    JSON.stringify(run.stats),
+    JSON.stringify({ blocking: run.blocking, ...run.stats }),
   );
 }
 
 export function lastRun(db: Db, connectionId: string): LastRun | null {
   const row = db
     .prepare(
-      `SELECT model, watermark, max_pk FROM detect_runs WHERE connection_id = ? AND status = 'completed'
-       AND model <> '{}' ORDER BY id DESC LIMIT 1`,
+      `SELECT model, watermark, max_pk, json_extract(stats, '$.blocking') AS blocking FROM detect_runs
+       WHERE connection_id = ? AND status = 'completed' AND model <> '{}' ORDER BY id DESC LIMIT 1`,
     )
-    .get(connectionId) as { model: string; watermark: string | null; max_pk: number } | undefined;
+    .get(connectionId) as
+    | { model: string; watermark: string | null; max_pk: number; blocking: number | null }
+    | undefined;
   if (!row) return null;
-  return { model: JSON.parse(row.model) as ModelParams, watermark: row.watermark, maxPk: row.max_pk };
+  return {
+    model: JSON.parse(row.model) as ModelParams,
+    watermark: row.watermark,
+    maxPk: row.max_pk,
+    blocking: typeof row.blocking === 'number' ? row.blocking : null,
+  };
 }
 
 export function completedRunCount(db: Db): number {

@@ -1,7 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
-import { BLOCKING_RULES, hash32, keysReported, type RuleReport } from './blocking';
+import { BLOCKING_RULES, BLOCKING_VERSION, hash32, keysReported, type RuleReport } from './blocking';
 import { detectFeatures, type CancelToken, type ScoredPair } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { KEY_WRITER_WHEN, startKeyWriter } from './key-writer';
@@ -200,6 +200,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
           model: modelParams(result.model),
           watermark,
           maxPk,
+          blocking: BLOCKING_VERSION,
           stats: result.stats,
         });
       })();

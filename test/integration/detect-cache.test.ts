@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempCore } from '../helpers/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import { startScan } from '../../app/detect/service';
+import { BLOCKING_VERSION } from '../../app/detect/blocking';
 import type { CrmContact } from '../../app/ports/crm';
 
 type TestCore = ReturnType<typeof tempCore>;
@@ -118,6 +119,27 @@ describe('detection over the workspace cache', () => {
     const list = await core.call('groups/list', { search: 'alan' });
     expect(list.items).toHaveLength(1);
     expect(list.items[0]!.size).toBe(2);
+  });
+
+  it('scans in full when the stored keys were written under other blocking rules', async () => {
+    await scan(core);
+    // A scan made before the rules changed (or before their version was recorded) left keys that a re-scan's
+    // lookups would no longer meet.
+    core.context.workspace.db
+      .prepare(`UPDATE detect_runs SET stats = json_set(stats, '$.blocking', ?)`)
+      .run(BLOCKING_VERSION - 1);
+    repo.saveContacts(
+      [contact('302', 'Alan', 'Kay', 'alan@example.org', { updatedAt: '2026-02-01T00:00:00.000Z' })],
+      '2026-02-01T00:00:00.000Z',
+    );
+    const rescan = await scan(core, 'incremental');
+    expect(rescan.mode).toBe('full');
+    expect((await core.call('groups/list', { search: 'alan' })).items[0]!.size).toBe(2);
+    repo.saveContacts(
+      [contact('303', 'Alan', 'Kay', 'alan@example.org', { updatedAt: '2026-03-01T00:00:00.000Z' })],
+      '2026-03-01T00:00:00.000Z',
+    );
+    expect((await scan(core, 'incremental')).mode).toBe('incremental');
   });
 
   it('takes one record out of a group and keeps the rest', async () => {

@@ -81,3 +81,35 @@ describe('comparisons per record stay bounded on skewed lists', () => {
     expect(blockNeighbours(3, members.slice(0, 10), (i) => features[i]!)).toHaveLength(9);
   });
 });
+
+describe('a street of a city', () => {
+  // Forty neighbours on one street without house numbers (no other rule joins them), and one of them twice.
+  const givens = ['Ann', 'Bob', 'Cleo', 'Dan', 'Eve', 'Finn', 'Gus', 'Hal'];
+  const records: DetectRecord[] = Array.from({ length: 40 }, (_, k) => ({
+    id: String(k + 1),
+    givenName: givens[k % givens.length]!,
+    familyName: `Family${String.fromCharCode(65 + k)}`,
+    addresses: [{ line1: 'Main Street', locality: 'Springfield' }],
+  }));
+  records.push({
+    id: 'dup',
+    givenName: 'Ann',
+    familyName: 'Family-A',
+    addresses: [{ line1: 'Main St', locality: 'Springfield' }],
+  });
+  const features = featuresOf(records, 'US');
+  const n = features.length;
+
+  it('compares only the neighbours who share a given initial', () => {
+    const c = generateCandidates(features, { maxBlockSize: 200 });
+    const street = c.report.find((r) => r.rule === 'street_city')!;
+    // Eight initials: blocks of five or six, not one block of 41.
+    expect(street.blocks).toBe(givens.length);
+    expect(street.windowedBlocks).toBe(0);
+    for (const p of c.pairs) {
+      const i = Math.floor(p / n);
+      expect(features[i]!.given[0]).toBe(features[p - i * n]!.given[0]);
+    }
+    expect(Array.from(c.pairs)).toContain(0 * n + (n - 1));
+  });
+});
