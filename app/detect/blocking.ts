@@ -182,8 +182,7 @@ export const BLOCKING_RULES: readonly BlockingRule[] = [
   {
     name: 'street_city',
     description: 'same street name, city and given initial',
-    keys: (f) =>
-      f.street && f.locality ? one(`${f.street}|${f.locality}|${f.given.slice(0, 1)}`) : none,
+    keys: (f) => (f.street && f.locality ? one(`${f.street}|${f.locality}|${f.given.slice(0, 1)}`) : none),
     hashes(f, emit) {
       if (f.street && f.locality) emit(hashTriple(f.street, f.locality, f.given.slice(0, 1)));
     },

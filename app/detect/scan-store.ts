@@ -134,8 +134,7 @@ export function lastRun(db: Db, connectionId: string): LastRun | null {
        WHERE connection_id = ? AND status = 'completed' AND model <> '{}' ORDER BY id DESC LIMIT 1`,
     )
     .get(connectionId) as
-    | { model: string; watermark: string | null; max_pk: number; blocking: number | null }
-    | undefined;
+    { model: string; watermark: string | null; max_pk: number; blocking: number | null } | undefined;
   if (!row) return null;
   return {
     model: JSON.parse(row.model) as ModelParams,
