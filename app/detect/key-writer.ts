@@ -3,6 +3,7 @@ import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
 import { insertKeys } from './scan-store';
 import { scanThreadWorkerFile } from './threads';
+import { waitWhileBusy } from './thread-wait';
 
 /**
  * A full scan's blocking keys (about fifteen a contact: the scan's largest write) are stored by a second thread
@@ -72,16 +73,7 @@ export function startKeyWriter(db: Db): KeyWriter | null {
     finish() {
       const end: KeyBatch = { end: true };
       port1.postMessage(end);
-      let stored = Atomics.load(state, STORED);
-      let since = performance.now();
-      while (Atomics.load(state, STATE) === RUNNING) {
-        Atomics.wait(state, STATE, RUNNING, 250);
-        const now = Atomics.load(state, STORED);
-        if (now !== stored) {
-          stored = now;
-          since = performance.now();
-        } else if (performance.now() - since > SILENT_LIMIT_MS) break;
-      }
+      waitWhileBusy(state, { state: STATE, beat: STORED }, RUNNING, SILENT_LIMIT_MS, 250);
       const ok = Atomics.load(state, STATE) === DONE && Atomics.load(state, STORED) === sent;
       port1.close();
       if (!ok) void thread.terminate();

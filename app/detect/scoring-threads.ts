@@ -2,6 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { buildModel } from './model';
 import { columnBuffers, scoreRange, type ScoredColumns, type ScoringSetup } from './scoring';
 import { detectWorkerFile } from './threads';
+import { waitWhileBusy } from './thread-wait';
 import type { Calibration } from './calibration';
 import type { DetectSettings } from './settings';
 import type { Features } from './types';
@@ -179,16 +180,8 @@ export function startScoringHelper(
         stop();
         return null;
       }
-      let beat = Atomics.load(control, BEAT);
-      let silentSince = performance.now();
-      while (Atomics.load(control, STATE) !== FINISHED) {
-        Atomics.wait(control, STATE, JOINED, 500);
-        const now = performance.now();
-        if (Atomics.load(control, BEAT) !== beat) {
-          beat = Atomics.load(control, BEAT);
-          silentSince = now;
-        } else if (now - silentSince > SILENT_LIMIT_MS) break;
-      }
+      // Joined (it could not be shut out): it works until FINISHED.
+      waitWhileBusy(control, { state: STATE, beat: BEAT }, JOINED, SILENT_LIMIT_MS, 500);
       const answer = receiveMessageOnPort(port1)?.message as HelperAnswer | undefined;
       stop();
       return answer ?? null;
