@@ -86,14 +86,56 @@ export interface GroupRow {
   readonly edges: number;
 }
 
-const insertGroupSql = `INSERT INTO dup_groups (id, connection_id, group_key, lane, score, reason, size, last_activity,
-    status, evidence, crm_ids, search_text, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)
+const NEW_GROUP_COLUMNS = [
+  'id',
+  'connection_id',
+  'group_key',
+  'lane',
+  'score',
+  'reason',
+  'size',
+  'last_activity',
+  'status',
+  'evidence',
+  'crm_ids',
+  'search_text',
+  'created_at',
+  'updated_at',
+] as const;
+
+const insertGroupSql = `INSERT INTO dup_groups (${NEW_GROUP_COLUMNS.join(', ')})
+  VALUES (${NEW_GROUP_COLUMNS.map(() => '?').join(', ')})
   ON CONFLICT (connection_id, group_key) DO UPDATE SET lane = excluded.lane, score = excluded.score,
     reason = excluded.reason, size = excluded.size, last_activity = excluded.last_activity,
     evidence = excluded.evidence, updated_at = excluded.updated_at, status = 'open'
   WHERE dup_groups.status <> 'merged'
   RETURNING id`;
+
+/** The values of `NEW_GROUP_COLUMNS` for a group written as new (or re-opened) under `id`. */
+function newGroupRow(
+  id: number | null | undefined,
+  g: GroupRow,
+  crmIds: readonly string[],
+  v: ReturnType<typeof groupValues>,
+  now: string,
+): unknown[] {
+  return [
+    id,
+    g.connectionId,
+    v.key,
+    g.lane,
+    v.score,
+    g.reason,
+    g.members.length,
+    v.lastActivity,
+    'open',
+    JSON.stringify({ pairs: g.edges }),
+    JSON.stringify(crmIds),
+    v.search,
+    now,
+    now,
+  ];
+}
 
 /**
  * The groups a re-scan is about to re-form, by member: their ids are handed on to the new groups that keep most
@@ -214,21 +256,7 @@ export function insertGroups(
   groups.forEach((g, index) => {
     const crmIds = memberSets[index]!;
     const v = groupValues(g, crmIds);
-    const id = insertGroup.get(
-      ids[index],
-      g.connectionId,
-      v.key,
-      g.lane,
-      v.score,
-      g.reason,
-      g.members.length,
-      v.lastActivity,
-      JSON.stringify({ pairs: g.edges }),
-      JSON.stringify(crmIds),
-      v.search,
-      now,
-      now,
-    ) as number | undefined;
+    const id = insertGroup.get(newGroupRow(ids[index], g, crmIds, v, now)) as number | undefined;
     if (id === undefined) return;
     inserted += 1;
     for (const m of g.members) members.push([id, m.pk, m.id]);
@@ -334,22 +362,7 @@ export function saveGroups(
       for (let i = 0; i < brandNew.length; i++) {
         const { g, crmIds, v } = brandNew[i]!;
         for (const m of g.members) members.push([ids[i], m.pk, m.id]);
-        yield [
-          ids[i],
-          g.connectionId,
-          v.key,
-          g.lane,
-          v.score,
-          g.reason,
-          g.members.length,
-          v.lastActivity,
-          'open',
-          JSON.stringify({ pairs: g.edges }),
-          JSON.stringify(crmIds),
-          v.search,
-          now,
-          now,
-        ];
+        yield newGroupRow(ids[i], g, crmIds, v, now);
       }
     })(),
   );
@@ -357,23 +370,6 @@ export function saveGroups(
   const inserted = brandNew.length + insertGroups(db, fresh, now, previous);
   return { kept, updated, removed: stored.size, inserted };
 }
-
-const NEW_GROUP_COLUMNS = [
-  'id',
-  'connection_id',
-  'group_key',
-  'lane',
-  'score',
-  'reason',
-  'size',
-  'last_activity',
-  'status',
-  'evidence',
-  'crm_ids',
-  'search_text',
-  'created_at',
-  'updated_at',
-] as const;
 
 /** id, group_key, lane, score, reason, size, last_activity, status, search_text, evidence's pairs and gate */
 type StoredGroupRow = [
