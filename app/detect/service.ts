@@ -184,8 +184,7 @@ export async function analyseCsvBytes(
 
 /**
  * Analyses a CSV export on the calling thread, for a process with no window to keep responsive (the CLI): the same
- * analysis as `analyseCsvBytes`. Bytes in memory are still read by two threads (see `readContactsCsv`); a stream
- * (a pipe) is read as it arrives.
+ * analysis as `analyseCsvBytes`; a stream (a file, a pipe) is read as it arrives.
  */
 export function analyseCsvOnThisThread(
   source: CsvSource,

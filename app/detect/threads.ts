@@ -70,8 +70,6 @@ export function mustUseWorker(): { file: string; execArgv: string[] } | null {
 
 export type WorkerMessage =
   | { type: 'progress'; phase: string; done: number; total: number | null }
-  /** Part of the result sent ahead of it (a reading thread's batches of records). */
-  | { type: 'data'; data: unknown }
   | { type: 'done'; result: unknown }
   | { type: 'error'; error: { code: string; message: string; details?: unknown } };
 
@@ -87,7 +85,6 @@ export function runInWorker<T>(
   options: {
     transfer?: TransferListItem[];
     onProgress?: (phase: string, done: number, total: number | null) => void;
-    onData?: (data: unknown) => void;
   } = {},
 ): WorkerRun<T> {
   const worker = new Worker(location.file, {
@@ -99,7 +96,6 @@ export function runInWorker<T>(
     let settled = false;
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') options.onProgress?.(m.phase, m.done, m.total);
-      else if (m.type === 'data') options.onData?.(m.data);
       else if (m.type === 'done') {
         settled = true;
         resolve(m.result as T);

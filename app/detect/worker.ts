@@ -1,7 +1,7 @@
 /**
  * Worker-thread entry for detection: a scan (its own connection to the workspace cache; WAL lets the UI keep
- * reading), a CSV analysis, one half of a large CSV, a settings preview, the second thread scoring a detection's
- * candidate pairs, or the writer of a full scan's blocking keys.
+ * reading), a CSV analysis, a settings preview, the second thread scoring a detection's candidate pairs, or the
+ * writer of a full scan's blocking keys.
  * Cancellation is a shared flag the task checks between steps.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -23,15 +23,6 @@ type Task =
       maxBytes?: number;
       cancel?: SharedArrayBuffer;
     }
-  | {
-      kind: 'csv-part';
-      bytes: Uint8Array;
-      region: string;
-      map?: Record<string, string>;
-      lineOffset: number;
-      rowOffset: number;
-      display?: boolean;
-    }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
   | ScoreTask
   | KeyWriteTask;
@@ -49,7 +40,7 @@ const signal = {
 };
 
 /**
- * Each task loads only the modules it runs: a thread that reads half of a CSV or scores pairs starts without the
+ * Each task loads only the modules it runs: a thread that scores pairs starts without the
  * database, the scan and what they import (unbundled, a large part of such a thread's start-up).
  */
 async function run(): Promise<unknown> {
@@ -64,18 +55,6 @@ async function run(): Promise<unknown> {
         totalBytes: task.bytes.byteLength,
         signal,
         onProgress: progress,
-      });
-    }
-    case 'csv-part': {
-      const { readCsvPart } = await import('./csv');
-      return readCsvPart(Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength), {
-        region: task.region,
-        ...(task.map ? { map: task.map } : {}),
-        lineOffset: task.lineOffset,
-        rowOffset: task.rowOffset,
-        ...(task.display === false ? { display: false } : {}),
-        // Posted as read, so this thread never holds its whole half of the file.
-        onBatch: (batch) => post({ type: 'data', data: batch }),
       });
     }
     case 'score': {

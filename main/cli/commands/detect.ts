@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import {
   accessSync,
-  closeSync,
   constants,
   createReadStream,
   existsSync,
   fstatSync,
   openSync,
-  readFileSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
@@ -18,9 +16,6 @@ import { exitCodeFor } from '../exit-codes';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { analyseCsvOnThisThread, startScan } from '../../../app/detect/service';
 import type { DetectLane, EventMap } from '../../../app/api/contract';
-
-/** Files up to this size are read into memory whole (a CSV of a million contacts is about 100 MB). */
-const WHOLE_FILE_UP_TO = 1024 ** 3;
 
 interface DetectOptions {
   readonly csv?: string;
@@ -76,14 +71,6 @@ function assertWritable(file: string, what: string): void {
   }
 }
 
-function readWhole(fd: number): Buffer {
-  try {
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function writeOut(file: string, text: string, what: string): void {
   try {
     writeFileSync(file, text);
@@ -117,12 +104,8 @@ async function detectCsv(opts: DetectOptions, json: boolean): Promise<void> {
     settings.reviewThreshold = Math.min(settings.reviewThreshold, t);
   }
   const map = parseMap(opts.map);
-  // A file is read whole (once its size is known to be reasonable) so two threads can each parse half of it; a
-  // pipe or device streams.
-  const source =
-    stat.isFile() && stat.size <= WHOLE_FILE_UP_TO
-      ? readWhole(fd)
-      : createReadStream('', { fd, highWaterMark: 1 << 20 });
+  // Streamed, a file as a pipe: the analysis holds the records it has read, never the file.
+  const source = createReadStream('', { fd, highWaterMark: 1 << 20 });
   const a = await analyseCsvOnThisThread(source, {
     settings,
     map,

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import {
-  analyseCsv,
-  BATCH_ROWS,
-  inspectCsv,
-  readContactsCsv,
-  readCsvPart,
-  recogniseColumns,
-  TWO_THREADS_FROM,
-  type CsvBatch,
-} from '../../../app/detect/csv';
+import { analyseCsv, inspectCsv, readContactsCsv, recogniseColumns } from '../../../app/detect/csv';
 import { sniffDelimiter, utf8Check } from '../../../app/detect/csv-decode';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { isAppError } from '../../../app/domain/errors';
@@ -239,28 +230,11 @@ describe('analyseCsv', () => {
   });
 });
 
-describe('reading in batches', () => {
-  it('hands on the same records, lines and display lines in batches as it keeps in one list', async () => {
-    const rows = ['Id,First Name,Last Name,Email,Phone 1,City'];
-    for (let i = 1; i <= BATCH_ROWS * 2 + 5; i++)
-      rows.push(
-        `${i},Ann${i % 7},Lee${i % 13},a${i}@example.org,(415) 555-${String(i % 10000).padStart(4, '0')},Oslo`,
-      );
-    const bytes = Buffer.from(`${rows.join('\n')}\n`);
-    const whole = await readCsvPart(bytes, { region: 'US' });
-    const batches: CsvBatch[] = [];
-    const rest = await readCsvPart(bytes, { region: 'US', onBatch: (b) => batches.push(b) });
-    expect(batches.map((b) => b.features.length)).toEqual([BATCH_ROWS, BATCH_ROWS]);
-    const all = [...batches, rest];
-    expect(all.flatMap((b) => b.features)).toEqual(whole.features);
-    expect(all.flatMap((b) => b.lines)).toEqual(whole.lines);
-    expect(all.flatMap((b) => b.display)).toEqual(whole.display);
-  });
-
-  it('reads a large file in two parts without a worker exactly as a stream is read', async () => {
+describe('reading a large file', () => {
+  it('reads a file in memory exactly as the same bytes arriving as a stream', async () => {
     const rows = ['Id,First Name,Last Name,Email,Phone 1,City'];
     let size = 0;
-    for (let i = 1; size < TWO_THREADS_FROM + 100_000; i++) {
+    for (let i = 1; size < 2 * 1024 ** 2; i++) {
       const row = `${i % 5000 === 0 ? i - 1 : i},Zoë${i % 7},Lee${i % 13},a${i}@example.org,(415) 555-${String(i % 10000).padStart(4, '0')},Oslo`;
       rows.push(row);
       size += row.length + 1;
