@@ -137,8 +137,9 @@ export function touchContacts(db: Db, count: number): void {
   const batch: CrmContact[] = [];
   for (let i = 0; i < count; i++) {
     const crmId = String(1 + i * step);
-    const row = db.prepare('SELECT given_name, family_name FROM contacts WHERE crm_id = ?').get(crmId) as
-      { given_name: string; family_name: string } | undefined;
+    const row = db
+      .prepare("SELECT given_name, family_name FROM contacts WHERE connection_id = 'keap' AND crm_id = ?")
+      .get(crmId) as { given_name: string; family_name: string } | undefined;
     if (!row) continue;
     batch.push({
       id: crmId,
