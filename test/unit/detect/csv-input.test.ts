@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
+import { createReadStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyseCsv, inspectCsv, readContactsCsv, recogniseColumns } from '../../../app/detect/csv';
 import { sniffDelimiter, utf8Check } from '../../../app/detect/csv-decode';
 import { defaultDetectSettings } from '../../../app/detect/settings';
@@ -66,6 +69,23 @@ describe('CSV encodings', () => {
     const r = await read(mixed);
     expect(r.encoding).toBe('utf-8');
     expect(r.warnings.join(' ')).toMatch(/^Line 3 holds bytes that are not UTF-8/);
+  });
+
+  it('reads a Windows-1252 file streamed in chunks as it reads the same bytes at once', async () => {
+    // The first byte that is not UTF-8 comes long after the first chunk.
+    const ascii = Array.from({ length: 3000 }, (_, i) => `${i + 1},Ann,Lee,a${i}@example.org`).join('\n');
+    const bytes = Buffer.concat([
+      Buffer.from(`id,first_name,last_name,email\n${ascii}\n`),
+      Buffer.from('3001,Ren\xe9,M\xfcller,rene@example.org\n', 'latin1'),
+    ]);
+    const file = join(mkdtempSync(join(tmpdir(), 'md-csv-')), 'cp1252.csv');
+    writeFileSync(file, bytes);
+    const streamed = await read(createReadStream(file, { highWaterMark: 4096 }));
+    const whole = await read(bytes);
+    expect(streamed.encoding).toBe('windows-1252');
+    expect(streamed.features).toEqual(whole.features);
+    expect(streamed.warnings).toEqual(whole.warnings);
+    expect(streamed.features.at(-1)).toMatchObject({ id: '3001', given: 'rene', family: 'muller' });
   });
 
   it('keeps multi-byte characters cut across stream chunks', async () => {
@@ -240,7 +260,10 @@ describe('reading a large file', () => {
       size += row.length + 1;
     }
     const bytes = Buffer.from(`${rows.join('\n')}\n`);
-    const one = await read(Readable.from([bytes]));
+    // As the CLI reads a file: a stream of fixed-size chunks, cutting rows and multi-byte characters anywhere.
+    const file = join(mkdtempSync(join(tmpdir(), 'md-csv-')), 'list.csv');
+    writeFileSync(file, bytes);
+    const one = await read(createReadStream(file, { highWaterMark: 64 * 1024 }));
     const two = await read(bytes);
     expect(two.features).toEqual(one.features);
     expect(two.display).toEqual(one.display);
