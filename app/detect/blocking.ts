@@ -492,9 +492,9 @@ function windowLargeBlocks(
   emit: (i: number, j: number, rule: number) => void,
 ): void {
   if (blocks.length === 0) return;
-  const n = features.length;
   const spent = new Uint8Array(features.length);
-  const seen = new Set<number>();
+  // Pairs already emitted from this block, by the two members' positions in it (reused from block to block).
+  let seen = new Uint8Array(0);
 
   for (let b = 0; b < blocks.length; b++) {
     if ((b & 0x3ff) === 0) options.signal?.throwIfAborted();
@@ -503,19 +503,25 @@ function windowLargeBlocks(
     const offset = v - head * 2 ** 32;
     const size = Math.floor(head / 16);
     const rule = head - size * 16;
-    seen.clear();
+    if (seen.length < size * size) seen = new Uint8Array(size * size);
+    else seen.fill(0, 0, size * size);
+    const members = pool.subarray(offset, offset + size);
     for (const compare of ORDERS) {
-      const order = Array.from(pool.subarray(offset, offset + size));
-      order.sort((x, y) => compare(features[x]!, features[y]!) || x - y);
+      const order = Array.from({ length: size }, (_, k) => k);
+      order.sort(
+        (x, y) => compare(features[members[x]!]!, features[members[y]!]!) || members[x]! - members[y]!,
+      );
       for (let x = 0; x < size; x++) {
-        const i = order[x]!;
+        const at = order[x]!;
+        const i = members[at]!;
         const last = Math.min(size, x + 1 + WINDOW);
         for (let y = x + 1; y < last && spent[i]! < WINDOW_BUDGET; y++) {
-          const j = order[y]!;
+          const other = order[y]!;
+          const j = members[other]!;
           if (spent[j]! >= WINDOW_BUDGET) continue;
-          const id = i < j ? i * n + j : j * n + i;
-          if (seen.has(id)) continue;
-          seen.add(id);
+          const cell = at < other ? at * size + other : other * size + at;
+          if (seen[cell]) continue;
+          seen[cell] = 1;
           if (options.linkage && features[i]!.source === features[j]!.source) continue;
           spent[i]! += 1;
           spent[j]! += 1;
