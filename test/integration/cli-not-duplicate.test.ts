@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rmSync } from 'node:fs';
-import { tempDir } from '../helpers/workspace';
+import { addKeapConnection, tempDir } from '../helpers/workspace';
 import { openCore } from '../../main/shared/open-core';
 import { runCli } from '../../main/cli/program';
 import { ContactsRepo } from '../../app/store/contacts-repo';
@@ -24,11 +24,7 @@ async function workspaceWithGroup(): Promise<string> {
   const dir = tempDir('md-cli-nd-');
   const core = openCore({ host: 'cli', workspace: dir, secrets: new MemorySecretStore() });
   try {
-    core.context.workspace.db
-      .prepare(
-        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
-      )
-      .run(new Date().toISOString());
+    addKeapConnection(core.context.workspace.db);
     new ContactsRepo(core.context.workspace.db, 'k').saveContacts(
       [
         contact('201', 'Grace', 'Hopper', 'grace@example.org'),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempCore } from '../helpers/workspace';
+import { addKeapConnection, tempCore } from '../helpers/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import { startScan } from '../../app/detect/service';
 import type { CrmContact } from '../../app/ports/crm';
@@ -56,11 +56,7 @@ describe('decisions and group ids across re-syncs and re-scans', () => {
 
   beforeEach(async () => {
     core = tempCore();
-    core.context.workspace.db
-      .prepare(
-        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
-      )
-      .run(new Date().toISOString());
+    addKeapConnection(core.context.workspace.db);
     repo = new ContactsRepo(core.context.workspace.db, 'k');
     repo.saveContacts(seed(), '2026-01-01T00:00:00.000Z');
     await scan('full');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openWorkspace, type Workspace } from '../../app/workspace/workspace';
+import type { Workspace } from '../../app/workspace/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import { fullScan, keysOf } from '../../app/detect/scan';
 import { loadRecordsByPk } from '../../app/detect/store';
@@ -12,7 +12,7 @@ import { useDetectWorkerFile, useScanThreadWorkerFile } from '../../app/detect/t
 import { KEY_WRITER_WHEN, startKeyWriter } from '../../app/detect/key-writer';
 import { clearKeys } from '../../app/detect/scan-store';
 import type { CrmContact } from '../../app/ports/crm';
-import { tempDir } from '../helpers/workspace';
+import { tempKeapWorkspace } from '../helpers/workspace';
 
 const AT = '2026-01-01T00:00:00.000Z';
 const contact = (id: string, given: string, family: string, email: string, phone: string): CrmContact => ({
@@ -42,15 +42,7 @@ describe('a full scan with its key writer thread and without', () => {
   });
 
   function workspace(size = 200): Workspace {
-    const dir = tempDir('md-keys-');
-    const ws = openWorkspace(dir);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    cleanups.push(() => ws.close());
-    ws.db
-      .prepare(
-        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
-      )
-      .run(AT);
+    const ws = tempKeapWorkspace('md-keys-', cleanups, AT);
     const people: CrmContact[] = [];
     for (let i = 0; i < size; i++) {
       const phone = `+1415555${String(1000 + i).padStart(4, '0')}`;
@@ -65,19 +57,28 @@ describe('a full scan with its key writer thread and without', () => {
   const storedKeysOf = (ws: Workspace) =>
     ws.db.prepare('SELECT key, contact_pk FROM match_keys ORDER BY key, contact_pk').raw().all();
 
-  it('stores the same keys and finds the same pairs and groups, and a re-scan finds records through the keys', () => {
-    // Large enough for the key writer to be started.
-    const ws = workspace(Math.ceil(KEY_WRITER_WHEN * 0.76));
+  /**
+   * A full scan on this thread, then one with the detect worker at `workerFile`: the second must store the same
+   * keys and find the same pairs and groups. Returns the keys.
+   */
+  function expectSameScanWith(ws: Workspace, workerFile: string): [number, number][] {
     const alone = fullScan(ws.db, options);
     const expected = storedKeysOf(ws) as [number, number][];
-    expect(expected.length).toBeGreaterThan(KEY_WRITER_WHEN * 2);
-    useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
+    useDetectWorkerFile(resolve(workerFile));
     const threaded = fullScan(ws.db, options);
     expect(storedKeysOf(ws)).toEqual(expected);
     expect({ pairs: threaded.pairs, groups: threaded.groups }).toEqual({
       pairs: alone.pairs,
       groups: alone.groups,
     });
+    return expected;
+  }
+
+  it('stores the same keys and finds the same pairs and groups, and a re-scan finds records through the keys', () => {
+    // Large enough for the key writer to be started.
+    const ws = workspace(Math.ceil(KEY_WRITER_WHEN * 0.76));
+    const expected = expectSameScanWith(ws, 'scripts/ts-detect-worker.mjs');
+    expect(expected.length).toBeGreaterThan(KEY_WRITER_WHEN * 2);
     // A changed record meets its duplicate only through the stored keys.
     new ContactsRepo(ws.db, 'k').saveContacts(
       [contact('1003', 'Ann', familyOf(3), 'person3@elsewhere.example', '+14155551003')].map((c) => ({
@@ -132,14 +133,6 @@ describe('a full scan with its key writer thread and without', () => {
 
   it('stores the keys itself when the writer fails', () => {
     const ws = workspace(Math.ceil(KEY_WRITER_WHEN * 0.76));
-    const alone = fullScan(ws.db, options);
-    const expected = storedKeysOf(ws) as [number, number][];
-    useDetectWorkerFile(resolve('test/helpers/failing-key-writer.mjs'));
-    const threaded = fullScan(ws.db, options);
-    expect(storedKeysOf(ws)).toEqual(expected);
-    expect({ pairs: threaded.pairs, groups: threaded.groups }).toEqual({
-      pairs: alone.pairs,
-      groups: alone.groups,
-    });
+    expectSameScanWith(ws, 'test/helpers/failing-key-writer.mjs');
   }, 60_000);
 });

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { openWorkspace, type Workspace } from '../../app/workspace/workspace';
+import type { Workspace } from '../../app/workspace/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import { fullScan } from '../../app/detect/scan';
 import { defaultDetectSettings } from '../../app/detect/settings';
 import type { CrmContact } from '../../app/ports/crm';
-import { tempDir } from '../helpers/workspace';
+import { tempKeapWorkspace } from '../helpers/workspace';
 import { gateLanes, type GateProfiles } from '../../app/detect/batch-gate';
 import { keapConnector } from '../../app/connectors/keap/connector';
 import { writeSurvivorship } from '../../app/merge/settings';
@@ -42,15 +41,7 @@ describe('a full re-scan writes only what changed', () => {
   });
 
   function workspace(): Workspace {
-    const dir = tempDir('md-diff-');
-    const ws = openWorkspace(dir);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    cleanups.push(() => ws.close());
-    ws.db
-      .prepare(
-        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
-      )
-      .run(new Date().toISOString());
+    const ws = tempKeapWorkspace('md-diff-', cleanups);
     const people: CrmContact[] = [];
     for (let i = 0; i < 30; i++) {
       const at = '2026-01-01T00:00:00.000Z';

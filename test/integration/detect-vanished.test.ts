@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkspace, type Workspace } from '../../app/workspace/workspace';
+import type { Workspace } from '../../app/workspace/workspace';
 import { openDatabase } from '../../app/store/database';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import { fullScan } from '../../app/detect/scan';
 import { defaultDetectSettings } from '../../app/detect/settings';
 import type { CrmContact } from '../../app/ports/crm';
-import { tempDir } from '../helpers/workspace';
+import { tempKeapWorkspace } from '../helpers/workspace';
 
 const contact = (id: string, given: string, family: string, email: string): CrmContact => ({
   id,
@@ -28,15 +27,7 @@ describe('a full scan while a merge removes contacts under it', () => {
   });
 
   function workspace(): Workspace {
-    const dir = tempDir('md-van-');
-    const ws = openWorkspace(dir);
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    cleanups.push(() => ws.close());
-    ws.db
-      .prepare(
-        `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('k', 'keap', 'Keap', 'http://x', ?)`,
-      )
-      .run(new Date().toISOString());
+    const ws = tempKeapWorkspace('md-van-', cleanups);
     const people: CrmContact[] = [];
     for (let i = 0; i < 40; i++) {
       people.push(contact(`${1000 + i}`, `Given${i}`, `Family${i}`, `person${i}@example.com`));
