@@ -478,7 +478,6 @@ async function readCsvRows(source: CsvSource, options: CsvReadOptions): Promise<
   const features: Features[] = [];
   const lines: number[] = [];
   const display: string[] = [];
-  let count = 0;
   const keepDisplay = options.display !== false;
   const sample: string[][] = [];
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -500,7 +499,7 @@ async function readCsvRows(source: CsvSource, options: CsvReadOptions): Promise<
       sample.push(row.map((v) => excerpt(v, 80)));
       if (sample.length >= limit) splitter!.halted = true;
     }
-    if ((++count & 0x3fff) === 0) {
+    if ((features.length & 0x3fff) === 0) {
       options.signal?.throwIfAborted();
       options.onProgress?.('reading', bytes, options.totalBytes ?? null);
     }
