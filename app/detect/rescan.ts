@@ -26,13 +26,12 @@ import {
   openGroupTally,
   pairsOfContactRemover,
   loadExclusions,
-  loadRecordsByPk,
   pairKey,
   previousGroups,
-  type CachedRecord,
   type GroupRow,
   type StoredPair,
 } from './store';
+import { loadRecordsByPk, type CachedRecord } from './record-reads';
 import { contactsChangedSince, vanishedContacts } from '../store/contacts-reads';
 
 // Re-scans after a sync and re-grouping after a decision: the work that follows a full scan, against what it stored.

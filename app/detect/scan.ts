@@ -13,17 +13,15 @@ import {
   connectionIds,
   encodeContributions,
   openGroupTally,
-  recordChunks,
   saveGroups,
   savePairs,
   loadExclusions,
-  loadRecordsByPk,
   pairKey,
   pairRows,
   previousGroups,
-  type CachedRecord,
   type GroupRow,
 } from './store';
+import { loadRecordsByPk, recordChunks, type CachedRecord } from './record-reads';
 import { connectionContactCount, vanishedSinceRead } from '../store/contacts-reads';
 
 export interface ScanProgress {

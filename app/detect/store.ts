@@ -10,9 +10,6 @@ import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
 import type { CachedRecord } from './record-reads';
 
-export type { CachedRecord } from './record-reads';
-export { loadRecordsByPk, recordChunks } from './record-reads';
-
 /**
  * The connections a scan covers, oldest first: those of the given CRM kinds (the core's connectors say which kinds
  * are CRMs), or, when the caller names none, every connection holding cached contacts (only CRM contacts are).

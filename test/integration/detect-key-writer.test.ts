@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Workspace } from '../../app/workspace/workspace';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import { fullScan, keysOf } from '../../app/detect/scan';
-import { loadRecordsByPk } from '../../app/detect/store';
+import { loadRecordsByPk } from '../../app/detect/record-reads';
 import { extractFeatures, FeatureMemo } from '../../app/detect/features';
 import { incrementalScan } from '../../app/detect/rescan';
 import { defaultDetectSettings } from '../../app/detect/settings';

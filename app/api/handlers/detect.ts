@@ -4,7 +4,8 @@ import { AppError } from '../../domain/errors';
 import { readSetting, writeSetting } from '../../store/settings';
 import { detectSettingsSchema, type DetectSettings } from '../../detect/settings';
 import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } from '../../detect/service';
-import { decodeContributions, loadRecordsByPk } from '../../detect/store';
+import { decodeContributions } from '../../detect/store';
+import { loadRecordsByPk } from '../../detect/record-reads';
 import { dismissGroup, listDecisions, separateMember, undoDecision } from '../../detect/decisions';
 import { IDENTITY_CONFLICT, VALUE_CONFLICT } from '../../detect/lanes';
 import {
