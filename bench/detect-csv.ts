@@ -1,14 +1,13 @@
 // Child process of bench/detect.ts: one `detect --csv` analysis of a file, so peak RSS and CPU time are its own.
-import { resolve } from 'node:path';
 // Run: npx tsx bench/detect-csv.ts <file.csv>
 import { createReadStream, statSync } from 'node:fs';
 import { analyseCsv } from '../app/detect/csv';
 import { defaultDetectSettings } from '../app/detect/settings';
-import { detectWorkerFile, useDetectWorkerFile } from '../app/detect/threads';
+import { useBundledDetectWorker } from './worker-bundle';
 
 const [file] = process.argv.slice(2);
-// A second scoring thread (many candidates a record) runs the bundled worker when built, else the source.
-if (!detectWorkerFile()) useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
+// As in the app: a second scoring thread (many candidates a record) runs from the bundle.
+useBundledDetectWorker();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 // Streamed in 1 MB chunks, as `mergedesk detect --csv` reads a file.
