@@ -53,9 +53,14 @@ function workspace() {
 
 async function cacheWrite() {
   const world = generateWorld({ seed: 1, contacts: WRITE_CONTACTS });
-  const contacts = Object.values(world.contacts).map((c) =>
-    toCrmContact({ ...c, tag_ids: Object.keys(world.contactTags[c.id] ?? {}) }),
-  );
+  // As a sync receives them: parsed from the API's JSON. The generator's objects, built field by field, would make
+  // keeping each contact's raw JSON cost twice what it costs on a real response.
+  const responses = JSON.parse(
+    JSON.stringify(
+      Object.values(world.contacts).map((c) => ({ ...c, tag_ids: Object.keys(world.contactTags[c.id] ?? {}) })),
+    ),
+  ) as Parameters<typeof toCrmContact>[0][];
+  const contacts = responses.map((c) => toCrmContact(c));
   const ws = workspace();
   const repo = new ContactsRepo(ws.core.context.workspace.db, 'c1');
   repo.saveTags(

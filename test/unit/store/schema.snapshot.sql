@@ -1,9 +1,5 @@
 -- index candidate_pairs_b
 CREATE INDEX candidate_pairs_b ON candidate_pairs (b_pk);
--- index contact_emails_norm
-CREATE INDEX contact_emails_norm ON contact_emails (email_norm);
--- index contact_phones_e164
-CREATE INDEX contact_phones_e164 ON contact_phones (e164);
 -- index contact_tags_tag
 CREATE INDEX contact_tags_tag ON contact_tags (tag_pk);
 -- index contacts_name
