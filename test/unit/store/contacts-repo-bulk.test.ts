@@ -95,6 +95,33 @@ describe('ContactsRepo bulk writes', () => {
     expectIndexConsistent(bulk.db);
   });
 
+  it('writes a large batch of changed contacts exactly as the same changes saved one at a time', () => {
+    const first = Array.from({ length: 240 }, (_, n) => contact(n));
+    // Renamed, re-addressed, with other emails, phones and tags; a third left as it was.
+    const second = first.map((c, n) =>
+      n % 3 === 0
+        ? c
+        : contact(n + 1, {
+            id: c.id,
+            givenName: `Renamed${n}`,
+            raw: { id: c.id, n, v: 2 },
+            updatedAt: '2026-12-01',
+          }),
+    );
+    const bulk = setup();
+    bulk.repo.saveContacts(first, 't1');
+    bulk.repo.saveContacts(second, 't2');
+    const single = setup();
+    single.repo.saveContacts(first, 't1');
+    for (const c of second) single.repo.saveContacts([c], 't2');
+    expect(dump(bulk.db)).toEqual(dump(single.db));
+    expect(find(bulk.db, 'renamed7 ')).toEqual(['1007']);
+    expect(find(bulk.db, 'given7 ')).toEqual([]);
+    expect(find(bulk.db, 'given6 ')).toEqual(['1006']);
+    expectIndexConsistent(bulk.db);
+    expectIndexConsistent(single.db);
+  });
+
   it('finds contacts through search after a bulk insert, after updates and after deletes', () => {
     const { db, repo } = setup();
     repo.saveContacts(

@@ -102,5 +102,3 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- trigger contacts_fts_ad
 CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); END;
--- trigger contacts_fts_au
-CREATE TRIGGER contacts_fts_au AFTER UPDATE OF search_text ON contacts WHEN old.search_text IS NOT new.search_text BEGIN INSERT INTO contacts_fts (contacts_fts, rowid, search_text) VALUES ('delete', old.pk, old.search_text); INSERT INTO contacts_fts (rowid, search_text) VALUES (new.pk, new.search_text); END;
