@@ -39,6 +39,9 @@ const signal = {
   },
 };
 
+/** Work left for after the answer is posted: a scan's checkpoint and the closing of its connection. */
+let afterAnswer: (() => void) | null = null;
+
 /**
  * Each task loads only the modules it runs: a thread that scores pairs starts without the
  * database, the scan and what they import (unbundled, a large part of such a thread's start-up).
@@ -79,27 +82,26 @@ async function run(): Promise<unknown> {
       }
     }
     default: {
-      const [{ openDatabase }, { runScan }] = await Promise.all([
-        import('../store/database'),
+      const [{ openScanConnection, closeScanConnection }, { runScan }] = await Promise.all([
+        import('./scan-connection'),
         import('./run'),
       ]);
-      const db = openDatabase(task.dbFile);
-      try {
-        return runScan(db, task, {
-          isCancelled: () => cancelFlag !== null && Atomics.load(cancelFlag, 0) === 1,
-          progress,
-        });
-      } finally {
-        db.close();
-      }
+      const db = openScanConnection(task.dbFile);
+      afterAnswer = () => closeScanConnection(db);
+      return runScan(db, task, {
+        isCancelled: () => cancelFlag !== null && Atomics.load(cancelFlag, 0) === 1,
+        progress,
+      });
     }
   }
 }
 
-run().then(
-  (result) => post({ type: 'done', result }),
-  (error: unknown) => {
-    const shape = toErrorShape(error);
-    post({ type: 'error', error: { code: shape.code, message: shape.message } });
-  },
-);
+run()
+  .then(
+    (result) => post({ type: 'done', result }),
+    (error: unknown) => {
+      const shape = toErrorShape(error);
+      post({ type: 'error', error: { code: shape.code, message: shape.message } });
+    },
+  )
+  .finally(() => afterAnswer?.());
