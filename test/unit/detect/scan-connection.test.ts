@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase } from '../../../app/store/database';
 import { closeScanConnection, openScanConnection } from '../../../app/detect/scan-connection';
+import { tempDir } from '../../helpers/workspace';
 
 /** [busy, frames in the WAL, frames copied into the database file] as a passive checkpoint reports them. */
 const walState = (file: string) => {
@@ -19,7 +19,7 @@ const walState = (file: string) => {
 
 describe('a scan connection', () => {
   it('leaves a large commit in the WAL until it is closed, then copies it into the database file', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'md-scan-conn-')), 'cache.db');
+    const file = join(tempDir('md-scan-conn-'), 'cache.db');
     // Another connection stays open throughout, as the app's does, so closing the scan's is not the last close.
     const app = openDatabase(file);
     const scan = openScanConnection(file);

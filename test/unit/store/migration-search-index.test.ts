@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, schemaVersion } from '../../../app/store/database';
 import { migrations } from '../../../app/store/migrations';
 import { ContactsRepo } from '../../../app/store/contacts-repo';
 import type { CrmContact } from '../../../app/ports/crm';
+import { addKeapConnection, tempDir } from '../../helpers/workspace';
 
 const ada = (familyName: string): CrmContact => ({
   id: '7',
@@ -21,12 +20,10 @@ const ada = (familyName: string): CrmContact => ({
 
 describe('migration 6: the contact repo keeps the search index of changed contacts', () => {
   it('drops the per-row update trigger from a v5 file, and a rename saved afterwards is found by its new name only', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'md-search-mig-')), 'cache.db');
+    const file = join(tempDir('md-search-mig-'), 'cache.db');
     const v5 = openDatabase(file, { migrations: migrations.slice(0, 5) });
-    v5.prepare(
-      `INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('c1', 'keap', 'K', 'http://x', 'x')`,
-    ).run();
-    new ContactsRepo(v5, 'c1').saveContacts([ada('Lovelace')], 't1');
+    addKeapConnection(v5);
+    new ContactsRepo(v5, 'k').saveContacts([ada('Lovelace')], 't1');
     v5.close();
 
     const db = openDatabase(file);
@@ -37,7 +34,7 @@ describe('migration 6: the contact repo keeps the search index of changed contac
         .pluck()
         .all(),
     ).toEqual(['contacts_fts_ad']);
-    new ContactsRepo(db, 'c1').saveContacts([ada('Byron')], 't2');
+    new ContactsRepo(db, 'k').saveContacts([ada('Byron')], 't2');
     const find = (term: string) =>
       db.prepare(`SELECT rowid FROM contacts_fts WHERE search_text LIKE ?`).pluck().all(`%${term}%`);
     expect(find('byron')).toHaveLength(1);

@@ -1,17 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, schemaVersion } from '../../../app/store/database';
 import { migrations } from '../../../app/store/migrations';
+import { addKeapConnection, tempDir } from '../../helpers/workspace';
 
 describe('migration 5: the contact child tables keep only the indexes a query reads', () => {
   it('drops the email and phone lookups from a populated v4 file and keeps its rows', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'md-unread-idx-')), 'cache.db');
+    const file = join(tempDir('md-unread-idx-'), 'cache.db');
     const v4 = openDatabase(file, { migrations: migrations.slice(0, 4) });
+    addKeapConnection(v4);
     v4.exec(`
-      INSERT INTO connections (id, kind, label, base_url, created_at) VALUES ('c1', 'keap', 'K', 'http://x', 'x');
-      INSERT INTO contacts (pk, connection_id, crm_id, raw, synced_at) VALUES (1, 'c1', '7', '{}', 'x');
+      INSERT INTO contacts (pk, connection_id, crm_id, raw, synced_at) VALUES (1, 'k', '7', '{}', 'x');
       INSERT INTO contact_emails (contact_pk, slot, email, email_norm) VALUES (1, 'EMAIL1', 'Ada@X.org', 'ada@x.org');
       INSERT INTO contact_phones (contact_pk, slot, number, e164) VALUES (1, 'PHONE1', '555 201 3344', '+15552013344');
     `);
