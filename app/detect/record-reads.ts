@@ -26,17 +26,59 @@ const CONTACT_COLUMNS = `pk, crm_id, given_name, middle_name, family_name, suffi
 const NO_STRINGS: readonly string[] = [];
 const NO_ADDRESSES: NonNullable<DetectRecord['addresses']> = [];
 
+type Address = NonNullable<DetectRecord['addresses']>[number];
+
+/**
+ * One record refilled for each contact a walk visits (its lists and address too): valid only during the visit.
+ * A full scan keeps nothing of a record but its normalised features, so a million contacts need not each be
+ * built as an object with four lists first.
+ */
+interface VisitedRecord extends CachedRecord {
+  id: string;
+  pk: number;
+  updatedAt: string | null;
+  givenName: string | null;
+  middleName: string | null;
+  familyName: string | null;
+  suffix: string | null;
+  company: string | null;
+  birthday: string | null;
+  readonly emails: string[];
+  readonly phones: string[];
+  readonly phonesE164: (string | null)[];
+  readonly addresses: Address[];
+}
+
+function visitedRecord(): VisitedRecord {
+  return {
+    pk: 0,
+    id: '',
+    updatedAt: null,
+    givenName: null,
+    middleName: null,
+    familyName: null,
+    suffix: null,
+    company: null,
+    birthday: null,
+    emails: [],
+    phones: [],
+    phonesE164: [],
+    addresses: [],
+  };
+}
+
 /**
  * Contacts and their emails, phones and addresses, read as raw arrays (no per-row objects with named properties)
  * and joined by walking the pk-ordered child rows alongside the pk-ordered contacts: no per-chunk maps.
  */
-function attachChildren(
+function walkChildren(
   db: Db,
   rows: readonly ContactRow[],
   where: string,
   params: unknown[],
-  withAddresses = true,
-): CachedRecord[] {
+  withAddresses: boolean,
+  visit: (r: VisitedRecord) => void,
+): void {
   const emails = db
     .prepare(`SELECT contact_pk, email FROM contact_emails ${where} ORDER BY contact_pk, slot`)
     .raw()
@@ -61,57 +103,85 @@ function attachChildren(
         string | null,
       ][])
     : [];
+  const out = visitedRecord();
+  const address = { line1: null, line2: null, locality: null, region: null, postcode: null } as {
+    line1: string | null;
+    line2: string | null;
+    locality: string | null;
+    region: string | null;
+    postcode: string | null;
+  };
   let e = 0;
   let p = 0;
   let a = 0;
-  const out = new Array<CachedRecord>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     const pk = r[0];
+    out.emails.length = 0;
+    out.phones.length = 0;
+    out.phonesE164.length = 0;
+    out.addresses.length = 0;
     while (e < emails.length && emails[e]![0] < pk) e++;
-    let recordEmails = NO_STRINGS;
-    if (e < emails.length && emails[e]![0] === pk) {
-      const list: string[] = [];
-      while (e < emails.length && emails[e]![0] === pk) list.push(emails[e++]![1]);
-      recordEmails = list;
-    }
+    while (e < emails.length && emails[e]![0] === pk) out.emails.push(emails[e++]![1]);
     while (p < phones.length && phones[p]![0] < pk) p++;
-    let raw = NO_STRINGS;
-    let e164: (string | null)[] = [];
-    if (p < phones.length && phones[p]![0] === pk) {
-      const list: string[] = [];
-      e164 = [];
-      while (p < phones.length && phones[p]![0] === pk) {
-        list.push(phones[p]![1]);
-        e164.push(phones[p]![2]);
-        p++;
-      }
-      raw = list;
+    while (p < phones.length && phones[p]![0] === pk) {
+      out.phones.push(phones[p]![1]);
+      out.phonesE164.push(phones[p]![2]);
+      p++;
     }
     while (a < addresses.length && addresses[a]![0] < pk) a++;
-    let recordAddresses = NO_ADDRESSES;
     while (a < addresses.length && addresses[a]![0] === pk) {
       const [, line1, line2, locality, region, postcode] = addresses[a++]!;
       // The first address with anything to match on.
-      if (recordAddresses === NO_ADDRESSES && (line1 || postcode || locality))
-        recordAddresses = [{ line1, line2, locality, region, postcode }];
+      if (out.addresses.length === 0 && (line1 || postcode || locality)) {
+        address.line1 = line1;
+        address.line2 = line2;
+        address.locality = locality;
+        address.region = region;
+        address.postcode = postcode;
+        out.addresses.push(address);
+      }
     }
-    out[i] = {
-      pk,
-      id: r[1],
-      updatedAt: r[8],
-      givenName: r[2],
-      middleName: r[3],
-      familyName: r[4],
-      suffix: r[5],
-      company: r[6],
-      birthday: r[7],
-      emails: recordEmails,
-      phones: raw,
-      phonesE164: e164,
-      addresses: recordAddresses,
-    };
+    out.pk = pk;
+    out.id = r[1];
+    out.updatedAt = r[8];
+    out.givenName = r[2];
+    out.middleName = r[3];
+    out.familyName = r[4];
+    out.suffix = r[5];
+    out.company = r[6];
+    out.birthday = r[7];
+    visit(out);
   }
+}
+
+/** As `walkChildren`, each record copied out as its own object. */
+function attachChildren(
+  db: Db,
+  rows: readonly ContactRow[],
+  where: string,
+  params: unknown[],
+  withAddresses = true,
+): CachedRecord[] {
+  const out: CachedRecord[] = [];
+  walkChildren(db, rows, where, params, withAddresses, (r) => {
+    const first = r.addresses[0];
+    out.push({
+      pk: r.pk,
+      id: r.id,
+      updatedAt: r.updatedAt,
+      givenName: r.givenName,
+      middleName: r.middleName,
+      familyName: r.familyName,
+      suffix: r.suffix,
+      company: r.company,
+      birthday: r.birthday,
+      emails: r.emails.length ? r.emails.slice() : NO_STRINGS,
+      phones: r.phones.length ? r.phones.slice() : NO_STRINGS,
+      phonesE164: r.phonesE164.slice(),
+      addresses: first ? [{ ...first }] : NO_ADDRESSES,
+    });
+  });
   return out;
 }
 
@@ -134,6 +204,34 @@ export function* recordChunks(db: Db, connectionId: string, size: number): Gener
     const hi = rows[rows.length - 1]![0];
     after = hi;
     yield attachChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi]);
+  }
+}
+
+/**
+ * Every record of a connection in pk order, as `recordChunks` reads them, handed to `visit` one at a time in one
+ * refilled object (keep nothing of it but copies); `afterChunk` runs between chunks (progress, cancellation).
+ */
+export function visitRecords(
+  db: Db,
+  connectionId: string,
+  size: number,
+  visit: (r: CachedRecord) => void,
+  afterChunk: () => void,
+): void {
+  const stmt = db
+    .prepare(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
+    )
+    .raw();
+  let after = -1;
+  for (;;) {
+    const rows = stmt.all(connectionId, after, size) as ContactRow[];
+    if (rows.length === 0) return;
+    const lo = rows[0]![0];
+    const hi = rows[rows.length - 1]![0];
+    after = hi;
+    walkChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi], true, visit);
+    afterChunk();
   }
 }
 

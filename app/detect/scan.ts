@@ -21,7 +21,7 @@ import {
   previousGroups,
   type GroupRow,
 } from './store';
-import { loadRecordsByPk, recordChunks, type CachedRecord } from './record-reads';
+import { loadRecordsByPk, visitRecords, type CachedRecord } from './record-reads';
 import { connectionContactCount, vanishedSinceRead } from '../store/contacts-reads';
 
 export interface ScanProgress {
@@ -87,15 +87,21 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       const pks: number[] = [];
       let watermark: string | null = null;
       const pool = new FeatureMemo();
-      for (const chunk of recordChunks(db, connectionId, LOAD_CHUNK)) {
-        options.signal?.throwIfAborted();
-        for (const r of chunk) {
+      options.signal?.throwIfAborted();
+      visitRecords(
+        db,
+        connectionId,
+        LOAD_CHUNK,
+        (r) => {
           features.push(extractFeatures(r, region, pool));
           pks.push(r.pk);
           if (r.updatedAt && (!watermark || r.updatedAt > watermark)) watermark = r.updatedAt;
-        }
-        options.onProgress?.('normalising', features.length, total);
-      }
+        },
+        () => {
+          options.signal?.throwIfAborted();
+          options.onProgress?.('normalising', features.length, total);
+        },
+      );
       const result = detectFeatures(features, {
         settings: options.settings,
         keepFrom: KEEP_FROM,
