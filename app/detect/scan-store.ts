@@ -64,6 +64,11 @@ export function saveTermFrequencies(db: Db, connectionId: string, model: Model):
         if (!(map instanceof Map)) continue;
         for (const [value, count] of map) {
           if (count < 2) continue;
+          // A first scan has no stored counts: no key is built to look them up.
+          if (stored.size === 0) {
+            yield [connectionId, k, value, count];
+            continue;
+          }
           const key = `${k}\u0000${value}`;
           const old = stored.get(key);
           stored.delete(key);

@@ -430,6 +430,8 @@ export function savePairs(
         .all();
   for (const row of select as unknown[][]) stored.set(`${row[0] as number}:${row[1] as number}`, row);
   const changed = (function* () {
+    // A first scan has nothing to compare with: every row is written, with no key built for it.
+    if (stored.size === 0) return yield* rows;
     for (const row of rows) {
       const key = `${row[0] as number}:${row[1] as number}`;
       const old = stored.get(key);
