@@ -155,34 +155,24 @@ function walkChildren(
   }
 }
 
-/** As `walkChildren`, each record copied out as its own object. */
-function attachChildren(
-  db: Db,
-  rows: readonly ContactRow[],
-  where: string,
-  params: unknown[],
-  withAddresses = true,
-): CachedRecord[] {
-  const out: CachedRecord[] = [];
-  walkChildren(db, rows, where, params, withAddresses, (r) => {
-    const first = r.addresses[0];
-    out.push({
-      pk: r.pk,
-      id: r.id,
-      updatedAt: r.updatedAt,
-      givenName: r.givenName,
-      middleName: r.middleName,
-      familyName: r.familyName,
-      suffix: r.suffix,
-      company: r.company,
-      birthday: r.birthday,
-      emails: r.emails.length ? r.emails.slice() : NO_STRINGS,
-      phones: r.phones.length ? r.phones.slice() : NO_STRINGS,
-      phonesE164: r.phonesE164.slice(),
-      addresses: first ? [{ ...first }] : NO_ADDRESSES,
-    });
-  });
-  return out;
+/** A visited record as an object of its own. */
+function copyOf(r: VisitedRecord): CachedRecord {
+  const first = r.addresses[0];
+  return {
+    pk: r.pk,
+    id: r.id,
+    updatedAt: r.updatedAt,
+    givenName: r.givenName,
+    middleName: r.middleName,
+    familyName: r.familyName,
+    suffix: r.suffix,
+    company: r.company,
+    birthday: r.birthday,
+    emails: r.emails.length ? r.emails.slice() : NO_STRINGS,
+    phones: r.phones.length ? r.phones.slice() : NO_STRINGS,
+    phonesE164: r.phonesE164.slice(),
+    addresses: first ? [{ ...first }] : NO_ADDRESSES,
+  };
 }
 
 /**
@@ -203,7 +193,9 @@ export function* recordChunks(db: Db, connectionId: string, size: number): Gener
     const lo = rows[0]![0];
     const hi = rows[rows.length - 1]![0];
     after = hi;
-    yield attachChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi]);
+    const out: CachedRecord[] = [];
+    walkChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi], true, (r) => out.push(copyOf(r)));
+    yield out;
   }
 }
 
@@ -236,10 +228,36 @@ export function visitRecords(
 }
 
 /**
- * The records of some pks, each once however often it is named, in pk order. The pks go to SQLite as one JSON
- * list per 50k (one statement per table, not one per few hundred pks: at a quarter of a million group members
- * preparing the statements alone took a second). Without `addresses` (a group's stored summary needs none) the
- * records have none.
+ * The pks go to SQLite as one JSON list per statement (one statement per table and list, not one per few hundred
+ * pks: at a quarter of a million group members preparing the statements alone took a second), 5,000 at a time so
+ * a list's raw rows die young instead of being promoted beside what is kept of them.
+ */
+const PKS_PER_STATEMENT = 5_000;
+
+/** Visits the records of some pks, each once however often it is named, in pk order (see `walkChildren`). */
+function visitRecordsByPk(
+  db: Db,
+  pks: readonly number[],
+  withAddresses: boolean,
+  visit: (r: VisitedRecord) => void,
+): void {
+  const sorted = [...new Set(pks)].sort((a, b) => a - b);
+  const contacts = db
+    .prepare(
+      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE pk IN (SELECT value FROM json_each(?)) ORDER BY pk`,
+    )
+    .raw();
+  for (let i = 0; i < sorted.length; i += PKS_PER_STATEMENT) {
+    const list = JSON.stringify(sorted.slice(i, i + PKS_PER_STATEMENT));
+    const rows = contacts.all(list) as ContactRow[];
+    const where = 'WHERE contact_pk IN (SELECT value FROM json_each(?))';
+    walkChildren(db, rows, where, [list], withAddresses, visit);
+  }
+}
+
+/**
+ * The records of some pks, each once however often it is named, in pk order. Without `addresses` the records have
+ * none.
  */
 export function loadRecordsByPk(
   db: Db,
@@ -247,17 +265,34 @@ export function loadRecordsByPk(
   options: { readonly addresses?: boolean } = {},
 ): CachedRecord[] {
   const out: CachedRecord[] = [];
-  const sorted = [...new Set(pks)].sort((a, b) => a - b);
-  const contacts = db
-    .prepare(
-      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE pk IN (SELECT value FROM json_each(?)) ORDER BY pk`,
-    )
-    .raw();
-  for (let i = 0; i < sorted.length; i += 50_000) {
-    const list = JSON.stringify(sorted.slice(i, i + 50_000));
-    const rows = contacts.all(list) as ContactRow[];
-    const where = 'WHERE contact_pk IN (SELECT value FROM json_each(?))';
-    for (const r of attachChildren(db, rows, where, [list], options.addresses ?? true)) out.push(r);
-  }
+  visitRecordsByPk(db, pks, options.addresses ?? true, (r) => out.push(copyOf(r)));
+  return out;
+}
+
+/** What a stored group keeps of each member: its keys, its last update and the text the group is found by. */
+export interface GroupMember {
+  readonly pk: number;
+  readonly id: string;
+  readonly updatedAt: string | null;
+  /** Names, emails and phones as the contact has them, space-separated. */
+  readonly search: string;
+}
+
+export function groupMemberOf(r: CachedRecord): GroupMember {
+  return {
+    pk: r.pk,
+    id: r.id,
+    updatedAt: r.updatedAt,
+    search: [r.givenName, r.familyName, ...(r.emails ?? []), ...(r.phones ?? [])].filter(Boolean).join(' '),
+  };
+}
+
+/**
+ * The group members of some pks, each once, in pk order: a full scan's groups hold a quarter of its contacts at a
+ * million, and a member is a fraction of a record's memory.
+ */
+export function loadGroupMembers(db: Db, pks: readonly number[]): GroupMember[] {
+  const out: GroupMember[] = [];
+  visitRecordsByPk(db, pks, false, (r) => out.push(groupMemberOf(r)));
   return out;
 }

@@ -31,7 +31,7 @@ import {
   type GroupRow,
   type StoredPair,
 } from './store';
-import { loadRecordsByPk, type CachedRecord } from './record-reads';
+import { groupMemberOf, loadRecordsByPk, type CachedRecord } from './record-reads';
 import { contactsChangedSince, vanishedContacts } from '../store/contacts-reads';
 
 // Re-scans after a sync and re-grouping after a decision: the work that follows a full scan, against what it stored.
@@ -290,7 +290,10 @@ export function regroup(
   }
   const rows: GroupRow[] = [];
   for (const g of groups) {
-    const members = g.members.map((pk) => records.get(pk)).filter((r): r is CachedRecord => Boolean(r));
+    const members = g.members
+      .map((pk) => records.get(pk))
+      .filter((r): r is CachedRecord => Boolean(r))
+      .map(groupMemberOf);
     if (members.length < 2) continue;
     const sorted = [...g.edges].sort((x, y) => y.probability - x.probability);
     const doubt =

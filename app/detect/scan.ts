@@ -21,7 +21,7 @@ import {
   previousGroups,
   type GroupRow,
 } from './store';
-import { loadRecordsByPk, visitRecords, type CachedRecord } from './record-reads';
+import { loadGroupMembers, visitRecords, type GroupMember } from './record-reads';
 import { connectionContactCount, vanishedSinceRead } from '../store/contacts-reads';
 
 export interface ScanProgress {
@@ -137,14 +137,13 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
       comparisons += result.stats.comparisons;
       pairs += result.pairs.length;
       rules = result.stats.rules;
-      // Read while the writer thread stores the keys: the members' records.
+      // Read while the writer thread stores the keys: what the stored groups keep of their members.
       const maxPk = pks.length ? pks[pks.length - 1]! : 0;
       const grouped = new Map(
-        loadRecordsByPk(
+        loadGroupMembers(
           db,
           result.groups.flatMap((g) => g.members.map((i) => pks[i]!)),
-          { addresses: false },
-        ).map((r) => [r.pk, r]),
+        ).map((m) => [m.pk, m]),
       );
       // Built as they are written, not held: a million contacts' 220k pair rows are ~90 MB.
       const rows = (gone: ReadonlySet<number>) =>
@@ -191,7 +190,7 @@ export function fullScan(db: Db, options: ScanOptions): ScanSummary {
             .filter(({ members }) => members.length >= 2)
             .map(({ g, members }): GroupRow => ({
               connectionId,
-              members: members.map((i) => grouped.get(pks[i]!)).filter((r): r is CachedRecord => Boolean(r)),
+              members: members.map((i) => grouped.get(pks[i]!)).filter((m): m is GroupMember => Boolean(m)),
               lane: g.lane,
               score: g.score,
               reason: g.reason,

@@ -8,7 +8,7 @@ import type { Lane } from './types';
 import { bulkInsert } from '../store/bulk-insert';
 import { FIELDS } from './compare';
 import type { ScoredPair } from './engine';
-import type { CachedRecord } from './record-reads';
+import type { GroupMember } from './record-reads';
 
 /**
  * The connections a scan covers, oldest first: those of the given CRM kinds (the core's connectors say which kinds
@@ -76,7 +76,7 @@ export function decodeContributions(
 
 export interface GroupRow {
   readonly connectionId: string;
-  readonly members: readonly CachedRecord[];
+  readonly members: readonly GroupMember[];
   readonly lane: string;
   readonly score: number;
   readonly reason: string;
@@ -231,9 +231,7 @@ function groupValues(g: GroupRow, crmIds: readonly string[]) {
     null,
   );
   const search = g.members
-    .map((m) =>
-      [m.givenName, m.familyName, ...(m.emails ?? []), ...(m.phones ?? [])].filter(Boolean).join(' '),
-    )
+    .map((m) => m.search)
     .join(' ')
     .toLowerCase();
   return { key: groupKey(crmIds), score: Math.round(g.score * 10000) / 10000, lastActivity, search };

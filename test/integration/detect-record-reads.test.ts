@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContactsRepo } from '../../app/store/contacts-repo';
 import {
+  groupMemberOf,
+  loadGroupMembers,
   loadRecordsByPk,
   recordChunks,
   visitRecords,
@@ -127,5 +129,20 @@ describe('reading cached contacts for detection', () => {
       [...recordChunks(ws.db, 'k', 50)].flat().map((r) => r.pk),
     );
     expect(features).toEqual(own.map((r) => extractFeatures(r, 'US', new FeatureMemo())));
+  });
+
+  it('reads group members once each, in pk order, with the text their group is found by', () => {
+    const ws = workspace();
+    const all = [...recordChunks(ws.db, 'k', 50)].flat();
+    const pks = all.map((r) => r.pk);
+    // Named twice and out of order.
+    const wanted = [...pks.slice(20), ...pks, ...pks.slice(0, 5)].reverse();
+    const members = loadGroupMembers(ws.db, wanted);
+    expect(members.map((m) => m.pk)).toEqual(pks);
+    expect(members).toEqual(loadRecordsByPk(ws.db, pks).map(groupMemberOf));
+    const byId = (id: string) => members.find((m) => m.id === id)!;
+    expect(byId('505').search).toBe('Given0 Family5 p5.0@example.com p5.1@example.com');
+    expect(byId('500').search).toBe('Family0 (415) 555-1000');
+    expect(byId('500').updatedAt).toBe('2026-01-01T00:00:00.000Z');
   });
 });
