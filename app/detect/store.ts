@@ -225,7 +225,7 @@ export function assignGroupIds(
 }
 
 /** The stored form of a group's derived columns. */
-function groupValues(g: GroupRow, crmIds: readonly string[]) {
+function groupValues(g: GroupRow, crmIds: readonly string[], key = groupKey(crmIds)) {
   const lastActivity = g.members.reduce<string | null>(
     (acc, m) => (m.updatedAt && (!acc || m.updatedAt > acc) ? m.updatedAt : acc),
     null,
@@ -234,7 +234,7 @@ function groupValues(g: GroupRow, crmIds: readonly string[]) {
     .map((m) => m.search)
     .join(' ')
     .toLowerCase();
-  return { key: groupKey(crmIds), score: Math.round(g.score * 10000) / 10000, lastActivity, search };
+  return { key, score: Math.round(g.score * 10000) / 10000, lastActivity, search };
 }
 
 export function insertGroups(
@@ -295,21 +295,24 @@ export function saveGroups(
       .pluck()
       .all(connectionId) as string[],
   );
-  const members: unknown[][] = [];
+  // Members are written once their groups are; the derived columns of a new group are made as it is written (a
+  // first scan of a million contacts forms a hundred thousand groups: holding them all doubled the output's memory).
+  const rewritten: { id: number; g: GroupRow }[] = [];
   const fresh: GroupRow[] = [];
-  const brandNew: { g: GroupRow; crmIds: string[]; v: ReturnType<typeof groupValues> }[] = [];
+  const brandNew: { g: GroupRow; crmIds: string[]; key: string }[] = [];
   let kept = 0;
   let updated = 0;
   for (const g of groups) {
     const crmIds = g.members.map((m) => m.id).sort();
-    const v = groupValues(g, crmIds);
-    const row = stored.get(v.key);
+    const key = groupKey(crmIds);
+    const row = stored.get(key);
     if (!row) {
-      if (closed.has(v.key)) fresh.push(g);
-      else brandNew.push({ g, crmIds, v });
+      if (closed.has(key)) fresh.push(g);
+      else brandNew.push({ g, crmIds, key });
       continue;
     }
-    stored.delete(v.key);
+    const v = groupValues(g, crmIds, key);
+    stored.delete(key);
     const [id, , lane, score, reason, size, lastActivity, status, search, pairs, gate] = row;
     // The gate keeps detection's own lane and reason beside the ones it set.
     const identity = gate ? (JSON.parse(gate) as { lane: string; reason: string }) : { lane, reason };
@@ -337,7 +340,7 @@ export function saveGroups(
       now,
       id,
     );
-    for (const m of g.members) members.push([id, m.pk, m.id]);
+    rewritten.push({ id, g });
     updated += 1;
   }
   const remove = db.prepare('DELETE FROM dup_groups WHERE id = ?');
@@ -355,13 +358,22 @@ export function saveGroups(
     NEW_GROUP_COLUMNS,
     (function* () {
       for (let i = 0; i < brandNew.length; i++) {
-        const { g, crmIds, v } = brandNew[i]!;
-        for (const m of g.members) members.push([ids[i], m.pk, m.id]);
-        yield newGroupRow(ids[i], g, crmIds, v, now);
+        const { g, crmIds, key } = brandNew[i]!;
+        yield newGroupRow(ids[i], g, crmIds, groupValues(g, crmIds, key), now);
       }
     })(),
   );
-  bulkInsert(db, 'dup_group_members', ['group_id', 'contact_pk', 'crm_id'], members, 'OR REPLACE');
+  bulkInsert(
+    db,
+    'dup_group_members',
+    ['group_id', 'contact_pk', 'crm_id'],
+    (function* () {
+      for (const { id, g } of rewritten) for (const m of g.members) yield [id, m.pk, m.id];
+      for (let i = 0; i < brandNew.length; i++)
+        for (const m of brandNew[i]!.g.members) yield [ids[i], m.pk, m.id];
+    })(),
+    'OR REPLACE',
+  );
   const inserted = brandNew.length + insertGroups(db, fresh, now, previous);
   return { kept, updated, removed: stored.size, inserted };
 }
