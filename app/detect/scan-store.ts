@@ -10,6 +10,41 @@ export function clearKeys(db: Db): void {
 }
 
 /**
+ * Starts a full scan: the stored keys are cleared and each connection gets a run marked running, in one
+ * transaction. Until that run completes the keys no longer match the last completed run, so a re-scan falls back
+ * to a full scan (see `lastRun`): during the scan, and after one that was cancelled, failed or killed, whose keys
+ * are gone or partial. Returns each connection's run id.
+ */
+export function beginFullScan(
+  db: Db,
+  connectionIds: readonly string[],
+  startedAt: string,
+): Map<string, number> {
+  const ids = new Map<string, number>();
+  db.transaction(() => {
+    clearKeys(db);
+    const insert = db.prepare(
+      `INSERT INTO detect_runs (connection_id, kind, status, started_at) VALUES (?, 'full', 'running', ?)`,
+    );
+    for (const c of connectionIds) ids.set(c, Number(insert.run(c, startedAt).lastInsertRowid));
+  })();
+  return ids;
+}
+
+/** Ends the runs of a full scan that stopped before completing them (the completed ones stay as they are). */
+export function abandonRuns(
+  db: Db,
+  runIds: Iterable<number>,
+  status: 'cancelled' | 'failed',
+  at: string,
+): void {
+  db.prepare(
+    `UPDATE detect_runs SET status = ?, finished_at = ?
+     WHERE id IN (SELECT value FROM json_each(?)) AND status = 'running'`,
+  ).run(status, at, JSON.stringify([...runIds]));
+}
+
+/**
  * (key, contact pk) rows. The table is ordered by both, so rows arriving in that order (a full scan's keys, rule
  * by rule) are appended; a key a contact already has (a re-scan storing its unchanged keys again) is skipped.
  */
@@ -99,7 +134,7 @@ export interface LastRun {
   model: ModelParams;
   watermark: string | null;
   maxPk: number;
-  /** The `BLOCKING_VERSION` the stored keys were written under (null: before versions were recorded). */
+  /** The `BLOCKING_VERSION` the stored keys were written under (null: before versions were recorded, or the keys were cleared by a full scan that did not complete). */
   blocking: number | null;
 }
 
@@ -116,7 +151,23 @@ export interface RunRecord {
   readonly stats: object;
 }
 
-export function recordRun(db: Db, run: RunRecord): void {
+/** Records a completed run: a re-scan's new row, or (with `runId`) the completion of a full scan's running one. */
+export function recordRun(db: Db, run: RunRecord, runId?: number): void {
+  if (runId !== undefined) {
+    db.prepare(
+      `UPDATE detect_runs SET status = 'completed', started_at = ?, finished_at = ?, model = ?, watermark = ?,
+         max_pk = ?, stats = ? WHERE id = ?`,
+    ).run(
+      run.startedAt,
+      run.finishedAt,
+      JSON.stringify(run.model),
+      run.watermark,
+      run.maxPk,
+      JSON.stringify({ blocking: run.blocking, ...run.stats }),
+      runId,
+    );
+    return;
+  }
   db.prepare(
     `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
      VALUES (?, ?, 'completed', ?, ?, ?, ?, ?, ?)`,
@@ -135,17 +186,22 @@ export function recordRun(db: Db, run: RunRecord): void {
 export function lastRun(db: Db, connectionId: string): LastRun | null {
   const row = db
     .prepare(
-      `SELECT model, watermark, max_pk, json_extract(stats, '$.blocking') AS blocking FROM detect_runs
+      `SELECT model, watermark, max_pk, json_extract(stats, '$.blocking') AS blocking,
+         EXISTS (SELECT 1 FROM detect_runs later WHERE later.connection_id = d.connection_id
+           AND later.kind = 'full' AND later.status <> 'completed' AND later.id > d.id) AS cleared
+       FROM detect_runs d
        WHERE connection_id = ? AND status = 'completed' AND model <> '{}' ORDER BY id DESC LIMIT 1`,
     )
     .get(connectionId) as
-    { model: string; watermark: string | null; max_pk: number; blocking: number | null } | undefined;
+    | { model: string; watermark: string | null; max_pk: number; blocking: number | null; cleared: number }
+    | undefined;
   if (!row) return null;
   return {
     model: JSON.parse(row.model) as ModelParams,
     watermark: row.watermark,
     maxPk: row.max_pk,
-    blocking: typeof row.blocking === 'number' ? row.blocking : null,
+    // A full scan started since cleared the keys and did not complete: they are not this run's any more.
+    blocking: typeof row.blocking === 'number' && !row.cleared ? row.blocking : null,
   };
 }
 
