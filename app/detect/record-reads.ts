@@ -176,11 +176,16 @@ function copyOf(r: VisitedRecord): CachedRecord {
 }
 
 /**
- * A connection's records in pk order, a chunk at a time. The chunk is a walk of the table in rowid order from the
- * last pk (`+connection_id` keeps SQLite off the connection index, through which every chunk would gather and sort
- * all the connection's remaining rows: quadratic in the list's size).
+ * A connection's contact rows in pk order, a chunk at a time, each with the statement that reads its emails, phones
+ * and addresses. The chunk is a walk of the table in rowid order from the last pk (`+connection_id` keeps SQLite off
+ * the connection index, through which every chunk would gather and sort all the connection's remaining rows:
+ * quadratic in the list's size).
  */
-export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
+function* contactChunks(
+  db: Db,
+  connectionId: string,
+  size: number,
+): Generator<{ rows: ContactRow[]; where: string; params: unknown[] }> {
   const stmt = db
     .prepare(
       `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
@@ -191,10 +196,16 @@ export function* recordChunks(db: Db, connectionId: string, size: number): Gener
     const rows = stmt.all(connectionId, after, size) as ContactRow[];
     if (rows.length === 0) return;
     const lo = rows[0]![0];
-    const hi = rows[rows.length - 1]![0];
-    after = hi;
+    after = rows[rows.length - 1]![0];
+    yield { rows, where: 'WHERE contact_pk BETWEEN ? AND ?', params: [lo, after] };
+  }
+}
+
+/** A connection's records in pk order, a chunk at a time. */
+export function* recordChunks(db: Db, connectionId: string, size: number): Generator<CachedRecord[]> {
+  for (const { rows, where, params } of contactChunks(db, connectionId, size)) {
     const out: CachedRecord[] = [];
-    walkChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi], true, (r) => out.push(copyOf(r)));
+    walkChildren(db, rows, where, params, true, (r) => out.push(copyOf(r)));
     yield out;
   }
 }
@@ -210,19 +221,8 @@ export function visitRecords(
   visit: (r: CachedRecord) => void,
   afterChunk: () => void,
 ): void {
-  const stmt = db
-    .prepare(
-      `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE +connection_id = ? AND pk > ? ORDER BY pk LIMIT ?`,
-    )
-    .raw();
-  let after = -1;
-  for (;;) {
-    const rows = stmt.all(connectionId, after, size) as ContactRow[];
-    if (rows.length === 0) return;
-    const lo = rows[0]![0];
-    const hi = rows[rows.length - 1]![0];
-    after = hi;
-    walkChildren(db, rows, 'WHERE contact_pk BETWEEN ? AND ?', [lo, hi], true, visit);
+  for (const { rows, where, params } of contactChunks(db, connectionId, size)) {
+    walkChildren(db, rows, where, params, true, visit);
     afterChunk();
   }
 }

@@ -134,7 +134,10 @@ export interface LastRun {
   model: ModelParams;
   watermark: string | null;
   maxPk: number;
-  /** The `BLOCKING_VERSION` the stored keys were written under (null: before versions were recorded, or the keys were cleared by a full scan that did not complete). */
+  /**
+   * The `BLOCKING_VERSION` the stored keys were written under (null: before versions were recorded, or the keys
+   * were cleared by a full scan that did not complete).
+   */
   blocking: number | null;
 }
 
@@ -153,34 +156,24 @@ export interface RunRecord {
 
 /** Records a completed run: a re-scan's new row, or (with `runId`) the completion of a full scan's running one. */
 export function recordRun(db: Db, run: RunRecord, runId?: number): void {
-  if (runId !== undefined) {
-    db.prepare(
-      `UPDATE detect_runs SET status = 'completed', started_at = ?, finished_at = ?, model = ?, watermark = ?,
-         max_pk = ?, stats = ? WHERE id = ?`,
-    ).run(
-      run.startedAt,
-      run.finishedAt,
-      JSON.stringify(run.model),
-      run.watermark,
-      run.maxPk,
-      JSON.stringify({ blocking: run.blocking, ...run.stats }),
-      runId,
-    );
-    return;
-  }
-  db.prepare(
-    `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
-     VALUES (?, ?, 'completed', ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    run.connectionId,
-    run.kind,
+  const values = [
     run.startedAt,
     run.finishedAt,
     JSON.stringify(run.model),
     run.watermark,
     run.maxPk,
     JSON.stringify({ blocking: run.blocking, ...run.stats }),
-  );
+  ];
+  if (runId !== undefined)
+    db.prepare(
+      `UPDATE detect_runs SET status = 'completed', started_at = ?, finished_at = ?, model = ?, watermark = ?,
+         max_pk = ?, stats = ? WHERE id = ?`,
+    ).run(...values, runId);
+  else
+    db.prepare(
+      `INSERT INTO detect_runs (connection_id, kind, status, started_at, finished_at, model, watermark, max_pk, stats)
+       VALUES (?, ?, 'completed', ?, ?, ?, ?, ?, ?)`,
+    ).run(run.connectionId, run.kind, ...values);
 }
 
 export function lastRun(db: Db, connectionId: string): LastRun | null {
