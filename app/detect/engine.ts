@@ -71,6 +71,12 @@ export interface DetectOptions {
   readonly calibration?: Calibration | null;
   /** Each blocking rule's keys as they are computed (see `BlockOptions.onKeys`). */
   readonly onKeys?: (keys: Float64Array, records: Int32Array) => void;
+  /** The model, once built (before any pair is scored with it). */
+  readonly onModel?: (model: Model) => void;
+  /** Kept pairs (the ruled-out ones left out) a chunk of candidates at a time, as they are scored. */
+  readonly onPairs?: (pairs: readonly ScoredPair[]) => void;
+  /** Every pair is scored (and handed to `onPairs`); the groups are formed next. */
+  readonly afterScoring?: () => void;
 }
 
 export function featuresOf(records: readonly DetectRecord[], region: string): Features[] {
@@ -145,8 +151,11 @@ function scoreAndGroup(
       ? buildModel(features)
       : buildModel(features, undefined, options.calibration);
   lap('model');
+  options.onModel?.(model);
   const n = features.length;
   const total = candidates.pairs.length;
+  const width = FIELDS.length;
+  const chunkPairs: ScoredPair[][] = [];
   const scored = scoreCandidates(
     { features, model, settings, keepFrom },
     candidates.pairs,
@@ -155,26 +164,34 @@ function scoreAndGroup(
       ...(options.signal ? { signal: options.signal } : {}),
       onProgress: (done, of) => options.onProgress?.('scoring', done, of),
       helper,
+      onChunk: (chunk, c) => {
+        const kept: ScoredPair[] = [];
+        for (let k = 0; k < c.count; k++) {
+          const i = c.a[k]!;
+          const j = c.b[k]!;
+          if (options.isExcluded?.(features[i]!, features[j]!)) continue;
+          kept.push({
+            a: i,
+            b: j,
+            probability: c.probability[k]!,
+            weight: c.weight[k]!,
+            flags: c.flags[k]!,
+            rule: c.rule[k]!,
+            levels: c.levels.subarray(k * width, (k + 1) * width),
+          });
+        }
+        chunkPairs[chunk] = kept;
+        options.onPairs?.(kept);
+      },
     },
   );
-  const pairs: ScoredPair[] = [];
-  const width = FIELDS.length;
-  for (const c of scored.chunks)
-    for (let k = 0; k < c.count; k++) {
-      const i = c.a[k]!;
-      const j = c.b[k]!;
-      if (options.isExcluded?.(features[i]!, features[j]!)) continue;
-      pairs.push({
-        a: i,
-        b: j,
-        probability: c.probability[k]!,
-        weight: c.weight[k]!,
-        flags: c.flags[k]!,
-        rule: c.rule[k]!,
-        levels: c.levels.subarray(k * width, (k + 1) * width),
-      });
-    }
+  // In candidate order, whichever thread scored a chunk and whenever it came in.
+  const pairs = chunkPairs.flat();
   lap('scoring');
+  if (options.afterScoring) {
+    options.afterScoring();
+    lap('saving pairs');
+  }
   const groups = formGroups(pairs, settings.reviewThreshold, settings.threshold, (i, j) => {
     const a = features[i]!;
     const b = features[j]!;
@@ -218,9 +235,13 @@ export function formGroups<P extends Edge & { flags: number }>(
   reviewThreshold: number,
   threshold: number,
   score: (i: number, j: number) => number,
-  sharesIdentifier: (p: P) => boolean = (p) => (p.flags & SHARES_IDENTIFIER) !== 0,
+  sharesIdentifier?: (p: P) => boolean,
 ): { groups: (DetectedGroup & { edges: P[] })[]; cut: number; work: number } {
-  const shown = pairs.filter((p) => p.probability >= reviewThreshold || sharesIdentifier(p));
+  const shown = pairs.filter((p) =>
+    sharesIdentifier
+      ? p.probability >= reviewThreshold || sharesIdentifier(p)
+      : shownToReviewer(p, reviewThreshold),
+  );
   const mergeable = shown.filter((p) => p.probability >= threshold && !(p.flags & IDENTITY_CONFLICT));
   const { clusters, cutBridges, work } = cluster(mergeable, {
     score,
@@ -306,6 +327,14 @@ export function formGroups<P extends Edge & { flags: number }>(
     });
   }
   return { groups, cut: cutBridges.length, work };
+}
+
+/**
+ * Whether a pair is shown to a reviewer: scored at or above the review threshold, or sharing an email or phone
+ * held by a handful of records. Every member of a group `formGroups` forms is in such a pair.
+ */
+export function shownToReviewer(p: { probability: number; flags: number }, reviewThreshold: number): boolean {
+  return p.probability >= reviewThreshold || (p.flags & SHARES_IDENTIFIER) !== 0;
 }
 
 /** Weakest edge of the maximum spanning tree: how strongly the least-connected member is tied in. */

@@ -80,35 +80,56 @@ export function lookupBlocks(db: Db, keys: readonly number[], cap: number): Map<
   return out;
 }
 
+/** The values a model saw at least twice, per field, as plain lists (what is stored of its value counts). */
+export interface TermCountTable {
+  readonly field: Uint8Array;
+  readonly value: string[];
+  readonly count: Int32Array;
+}
+
+export function termCountTable(model: Model): TermCountTable {
+  const field: number[] = [];
+  const value: string[] = [];
+  const count: number[] = [];
+  for (let k = 0; k < model.tf.length; k++) {
+    const map = model.tf[k];
+    if (!(map instanceof Map)) continue;
+    for (const [v, c] of map as Map<string, number>) {
+      if (c < 2) continue;
+      field.push(k);
+      value.push(v);
+      count.push(c);
+    }
+  }
+  return { field: Uint8Array.from(field), value, count: Int32Array.from(count) };
+}
+
 /** Stores the values seen at least twice per field, writing only the counts that changed. */
-export function saveTermFrequencies(db: Db, connectionId: string, model: Model): void {
+export function saveTermFrequencies(db: Db, connectionId: string, table: TermCountTable): void {
   const stored = new Map<string, number>();
   for (const [field, value, count] of db
     .prepare('SELECT field, value, count FROM match_term_freq WHERE connection_id = ?')
     .raw()
     .all(connectionId) as [number, string, number][])
     stored.set(`${field}\u0000${value}`, count);
-  // Streamed, not collected and sorted: a million-contact list has hundreds of thousands of values.
   bulkInsert(
     db,
     'match_term_freq',
     ['connection_id', 'field', 'value', 'count'],
     (function* () {
-      for (let k = 0; k < model.tf.length; k++) {
-        const map = model.tf[k];
-        if (!(map instanceof Map)) continue;
-        for (const [value, count] of map) {
-          if (count < 2) continue;
-          // A first scan has no stored counts: no key is built to look them up.
-          if (stored.size === 0) {
-            yield [connectionId, k, value, count];
-            continue;
-          }
-          const key = `${k}\u0000${value}`;
-          const old = stored.get(key);
-          stored.delete(key);
-          if (old !== count) yield [connectionId, k, value, count];
+      for (let t = 0; t < table.value.length; t++) {
+        const k = table.field[t]!;
+        const value = table.value[t]!;
+        const count = table.count[t]!;
+        // A first scan has no stored counts: no key is built to look them up.
+        if (stored.size === 0) {
+          yield [connectionId, k, value, count];
+          continue;
         }
+        const key = `${k}\u0000${value}`;
+        const old = stored.get(key);
+        stored.delete(key);
+        if (old !== count) yield [connectionId, k, value, count];
       }
     })(),
     'OR REPLACE',

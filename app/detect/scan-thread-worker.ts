@@ -1,9 +1,9 @@
 /**
- * Worker-thread entry for a full scan's key writer. Apart from `worker.ts` so the thread loads only the database
- * and the key store, not the network, validation, normalising and CSV modules a scan's other work imports (60–90 ms
- * of CPU to start, where the bundle of `worker.ts` takes 0.4–0.5 s).
+ * Worker-thread entry for a full scan's writer. Apart from `worker.ts` so the thread loads only the database, the
+ * scan's stores and the record reads, not the network, validation, normalising and CSV modules a scan's other work
+ * imports (the bundle of `worker.ts` takes 0.4–0.5 s of CPU to start).
  */
 import { workerData } from 'node:worker_threads';
-import { writeKeysInThread, type KeyWriteTask } from './key-writer';
+import { writeScanInThread, type ScanWriteTask } from './scan-writer';
 
-void writeKeysInThread(workerData as KeyWriteTask).catch(() => undefined);
+void writeScanInThread(workerData as ScanWriteTask).catch(() => undefined);

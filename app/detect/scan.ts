@@ -2,34 +2,23 @@ import type { CountryCode } from 'libphonenumber-js/min';
 import type { Db } from '../store/database';
 import { AppError } from '../domain/errors';
 import { BLOCKING_RULES, BLOCKING_VERSION, hash32, keysReported, type RuleReport } from './blocking';
-import { detectFeatures, type CancelToken, type ScoredPair } from './engine';
+import {
+  detectFeatures,
+  shownToReviewer,
+  type CancelToken,
+  type DetectedGroup,
+  type ScoredPair,
+} from './engine';
 import { extractFeatures, FeatureMemo } from './features';
-import { KEY_WRITER_WHEN, startKeyWriter } from './key-writer';
-import { fieldWeights, modelParams } from './model';
+import { fieldWeights, modelParams, type Model } from './model';
+import { ScanOutput, type GroupBatch, type OutputEnd, type OutputStart, type PairBatch } from './scan-output';
+import { SCAN_WRITER_WHEN, startScanWriter } from './scan-writer';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
-import {
-  abandonRuns,
-  beginFullScan,
-  completedRunCount,
-  insertKeys,
-  recordRun,
-  saveTermFrequencies,
-} from './scan-store';
-import {
-  connectionIds,
-  encodeContributions,
-  openGroupTally,
-  saveGroups,
-  savePairs,
-  loadExclusions,
-  pairKey,
-  pairRows,
-  previousGroups,
-  type GroupRow,
-} from './store';
-import { loadGroupMembers, visitRecords, type GroupMember } from './record-reads';
-import { connectionContactCount, vanishedSinceRead } from '../store/contacts-reads';
+import { abandonRuns, beginFullScan, completedRunCount, insertKeys, termCountTable } from './scan-store';
+import { connectionIds, encodeContributions, openGroupTally, loadExclusions, pairKey } from './store';
+import { visitRecords } from './record-reads';
+import { connectionContactCount } from '../store/contacts-reads';
 
 export interface ScanProgress {
   (phase: string, done: number, total: number | null): void;
@@ -135,7 +124,9 @@ function scanConnection(
   // Read in pk chunks and keep only the normalised features: a million raw records would not fit the budget.
   const total = connectionContactCount(db, connectionId) ?? 0;
   // Started before the load, so the thread is ready when blocking hands over the first keys.
-  const writer = total >= KEY_WRITER_WHEN && keysReported(total) ? startKeyWriter(db) : null;
+  const writer = total >= SCAN_WRITER_WHEN ? startScanWriter(db, { connectionId, only }) : null;
+  // Without a writer thread the same output is written here, as the scan hands it over.
+  const here = writer ? null : new ScanOutput(db, connectionId, only);
   try {
     const exclusions = loadExclusions(db, connectionId);
     const region = options.settings.phoneRegion as CountryCode;
@@ -158,6 +149,14 @@ function scanConnection(
         options.onProgress?.('normalising', features.length, total);
       },
     );
+    let model: Model | null = null;
+    const batchOf = (pairs: readonly ScoredPair[]) =>
+      pairBatch(pairs, pks, features, model!, options.settings);
+    const keysAsBlocked = keysReported(features.length);
+    const start = (): OutputStart => ({
+      readPks: Float64Array.from(pks),
+      lastReadId: features[features.length - 1]?.id,
+    });
     const result = detectFeatures(features, {
       settings: options.settings,
       keepFrom: KEEP_FROM,
@@ -168,102 +167,66 @@ function scanConnection(
       // A key of a contact removed meanwhile is left in: match_keys has no foreign key, and a stale key costs a
       // re-scan one extra lookup (as it does for every contact removed after a scan).
       onKeys: (keys, records) => {
-        if (writer) {
-          const keyPks = new Float64Array(records.length);
-          for (let t = 0; t < records.length; t++) keyPks[t] = pks[records[t]!]!;
-          writer.write(keys, keyPks);
-          return;
-        }
-        db.transaction(() => {
-          insertKeys(
-            db,
-            (function* () {
-              for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[records[t]!]!] as const;
-            })(),
-          );
-        })();
+        const keyPks = new Float64Array(records.length);
+        for (let t = 0; t < records.length; t++) keyPks[t] = pks[records[t]!]!;
+        if (writer) writer.write(keys, keyPks);
+        else storeKeys(db, keys, keyPks);
+      },
+      onModel: (built) => {
+        model = built;
+        const table = termCountTable(built);
+        if (writer) writer.terms(table);
+        else here!.terms(table);
+      },
+      onPairs: (pairs) => {
+        if (writer) writer.pairs(batchOf(pairs));
+        else here!.pairs(batchOf(pairs));
+      },
+      afterScoring: () => {
+        options.signal?.throwIfAborted();
+        // Lists of 2^20 contacts or more have no keys handed over during blocking: they are stored here, in
+        // short transactions so other writers (a sync) are never held up for long, before the output's.
+        if (!keysAsBlocked) storeKeysOf(db, features, pks, options);
+        options.onProgress?.('saving pairs', 0, null);
+        if (writer) writer.begin(start());
+        else here!.begin(start());
       },
     });
     options.signal?.throwIfAborted();
-    // Read while the writer thread stores the keys: what the stored groups keep of their members.
-    const maxPk = pks.length ? pks[pks.length - 1]! : 0;
-    const grouped = new Map(
-      loadGroupMembers(
-        db,
-        result.groups.flatMap((g) => g.members.map((i) => pks[i]!)),
-      ).map((m) => [m.pk, m]),
-    );
-    // Built as they are written, not held: a million contacts' 220k pair rows are ~90 MB.
-    const rows = (gone: ReadonlySet<number>) =>
-      pairRows(
-        gone.size ? result.pairs.filter((p) => !gone.has(pks[p.a]!) && !gone.has(pks[p.b]!)) : result.pairs,
-        pks,
-        (p) =>
-          encodeContributions(
-            p.levels,
-            fieldWeights(features[p.a]!, features[p.b]!, result.model, options.settings, p.levels),
-          ),
-        (r) => BLOCKING_RULES[r]?.name ?? '',
-      );
-    options.onProgress?.('saving keys', 0, features.length);
-    // Lists of up to 2^20 contacts had their keys stored during blocking; otherwise (or when the writer thread
-    // failed part-way: what it stored stays, repeats are skipped) they are stored here, in short transactions
-    // so other writers (a sync) are never held up for long.
-    const keysStored = keysReported(features.length) && (writer ? writer.finish() : true);
-    for (let start = 0; !keysStored && start < features.length; start += KEY_CHUNK) {
-      const end = Math.min(features.length, start + KEY_CHUNK);
-      db.transaction(() => {
-        insertKeys(
-          db,
-          (function* () {
-            for (let i = start; i < end; i++)
-              for (const k of keysOf(features[i]!)) yield [k, pks[i]!] as const;
-          })(),
-        );
-      })();
-      options.onProgress?.('saving keys', end, features.length);
-    }
     options.onProgress?.('saving groups', 0, null);
     const now = options.now();
-    db.transaction(() => {
-      const previous = previousGroups(db, { connectionId });
-      const gone = vanishedSinceRead(db, connectionId, pks, features[features.length - 1]?.id);
-      const kept = (i: number) => !gone.has(pks[i]!);
-      savePairs(db, only ? null : connectionId, rows(gone));
-      saveGroups(
-        db,
+    const end = (): OutputEnd => ({
+      groups: groupBatch(result.groups, pks),
+      run: {
         connectionId,
-        result.groups
-          .map((g) => ({ g, members: gone.size ? g.members.filter(kept) : g.members }))
-          .filter(({ members }) => members.length >= 2)
-          .map(({ g, members }): GroupRow => ({
-            connectionId,
-            members: members.map((i) => grouped.get(pks[i]!)).filter((m): m is GroupMember => Boolean(m)),
-            lane: g.lane,
-            score: g.score,
-            reason: g.reason,
-            edges: g.edges.length,
-          })),
-        now,
-        previous,
-      );
-      saveTermFrequencies(db, connectionId, result.model);
-      recordRun(
-        db,
-        {
-          connectionId,
-          kind: 'full',
-          startedAt: now,
-          finishedAt: options.now(),
-          model: modelParams(result.model),
-          watermark,
-          maxPk,
-          blocking: BLOCKING_VERSION,
-          stats: result.stats,
-        },
-        runId,
-      );
-    })();
+        kind: 'full',
+        startedAt: now,
+        finishedAt: options.now(),
+        model: modelParams(result.model),
+        watermark,
+        maxPk: pks.length ? pks[pks.length - 1]! : 0,
+        blocking: BLOCKING_VERSION,
+        stats: result.stats,
+      },
+      runId,
+      now,
+    });
+    const stored = writer ? writer.finish(end()) : null;
+    if (here) here.finish(end());
+    // What a failed writer left undone (what it stored stays; a key stored twice is skipped).
+    if (stored && keysAsBlocked && !stored.keys) storeKeysOf(db, features, pks, options);
+    if (stored && !stored.output) {
+      const output = new ScanOutput(db, connectionId, only);
+      try {
+        output.terms(termCountTable(result.model));
+        for (let at = 0; at < result.pairs.length; at += PAIR_BATCH)
+          output.pairs(batchOf(result.pairs.slice(at, at + PAIR_BATCH)));
+        output.begin(start());
+        output.finish(end());
+      } finally {
+        output.abandon();
+      }
+    }
     return {
       contacts: total,
       comparisons: result.stats.comparisons,
@@ -272,7 +235,100 @@ function scanConnection(
     };
   } finally {
     writer?.stop();
+    here?.abandon();
   }
+}
+
+const PAIR_BATCH = 8_192;
+
+function storeKeys(db: Db, keys: Float64Array, pks: Float64Array): void {
+  db.transaction(() => {
+    insertKeys(
+      db,
+      (function* () {
+        for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[t]!] as const;
+      })(),
+    );
+  })();
+}
+
+/** Every record's keys, computed again, in transactions of `KEY_CHUNK` records. */
+function storeKeysOf(
+  db: Db,
+  features: readonly Features[],
+  pks: readonly number[],
+  options: ScanOptions,
+): void {
+  for (let start = 0; start < features.length; start += KEY_CHUNK) {
+    const end = Math.min(features.length, start + KEY_CHUNK);
+    db.transaction(() => {
+      insertKeys(
+        db,
+        (function* () {
+          for (let i = start; i < end; i++) for (const k of keysOf(features[i]!)) yield [k, pks[i]!] as const;
+        })(),
+      );
+    })();
+    options.onProgress?.('saving keys', end, features.length);
+  }
+}
+
+/** Kept pairs as they are stored (see `PairBatch`). */
+function pairBatch(
+  pairs: readonly ScoredPair[],
+  pks: readonly number[],
+  features: readonly Features[],
+  model: Model,
+  settings: DetectSettings,
+): PairBatch {
+  const n = pairs.length;
+  const batch = {
+    aPk: new Float64Array(n),
+    bPk: new Float64Array(n),
+    score: new Float64Array(n),
+    weight: new Float64Array(n),
+    flags: new Int32Array(n),
+    rule: new Uint8Array(n),
+    contributions: new Array<string>(n),
+  };
+  const shown: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const p = pairs[k]!;
+    const a = pks[p.a]!;
+    const b = pks[p.b]!;
+    batch.aPk[k] = Math.min(a, b);
+    batch.bPk[k] = Math.max(a, b);
+    batch.score[k] = Math.round(p.probability * 1e6) / 1e6;
+    batch.weight[k] = Math.round(p.weight * 100) / 100;
+    batch.flags[k] = p.flags;
+    batch.rule[k] = p.rule;
+    batch.contributions[k] = encodeContributions(
+      p.levels,
+      fieldWeights(features[p.a]!, features[p.b]!, model, settings, p.levels),
+    );
+    if (shownToReviewer(p, settings.reviewThreshold)) shown.push(a, b);
+  }
+  return { ...batch, shownPks: Float64Array.from(shown) };
+}
+
+function groupBatch(groups: readonly DetectedGroup[], pks: readonly number[]): GroupBatch {
+  const sizes = new Int32Array(groups.length);
+  let members = 0;
+  groups.forEach((g, i) => {
+    sizes[i] = g.members.length;
+    members += g.members.length;
+  });
+  const memberPks = new Float64Array(members);
+  let at = 0;
+  for (const g of groups) for (const m of g.members) memberPks[at++] = pks[m]!;
+  return {
+    memberPks,
+    sizes,
+    lanes: groups.map((g) => g.lane),
+    scores: Float64Array.from(groups, (g) => g.score),
+    reasons: groups.map((g) => g.reason),
+    edges: Int32Array.from(groups, (g) => g.edges.length),
+  };
 }
 
 export function assertScanned(db: Db): void {

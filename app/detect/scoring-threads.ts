@@ -67,6 +67,8 @@ export interface ScoreOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** From `startScoringHelper` for the same candidates; without one this thread scores everything. */
   readonly helper?: ScoringHelper | null;
+  /** Each chunk's kept pairs as soon as they are in: this thread's as it scores them, the helper's at its end. */
+  readonly onChunk?: (chunk: number, columns: ScoredColumns) => void;
 }
 
 export interface ScoreOutcome {
@@ -88,9 +90,12 @@ export function scoreCandidates(
   const results = new Array<ScoredColumns | undefined>(chunkCount);
   const helper = options.helper ?? null;
   const control = helper?.control ?? new Int32Array(3);
-  const scoreChunk = (c: number) => {
-    results[c] = scoreRange(setup, pairs, rules, c * chunk, Math.min(total, (c + 1) * chunk));
+  const settle = (c: number, columns: ScoredColumns) => {
+    results[c] = columns;
+    options.onChunk?.(c, columns);
   };
+  const scoreChunk = (c: number) =>
+    settle(c, scoreRange(setup, pairs, rules, c * chunk, Math.min(total, (c + 1) * chunk)));
   try {
     for (let c = Atomics.add(control, NEXT, 1); c < chunkCount; c = Atomics.add(control, NEXT, 1)) {
       options.signal?.throwIfAborted();
@@ -107,7 +112,7 @@ export function scoreCandidates(
     const answer = helper.finish();
     if (answer && 'columns' in answer)
       answer.chunks.forEach((c, k) => {
-        results[c] = answer.columns[k]!;
+        settle(c, answer.columns[k]!);
         helperChunks += 1;
       });
   }

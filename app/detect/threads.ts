@@ -39,13 +39,13 @@ export function detectWorkerFile(): { file: string; execArgv: string[] } | null 
 
 let scanThreadOverride: string | null = null;
 
-/** Benchmarks only: run a full scan's key writer from this file instead of the bundle beside this one. */
+/** Benchmarks only: run a full scan's writer from this file instead of the bundle beside this one. */
 export function useScanThreadWorkerFile(file: string | null): void {
   scanThreadOverride = file;
 }
 
 /**
- * Where a full scan's key writer runs: its own small bundle (`detect-scan-thread.js`, built from
+ * Where a full scan's writer runs: its own small bundle (`detect-scan-thread.js`, built from
  * `scan-thread-worker.ts`) beside the detect worker, else the detect worker itself, which runs it too (a test's
  * worker from source).
  */

@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, toErrorShape } from '../domain/errors';
 import type { ScanJob } from './run';
 import type { ScoreTask } from './scoring-threads';
-import type { KeyWriteTask } from './key-writer';
+import type { ScanWriteTask } from './scan-writer';
 import type { DetectSettings } from './settings';
 import type { WorkerMessage } from './threads';
 
@@ -25,7 +25,7 @@ type Task =
     }
   | { kind: 'preview'; dbFile: string; stored: DetectSettings; settings: DetectSettings }
   | ScoreTask
-  | KeyWriteTask;
+  | ScanWriteTask;
 
 const task = workerData as Task;
 const post = (m: WorkerMessage) => parentPort?.postMessage(m);
@@ -65,9 +65,9 @@ async function run(): Promise<unknown> {
       // Answers through the task's own port; the caller waits on shared memory, not on this message.
       return scoreInThread(task);
     }
-    case 'write-keys': {
-      const { writeKeysInThread } = await import('./key-writer');
-      return writeKeysInThread(task);
+    case 'write-scan': {
+      const { writeScanInThread } = await import('./scan-writer');
+      return writeScanInThread(task);
     }
     case 'preview': {
       const [{ openDatabase }, { previewFrom }] = await Promise.all([

@@ -37,7 +37,9 @@ describe('a full scan while a merge removes contacts under it', () => {
     return ws;
   }
 
-  for (const phase of ['saving keys', 'saving groups'] as const) {
+  // After the load (the contacts are read, their keys about to be made) and just before the output transaction
+  // opens (every pair is scored, the groups' members are read).
+  for (const phase of ['blocking', 'saving pairs'] as const) {
     it(`finishes without a foreign-key failure when contacts vanish at "${phase}", and groups none of them`, () => {
       const ws = workspace();
       // The merge runs in another connection (another process in real life), between the scan's transactions.

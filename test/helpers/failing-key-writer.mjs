@@ -1,8 +1,0 @@
-// A key writer thread that fails at once (a disk full, a locked file): it reports through control[1], where 2
-// means failed. The scan must then store the keys itself.
-import { workerData } from 'node:worker_threads';
-
-const state = new Int32Array(workerData.control);
-Atomics.store(state, 1, 2);
-Atomics.notify(state, 1);
-Atomics.notify(state, 0);
