@@ -7,8 +7,8 @@ import { previousGroups, saveGroups, savePairs, type GroupRow, type PreviousGrou
 
 /**
  * What a full scan stores of one connection, handed over in plain data (numbers in typed arrays, strings in
- * lists) so the same writer runs on the scan's thread or on the scan writer's (`scan-writer.ts`), whose small heap
- * makes SQLite's inserts cheaper and which does the reads and the value counts while the scan is still scoring.
+ * lists) so the same writer runs on the scan's thread or on the scan writer's (`scan-writer.ts`), which does the
+ * reads, the value counts and the pairs while the scan is still scoring and grouping.
  *
  * Value counts are stored as soon as the model is built, in a transaction of their own: like the keys, they are a
  * re-scan's state, and a re-scan trusts neither until this run completes (see `lastRun`). Pairs and groups, which
@@ -67,7 +67,7 @@ export function batchBuffers(batch: PairBatch | OutputStart | OutputEnd): ArrayB
 
 export class ScanOutput {
   private readonly batches: PairBatch[] = [];
-  /** What the groups keep of their members, read as the pairs come in (every record of a pair may be one). */
+  /** What the groups keep of their members, read as the pairs shown to a reviewer come in. */
   private readonly members = new Map<number, GroupMember>();
   private open: { previous: PreviousGroups; gone: ReadonlySet<number> } | null = null;
 

@@ -127,6 +127,7 @@ function scanConnection(
   const writer = total >= SCAN_WRITER_WHEN ? startScanWriter(db, { connectionId, only }) : null;
   // Without a writer thread the same output is written here, as the scan hands it over.
   const here = writer ? null : new ScanOutput(db, connectionId, only);
+  const output: Pick<ScanOutput, 'terms' | 'pairs' | 'begin'> = writer ?? here!;
   try {
     const exclusions = loadExclusions(db, connectionId);
     const region = options.settings.phoneRegion as CountryCode;
@@ -174,22 +175,16 @@ function scanConnection(
       },
       onModel: (built) => {
         model = built;
-        const table = termCountTable(built);
-        if (writer) writer.terms(table);
-        else here!.terms(table);
+        output.terms(termCountTable(built));
       },
-      onPairs: (pairs) => {
-        if (writer) writer.pairs(batchOf(pairs));
-        else here!.pairs(batchOf(pairs));
-      },
+      onPairs: (pairs) => output.pairs(batchOf(pairs)),
       afterScoring: () => {
         options.signal?.throwIfAborted();
         // Lists of 2^20 contacts or more have no keys handed over during blocking: they are stored here, in
         // short transactions so other writers (a sync) are never held up for long, before the output's.
         if (!keysAsBlocked) storeKeysOf(db, features, pks, options);
         options.onProgress?.('saving pairs', 0, null);
-        if (writer) writer.begin(start());
-        else here!.begin(start());
+        output.begin(start());
       },
     });
     options.signal?.throwIfAborted();
@@ -216,15 +211,15 @@ function scanConnection(
     // What a failed writer left undone (what it stored stays; a key stored twice is skipped).
     if (stored && keysAsBlocked && !stored.keys) storeKeysOf(db, features, pks, options);
     if (stored && !stored.output) {
-      const output = new ScanOutput(db, connectionId, only);
+      const again = new ScanOutput(db, connectionId, only);
       try {
-        output.terms(termCountTable(result.model));
+        again.terms(termCountTable(result.model));
         for (let at = 0; at < result.pairs.length; at += PAIR_BATCH)
-          output.pairs(batchOf(result.pairs.slice(at, at + PAIR_BATCH)));
-        output.begin(start());
-        output.finish(end());
+          again.pairs(batchOf(result.pairs.slice(at, at + PAIR_BATCH)));
+        again.begin(start());
+        again.finish(end());
       } finally {
-        output.abandon();
+        again.abandon();
       }
     }
     return {
