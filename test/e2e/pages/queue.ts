@@ -82,6 +82,12 @@ export class BatchPanel {
   summaryRow(outcome: 'merged' | 'skipped' | 'failed'): Locator {
     return this.summary.locator(`tr[data-outcome="${outcome}"]`);
   }
+
+  /** How many groups the summary's heading says were merged ("Batch stopped: 2 groups merged, …"). */
+  async mergedInSummary(): Promise<number> {
+    const heading = (await this.summary.getByRole('heading').textContent()) ?? '';
+    return Number(/([\d,]+) groups? merged/.exec(heading)?.[1]?.replace(/,/g, '') ?? Number.NaN);
+  }
 }
 
 /** The notification area: toasts with their Undo buttons. */
