@@ -235,13 +235,9 @@ export function formGroups<P extends Edge & { flags: number }>(
   reviewThreshold: number,
   threshold: number,
   score: (i: number, j: number) => number,
-  sharesIdentifier?: (p: P) => boolean,
+  sharesIdentifier: (p: P) => boolean = sharesIdentifierFlag,
 ): { groups: (DetectedGroup & { edges: P[] })[]; cut: number; work: number } {
-  const shown = pairs.filter((p) =>
-    sharesIdentifier
-      ? p.probability >= reviewThreshold || sharesIdentifier(p)
-      : shownToReviewer(p, reviewThreshold),
-  );
+  const shown = pairs.filter((p) => shownToReviewer(p, reviewThreshold, sharesIdentifier));
   const mergeable = shown.filter((p) => p.probability >= threshold && !(p.flags & IDENTITY_CONFLICT));
   const { clusters, cutBridges, work } = cluster(mergeable, {
     score,
@@ -329,12 +325,19 @@ export function formGroups<P extends Edge & { flags: number }>(
   return { groups, cut: cutBridges.length, work };
 }
 
+const sharesIdentifierFlag = (p: { flags: number }): boolean => (p.flags & SHARES_IDENTIFIER) !== 0;
+
 /**
  * Whether a pair is shown to a reviewer: scored at or above the review threshold, or sharing an email or phone
- * held by a handful of records. Every member of a group `formGroups` forms is in such a pair.
+ * held by a handful of records (by its flags unless told otherwise). Every member of a group `formGroups` forms
+ * is in such a pair.
  */
-export function shownToReviewer(p: { probability: number; flags: number }, reviewThreshold: number): boolean {
-  return p.probability >= reviewThreshold || (p.flags & SHARES_IDENTIFIER) !== 0;
+export function shownToReviewer<P extends { probability: number; flags: number }>(
+  p: P,
+  reviewThreshold: number,
+  sharesIdentifier: (p: P) => boolean = sharesIdentifierFlag,
+): boolean {
+  return p.probability >= reviewThreshold || sharesIdentifier(p);
 }
 
 /** Weakest edge of the maximum spanning tree: how strongly the least-connected member is tied in. */

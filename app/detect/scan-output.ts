@@ -164,9 +164,9 @@ export class ScanOutput {
   }
 }
 
-function concatBatches(batches: readonly PairBatch[]): Omit<PairBatch, 'shownPks'> {
-  const n = batches.reduce((sum, b) => sum + b.aPk.length, 0);
-  const out = {
+/** Room for `n` pairs' stored columns (what a `PairBatch` holds but the shown pks). */
+export function pairColumns(n: number): Omit<PairBatch, 'shownPks'> {
+  return {
     aPk: new Float64Array(n),
     bPk: new Float64Array(n),
     score: new Float64Array(n),
@@ -175,6 +175,10 @@ function concatBatches(batches: readonly PairBatch[]): Omit<PairBatch, 'shownPks
     rule: new Uint8Array(n),
     contributions: new Array<string>(n),
   };
+}
+
+function concatBatches(batches: readonly PairBatch[]): Omit<PairBatch, 'shownPks'> {
+  const out = pairColumns(batches.reduce((sum, b) => sum + b.aPk.length, 0));
   let at = 0;
   for (const b of batches) {
     out.aPk.set(b.aPk, at);

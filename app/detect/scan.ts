@@ -11,7 +11,14 @@ import {
 } from './engine';
 import { extractFeatures, FeatureMemo } from './features';
 import { fieldWeights, modelParams, type Model } from './model';
-import { ScanOutput, type GroupBatch, type OutputEnd, type OutputStart, type PairBatch } from './scan-output';
+import {
+  pairColumns,
+  ScanOutput,
+  type GroupBatch,
+  type OutputEnd,
+  type OutputStart,
+  type PairBatch,
+} from './scan-output';
 import { SCAN_WRITER_WHEN, startScanWriter } from './scan-writer';
 import type { DetectSettings } from './settings';
 import type { Features, Lane } from './types';
@@ -277,15 +284,7 @@ function pairBatch(
   settings: DetectSettings,
 ): PairBatch {
   const n = pairs.length;
-  const batch = {
-    aPk: new Float64Array(n),
-    bPk: new Float64Array(n),
-    score: new Float64Array(n),
-    weight: new Float64Array(n),
-    flags: new Int32Array(n),
-    rule: new Uint8Array(n),
-    contributions: new Array<string>(n),
-  };
+  const batch = pairColumns(n);
   const shown: number[] = [];
   for (let k = 0; k < n; k++) {
     const p = pairs[k]!;
