@@ -2,7 +2,13 @@ import type { Db } from '../store/database';
 import { vanishedSinceRead } from '../store/contacts-reads';
 import { BLOCKING_RULES } from './blocking';
 import { loadGroupMembers, type GroupMember } from './record-reads';
-import { recordRun, saveTermFrequencies, type RunRecord, type TermCountTable } from './scan-store';
+import {
+  insertKeys,
+  recordRun,
+  saveTermFrequencies,
+  type RunRecord,
+  type TermCountTable,
+} from './scan-store';
 import { previousGroups, saveGroups, savePairs, type GroupRow, type PreviousGroups } from './store';
 
 /**
@@ -77,6 +83,18 @@ export class ScanOutput {
     private readonly connectionId: string,
     private readonly only: boolean,
   ) {}
+
+  /** One batch of blocking keys and their contacts' pks (one rule's, as blocking hands them over). */
+  keys(keys: Float64Array, pks: Float64Array): void {
+    this.db.transaction(() =>
+      insertKeys(
+        this.db,
+        (function* () {
+          for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[t]!] as const;
+        })(),
+      ),
+    )();
+  }
 
   terms(table: TermCountTable): void {
     this.db.transaction(() => saveTermFrequencies(this.db, this.connectionId, table))();

@@ -1,7 +1,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
-import { insertKeys, type TermCountTable } from './scan-store';
+import type { TermCountTable } from './scan-store';
 import { batchBuffers, ScanOutput, type OutputEnd, type OutputStart, type PairBatch } from './scan-output';
 import { scanThreadWorkerFile } from './threads';
 import { waitWhileBusy } from './thread-wait';
@@ -51,7 +51,7 @@ const SILENT_LIMIT_MS = 60_000;
 
 export interface ScanWriter {
   /** Hands one batch of keys and their contacts' pks to the writer; both arrays move and must not be used after. */
-  write(keys: Float64Array, pks: Float64Array): void;
+  keys(keys: Float64Array, pks: Float64Array): void;
   terms(table: TermCountTable): void;
   /** The arrays move and must not be used after. */
   pairs(batch: PairBatch): void;
@@ -87,7 +87,7 @@ export function startScanWriter(
   let keyBatches = 0;
   const post = (message: WriterMessage, transfer: ArrayBuffer[] = []) => port1.postMessage(message, transfer);
   return {
-    write(keys, pks) {
+    keys(keys, pks) {
       keyBatches += 1;
       post({ keys, pks }, [keys.buffer as ArrayBuffer, pks.buffer as ArrayBuffer]);
     },
@@ -135,18 +135,10 @@ export function writeScanInThread(task: ScanWriteTask): Promise<void> {
   }
   const output = new ScanOutput(db, task.connectionId, task.only);
   return new Promise((resolve, reject) => {
-    const storeKeys = db.transaction((keys: Float64Array, pks: Float64Array) =>
-      insertKeys(
-        db,
-        (function* () {
-          for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[t]!] as const;
-        })(),
-      ),
-    );
     task.port.on('message', (message: WriterMessage) => {
       try {
         if ('keys' in message) {
-          storeKeys(message.keys, message.pks);
+          output.keys(message.keys, message.pks);
           Atomics.add(state, KEYS_STORED, 1);
         } else if ('terms' in message) output.terms(message.terms);
         else if ('pairs' in message) output.pairs(message.pairs);

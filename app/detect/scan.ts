@@ -134,7 +134,7 @@ function scanConnection(
   const writer = total >= SCAN_WRITER_WHEN ? startScanWriter(db, { connectionId, only }) : null;
   // Without a writer thread the same output is written here, as the scan hands it over.
   const here = writer ? null : new ScanOutput(db, connectionId, only);
-  const output: Pick<ScanOutput, 'terms' | 'pairs' | 'begin'> = writer ?? here!;
+  const output: Pick<ScanOutput, 'keys' | 'terms' | 'pairs' | 'begin'> = writer ?? here!;
   try {
     const exclusions = loadExclusions(db, connectionId);
     const region = options.settings.phoneRegion as CountryCode;
@@ -177,8 +177,7 @@ function scanConnection(
       onKeys: (keys, records) => {
         const keyPks = new Float64Array(records.length);
         for (let t = 0; t < records.length; t++) keyPks[t] = pks[records[t]!]!;
-        if (writer) writer.write(keys, keyPks);
-        else storeKeys(db, keys, keyPks);
+        output.keys(keys, keyPks);
       },
       onModel: (built) => {
         model = built;
@@ -242,17 +241,6 @@ function scanConnection(
 }
 
 const PAIR_BATCH = 8_192;
-
-function storeKeys(db: Db, keys: Float64Array, pks: Float64Array): void {
-  db.transaction(() => {
-    insertKeys(
-      db,
-      (function* () {
-        for (let t = 0; t < keys.length; t++) yield [keys[t]!, pks[t]!] as const;
-      })(),
-    );
-  })();
-}
 
 /** Every record's keys, computed again, in transactions of `KEY_CHUNK` records. */
 function storeKeysOf(

@@ -144,8 +144,8 @@ describe('a full scan with its writer thread and without', () => {
       useDetectWorkerFile(resolve('scripts/ts-detect-worker.mjs'));
       useScanThreadWorkerFile(resolve(file!));
       const writer = startScanWriter(ws.db, { connectionId: 'k', only: true })!;
-      writer.write(Float64Array.from([5, 7, 4294967296 + 3]), Float64Array.from([1, 2, 1]));
-      writer.write(Float64Array.from([8589934592 + 9]), Float64Array.from([2]));
+      writer.keys(Float64Array.from([5, 7, 4294967296 + 3]), Float64Array.from([1, 2, 1]));
+      writer.keys(Float64Array.from([8589934592 + 9]), Float64Array.from([2]));
       expect(writer.finish(null)).toEqual({ keys: true, output: false });
       expect(storedKeysOf(ws)).toEqual([
         [5, 1],
