@@ -56,6 +56,16 @@ export interface MergeBatchPayload {
     readonly code: string;
     readonly message: string;
   }[];
+  /**
+   * Merges a stop caught part-way: each run's journal keeps the steps done, and the run resumes from History
+   * (or `mergedesk resume`) where it stopped.
+   */
+  readonly interrupted: readonly {
+    readonly groupId: number;
+    readonly names?: string;
+    readonly runId: string;
+    readonly message: string;
+  }[];
   readonly runIds: readonly string[];
   readonly startedAt: string;
   readonly finishedAt: string | null;

@@ -154,6 +154,7 @@ export function startBatch(
       current: null,
       skipped: skipped.map((e) => ({ ...e, names: groupNames(ctx.workspace.db, e.groupId) })),
       failed: [],
+      interrupted: [],
       runIds: [],
       startedAt: isoNow(ctx.clock),
       finishedAt: null,
@@ -173,6 +174,7 @@ export function startBatch(
       ...patch,
       ...(patch.skipped ? { skipped: named(patch.skipped) } : {}),
       ...(patch.failed ? { failed: named(patch.failed) } : {}),
+      ...(patch.interrupted ? { interrupted: named(patch.interrupted) } : {}),
     };
     ctx.events.emit('merge/batch', batch.state);
   };
@@ -259,6 +261,7 @@ export function startBatch(
   let reserved = 0;
   const one = async (groupId: number) => {
     update({ current: groupId });
+    let queued: string | null = null;
     try {
       if (batch.state.dryRun) {
         const { runId, plan } = await saveDryRun(ctx, { groupId }, {});
@@ -283,6 +286,7 @@ export function startBatch(
           // Never start a merge the day's quota cannot finish (with the merges in flight): wait for the reset.
           await reserve(crm, need);
           const runId = queuePlan(ctx, plan, []);
+          queued = runId;
           update({ runIds: [...batch.state.runIds, runId] });
           const mergeStarted = ctx.clock.now();
           let outcome = await executeRun(ctx, runId, [], batch.abort.signal);
@@ -321,6 +325,10 @@ export function startBatch(
                 { groupId, reason: outcome.error?.message ?? 'changed since review' },
               ],
             });
+          else if (outcome.status === 'interrupted' && batch.abort.signal.aborted)
+            update({
+              interrupted: [...batch.state.interrupted, { groupId, runId, message: STOPPED_PART_WAY }],
+            });
           else
             update({
               failed: [
@@ -337,9 +345,23 @@ export function startBatch(
       }
     } catch (error) {
       const shape = toErrorShape(error);
-      update({
-        failed: [...batch.state.failed, { groupId, runId: null, code: shape.code, message: shape.message }],
-      });
+      // The stop came while the group was being planned or waited for quota: nothing was queued or changed, so
+      // the group is one of those not started, not a failure.
+      if (shape.code === 'CANCELLED' && batch.abort.signal.aborted && queued === null) {
+        update(progress(null));
+        return;
+      }
+      if (shape.code === 'CANCELLED' && batch.abort.signal.aborted && queued !== null)
+        update({
+          interrupted: [...batch.state.interrupted, { groupId, runId: queued, message: STOPPED_PART_WAY }],
+        });
+      else
+        update({
+          failed: [
+            ...batch.state.failed,
+            { groupId, runId: queued, code: shape.code, message: shape.message },
+          ],
+        });
     }
     remaining.delete(groupId);
     update({ done: batch.state.done + 1, ...progress(null) });
@@ -399,6 +421,9 @@ export function pauseBatch(ctx: CoreContext, paused: boolean): BatchState {
   return batch.state;
 }
 
+const STOPPED_PART_WAY =
+  'Stopped part-way by the batch stop; the steps done are kept in its journal, and resuming it from History continues where it stopped.';
+
 /** Stops after the current step; an interrupted run resumes later from its journal. */
 export function stopBatch(ctx: CoreContext): BatchState {
   const batch = batches.get(ctx);
@@ -423,8 +448,11 @@ export function batchSummary(state: BatchState): string[] {
     `group ${e.groupId}${e.names ? ` (${e.names})` : ''}`;
   const left = state.total - state.done;
   return [
-    `${state.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed${left > 0 ? `, ${left} not started` : ''} (${state.total} group${state.total === 1 ? '' : 's'} taken).`,
+    `${state.dryRun ? 'Dry run' : 'Batch'} ${state.status}: ${state.merged} merged, ${state.skipped.length} skipped, ${state.failed.length} failed${state.interrupted.length ? `, ${state.interrupted.length} stopped part-way` : ''}${left > 0 ? `, ${left} not started` : ''} (${state.total} group${state.total === 1 ? '' : 's'} taken).`,
     ...state.skipped.map((s) => `  skipped ${label(s)}: ${s.reason}`),
+    ...state.interrupted.map(
+      (i) => `  stopped part-way ${label(i)}: ${i.message} (run ${i.runId}; mergedesk resume)`,
+    ),
     ...state.failed.map(
       (f) => `  failed ${label(f)}: ${f.message}${f.runId ? ` (run ${f.runId}; mergedesk resume)` : ''}`,
     ),

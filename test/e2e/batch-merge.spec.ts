@@ -79,5 +79,9 @@ test('stops a Safe-lane batch part way, and the summary says what was not starte
   const merged = await batch.mergedInSummary();
   expect(merged).toBeGreaterThan(0);
   await expect(batch.summaryRow('merged')).toHaveCount(merged);
+  // A merge the stop caught between two steps is left to resume from History, not called a failure.
+  await expect(batch.summaryRow('failed')).toHaveCount(0);
+  for (const row of await batch.summaryRow('interrupted').all())
+    await expect(row.getByRole('link', { name: /^History entry for / })).toBeVisible();
   await expect.poll(() => queue.laneCount(/^Safe/)).toBe(before - merged);
 });

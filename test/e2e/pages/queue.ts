@@ -79,7 +79,7 @@ export class BatchPanel {
     await this.root.getByRole('button', { name: 'Stop' }).click();
   }
 
-  summaryRow(outcome: 'merged' | 'skipped' | 'failed'): Locator {
+  summaryRow(outcome: 'merged' | 'skipped' | 'failed' | 'interrupted'): Locator {
     return this.summary.locator(`tr[data-outcome="${outcome}"]`);
   }
 

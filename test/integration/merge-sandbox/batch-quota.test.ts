@@ -159,4 +159,40 @@ describe('a batch against the Keap daily quota, across a simulated 00:00 UTC res
       await w.close();
     }
   }, 120_000);
+
+  it('a stop while a merge applies its changes leaves that run to resume, not a failure', async () => {
+    const w = await setup(30_000);
+    try {
+      let stoppedAt: string | null = null;
+      w.s.onWrite = (n, phase, signature) => {
+        // The user presses Stop just as the first merge has applied its first change to the CRM.
+        if (stoppedAt === null && phase === 'after' && signature.startsWith('crm ')) {
+          stoppedAt = signature;
+          void w.core.call('merge/batch-stop', {});
+        }
+        return undefined;
+      };
+      startBatch(w.core.context, { groupIds: w.groups, concurrency: 1 });
+      const end = await waitForBatch(w.core.context);
+      expect(stoppedAt).not.toBeNull();
+      expect(end.status).toBe('stopped');
+      expect(end.failed).toEqual([]);
+      expect(end.interrupted).toHaveLength(1);
+      const [cut] = end.interrupted;
+      expect(cut!.groupId).toBe(w.groups[0]);
+      expect(cut!.message).toMatch(/Stopped part-way .* resuming it from History continues where it stopped/);
+      expect(cut!.names).toBeTruthy();
+      // The groups the stop reached before they began are not started, not failed.
+      expect(end.total - end.done).toBe(2);
+      const db = w.core.context.workspace.db;
+      const status = () =>
+        db.prepare('SELECT status FROM merge_runs WHERE id = ?').pluck().get(cut!.runId) as string;
+      expect(['running', 'interrupted']).toContain(status());
+      w.s.onWrite = null;
+      await w.core.call('merge/resume', { runId: cut!.runId });
+      expect(status()).toBe('completed');
+    } finally {
+      await w.close();
+    }
+  }, 120_000);
 });

@@ -121,6 +121,8 @@ function BatchProgress(props: { batch: Batch; call: (fn: () => Promise<Batch>) =
                 : 'estimating the time left…'}{' '}
         · {plural(batch.merged, 'merged', 'merged')}, {plural(batch.skipped.length, 'skipped', 'skipped')},{' '}
         {plural(batch.failed.length, 'failed', 'failed')}
+        {batch.interrupted.length > 0 &&
+          `, ${plural(batch.interrupted.length, 'stopped part-way', 'stopped part-way')}`}
       </p>
       <div className="toolbar">
         {batch.status === 'paused' ? (
@@ -162,10 +164,17 @@ function estimate(batch: Batch, now: number): number | null {
 
 interface SummaryRow {
   readonly groupId: number;
-  readonly outcome: 'Merged' | 'Skipped' | 'Failed';
+  readonly outcome: 'Merged' | 'Skipped' | 'Failed' | 'Stopped part-way';
   readonly detail: string;
   readonly runId: string | null;
 }
+
+const OUTCOME_KIND: Record<SummaryRow['outcome'], string> = {
+  Merged: 'merged',
+  Skipped: 'skipped',
+  Failed: 'failed',
+  'Stopped part-way': 'interrupted',
+};
 
 function summaryRows(batch: Batch, runs: readonly RunSummary[]): SummaryRow[] {
   const mine = runs.filter((r) => batch.runIds.includes(r.id));
@@ -184,6 +193,8 @@ function summaryRows(batch: Batch, runs: readonly RunSummary[]): SummaryRow[] {
     rows.push({ groupId: s.groupId, outcome: 'Skipped', detail: s.reason, runId: runFor(s.groupId) });
   for (const f of batch.failed)
     rows.push({ groupId: f.groupId, outcome: 'Failed', detail: f.message, runId: f.runId });
+  for (const i of batch.interrupted)
+    rows.push({ groupId: i.groupId, outcome: 'Stopped part-way', detail: i.message, runId: i.runId });
   return rows;
 }
 
@@ -197,6 +208,9 @@ function BatchSummary(props: { batch: Batch }) {
       <h3>
         {batch.status === 'stopped' ? 'Batch stopped' : 'Batch finished'}: {plural(batch.merged, 'group')}{' '}
         merged, {batch.skipped.length.toLocaleString()} skipped, {batch.failed.length.toLocaleString()} failed
+        {batch.interrupted.length > 0
+          ? `, ${batch.interrupted.length.toLocaleString()} stopped part-way`
+          : ''}
         {batch.total > batch.done ? `, ${(batch.total - batch.done).toLocaleString()} not started` : ''}
       </h3>
       {runs.error && <ErrorBanner error={runs.error} onRetry={runs.reload} />}
@@ -212,12 +226,12 @@ function BatchSummary(props: { batch: Batch }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={`${r.outcome}-${r.groupId}`} data-outcome={r.outcome.toLowerCase()}>
+              <tr key={`${r.outcome}-${r.groupId}`} data-outcome={OUTCOME_KIND[r.outcome]}>
                 <td>
                   <a href={`#/duplicates/${r.groupId}`}>{names.get(r.groupId) ?? `Group ${r.groupId}`}</a>
                 </td>
                 <td>
-                  <span className={`badge outcome-${r.outcome.toLowerCase()}`}>{r.outcome}</span>
+                  <span className={`badge outcome-${OUTCOME_KIND[r.outcome]}`}>{r.outcome}</span>
                 </td>
                 <td>{r.detail}</td>
                 <td>
