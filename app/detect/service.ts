@@ -9,6 +9,7 @@ import { detectSettingsSchema } from './settings';
 import { runScan, type ScanJob } from './run';
 import { gateProfiles } from './batch-gate';
 import { mustUseWorker, runInWorker } from './threads';
+import { phaseInWords } from './progress-words';
 import { analyseCsv, type CsvAnalyseOptions, type CsvAnalysisResult, type CsvSource } from './csv';
 import { previewFrom, type PreviewCounts } from './preview';
 import type { DetectSettings } from './settings';
@@ -67,6 +68,7 @@ export function startScan(
     ctx.events.emit('detect/progress', {
       jobId,
       phase,
+      message: phaseInWords(phase),
       done,
       total,
       ratePerSecond: rate,

@@ -146,7 +146,7 @@ export function registerDetect(program: Command): void {
       if (e.name !== 'detect/progress') return;
       const p = e.payload as EventMap['detect/progress'];
       if (p.jobId === jobId) {
-        ctx.progress(`${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}`);
+        ctx.progress(`${p.message ?? p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}`);
       }
     });
     const onAbort = () => ctx.core.call('detect/scan/cancel', {});

@@ -97,7 +97,12 @@ export function nextActivity(current: JobActivity | null, event: CoreEvent): Job
     }
     case 'detect/progress': {
       const p = event.payload as CoreEvent<'detect/progress'>['payload'];
-      return { kind: 'detect', label: `Detecting duplicates (${p.phase})`, done: p.done, total: p.total };
+      return {
+        kind: 'detect',
+        label: `Detecting duplicates: ${p.message ?? p.phase}`,
+        done: p.done,
+        total: p.total,
+      };
     }
     case 'sync/finished':
       return current?.kind === 'sync' ? null : current;

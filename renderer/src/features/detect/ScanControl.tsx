@@ -13,7 +13,9 @@ export function ScanControl(props: { onFinished: () => void }) {
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const running = progress !== null || Boolean(status.data?.running);
 
-  useEvent('detect/progress', (p) => setProgress({ phase: p.phase, done: p.done, total: p.total }));
+  useEvent('detect/progress', (p) =>
+    setProgress({ phase: p.message ?? p.phase, done: p.done, total: p.total }),
+  );
   useEvent('detect/finished', (f) => {
     setProgress(null);
     if (f.status === 'failed' && f.error) setError(f.error);
@@ -23,7 +25,7 @@ export function ScanControl(props: { onFinished: () => void }) {
 
   const start = async (mode: 'full' | 'incremental') => {
     setError(null);
-    setProgress({ phase: 'starting', done: 0, total: null });
+    setProgress({ phase: 'Starting', done: 0, total: null });
     try {
       await api.call('detect/scan/start', { mode });
     } catch (e) {
