@@ -70,7 +70,8 @@ export function buildModel(
 ): Model {
   const n = features.length;
   const nonNull = FIELDS.map(() => 0);
-  const tf = countTerms(features, nonNull);
+  const repeated: RepeatedEmails = { records: [], values: [] };
+  const tf = countTerms(features, nonNull, repeated);
   const counts = FIELDS.map((f) => new Array<number>(f.levels.length).fill(0));
   const seen = FIELDS.map(() => 0);
   const levels = new Int8Array(FIELDS.length);
@@ -110,7 +111,7 @@ export function buildModel(
     nonNull,
     n,
     prior,
-    mailboxes: sharedMailboxes(features, tf[3] ?? null),
+    mailboxes: sharedMailboxes(features, repeated, tf[3] ?? null),
     calibration,
     shared,
   };
@@ -163,23 +164,38 @@ function namesCompatible(a: Features, b: Features): boolean {
 }
 
 /**
- * Emails shared by records whose given names cannot be one person's. Only values seen at least twice are
- * tracked, so the map stays small however long the list.
+ * The emails `countTerms` may have seen more than once (its byte counters say so, collisions included), with
+ * their records, in record and list order: every other email is held by one record and needs no look-up.
  */
-function sharedMailboxes(features: readonly Features[], counts: Map<string, number> | null): Set<string> {
+interface RepeatedEmails {
+  readonly records: number[];
+  readonly values: string[];
+}
+
+/**
+ * Emails shared by records whose given names cannot be one person's. Only values seen at least twice are
+ * tracked, so the map stays small however long the list; only the emails `countTerms` found repeated are looked
+ * at (at a million records, looking every email up cost more than a second).
+ */
+function sharedMailboxes(
+  features: readonly Features[],
+  repeated: RepeatedEmails,
+  counts: Map<string, number> | null,
+): Set<string> {
   const out = new Set<string>();
   if (!counts) return out;
   const first = new Map<string, Features | typeof MANY>();
-  for (const f of features)
-    for (const e of f.emails) {
-      if ((counts.get(e) ?? 0) < 2 || !f.given) continue;
-      const seen = first.get(e);
-      if (seen === undefined) first.set(e, f);
-      else if (seen !== MANY && !namesCompatible(seen, f)) {
-        first.set(e, MANY);
-        out.add(e);
-      }
+  for (let k = 0; k < repeated.values.length; k++) {
+    const f = features[repeated.records[k]!]!;
+    const e = repeated.values[k]!;
+    if ((counts.get(e) ?? 0) < 2 || !f.given) continue;
+    const seen = first.get(e);
+    if (seen === undefined) first.set(e, f);
+    else if (seen !== MANY && !namesCompatible(seen, f)) {
+      first.set(e, MANY);
+      out.add(e);
     }
+  }
   return out;
 }
 
@@ -191,7 +207,11 @@ function sharedMailboxes(features: readonly Features[], counts: Map<string, numb
  * so a first pass finds the repeated ones by hash in byte counters. Names, postcodes and cities repeat, and
  * are the memo's strings whose hashes the map already knows: they are counted directly.
  */
-function countTerms(features: readonly Features[], nonNull: number[]): (Map<string, number> | null)[] {
+function countTerms(
+  features: readonly Features[],
+  nonNull: number[],
+  repeated: RepeatedEmails,
+): (Map<string, number> | null)[] {
   const n = features.length;
   let bits = 12;
   while (bits < 23 && 1 << bits < 4 * n) bits++;
@@ -239,7 +259,12 @@ function countTerms(features: readonly Features[], nonNull: number[]): (Map<stri
       const map = maps[x + 3]!;
       for (let i = 0; i < values.length; i++) {
         const v = values[i]!;
-        if (table[hashes[at++]!]! >= 2) map.set(v, (map.get(v) ?? 0) + 1);
+        if (table[hashes[at++]!]! < 2) continue;
+        map.set(v, (map.get(v) ?? 0) + 1);
+        if (x === 0) {
+          repeated.records.push(r);
+          repeated.values.push(v);
+        }
       }
     }
   }
