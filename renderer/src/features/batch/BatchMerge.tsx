@@ -214,6 +214,11 @@ function BatchSummary(props: { batch: Batch }) {
         {batch.total > batch.done ? `, ${(batch.total - batch.done).toLocaleString()} not started` : ''}
       </h3>
       {runs.error && <ErrorBanner error={runs.error} onRetry={runs.reload} />}
+      {runs.loading && !runs.data && batch.merged > 0 && (
+        <p className="muted" aria-live="polite">
+          Reading what each merged group kept…
+        </p>
+      )}
       {rows.length > 0 && (
         <table className="table">
           <thead>
