@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../app/api/core';
 import { openWorkspace } from '../../../app/workspace/workspace';
 import { crmClientFor } from '../../../app/merge/clients';
-import { startBatch, waitForBatch } from '../../../app/merge/batch';
+import { batchSummary, startBatch, waitForBatch } from '../../../app/merge/batch';
 import type { MergeBatchPayload } from '../../../app/context/events';
 import type { Clock } from '../../../app/ports/clock';
 import { buildTemplate, scenario, type Scenario, type Template } from '../../helpers/merge-faults';
@@ -184,6 +184,12 @@ describe('a batch against the Keap daily quota, across a simulated 00:00 UTC res
       expect(cut!.names).toBeTruthy();
       // The groups the stop reached before they began are not started, not failed.
       expect(end.total - end.done).toBe(2);
+      const summary = batchSummary(end);
+      expect(summary[0]).toMatch(
+        /^Batch stopped: 0 merged, 0 skipped, 0 failed, 1 stopped part-way, 2 not started/,
+      );
+      expect(summary[1]).toContain(`stopped part-way group ${cut!.groupId} (${cut!.names})`);
+      expect(summary[1]).toContain(`(run ${cut!.runId}; mergedesk resume)`);
       const db = w.core.context.workspace.db;
       const status = () =>
         db.prepare('SELECT status FROM merge_runs WHERE id = ?').pluck().get(cut!.runId) as string;
