@@ -178,6 +178,18 @@ export class MergeJournal {
     return r ? toRun(r) : null;
   }
 
+  /** The runs among `ids` with one of `statuses`, in the order of `ids` (a batch's runs, whatever their number). */
+  runsWithIds(ids: readonly string[], statuses: readonly RunStatus[]): RunRow[] {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT r.* FROM json_each(?) AS i JOIN merge_runs r ON r.id = i.value
+         WHERE r.status IN (SELECT value FROM json_each(?)) ORDER BY i.key`,
+      )
+      .all(JSON.stringify(ids), JSON.stringify(statuses)) as RawRun[];
+    return rows.map(toRun);
+  }
+
   runs(filter: { status?: readonly RunStatus[]; limit?: number; groupId?: number } = {}): RunRow[] {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -372,6 +372,16 @@ export function listRuns(
     .map((r) => summarise(r, counts(r.id), runNames(ctx, r)));
 }
 
+/** The completed runs among `ids`, in that order, as rows (names are read only for the ones shown). */
+export function completedRunsAmong(ctx: CoreContext, ids: readonly string[]): RunRow[] {
+  return journalFor(ctx).runsWithIds(ids, ['completed']);
+}
+
+/** Contact names of one run's records, as History shows them beside the ids. */
+export function namesOfRun(ctx: CoreContext, r: RunRow): Readonly<Record<string, string>> {
+  return runNames(ctx, r);
+}
+
 export interface RunDetail {
   readonly run: RunSummary;
   readonly plan: MergePlan;

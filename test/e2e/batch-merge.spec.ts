@@ -35,6 +35,9 @@ test('merges a selection in a batch with progress, pause and resume, and sums up
     'Batch finished: 3 groups merged, 1 skipped',
   );
   await expect(batch.summaryRow('merged')).toHaveCount(3);
+  // Who was kept and who was merged, by name (the ids beside them, never alone).
+  for (const row of await batch.summaryRow('merged').all())
+    await expect(row).toContainText(/Kept [A-Za-z][^#]* \(#\d+\); merged [A-Za-z]/);
   const skipped = batch.summaryRow('skipped');
   await expect(skipped).toHaveCount(1);
   await expect(skipped).toContainText('may be two different people');

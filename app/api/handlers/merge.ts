@@ -17,6 +17,7 @@ import { capabilitiesFor } from '../../merge/clients';
 import { restorePreview, restoreRun } from '../../merge/restore';
 import { exportAudit } from '../../merge/audit-export';
 import { batchState, pauseBatch, planBatchQuota, startBatch, stopBatch } from '../../merge/batch';
+import { batchSummaryPage } from '../../merge/batch-summary';
 import { readAccess, readSurvivorship, writeAccess, writeSurvivorship } from '../../merge/settings';
 import type { ReviewChoices } from '../../merge/types';
 import { gateLanes, gateProfiles } from '../../detect/batch-gate';
@@ -70,6 +71,7 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
     startBatch(ctx, { dryRun: input.dryRun, ...(input.groupIds ? { groupIds: input.groupIds } : {}) }),
   'merge/batch-plan': (input, ctx) => planBatchQuota(ctx, input.groupIds ? { groupIds: input.groupIds } : {}),
   'merge/batch-status': (_input, ctx) => ({ batch: batchState(ctx) }),
+  'merge/batch-summary': (input, ctx) => batchSummaryPage(ctx, input),
   'merge/batch-pause': (input, ctx) => pauseBatch(ctx, input.paused),
   'merge/batch-stop': (_input, ctx) => stopBatch(ctx),
   'merge/settings-get': (_input, ctx) => ({

@@ -8,6 +8,7 @@ import type { MergePlan, PlanPreview, ReviewModel } from '../../merge/types';
 import type { RunDetail, RunSummary } from '../../merge/service';
 import type { RestorePreview, RestoreResult } from '../../merge/restore';
 import type { AuditExport } from '../../merge/audit-export';
+import type { BatchSummaryPage } from '../../merge/batch-summary';
 import type { MergeBatchPayload } from '../../context/events';
 import type { BatchQuotaPlan } from '../../merge/types';
 
@@ -255,6 +256,15 @@ export const mergeMethods = {
   'merge/batch-status': method(z.object({}).strict(), 'The current or last batch.').returns<{
     batch: MergeBatchPayload | null;
   }>(),
+  'merge/batch-summary': method(
+    z
+      .object({
+        offset: z.number().int().min(0).max(1_000_000).default(0),
+        limit: z.number().int().min(1).max(200).default(100),
+      })
+      .strict(),
+    'A page of the last batch: each group merged, skipped, failed or stopped part-way, with names and what happened.',
+  ).returns<BatchSummaryPage>(),
   'merge/batch-pause': method(
     z.object({ paused: z.boolean() }).strict(),
     'Pause or continue the batch.',

@@ -122,6 +122,23 @@ describe('a batch against the Keap daily quota, across a simulated 00:00 UTC res
       // Every event carries progress for the batch screen.
       expect(w.events.every((e) => typeof e.requests === 'number')).toBe(true);
       expect(end.etaSeconds).toBe(0);
+      // The summary pages through the groups, in people's words: who was kept and who was merged into them.
+      const first = await w.core.call('merge/batch-summary', { offset: 0, limit: 2 });
+      const rest = await w.core.call('merge/batch-summary', { offset: 2, limit: 2 });
+      expect(first.total).toBe(3);
+      expect(first.rows).toHaveLength(2);
+      expect(rest.rows).toHaveLength(1);
+      const rows = [...first.rows, ...rest.rows];
+      expect(rows.map((r) => r.groupId)).toEqual(w.groups);
+      for (const r of rows) {
+        expect(r.outcome).toBe('merged');
+        expect(r.runId).toMatch(/\S/);
+        expect(r.names).toMatch(/[A-Za-z]/);
+        expect(r.detail).toMatch(/^Kept [A-Za-z][^#]* \(#\d+\); merged [A-Za-z][^#]* \(#\d+\)/);
+      }
+      await expect(w.core.call('merge/batch-summary', { offset: 0, limit: 201 })).rejects.toMatchObject({
+        code: 'INVALID_INPUT',
+      });
     } finally {
       await w.close();
     }
@@ -184,6 +201,9 @@ describe('a batch against the Keap daily quota, across a simulated 00:00 UTC res
       expect(cut!.names).toBeTruthy();
       // The groups the stop reached before they began are not started, not failed.
       expect(end.total - end.done).toBe(2);
+      const page = await w.core.call('merge/batch-summary', {});
+      expect(page.total).toBe(1);
+      expect(page.rows[0]).toMatchObject({ outcome: 'interrupted', runId: cut!.runId, names: cut!.names });
       const summary = batchSummary(end);
       expect(summary[0]).toMatch(
         /^Batch stopped: 0 merged, 0 skipped, 0 failed, 1 stopped part-way, 2 not started/,

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import './batch.css';
-import type { EventMap, RunSummary } from '../../../../app/api/contract';
+import type { EventMap, Output } from '../../../../app/api/contract';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner } from '../../components/states';
 import { formatDuration, plural } from '../../lib/format';
@@ -162,47 +162,25 @@ function estimate(batch: Batch, now: number): number | null {
   return perGroup * (batch.total - batch.done);
 }
 
-interface SummaryRow {
-  readonly groupId: number;
-  readonly outcome: 'Merged' | 'Skipped' | 'Failed' | 'Stopped part-way';
-  readonly detail: string;
-  readonly runId: string | null;
-}
+type SummaryRow = Output<'merge/batch-summary'>['rows'][number];
 
-const OUTCOME_KIND: Record<SummaryRow['outcome'], string> = {
-  Merged: 'merged',
-  Skipped: 'skipped',
-  Failed: 'failed',
-  'Stopped part-way': 'interrupted',
+const OUTCOME_WORDS: Record<SummaryRow['outcome'], string> = {
+  merged: 'Merged',
+  skipped: 'Skipped',
+  failed: 'Failed',
+  interrupted: 'Stopped part-way',
 };
 
-function summaryRows(batch: Batch, runs: readonly RunSummary[]): SummaryRow[] {
-  const mine = runs.filter((r) => batch.runIds.includes(r.id));
-  const runFor = (groupId: number) => mine.find((r) => r.groupId === groupId)?.id ?? null;
-  const rows: SummaryRow[] = [];
-  for (const r of mine) {
-    if (r.status === 'completed' && r.groupId !== null)
-      rows.push({
-        groupId: r.groupId,
-        outcome: 'Merged',
-        detail: `Kept #${r.survivorId}; merged ${r.loserIds.map((l) => `#${l}`).join(', ')}`,
-        runId: r.id,
-      });
-  }
-  for (const s of batch.skipped)
-    rows.push({ groupId: s.groupId, outcome: 'Skipped', detail: s.reason, runId: runFor(s.groupId) });
-  for (const f of batch.failed)
-    rows.push({ groupId: f.groupId, outcome: 'Failed', detail: f.message, runId: f.runId });
-  for (const i of batch.interrupted)
-    rows.push({ groupId: i.groupId, outcome: 'Stopped part-way', detail: i.message, runId: i.runId });
-  return rows;
-}
+/** Rows of the summary per page: a batch of the safe lane of a large list merges thousands of groups. */
+const SUMMARY_PAGE = 100;
 
 function BatchSummary(props: { batch: Batch }) {
   const { batch } = props;
-  const runs = useQuery('merge/runs', { limit: 1000 });
-  const names = useGroupNames();
-  const rows = useMemo(() => summaryRows(batch, runs.data ?? []), [batch, runs.data]);
+  const [offset, setOffset] = useState(0);
+  const page = useQuery('merge/batch-summary', { offset, limit: SUMMARY_PAGE });
+  const total = page.data?.total ?? 0;
+  const rows = page.data?.rows ?? [];
+  const groupName = (r: SummaryRow) => r.names ?? `Group ${r.groupId} (no longer in the cache)`;
   return (
     <div className="batch-summary" role="region" aria-label="Batch summary">
       <h3>
@@ -213,10 +191,10 @@ function BatchSummary(props: { batch: Batch }) {
           : ''}
         {batch.total > batch.done ? `, ${(batch.total - batch.done).toLocaleString()} not started` : ''}
       </h3>
-      {runs.error && <ErrorBanner error={runs.error} onRetry={runs.reload} />}
-      {runs.loading && !runs.data && batch.merged > 0 && (
+      {page.error && <ErrorBanner error={page.error} onRetry={page.reload} />}
+      {page.loading && !page.data && (
         <p className="muted" aria-live="polite">
-          Reading what each merged group kept…
+          Reading what happened to each group…
         </p>
       )}
       {rows.length > 0 && (
@@ -231,19 +209,17 @@ function BatchSummary(props: { batch: Batch }) {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={`${r.outcome}-${r.groupId}`} data-outcome={OUTCOME_KIND[r.outcome]}>
+              <tr key={`${r.outcome}-${r.groupId}-${r.runId ?? ''}`} data-outcome={r.outcome}>
                 <td>
-                  <a href={`#/duplicates/${r.groupId}`}>{names.get(r.groupId) ?? `Group ${r.groupId}`}</a>
+                  <a href={`#/duplicates/${r.groupId}`}>{groupName(r)}</a>
                 </td>
                 <td>
-                  <span className={`badge outcome-${OUTCOME_KIND[r.outcome]}`}>{r.outcome}</span>
+                  <span className={`badge outcome-${r.outcome}`}>{OUTCOME_WORDS[r.outcome]}</span>
                 </td>
                 <td>{r.detail}</td>
                 <td>
                   {r.runId ? (
-                    <a href={`#/history/${encodeURIComponent(r.runId)}`}>
-                      History entry for {names.get(r.groupId) ?? `group ${r.groupId}`}
-                    </a>
+                    <a href={`#/history/${encodeURIComponent(r.runId)}`}>History entry for {groupName(r)}</a>
                   ) : (
                     <span className="muted">nothing was changed</span>
                   )}
@@ -253,19 +229,28 @@ function BatchSummary(props: { batch: Batch }) {
           </tbody>
         </table>
       )}
+      {total > SUMMARY_PAGE && (
+        <nav className="toolbar" aria-label="Summary pages">
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - SUMMARY_PAGE))}
+          >
+            Previous {SUMMARY_PAGE}
+          </button>
+          <span aria-live="polite">
+            Groups {(offset + 1).toLocaleString()}–{Math.min(total, offset + SUMMARY_PAGE).toLocaleString()}{' '}
+            of {total.toLocaleString()}
+          </span>
+          <button
+            type="button"
+            disabled={offset + SUMMARY_PAGE >= total}
+            onClick={() => setOffset(offset + SUMMARY_PAGE)}
+          >
+            Next {SUMMARY_PAGE}
+          </button>
+        </nav>
+      )}
     </div>
   );
-}
-
-/** Group names for the summary, whatever the groups' status now. */
-function useGroupNames(): ReadonlyMap<number, string> {
-  const merged = useQuery('groups/list', { status: 'merged', limit: 500 });
-  const open = useQuery('groups/list', { status: 'open', limit: 500 });
-  const stale = useQuery('groups/list', { status: 'stale', limit: 500 });
-  return useMemo(() => {
-    const map = new Map<number, string>();
-    for (const list of [merged.data, open.data, stale.data])
-      for (const g of list?.items ?? []) if (g.names) map.set(g.id, g.names);
-    return map;
-  }, [merged.data, open.data, stale.data]);
 }
