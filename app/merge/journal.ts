@@ -190,7 +190,9 @@ export class MergeJournal {
     return rows.map(toRun);
   }
 
-  runs(filter: { status?: readonly RunStatus[]; limit?: number; groupId?: number } = {}): RunRow[] {
+  runs(
+    filter: { status?: readonly RunStatus[]; limit?: number; offset?: number; groupId?: number } = {},
+  ): RunRow[] {
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.status?.length) {
@@ -202,8 +204,10 @@ export class MergeJournal {
       args.push(filter.groupId);
     }
     const sql = `SELECT * FROM merge_runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY created_at DESC, rowid DESC LIMIT ?`;
-    return (this.db.prepare(sql).all(...args, filter.limit ?? 200) as RawRun[]).map(toRun);
+      ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?`;
+    return (this.db.prepare(sql).all(...args, filter.limit ?? 200, filter.offset ?? 0) as RawRun[]).map(
+      toRun,
+    );
   }
 
   steps(runId: string): StepRow[] {

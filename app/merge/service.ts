@@ -364,7 +364,7 @@ const summarise = (
 
 export function listRuns(
   ctx: CoreContext,
-  filter: { status?: readonly RunStatus[]; limit?: number },
+  filter: { status?: readonly RunStatus[]; limit?: number; offset?: number; groupId?: number },
 ): RunSummary[] {
   const counts = stepCounter(ctx.workspace.db);
   return journalFor(ctx)

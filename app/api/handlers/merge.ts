@@ -64,7 +64,12 @@ export const mergeHandlers: HandlerSubset<MergeMethod> = {
   'merge/restore-preview': (input, ctx) => restorePreview(ctx, input.runId),
   'merge/restore': (input, ctx) => restoreRun(ctx, input.runId),
   'merge/runs': (input, ctx) =>
-    listRuns(ctx, { limit: input.limit, ...(input.status ? { status: input.status } : {}) }),
+    listRuns(ctx, {
+      limit: input.limit,
+      offset: input.offset,
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
+    }),
   'merge/run': (input, ctx) => runDetail(ctx, input.runId),
   'merge/audit-export': (input, ctx) => exportAudit(ctx, input.format),
   'merge/batch-start': (input, ctx) =>

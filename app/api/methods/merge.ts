@@ -215,10 +215,12 @@ export const mergeMethods = {
     z
       .object({
         status: z.array(runStatus).max(20).optional(),
+        groupId: z.number().int().positive().optional(),
+        offset: z.number().int().min(0).max(10_000_000).default(0),
         limit: z.number().int().min(1).max(1000).default(200),
       })
       .strict(),
-    'Merge runs, newest first.',
+    'Merge runs, newest first, a page at a time (offset, limit); those of one group with groupId.',
   ).returns<RunSummary[]>(),
   'merge/run': method(
     z.object({ runId: z.string().min(1).max(64) }).strict(),

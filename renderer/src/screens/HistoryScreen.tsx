@@ -49,10 +49,17 @@ function download(filename: string, mime: string, content: string) {
   URL.revokeObjectURL(url);
 }
 
+/** Runs per page of History: a batch of a large list's safe lane leaves thousands. */
+const HISTORY_PAGE = 200;
+
 /** Every merge run with its steps; resume, restore and export from here. */
 export function HistoryScreen(props: { param: string | null }) {
   const api = useApi();
-  const runs = useQuery('merge/runs', { limit: 200 });
+  const [offset, setOffset] = useState(0);
+  // One run past the page says whether there is a next one.
+  const runs = useQuery('merge/runs', { offset, limit: HISTORY_PAGE + 1 });
+  const shown = runs.data?.slice(0, HISTORY_PAGE);
+  const more = (runs.data?.length ?? 0) > HISTORY_PAGE;
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   useEvent('merge/finished', () => runs.reload());
 
@@ -79,12 +86,12 @@ export function HistoryScreen(props: { param: string | null }) {
       {error && <ErrorBanner error={error} />}
       {runs.loading && !runs.data && <Loading />}
       {runs.error && <ErrorBanner error={runs.error} onRetry={runs.reload} />}
-      {runs.data && runs.data.length === 0 && (
+      {shown && shown.length === 0 && offset === 0 && (
         <EmptyState title="No merges yet">
           Every merge you run is journaled here, step by step, with a before-snapshot you can restore from.
         </EmptyState>
       )}
-      {runs.data && runs.data.length > 0 && (
+      {shown && shown.length > 0 && (
         <table className="review-grid history-runs">
           <thead>
             <tr>
@@ -98,7 +105,7 @@ export function HistoryScreen(props: { param: string | null }) {
             </tr>
           </thead>
           <tbody>
-            {runs.data.map((r) => (
+            {shown.map((r) => (
               <tr key={r.id} className={props.param === r.id ? 'survivor' : undefined}>
                 <td className="nowrap">
                   <a href={`#/history/${encodeURIComponent(r.id)}`}>{formatDateTime(r.createdAt)}</a>
@@ -115,6 +122,24 @@ export function HistoryScreen(props: { param: string | null }) {
             ))}
           </tbody>
         </table>
+      )}
+      {(offset > 0 || more) && (
+        <nav className="toolbar" aria-label="History pages">
+          <button
+            type="button"
+            disabled={offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - HISTORY_PAGE))}
+          >
+            Newer {HISTORY_PAGE}
+          </button>
+          <span aria-live="polite">
+            Merges {(offset + 1).toLocaleString()}–{(offset + (shown?.length ?? 0)).toLocaleString()}, newest
+            first
+          </span>
+          <button type="button" disabled={!more} onClick={() => setOffset(offset + HISTORY_PAGE)}>
+            Older {HISTORY_PAGE}
+          </button>
+        </nav>
       )}
       {props.param && <RunDetailView runId={props.param} onChanged={runs.reload} />}
     </section>

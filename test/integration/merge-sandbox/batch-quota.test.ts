@@ -136,6 +136,15 @@ describe('a batch against the Keap daily quota, across a simulated 00:00 UTC res
         expect(r.names).toMatch(/[A-Za-z]/);
         expect(r.detail).toMatch(/^Kept [A-Za-z][^#]* \(#\d+\); merged [A-Za-z][^#]* \(#\d+\)/);
       }
+      // History pages through the runs newest first, and finds one group's runs however many came after.
+      const all = (await w.core.call('merge/runs', { limit: 10 })).map((r) => r.id);
+      expect(all).toHaveLength(3);
+      const newer = await w.core.call('merge/runs', { offset: 0, limit: 2 });
+      const older = await w.core.call('merge/runs', { offset: 2, limit: 2 });
+      expect([...newer, ...older].map((r) => r.id)).toEqual(all);
+      const ofGroup = await w.core.call('merge/runs', { groupId: w.groups[1]! });
+      expect(ofGroup.map((r) => r.groupId)).toEqual([w.groups[1]]);
+      expect(ofGroup[0]!.id).toBe(rows[1]!.runId);
       await expect(w.core.call('merge/batch-summary', { offset: 0, limit: 201 })).rejects.toMatchObject({
         code: 'INVALID_INPUT',
       });

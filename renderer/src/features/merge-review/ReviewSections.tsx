@@ -41,8 +41,9 @@ export function TwoPeople(props: {
 
 /** When a saved decision went stale, says what changed in the CRM so the reviewer decides again knowingly. */
 export function ReturnedToReview(props: { groupId: number }) {
-  const runs = useQuery('merge/runs', { limit: 200 });
-  const last = runs.data?.find((r) => r.groupId === props.groupId && !r.dryRun);
+  // This group's own runs: among everyone's latest, an older batch's run would be out of reach.
+  const runs = useQuery('merge/runs', { groupId: props.groupId, limit: 50 });
+  const last = runs.data?.find((r) => !r.dryRun);
   if (!last || last.status !== 'stale') return null;
   const changes = (last.error?.details as { changes?: unknown } | undefined)?.changes;
   return (
