@@ -246,32 +246,44 @@ export function registerMerge(program: Command): void {
     .argument('[run]', 'a run id to show step by step')
     .description('List merge runs (the journal), show one run, or export the audit log.')
     .option('--export <format>', 'print the audit log as csv or json')
+    .option('--limit <n>', 'how many runs to list, newest first (max 1000)', '200')
+    .option('--offset <n>', 'skip this many of the newest runs', '0')
     .action(
-      action(async (ctx, run: string | undefined, opts: { export?: string }) => {
-        if (opts.export) {
-          if (opts.export !== 'csv' && opts.export !== 'json')
-            throw new AppError('INVALID_INPUT', '--export takes csv or json.');
-          const out = await ctx.core.call('merge/audit-export', { format: opts.export });
-          ctx.io.out(out.content);
-          return;
-        }
-        if (run) {
-          const detail = await ctx.core.call('merge/run', { runId: run });
-          ctx.print(detail, () => runText(detail));
-          return;
-        }
-        const runs = await ctx.core.call('merge/runs', { limit: 200 });
-        ctx.print(runs, () =>
-          runs.length === 0
-            ? 'No merges yet.'
-            : runs
-                .map(
-                  (r) =>
-                    `${r.createdAt}  ${r.id}  ${r.status.padEnd(11)} #${r.survivorId} ← ${r.loserIds.map((l) => `#${l}`).join(', ')}  steps ${r.stepsDone}/${r.stepsTotal}${r.error ? `  ${r.error.message}` : ''}`,
-                )
-                .join('\n'),
-        );
-      }),
+      action(
+        async (ctx, run: string | undefined, opts: { export?: string; limit: string; offset: string }) => {
+          if (opts.export) {
+            if (opts.export !== 'csv' && opts.export !== 'json')
+              throw new AppError('INVALID_INPUT', '--export takes csv or json.');
+            const out = await ctx.core.call('merge/audit-export', { format: opts.export });
+            ctx.io.out(out.content);
+            return;
+          }
+          if (run) {
+            const detail = await ctx.core.call('merge/run', { runId: run });
+            ctx.print(detail, () => runText(detail));
+            return;
+          }
+          const limit = Number(opts.limit);
+          const offset = Number(opts.offset);
+          if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+            throw new AppError('INVALID_INPUT', '--limit takes a whole number from 1 to 1000.');
+          if (!Number.isInteger(offset) || offset < 0)
+            throw new AppError('INVALID_INPUT', '--offset takes a whole number, 0 or more.');
+          const runs = await ctx.core.call('merge/runs', { limit, offset });
+          ctx.print(runs, () =>
+            runs.length === 0
+              ? offset > 0
+                ? `No merges past the newest ${offset}.`
+                : 'No merges yet.'
+              : runs
+                  .map((r) => {
+                    const who = (id: string) => (r.names[id] ? `${r.names[id]} (#${id})` : `#${id}`);
+                    return `${r.createdAt}  ${r.id}  ${r.status.padEnd(11)} ${who(r.survivorId)} ← ${r.loserIds.map(who).join(', ')}  steps ${r.stepsDone}/${r.stepsTotal}${r.error ? `  ${r.error.message}` : ''}`;
+                  })
+                  .join('\n'),
+          );
+        },
+      ),
     );
 
   program

@@ -40,6 +40,15 @@ describe.skipIf(!existsSync('dist/node/cli.js'))('mergedesk merge / journal (bui
       const runs = JSON.parse(journal.stdout) as { id: string; status: string }[];
       expect(runs).toEqual([expect.objectContaining({ id: out.runId, status: 'dry_run' })]);
 
+      // The listing names the records beside their ids, and pages.
+      const text = run(ws, 'journal');
+      expect(text.status, text.stderr).toBe(0);
+      expect(text.stdout).toMatch(/dry_run\s+[A-Za-z][^#\n]* \(#101\) ← [A-Za-z][^#\n]* \(#102\)/);
+      expect(run(ws, 'journal', '--offset', '1').stdout).toContain('No merges past the newest 1.');
+      const tooMany = run(ws, 'journal', '--limit', '5000');
+      expect(tooMany.status).toBe(2);
+      expect(tooMany.stderr).toContain('--limit takes a whole number from 1 to 1000.');
+
       const csv = run(ws, 'journal', '--export', 'csv');
       expect(csv.stdout).toContain('merge.dry_run');
 
