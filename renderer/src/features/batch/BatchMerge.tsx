@@ -171,6 +171,9 @@ const OUTCOME_WORDS: Record<SummaryRow['outcome'], string> = {
   interrupted: 'Stopped part-way',
 };
 
+/** A reason written to follow a colon ("skipped group 4: these may be…"), as a cell of its own. */
+const asSentence = (text: string) => (text ? text[0]!.toUpperCase() + text.slice(1) : text);
+
 /** Rows of the summary per page: a batch of the safe lane of a large list merges thousands of groups. */
 const SUMMARY_PAGE = 100;
 
@@ -216,7 +219,7 @@ function BatchSummary(props: { batch: Batch }) {
                 <td>
                   <span className={`badge outcome-${r.outcome}`}>{OUTCOME_WORDS[r.outcome]}</span>
                 </td>
-                <td>{r.detail}</td>
+                <td>{asSentence(r.detail)}</td>
                 <td>
                   {r.runId ? (
                     <a href={`#/history/${encodeURIComponent(r.runId)}`}>History entry for {groupName(r)}</a>
