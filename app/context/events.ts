@@ -21,7 +21,10 @@ export interface EventMap {
     readonly status: 'completed' | 'failed' | 'cancelled';
     readonly error?: { readonly code: string; readonly message: string };
   };
-  'detect/progress': ProgressPayload;
+  'detect/progress': ProgressPayload & {
+    /** A workspace scan, or the analysis of a CSV export (whose jobId is the progress key it was given). */
+    readonly kind?: 'scan' | 'csv';
+  };
   'detect/finished': {
     readonly jobId: string;
     readonly status: 'completed' | 'failed' | 'cancelled';

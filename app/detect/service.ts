@@ -67,6 +67,7 @@ export function startScan(
     const rate = elapsed > 0 && done > 0 ? done / elapsed : null;
     ctx.events.emit('detect/progress', {
       jobId,
+      kind: 'scan',
       phase,
       message: phaseInWords(phase),
       done,

@@ -73,3 +73,32 @@ test('a semicolon-separated export is read with its delimiter', async ({ page, a
   await expect(csv.howRead).toContainText('Read as semicolon-separated');
   await expect(csv.pairs.getByRole('button', { name: 'Ann Lee and Anne Lee' })).toBeVisible();
 });
+
+/** A CRM-style export of `rows` people, every tenth one entered twice with a typo (names repeat, as in a real list). */
+function bigExport(rows: number): string {
+  const given = ['Maria', 'James', 'Li', 'Aisha', 'John', 'Sofia', 'Omar', 'Emma', 'Noah', 'Olivia'];
+  const family = ['Garcia', 'Smith', 'Chen', 'Khan', 'Brown', 'Rossi', 'Haddad', 'Martin', 'Lee', 'Novak'];
+  const lines = ['Id,First Name,Last Name,Email,Street Address 1,Postal Code,Phone 1'];
+  for (let i = 0; i < rows; i++) {
+    const g = given[i % 10]!;
+    const f = `${family[Math.floor(i / 10) % 10]}${Math.floor(i / 100)}`;
+    const line = `${i},${g},${f},${g.toLowerCase()}.${f.toLowerCase()}@example.com,${i % 900} Main Street,${10000 + (i % 5000)},+1 210 555 ${String(i % 10000).padStart(4, '0')}`;
+    lines.push(line);
+    if (i % 10 === 0) lines.push(line.replace(`${i},${g}`, `${i}b,${g}a`));
+  }
+  return lines.join('\n');
+}
+
+test('a large export shows what the analysis is doing, in words, until the result', async ({ page, app }) => {
+  test.setTimeout(90_000);
+  await page.goto(app.url);
+  const csv = new CsvAnalysisPage(page);
+  await csv.openWithKeyboard();
+  await csv.upload('big export.csv', bigExport(30_000));
+  await expect(csv.progress).toBeVisible({ timeout: 30_000 });
+  await expect(csv.progress).toHaveAccessibleName(
+    /^Analysing big export\.csv… (Reading the file|Finding records that could be one person|Scoring the likely pairs)/,
+  );
+  await expect(csv.howRead).toContainText('33,000 records', { timeout: 60_000 });
+  await expect(csv.progress).toHaveCount(0);
+});

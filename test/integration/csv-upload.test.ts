@@ -129,8 +129,34 @@ describe('a CSV analysis reads only what the user handed over', () => {
     const ref = (up.json as { data: { upload: string; name: string; size: number } }).data;
     expect(ref).toMatchObject({ name: 'keap export.csv', size: Buffer.byteLength(KEAP_EXPORT) });
     expect(ref.upload).toMatch(/^[A-Za-z0-9_-]{24,64}$/);
-    const analysis = await core.call('detect/csv/analyse', { upload: ref.upload });
+    const progress: {
+      jobId: string;
+      kind?: string;
+      phase: string;
+      message?: string;
+      total: number | null;
+    }[] = [];
+    const off = core.context.events.subscribe((e) => {
+      if (e.name === 'detect/progress') progress.push(e.payload as (typeof progress)[number]);
+    });
+    const analysis = await core.call('detect/csv/analyse', {
+      upload: ref.upload,
+      progressKey: 'csv-screen-1',
+    });
+    off();
     expect(analysis).toMatchObject({ fileName: 'keap export.csv', records: 3, delimiterLabel: 'comma' });
+    // The screen that asked follows the analysis under its own key, in words, and a scan's bar is not moved.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.every((p) => p.jobId === 'csv-screen-1' && p.kind === 'csv')).toBe(true);
+    expect(progress).toContainEqual(
+      expect.objectContaining({ phase: 'blocking', message: 'Finding records that could be one person' }),
+    );
+    expect(
+      await core.invoke('detect/csv/analyse', { upload: ref.upload, progressKey: '../x' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT' },
+    });
     expect(analysis.recognised).toMatchObject({
       given: ['First Name'],
       family: ['Last Name'],

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { HandlerSubset } from './types';
 import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
 import { readSetting, writeSetting } from '../../store/settings';
 import { detectSettingsSchema, type DetectSettings } from '../../detect/settings';
 import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } from '../../detect/service';
+import { phaseInWords } from '../../detect/progress-words';
 import { decodeContributions } from '../../detect/store';
 import { loadRecordsByPk } from '../../detect/record-reads';
 import { dismissGroup, listDecisions, separateMember, undoDecision } from '../../detect/decisions';
@@ -164,11 +166,23 @@ export const detectHandlers: HandlerSubset<
   'detect/csv/analyse': async (input, ctx) => {
     const file = uploadsOf(ctx).get(input.upload);
     // A copy: the analysis may move its bytes to a worker, and the held file stays for a re-run with a mapping.
+    const jobId = input.progressKey ?? `csv-${randomUUID()}`;
     const a = await analyseCsvBytes(new Uint8Array(file.bytes), {
       settings: settingsOf(ctx.workspace.db),
       map: input.map ?? {},
       linkage: input.linkage,
       maxBytes: uploadsOf(ctx).maxBytes,
+      onProgress: (phase, done, total) =>
+        ctx.events.emit('detect/progress', {
+          jobId,
+          kind: 'csv',
+          phase,
+          message: phaseInWords(phase),
+          done,
+          total,
+          ratePerSecond: null,
+          etaSeconds: null,
+        }),
     });
     return { ...a, fileName: file.name };
   },

@@ -162,9 +162,14 @@ export const detectMethods = {
         upload: uploadToken,
         map: boundedRecord(z.string().max(200), 40, 40).optional(),
         linkage: z.boolean().default(false),
+        /** Names the analysis's `detect/progress` events (their jobId), so the screen that asked can follow them. */
+        progressKey: z
+          .string()
+          .regex(/^[A-Za-z0-9-]{1,64}$/)
+          .optional(),
       })
       .strict(),
-    'Find duplicates in a CSV export the user handed over (an upload or a file chosen in the system dialog), named by its upload token.',
+    'Find duplicates in a CSV export the user handed over (an upload or a file chosen in the system dialog), named by its upload token; progress arrives as detect/progress events (kind csv).',
   ).returns<CsvAnalysis>(),
   'detect/csv/pick': method(
     z.object({}).strict(),

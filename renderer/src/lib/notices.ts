@@ -97,9 +97,10 @@ export function nextActivity(current: JobActivity | null, event: CoreEvent): Job
     }
     case 'detect/progress': {
       const p = event.payload as CoreEvent<'detect/progress'>['payload'];
+      const what = p.kind === 'csv' ? 'Analysing a CSV file' : 'Detecting duplicates';
       return {
         kind: 'detect',
-        label: `Detecting duplicates: ${p.message ?? p.phase}`,
+        label: `${what}: ${p.message ?? p.phase}`,
         done: p.done,
         total: p.total,
       };

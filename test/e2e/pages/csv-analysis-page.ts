@@ -30,6 +30,11 @@ export class CsvAnalysisPage {
       .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
   }
 
+  /** The analysis's progress bar, named by what it is doing ("Analysing big.csv… Reading the file — 40 %"). */
+  get progress(): Locator {
+    return this.page.getByRole('progressbar', { name: /^Analysing / });
+  }
+
   get howRead(): Locator {
     return this.page.getByRole('region', { name: 'How the file was read' });
   }

@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { plural } from '../../lib/format';
 import type { CsvAnalysis as Analysis, UploadRef } from '../../../../app/api/contract';
-import { useApi } from '../../lib/api-context';
-import { ErrorBanner, Loading } from '../../components/states';
+import { useApi, useEvent } from '../../lib/api-context';
+import { ErrorBanner, Loading, ProgressBar } from '../../components/states';
 import { LANE_LABELS, percent } from './labels';
 import './csv-analysis.css';
 
@@ -18,6 +18,8 @@ function download(name: string, text: string) {
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+const percentOf = (done: number, total: number) => `${Math.min(100, Math.round((done / total) * 100))} %`;
 
 const asShown = (e: unknown): ShownError => {
   const err = e as { code?: string; message?: string };
@@ -36,17 +38,31 @@ export function CsvAnalysis() {
   const [error, setError] = useState<ShownError | null>(null);
   const [mapping, setMapping] = useState<Record<string, string>>({});
   const [open, setOpen] = useState<Pair | null>(null);
+  // This screen's analysis names its progress events, so another window's analysis does not move this bar.
+  const progressKey = useRef<string | null>(null);
+  const [progress, setProgress] = useState<{ label: string; done: number; total: number | null } | null>(
+    null,
+  );
+  useEvent('detect/progress', (p) => {
+    if (p.kind !== 'csv' || p.jobId !== progressKey.current) return;
+    setProgress({ label: p.message ?? p.phase, done: p.done, total: p.total });
+  });
 
   const analyse = async (ref: UploadRef, map: Record<string, string>) => {
     setBusy(`Analysing ${ref.name}…`);
     setError(null);
     setOpen(null);
+    setProgress(null);
+    const key = `csv-${crypto.randomUUID()}`;
+    progressKey.current = key;
     try {
-      setResult(await api.call('detect/csv/analyse', { upload: ref.upload, map }));
+      setResult(await api.call('detect/csv/analyse', { upload: ref.upload, map, progressKey: key }));
     } catch (e) {
       setResult(null);
       setError(asShown(e));
     } finally {
+      progressKey.current = null;
+      setProgress(null);
       setBusy(null);
     }
   };
@@ -97,7 +113,16 @@ export function CsvAnalysis() {
           </p>
         )}
       </section>
-      {busy && <Loading label={busy} />}
+      {busy &&
+        (progress ? (
+          <ProgressBar
+            done={progress.done}
+            total={progress.total}
+            label={`${busy} ${progress.label}${progress.total ? ` — ${percentOf(progress.done, progress.total)}` : ''}`}
+          />
+        ) : (
+          <Loading label={busy} />
+        ))}
       {error && <ErrorBanner error={error} />}
       {result && file && (
         <>

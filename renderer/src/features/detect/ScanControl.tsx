@@ -13,9 +13,11 @@ export function ScanControl(props: { onFinished: () => void }) {
   const [error, setError] = useState<{ code: string; message: string } | null>(null);
   const running = progress !== null || Boolean(status.data?.running);
 
-  useEvent('detect/progress', (p) =>
-    setProgress({ phase: p.message ?? p.phase, done: p.done, total: p.total }),
-  );
+  useEvent('detect/progress', (p) => {
+    // A CSV analysis reports on the CSV screen, not as a scan of the workspace.
+    if (p.kind === 'csv') return;
+    setProgress({ phase: p.message ?? p.phase, done: p.done, total: p.total });
+  });
   useEvent('detect/finished', (f) => {
     setProgress(null);
     if (f.status === 'failed' && f.error) setError(f.error);
