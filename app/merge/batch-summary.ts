@@ -1,7 +1,7 @@
 import type { CoreContext } from '../context/context';
 import { groupNames } from '../detect/gate-store';
 import { batchState } from './batch';
-import { completedRunsAmong, namesOfRun } from './service';
+import { completedRunsAmong, runNames } from './service';
 
 /** One group of the last batch as its summary lists it. */
 export interface BatchSummaryRow {
@@ -35,58 +35,50 @@ export function batchSummaryPage(
   const merged = state.dryRun ? [] : completedRunsAmong(ctx, state.runIds);
   const db = ctx.workspace.db;
   const names = (groupId: number, known?: string) => known || groupNames(db, groupId) || null;
-  const total = merged.length + state.skipped.length + state.failed.length + state.interrupted.length;
+  // Everything but the merged runs is already in the batch's state, with the names it was given there.
+  const others: (Omit<BatchSummaryRow, 'names'> & { readonly known?: string })[] = [
+    ...state.skipped.map((s) => ({
+      groupId: s.groupId,
+      known: s.names,
+      outcome: 'skipped' as const,
+      detail: s.reason,
+      runId: null,
+    })),
+    ...state.failed.map((f) => ({
+      groupId: f.groupId,
+      known: f.names,
+      outcome: 'failed' as const,
+      detail: f.message,
+      runId: f.runId,
+    })),
+    ...state.interrupted.map((i) => ({
+      groupId: i.groupId,
+      known: i.names,
+      outcome: 'interrupted' as const,
+      detail: i.message,
+      runId: i.runId,
+    })),
+  ];
+  const total = merged.length + others.length;
   const rows: BatchSummaryRow[] = [];
   const end = Math.min(total, page.offset + page.limit);
   for (let at = page.offset; at < end; at++) {
-    let k = at;
-    if (k < merged.length) {
-      const run = merged[k]!;
-      const who = namesOfRun(ctx, run);
-      const label = (id: string) => (who[id] ? `${who[id]} (#${id})` : `#${id}`);
-      // The records merged away may be gone from the cache: the run's own names say who the group was.
-      const people = [...new Set([run.survivorId, ...run.loserIds].map((id) => who[id]).filter(Boolean))];
-      rows.push({
-        groupId: run.groupId ?? 0,
-        names: people.join(', ') || (run.groupId === null ? null : names(run.groupId)),
-        outcome: 'merged',
-        detail: `Kept ${label(run.survivorId)}; merged ${run.loserIds.map(label).join(', ')}`,
-        runId: run.id,
-      });
+    if (at >= merged.length) {
+      const { known, ...row } = others[at - merged.length]!;
+      rows.push({ ...row, names: names(row.groupId, known) });
       continue;
     }
-    k -= merged.length;
-    if (k < state.skipped.length) {
-      const s = state.skipped[k]!;
-      rows.push({
-        groupId: s.groupId,
-        names: names(s.groupId, s.names),
-        outcome: 'skipped',
-        detail: s.reason,
-        runId: null,
-      });
-      continue;
-    }
-    k -= state.skipped.length;
-    if (k < state.failed.length) {
-      const f = state.failed[k]!;
-      rows.push({
-        groupId: f.groupId,
-        names: names(f.groupId, f.names),
-        outcome: 'failed',
-        detail: f.message,
-        runId: f.runId,
-      });
-      continue;
-    }
-    k -= state.failed.length;
-    const i = state.interrupted[k]!;
+    const run = merged[at]!;
+    const who = runNames(ctx, run);
+    const label = (id: string) => (who[id] ? `${who[id]} (#${id})` : `#${id}`);
+    // The records merged away may be gone from the cache: the run's own names say who the group was.
+    const people = [...new Set([run.survivorId, ...run.loserIds].map((id) => who[id]).filter(Boolean))];
     rows.push({
-      groupId: i.groupId,
-      names: names(i.groupId, i.names),
-      outcome: 'interrupted',
-      detail: i.message,
-      runId: i.runId,
+      groupId: run.groupId ?? 0,
+      names: people.join(', ') || (run.groupId === null ? null : names(run.groupId)),
+      outcome: 'merged',
+      detail: `Kept ${label(run.survivorId)}; merged ${run.loserIds.map(label).join(', ')}`,
+      runId: run.id,
     });
   }
   return { total, rows };

@@ -259,6 +259,8 @@ export function startBatch(
     }
   };
   let reserved = 0;
+  const stoppedPartWay = (groupId: number, runId: string) =>
+    update({ interrupted: [...batch.state.interrupted, { groupId, runId, message: STOPPED_PART_WAY }] });
   const one = async (groupId: number) => {
     update({ current: groupId });
     let queued: string | null = null;
@@ -326,9 +328,7 @@ export function startBatch(
               ],
             });
           else if (outcome.status === 'interrupted' && batch.abort.signal.aborted)
-            update({
-              interrupted: [...batch.state.interrupted, { groupId, runId, message: STOPPED_PART_WAY }],
-            });
+            stoppedPartWay(groupId, runId);
           else
             update({
               failed: [
@@ -345,17 +345,15 @@ export function startBatch(
       }
     } catch (error) {
       const shape = toErrorShape(error);
-      // The stop came while the group was being planned or waited for quota: nothing was queued or changed, so
-      // the group is one of those not started, not a failure.
-      if (shape.code === 'CANCELLED' && batch.abort.signal.aborted && queued === null) {
-        update(progress(null));
-        return;
-      }
-      if (shape.code === 'CANCELLED' && batch.abort.signal.aborted && queued !== null)
-        update({
-          interrupted: [...batch.state.interrupted, { groupId, runId: queued, message: STOPPED_PART_WAY }],
-        });
-      else
+      if (shape.code === 'CANCELLED' && batch.abort.signal.aborted) {
+        // The stop came while the group was being planned or waited for quota: nothing was queued or changed,
+        // so the group is one of those not started, not a failure.
+        if (queued === null) {
+          update(progress(null));
+          return;
+        }
+        stoppedPartWay(groupId, queued);
+      } else
         update({
           failed: [
             ...batch.state.failed,

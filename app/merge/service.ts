@@ -327,7 +327,8 @@ export interface RunSummary {
   readonly names: Readonly<Record<string, string>>;
 }
 
-function runNames(ctx: CoreContext, r: RunRow): Record<string, string> {
+/** Contact names of one run's records, from the cache or its before-snapshots, as History shows them beside the ids. */
+export function runNames(ctx: CoreContext, r: RunRow): Record<string, string> {
   const ids = [r.survivorId, ...r.loserIds];
   const names = contactDisplayNames(ctx.workspace.db, r.connectionId, ids);
   if (ids.every((id) => names[id])) return names;
@@ -375,11 +376,6 @@ export function listRuns(
 /** The completed runs among `ids`, in that order, as rows (names are read only for the ones shown). */
 export function completedRunsAmong(ctx: CoreContext, ids: readonly string[]): RunRow[] {
   return journalFor(ctx).runsWithIds(ids, ['completed']);
-}
-
-/** Contact names of one run's records, as History shows them beside the ids. */
-export function namesOfRun(ctx: CoreContext, r: RunRow): Readonly<Record<string, string>> {
-  return runNames(ctx, r);
 }
 
 export interface RunDetail {
