@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi, useEvent, useQuery } from '../lib/api-context';
 import { EmptyState, ErrorBanner, Loading } from '../components/states';
+import { Pager } from '../components/Pager';
 import { navigate } from '../lib/router';
 import type { Output, RestorePreview, RunSummary } from '../../../app/api/contract';
 import { isMergeStep, stepLabel, stepStatusLabel } from '../features/merge-review/step-labels';
@@ -124,22 +125,18 @@ export function HistoryScreen(props: { param: string | null }) {
         </table>
       )}
       {(offset > 0 || more) && (
-        <nav className="toolbar" aria-label="History pages">
-          <button
-            type="button"
-            disabled={offset === 0}
-            onClick={() => setOffset(Math.max(0, offset - HISTORY_PAGE))}
-          >
-            Newer {HISTORY_PAGE}
-          </button>
-          <span aria-live="polite">
-            Merges {(offset + 1).toLocaleString()}–{(offset + (shown?.length ?? 0)).toLocaleString()}, newest
-            first
-          </span>
-          <button type="button" disabled={!more} onClick={() => setOffset(offset + HISTORY_PAGE)}>
-            Older {HISTORY_PAGE}
-          </button>
-        </nav>
+        <Pager
+          label="History pages"
+          previous={`Newer ${HISTORY_PAGE}`}
+          next={`Older ${HISTORY_PAGE}`}
+          canPrevious={offset > 0}
+          canNext={more}
+          onPrevious={() => setOffset(Math.max(0, offset - HISTORY_PAGE))}
+          onNext={() => setOffset(offset + HISTORY_PAGE)}
+        >
+          Merges {(offset + 1).toLocaleString()}–{(offset + (shown?.length ?? 0)).toLocaleString()}, newest
+          first
+        </Pager>
       )}
       {props.param && <RunDetailView runId={props.param} onChanged={runs.reload} />}
     </section>

@@ -3,6 +3,7 @@ import './batch.css';
 import type { EventMap, Output } from '../../../../app/api/contract';
 import { useApi, useEvent, useQuery } from '../../lib/api-context';
 import { ErrorBanner } from '../../components/states';
+import { Pager } from '../../components/Pager';
 import { formatDuration, plural } from '../../lib/format';
 
 type Batch = EventMap['merge/batch'] & { readonly etaSeconds?: number | null };
@@ -233,26 +234,18 @@ function BatchSummary(props: { batch: Batch }) {
         </table>
       )}
       {total > SUMMARY_PAGE && (
-        <nav className="toolbar" aria-label="Summary pages">
-          <button
-            type="button"
-            disabled={offset === 0}
-            onClick={() => setOffset(Math.max(0, offset - SUMMARY_PAGE))}
-          >
-            Previous {SUMMARY_PAGE}
-          </button>
-          <span aria-live="polite">
-            Groups {(offset + 1).toLocaleString()}–{Math.min(total, offset + SUMMARY_PAGE).toLocaleString()}{' '}
-            of {total.toLocaleString()}
-          </span>
-          <button
-            type="button"
-            disabled={offset + SUMMARY_PAGE >= total}
-            onClick={() => setOffset(offset + SUMMARY_PAGE)}
-          >
-            Next {SUMMARY_PAGE}
-          </button>
-        </nav>
+        <Pager
+          label="Summary pages"
+          previous={`Previous ${SUMMARY_PAGE}`}
+          next={`Next ${SUMMARY_PAGE}`}
+          canPrevious={offset > 0}
+          canNext={offset + SUMMARY_PAGE < total}
+          onPrevious={() => setOffset(Math.max(0, offset - SUMMARY_PAGE))}
+          onNext={() => setOffset(offset + SUMMARY_PAGE)}
+        >
+          Groups {(offset + 1).toLocaleString()}–{Math.min(total, offset + SUMMARY_PAGE).toLocaleString()} of{' '}
+          {total.toLocaleString()}
+        </Pager>
       )}
     </div>
   );

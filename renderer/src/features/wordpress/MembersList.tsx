@@ -3,6 +3,7 @@ import { formatDate, plural } from '../../lib/format';
 import { useQuery } from '../../lib/api-context';
 import type { WordPressMember } from '../../../../app/api/contract';
 import { EmptyState, ErrorBanner, Loading } from '../../components/states';
+import { Pager } from '../../components/Pager';
 import { RelinkControl } from './RelinkControl';
 import { LinkedWordPressUsers } from './LinkedWordPressUsers';
 
@@ -153,17 +154,17 @@ export function MembersList(props: { connectionId: string }) {
               </tbody>
             </table>
           </div>
-          <nav className="pager" aria-label="Member pages">
-            <button type="button" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-              Previous
-            </button>
-            <span>
-              Page {page} of {pages} · {plural(q.data.total, 'member')}
-            </span>
-            <button type="button" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
-              Next
-            </button>
-          </nav>
+          <Pager
+            label="Member pages"
+            previous="Previous"
+            next="Next"
+            canPrevious={page > 1}
+            canNext={page < pages}
+            onPrevious={() => setPage((p) => p - 1)}
+            onNext={() => setPage((p) => p + 1)}
+          >
+            Page {page} of {pages} · {plural(q.data.total, 'member')}
+          </Pager>
         </>
       )}
     </div>
