@@ -64,17 +64,11 @@ export function startScan(
     const cur = r.running;
     if (cur) Object.assign(cur, { phase, done, total });
     const elapsed = (Date.now() - started) / 1000;
-    const rate = elapsed > 0 && done > 0 ? done / elapsed : null;
-    ctx.events.emit('detect/progress', {
-      jobId,
-      kind: 'scan',
-      phase,
-      message: phaseInWords(phase),
-      done,
-      total,
-      ratePerSecond: rate,
-      etaSeconds: rate && total ? Math.max(0, (total - done) / rate) : null,
-    });
+    emitDetectProgress(
+      ctx,
+      { jobId, kind: 'scan', phase, done, total },
+      elapsed > 0 && done > 0 ? done / elapsed : null,
+    );
   };
   const location = mustUseWorker();
   let worker: Worker | undefined;
@@ -156,6 +150,20 @@ export function scanStatus(ctx: CoreContext): DetectScanStatus {
     total: cur?.total ?? null,
     last: r.last,
   };
+}
+
+/** One `detect/progress` event: the phase in words, and the time left when a rate is known. */
+export function emitDetectProgress(
+  ctx: CoreContext,
+  p: { jobId: string; kind: 'scan' | 'csv'; phase: string; done: number; total: number | null },
+  ratePerSecond: number | null,
+): void {
+  ctx.events.emit('detect/progress', {
+    ...p,
+    message: phaseInWords(p.phase),
+    ratePerSecond,
+    etaSeconds: ratePerSecond && p.total ? Math.max(0, (p.total - p.done) / ratePerSecond) : null,
+  });
 }
 
 /**

@@ -4,8 +4,14 @@ import type { Db } from '../../store/database';
 import { AppError } from '../../domain/errors';
 import { readSetting, writeSetting } from '../../store/settings';
 import { detectSettingsSchema, type DetectSettings } from '../../detect/settings';
-import { analyseCsvBytes, cancelScan, previewSettings, scanStatus, startScan } from '../../detect/service';
-import { phaseInWords } from '../../detect/progress-words';
+import {
+  analyseCsvBytes,
+  cancelScan,
+  emitDetectProgress,
+  previewSettings,
+  scanStatus,
+  startScan,
+} from '../../detect/service';
 import { decodeContributions } from '../../detect/store';
 import { loadRecordsByPk } from '../../detect/record-reads';
 import { dismissGroup, listDecisions, separateMember, undoDecision } from '../../detect/decisions';
@@ -173,16 +179,7 @@ export const detectHandlers: HandlerSubset<
       linkage: input.linkage,
       maxBytes: uploadsOf(ctx).maxBytes,
       onProgress: (phase, done, total) =>
-        ctx.events.emit('detect/progress', {
-          jobId,
-          kind: 'csv',
-          phase,
-          message: phaseInWords(phase),
-          done,
-          total,
-          ratePerSecond: null,
-          etaSeconds: null,
-        }),
+        emitDetectProgress(ctx, { jobId, kind: 'csv', phase, done, total }, null),
     });
     return { ...a, fileName: file.name };
   },
