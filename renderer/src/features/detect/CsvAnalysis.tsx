@@ -19,8 +19,6 @@ function download(name: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-const percentOf = (done: number, total: number) => `${Math.min(100, Math.round((done / total) * 100))} %`;
-
 const asShown = (e: unknown): ShownError => {
   const err = e as { code?: string; message?: string };
   return { code: err.code ?? 'INTERNAL', message: err.message ?? String(e) };
@@ -118,7 +116,7 @@ export function CsvAnalysis() {
           <ProgressBar
             done={progress.done}
             total={progress.total}
-            label={`${busy} ${progress.label}${progress.total ? ` — ${percentOf(progress.done, progress.total)}` : ''}`}
+            label={`${busy} ${progress.label}${progress.total ? ` — ${percent(Math.min(1, progress.done / progress.total))}` : ''}`}
           />
         ) : (
           <Loading label={busy} />
