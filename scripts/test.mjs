@@ -1,5 +1,6 @@
 // Runs every check and test suite and ends with one summary line, `N passed, N failed, N skipped`. Steps run in
-// order, except the merge fault suites, which start after the build and run beside the vitest and WordPress steps.
+// order, except lint, which runs beside the formatting check and the type checks, and the merge fault suites, which
+// start after the build and run beside the vitest and WordPress steps.
 // A failing step does not hide the others: all run, and the exit code is non-zero if any failed.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -53,7 +54,8 @@ function run(name, cmd, args, { env = {}, report } = {}) {
 /**
  * Starts a step beside the ones that follow (its output goes to test-results/<name>.log and is printed when it is
  * awaited); `await` the returned function where its result is needed. A step that mostly waits on child
- * processes, like the merge fault suites, then costs the run little more than its CPU time.
+ * processes, like the merge fault suites, then costs the run little more than its CPU time, and two steps that
+ * each use one core share the two.
  */
 function runBeside(name, cmd, args, { env = {}, report } = {}) {
   if (only.length && !only.includes(name)) return async () => {};
@@ -114,10 +116,12 @@ if (process.getuid?.() === 0) run('system-deps', 'bash', ['scripts/install-syste
 const node = process.execPath;
 const playwright = tool('@playwright/test', 'playwright');
 
-run('lint', node, [tool('eslint'), '.', '--max-warnings', '0']);
+// ESLint, Prettier and tsc each keep one core busy: lint (the longest) runs beside the other three.
+const lint = runBeside('lint', node, [tool('eslint'), '.', '--max-warnings', '0']);
 run('format', node, [tool('prettier'), '--check', '.']);
 run('typecheck', node, [tool('typescript', 'tsc'), '-p', 'tsconfig.json']);
 run('typecheck-renderer', node, [tool('typescript', 'tsc'), '-p', 'renderer/tsconfig.json']);
+await lint();
 run('build', node, ['scripts/build.mjs']);
 // The merge fault suites (vitest project `merge-faults`) kill and fault the built CLI, so they start after the
 // build and run beside the rest of vitest and the real-WordPress suite; the browser suites wait for them.
