@@ -11,11 +11,12 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { crmSet, evaluate, loadSets, printQuality } from './detect-quality';
 import { seedWorkspace, touchContacts } from './detect-synthetic';
 import { CRM_SEEDS, writeCrmCsv } from './crm-style/generate';
 import { openDatabase } from '../app/store/database';
+import { bundleEntry } from './worker-bundle';
 
 const args = process.argv.slice(2);
 const value = (flag: string): string | undefined => {
@@ -89,8 +90,10 @@ interface Run {
   maxRssMb: number;
 }
 
+/** Runs a measured child from its bundle (see `worker-bundle.ts`): its peak RSS is the scan's, not a compiler's. */
 function child<T extends Run>(script: string, ...rest: string[]): T {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', script, ...rest], {
+  const bundle = bundleEntry(script, `child-${basename(script, '.ts')}`);
+  const out = execFileSync(process.execPath, [bundle, ...rest], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -1,17 +1,18 @@
-// Benchmarks run the core from source, but the app runs its detect worker threads from the esbuild bundle: a
-// thread started from the TypeScript source would spend its first second compiling, which the app never pays.
-// The bundles are built by each benchmark process (as `npm run build` does), beside node_modules so their
-// external dependencies resolve.
+// The app runs its core and its detect worker threads from esbuild bundles: a process or thread started from the
+// TypeScript source would spend its first second compiling and hold the compiler's memory, which the app never
+// pays. So the measured children of a benchmark and their threads run from bundles too, built by the benchmark
+// (as `npm run build` does) beside node_modules so their external dependencies resolve.
 import { buildSync } from 'esbuild';
 import { resolve } from 'node:path';
 import { useDetectWorkerFile, useScanThreadWorkerFile } from '../app/detect/threads';
 
 const DIR = resolve('node_modules/.cache/mergedesk-bench');
 
-export function buildDetectWorker(entry = 'worker', name = 'detect-worker'): string {
+/** Bundles `entry` (a path from the repository root) to an ES module beside node_modules; returns its path. */
+export function bundleEntry(entry: string, name: string): string {
   const outfile = `${DIR}/${name}.mjs`;
   buildSync({
-    entryPoints: [resolve(`app/detect/${entry}.ts`)],
+    entryPoints: [resolve(entry)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -21,6 +22,10 @@ export function buildDetectWorker(entry = 'worker', name = 'detect-worker'): str
     logLevel: 'warning',
   });
   return outfile;
+}
+
+export function buildDetectWorker(entry = 'worker', name = 'detect-worker'): string {
+  return bundleEntry(`app/detect/${entry}.ts`, name);
 }
 
 /** Detection in this process starts its worker threads from the bundles, as the app does. */
