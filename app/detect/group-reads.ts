@@ -53,6 +53,20 @@ const ORDER_SQL: Record<GroupOrder, string> = {
   activity_desc: 'g.last_activity DESC, g.id',
 };
 
+/**
+ * The groups after group `a` in each order (a keyset: the next page does not shift when groups before it are merged
+ * or dismissed meanwhile). A NULL last activity sorts last, as `DESC` puts it.
+ */
+const AFTER_SQL: Record<GroupOrder, string> = {
+  score_desc: '(g.score < a.score OR (g.score = a.score AND g.id > a.id))',
+  score_asc: '(g.score > a.score OR (g.score = a.score AND g.id > a.id))',
+  size_desc: `(g.size < a.size OR (g.size = a.size AND
+    (g.score < a.score OR (g.score = a.score AND g.id > a.id))))`,
+  activity_desc: `(CASE WHEN a.last_activity IS NULL THEN g.last_activity IS NULL AND g.id > a.id
+    ELSE g.last_activity IS NULL OR g.last_activity < a.last_activity
+      OR (g.last_activity = a.last_activity AND g.id > a.id) END)`,
+};
+
 function whereOf(filter: GroupFilter): { where: string[]; params: unknown[] } {
   const where: string[] = ['g.status = ?'];
   const params: unknown[] = [filter.status];
@@ -108,6 +122,8 @@ export function listGroups(
     readonly order: GroupOrder;
     readonly limit: number;
     readonly offset: number;
+    /** Only the groups after this one in the order (it may have left the list: merged, dismissed). */
+    readonly after?: number | undefined;
   },
 ): GroupRow[] {
   const { where, params } = whereOf(filter);
@@ -115,13 +131,19 @@ export function listGroups(
     where.push('g.lane = ?');
     params.push(page.lane);
   }
+  // One row or none (a group the last scan replaced): then nothing comes after it.
+  const from =
+    page.after === undefined
+      ? 'dup_groups g'
+      : 'dup_groups g, (SELECT id, score, size, last_activity FROM dup_groups WHERE id = ?) a';
+  if (page.after !== undefined) where.push(AFTER_SQL[page.order]);
   return db
     .prepare(
       `SELECT g.id, g.connection_id, g.lane, g.score, g.reason, g.size, g.status, g.last_activity, g.crm_ids,
-        ${NAMES_SQL} FROM dup_groups g WHERE ${where.join(' AND ')} ORDER BY ${ORDER_SQL[page.order]}
+        ${NAMES_SQL} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${ORDER_SQL[page.order]}
         LIMIT ? OFFSET ?`,
     )
-    .all(...params, page.limit, page.offset) as GroupRow[];
+    .all(...(page.after === undefined ? [] : [page.after]), ...params, page.limit, page.offset) as GroupRow[];
 }
 
 export function findGroup(db: Db, id: number): GroupRow | null {

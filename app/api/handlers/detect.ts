@@ -113,6 +113,7 @@ export const detectHandlers: HandlerSubset<
       order: input.sort,
       limit: input.limit,
       offset: input.offset,
+      after: input.after,
     });
     return { total, offset: input.offset, items: rows.map(summary), lanes };
   },

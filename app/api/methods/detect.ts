@@ -123,9 +123,10 @@ export const detectMethods = {
         sort: z.enum(['score_desc', 'score_asc', 'size_desc', 'activity_desc']).default('score_desc'),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(500).default(100),
+        after: z.number().int().positive().optional(),
       })
       .strict(),
-    'Duplicate groups with filters, sorting and paging.',
+    'Duplicate groups with filters, sorting and paging; with `after`, only those after that group in the order (which need not be in the list any more).',
   ).returns<GroupList>(),
   'groups/get': method(
     z.object({ id: z.number().int().positive() }).strict(),

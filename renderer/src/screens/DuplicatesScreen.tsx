@@ -93,16 +93,23 @@ export function DuplicatesScreen(props: { param: string | null }) {
     });
   };
 
-  /** The group after `current` in the queue as shown, skipping what was just merged or dismissed. */
+  /**
+   * The group after `current` in the queue: the next one on the page shown, else the first open one after it in
+   * the queue's order (it may be past this page, or no longer listed once merged or dismissed), else the first
+   * from the top of the queue. Groups just merged or dismissed are passed over.
+   */
   const nextGroup = async (current: number): Promise<number | null> => {
-    let ids = order.current;
-    if (!ids.includes(current)) {
-      const list = await api.call('groups/list', { ...filter, status: 'open', limit: 200 });
-      ids = list.items.map((g) => g.id);
-    }
-    const at = ids.indexOf(current);
-    const after = at >= 0 ? [...ids.slice(at + 1), ...ids.slice(0, at)] : ids;
-    return after.find((g) => g !== current && !handled.current.has(g)) ?? null;
+    const waiting = (ids: readonly number[]) => ids.find((g) => g !== current && !handled.current.has(g));
+    const shown = order.current;
+    const at = shown.indexOf(current);
+    const onPage = at >= 0 ? waiting(shown.slice(at + 1)) : undefined;
+    if (onPage !== undefined) return onPage;
+    const open = { ...filter, status: 'open' as const, limit: 50 };
+    const later = await api.call('groups/list', { ...open, after: current });
+    const next = waiting(later.items.map((g) => g.id));
+    if (next !== undefined) return next;
+    const top = await api.call('groups/list', open);
+    return waiting(top.items.map((g) => g.id)) ?? null;
   };
 
   const onReviewDone = async (current: number, outcome: ReviewOutcome) => {

@@ -9,7 +9,7 @@ import { useScreenShortcuts } from '../../lib/shortcuts';
 import { LANE_LABELS, percent } from './labels';
 
 const PAGE = 200;
-export type GroupFilter = Omit<Input<'groups/list'>, 'offset' | 'limit'>;
+export type GroupFilter = Omit<Input<'groups/list'>, 'offset' | 'limit' | 'after'>;
 
 const QUEUE_KEYS = {
   title: 'Queue',
