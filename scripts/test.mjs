@@ -1,7 +1,6 @@
 // Runs every check and test suite and ends with one summary line, `N passed, N failed, N skipped`. Steps run in
-// order, except lint, which runs beside the formatting check and the type checks, the merge fault suites, which
-// start after the build and run beside the vitest and WordPress steps, and the browser suites, which start when the
-// fault suites end, beside whatever of those two steps is left.
+// order, except lint, which runs beside the formatting check and the type checks, and the merge fault suites, which
+// start after the build and run beside the vitest and WordPress steps.
 // A failing step does not hide the others: all run, and the exit code is non-zero if any failed.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -44,50 +43,40 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 
-/** Runs a step in the foreground, its output straight to this one's. */
-async function run(name, cmd, args, { env = {}, report } = {}) {
+function run(name, cmd, args, { env = {}, report } = {}) {
   if (only.length && !only.includes(name)) return;
   const started = Date.now();
   process.stdout.write(`\n=== ${name}: ${[cmd, ...args].join(' ')}\n`);
-  const child = spawn(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  record(name, (await exitOf(child)) === 0, started, report);
-}
-
-function exitOf(child) {
-  return new Promise((resolve) => {
-    child.on('error', () => resolve(1));
-    child.on('exit', (code) => resolve(code));
-  });
+  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  record(name, res.status === 0, started, report);
 }
 
 /**
  * Starts a step beside the ones that follow (its output goes to test-results/<name>.log and is printed when it is
- * awaited), or once the step `after` has ended; `await` the returned function where its result is needed. A step
- * that mostly waits on child processes, like the merge fault suites, then costs the run little more than its CPU
- * time, and two steps that each use one core share the two.
+ * awaited); `await` the returned function where its result is needed. A step that mostly waits on child
+ * processes, like the merge fault suites, then costs the run little more than its CPU time, and two steps that
+ * each use one core share the two.
  */
-function runBeside(name, cmd, args, { env = {}, report, after } = {}) {
-  if (only.length && !only.includes(name)) return Object.assign(async () => {}, { ended: Promise.resolve() });
+function runBeside(name, cmd, args, { env = {}, report } = {}) {
+  if (only.length && !only.includes(name)) return async () => {};
+  const started = Date.now();
   const logFile = `test-results/${name}.log`;
-  let started = Date.now();
-  const exited = (async () => {
-    await after?.ended;
-    started = Date.now();
-    process.stdout.write(
-      `\n=== ${name} (beside the other steps, output in ${logFile}): ${[cmd, ...args].join(' ')}\n`,
-    );
-    // Straight to a file: its output is printed in one piece when it is awaited, not interleaved with others'.
-    const log = openSync(logFile, 'w');
-    const child = spawn(cmd, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
-    closeSync(log);
-    return exitOf(child);
-  })();
-  const awaited = async () => {
+  process.stdout.write(
+    `\n=== ${name} (beside the next steps, output in ${logFile}): ${[cmd, ...args].join(' ')}\n`,
+  );
+  // Straight to a file, not through a pipe: the steps run meanwhile block this process, which could not drain one.
+  const log = openSync(logFile, 'w');
+  const child = spawn(cmd, args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+  closeSync(log);
+  const exited = new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('exit', (code) => resolve(code));
+  });
+  return async () => {
     const code = await exited;
     process.stdout.write(`\n=== ${name} (ran beside the steps above)\n${readFileSync(logFile, 'utf8')}`);
     record(name, code === 0, started, report);
   };
-  return Object.assign(awaited, { ended: exited });
 }
 
 function record(name, ok, started, report) {
@@ -123,19 +112,19 @@ const playwrightCounts = (r) => ({
 rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 
-if (process.getuid?.() === 0) await run('system-deps', 'bash', ['scripts/install-system-deps.sh']);
+if (process.getuid?.() === 0) run('system-deps', 'bash', ['scripts/install-system-deps.sh']);
 const node = process.execPath;
 const playwright = tool('@playwright/test', 'playwright');
 
 // ESLint, Prettier and tsc each keep one core busy: lint (the longest) runs beside the other three.
 const lint = runBeside('lint', node, [tool('eslint'), '.', '--max-warnings', '0']);
-await run('format', node, [tool('prettier'), '--check', '.']);
-await run('typecheck', node, [tool('typescript', 'tsc'), '-p', 'tsconfig.json']);
-await run('typecheck-renderer', node, [tool('typescript', 'tsc'), '-p', 'renderer/tsconfig.json']);
+run('format', node, [tool('prettier'), '--check', '.']);
+run('typecheck', node, [tool('typescript', 'tsc'), '-p', 'tsconfig.json']);
+run('typecheck-renderer', node, [tool('typescript', 'tsc'), '-p', 'renderer/tsconfig.json']);
 await lint();
-await run('build', node, ['scripts/build.mjs']);
+run('build', node, ['scripts/build.mjs']);
 // The merge fault suites (vitest project `merge-faults`) kill and fault the built CLI, so they start after the
-// build and run beside the rest of vitest and the real-WordPress suite.
+// build and run beside the rest of vitest and the real-WordPress suite; the browser suites wait for them.
 const mergeFaults = runBeside(
   'merge-faults',
   node,
@@ -150,13 +139,7 @@ const mergeFaults = runBeside(
   ],
   { report: { file: 'test-results/merge-faults.json', parse: vitestCounts } },
 );
-// The browser suites start once the fault suites end, beside the rest of vitest and the WordPress suite: the three
-// at once would starve the fault suites' children, whose kill points are timed by what they write.
-const e2e = runBeside('e2e', node, [playwright, 'test'], {
-  report: { file: 'test-results/e2e-results.json', parse: playwrightCounts },
-  after: mergeFaults,
-});
-await run(
+run(
   'unit+integration',
   node,
   [
@@ -172,7 +155,7 @@ await run(
     report: { file: 'test-results/vitest.json', parse: vitestCounts },
   },
 );
-await run(
+run(
   'wordpress-real',
   'bash',
   [
@@ -187,20 +170,17 @@ await run(
   },
 );
 await mergeFaults();
-await e2e();
+run('e2e', node, [playwright, 'test'], {
+  report: { file: 'test-results/e2e-results.json', parse: playwrightCounts },
+});
 // Electron has no headless mode: with a binary and no display, run under a virtual X server. Without a binary
 // the suite still runs and every test reports itself skipped, so the summary shows what was not covered.
 const electronSuite = [playwright, 'test', '-c', 'playwright.electron.config.ts'];
 const needsXvfb =
   electronBinary() && process.platform === 'linux' && !process.env.DISPLAY && onPath('xvfb-run');
-await run(
-  'electron',
-  needsXvfb ? 'xvfb-run' : node,
-  needsXvfb ? ['-a', node, ...electronSuite] : electronSuite,
-  {
-    report: { file: 'test-results/electron-results.json', parse: playwrightCounts },
-  },
-);
+run('electron', needsXvfb ? 'xvfb-run' : node, needsXvfb ? ['-a', node, ...electronSuite] : electronSuite, {
+  report: { file: 'test-results/electron-results.json', parse: playwrightCounts },
+});
 
 const totalSeconds = ((Date.now() - suiteStarted) / 1000).toFixed(1);
 process.stdout.write('\n=== summary\n');
