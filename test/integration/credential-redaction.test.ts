@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BUILT_IN_CONNECTORS } from '../../app/connectors/built-in';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +22,10 @@ type Shape = 'json' | 'headers-object' | 'keap-fault' | 'wp-error' | 'html' | 't
 const SHAPES: Shape[] = ['json', 'headers-object', 'keap-fault', 'wp-error', 'html', 'text', 'json-escaped'];
 const STATUSES = [200, 400, 401, 403, 404, 409, 429, 500, 502];
 
-let mode: { status: number; shape: Shape } = { status: 500, shape: 'json' };
+interface EchoMode {
+  status: number;
+  shape: Shape;
+}
 
 function rawHeaders(req: IncomingMessage): string {
   const lines: string[] = [`${req.method} ${req.url} HTTP/1.1`];
@@ -31,7 +34,7 @@ function rawHeaders(req: IncomingMessage): string {
   return lines.join('\r\n');
 }
 
-function echo(req: IncomingMessage, res: ServerResponse) {
+function echo(mode: EchoMode, req: IncomingMessage, res: ServerResponse) {
   const { status, shape } = mode;
   const headers = req.headers;
   const dump = rawHeaders(req);
@@ -219,68 +222,95 @@ const CONNECTORS: ConnectorCase[] = [
   },
 ];
 
-describe('credentials are never echoed back from a server that dumps request headers', () => {
-  let server: Server;
-  let url: string;
-  let h: Harness;
+/** An echo server of its own (its answer set by `mode`) and a workspace of its own, so cases run side by side. */
+interface EchoCase {
+  readonly url: string;
+  readonly mode: EchoMode;
+  readonly h: Harness;
+  close(): Promise<void>;
+}
 
-  beforeAll(async () => {
-    server = createServer(echo);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    h = harness();
-  });
-  afterAll(async () => {
-    h.core.close();
-    rmSync(h.dir, { recursive: true, force: true });
-    await new Promise((r) => server.close(r));
-  });
+async function echoCase(): Promise<EchoCase> {
+  const mode: EchoMode = { status: 500, shape: 'json' };
+  const server: Server = createServer((req, res) => echo(mode, req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const h = harness();
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    mode,
+    h,
+    async close() {
+      h.core.close();
+      rmSync(h.dir, { recursive: true, force: true });
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
 
-  function expectClean(what: string, value: unknown) {
-    const text = typeof value === 'string' ? value : JSON.stringify(value);
-    for (const secret of forbidden()) {
-      if (text.includes(secret))
-        throw new Error(`${what} carries a credential (${secret.slice(0, 6)}…): ${text.slice(0, 600)}`);
-    }
-    expect(text).not.toMatch(/x-keap-api-key[\\"']*\s*[:=]\s*[\\"']*(?!\[redacted\])[A-Za-z0-9]/i);
-    expect(text).not.toMatch(/authorization[\\"']*\s*[:=]\s*[\\"']*basic\s+(?!\[redacted\])[A-Za-z0-9]/i);
-    expect(text).not.toMatch(/api-token[\\"']*\s*[:=]\s*[\\"']*(?!\[redacted\])[A-Za-z0-9]/i);
+function expectClean(what: string, value: unknown) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const secret of forbidden()) {
+    if (text.includes(secret))
+      throw new Error(`${what} carries a credential (${secret.slice(0, 6)}…): ${text.slice(0, 600)}`);
   }
+  expect(text).not.toMatch(/x-keap-api-key[\\"']*\s*[:=]\s*[\\"']*(?!\[redacted\])[A-Za-z0-9]/i);
+  expect(text).not.toMatch(/authorization[\\"']*\s*[:=]\s*[\\"']*basic\s+(?!\[redacted\])[A-Za-z0-9]/i);
+  expect(text).not.toMatch(/api-token[\\"']*\s*[:=]\s*[\\"']*(?!\[redacted\])[A-Za-z0-9]/i);
+}
 
+// Each case waits mostly on its client's rate limiter (real seconds between retries), so they run side by side.
+describe.concurrent('credentials are never echoed back from a server that dumps request headers', () => {
   for (const connector of CONNECTORS) {
     for (const phase of ['connect', 'sync'] as const) {
       it(`${connector.name} ${phase}: ${STATUSES.length} statuses × ${SHAPES.length} echo shapes`, async () => {
-        let failures = 0;
-        for (const status of STATUSES) {
-          for (const shape of SHAPES) {
-            mode = { status, shape };
-            h.events.length = 0;
-            const answer =
-              phase === 'connect' ? await connector.connect(h.core, url) : await connector.sync(h.core, url);
-            const label = `${connector.name} ${phase} HTTP ${status} ${shape}`;
-            expectClean(`${label}: answer`, answer);
-            expectClean(`${label}: events`, h.events);
-            if (JSON.stringify(answer).includes('"ok":false')) failures++;
-          }
-        }
-        expectClean(`${connector.name} ${phase}: database`, databaseText(h.core));
+        // One server and workspace per status, side by side: each shape of it in turn.
+        const failures = await Promise.all(
+          STATUSES.map(async (status) => {
+            const { url, mode, h, close } = await echoCase();
+            try {
+              let failed = 0;
+              for (const shape of SHAPES) {
+                mode.status = status;
+                mode.shape = shape;
+                h.events.length = 0;
+                const answer =
+                  phase === 'connect'
+                    ? await connector.connect(h.core, url)
+                    : await connector.sync(h.core, url);
+                const label = `${connector.name} ${phase} HTTP ${status} ${shape}`;
+                expectClean(`${label}: answer`, answer);
+                expectClean(`${label}: events`, h.events);
+                if (JSON.stringify(answer).includes('"ok":false')) failed++;
+              }
+              expectClean(`${connector.name} ${phase} HTTP ${status}: database`, databaseText(h.core));
+              return failed;
+            } finally {
+              await close();
+            }
+          }),
+        );
         // The echo server is not a CRM or a site: most of these must have failed (and said so).
-        expect(failures).toBeGreaterThan(STATUSES.length * SHAPES.length * 0.5);
+        expect(failures.reduce((a, b) => a + b, 0)).toBeGreaterThan(STATUSES.length * SHAPES.length * 0.5);
       });
     }
   }
 
   it('a credential inside a base URL never reaches a connection-error message', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
-    const answer = await h.core.invoke('connections/add', {
-      kind: 'keap',
-      baseUrl: `http://admin:${encodeURIComponent(KEAP_KEY)}@127.0.0.1:${port}/crm`,
-      apiKey: KEAP_KEY,
-    });
-    expect(answer).toMatchObject({ ok: false, error: { code: 'CONNECTION_FAILED' } });
-    expectClean('connection refused', answer);
+    const { h, close } = await echoCase();
+    try {
+      const closed = createServer();
+      await new Promise<void>((r) => closed.listen(0, '127.0.0.1', () => r()));
+      const port = (closed.address() as AddressInfo).port;
+      await new Promise((r) => closed.close(r));
+      const answer = await h.core.invoke('connections/add', {
+        kind: 'keap',
+        baseUrl: `http://admin:${encodeURIComponent(KEAP_KEY)}@127.0.0.1:${port}/crm`,
+        apiKey: KEAP_KEY,
+      });
+      expect(answer).toMatchObject({ ok: false, error: { code: 'CONNECTION_FAILED' } });
+      expectClean('connection refused', answer);
+    } finally {
+      await close();
+    }
   });
 });
