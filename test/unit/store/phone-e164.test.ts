@@ -54,6 +54,7 @@ describe('toE164', () => {
   it('answers exactly as libphonenumber on thousands of typed numbers, in the US and Canada', () => {
     const next = rng(7);
     let fast = 0;
+    const wrong: object[] = [];
     for (let i = 0; i < 1500; i++) {
       // Any first digits, including 0 and 1, which are not valid NANP area codes or exchanges.
       const [a, b, c] = [digits(next, 3), digits(next, 3), digits(next, 4)];
@@ -62,12 +63,14 @@ describe('toE164', () => {
         if (quick !== null) fast++;
         for (const region of ['US', 'CA'] as const) {
           const reference = parseE164(number, region);
-          if (quick !== null)
-            expect({ number, region, e164: quick }).toEqual({ number, region, e164: reference });
-          expect(toE164(number, region)).toBe(reference);
+          // Collected, not asserted one by one: 93,000 assertions cost more than the numbers they check.
+          if (quick !== null && quick !== reference) wrong.push({ number, region, fast: quick, reference });
+          const answer = toE164(number, region);
+          if (answer !== reference) wrong.push({ number, region, answer, reference });
         }
       }
     }
+    expect(wrong).toEqual([]);
     // The comparison above only means something if the fast path took a good share of the inputs.
     expect(fast).toBeGreaterThan(10_000);
   });
