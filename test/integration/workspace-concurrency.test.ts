@@ -4,9 +4,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/workspace';
 import { latestSchemaVersion } from '../../app/store/database';
+import { childScript } from '../helpers/child-script';
 
 function openIn(dir: string, ref: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/open-child.ts', dir, ref], {
+  const child = spawn(process.execPath, [childScript('test/helpers/open-child.ts'), dir, ref], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -9,6 +9,7 @@ import { syncManager } from '../../../app/sync/manager';
 import { tempCore, tempDir } from '../../helpers/workspace';
 import { connect, crmCounts, fastSettings, sandbox, syncNow } from '../../helpers/keap';
 import { BUILT_IN_CONNECTORS } from '../../../app/connectors/built-in';
+import { childScript } from '../../helpers/child-script';
 
 type TestCore = ReturnType<typeof tempCore>;
 
@@ -146,7 +147,7 @@ describe('Keap sync resilience', () => {
     fastSettings(core, id, { pageSize: 100, rateLimits: { perSecond: 20 } });
     core.close();
 
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/sync-child.ts', dir, id], {
+    const child = spawn(process.execPath, [childScript('test/helpers/sync-child.ts'), dir, id], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -15,6 +15,7 @@ import { dumpRemotes, loadRemotes } from '../../helpers/remote-state';
 import { FakeCrm } from '../../helpers/fake-crm';
 import { FakeWordPress } from '../../helpers/fake-wordpress';
 import { openDatabase } from '../../../app/store/database';
+import { childScript } from '../../helpers/child-script';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -26,7 +27,7 @@ function child(dbFile: string, stateFile: string, runId: string, stopAt?: string
   return new Promise((resolve, reject) => {
     const p = spawn(
       process.execPath,
-      ['--import', 'tsx', 'test/helpers/merge-child.ts', dbFile, stateFile, runId],
+      [childScript('test/helpers/merge-child.ts'), dbFile, stateFile, runId],
       {
         env: { ...process.env, ...(stopAt ? { STOP_AT: stopAt } : {}) },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,33 @@
+import { buildSync } from 'esbuild';
+import { mkdirSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+
+// Beside node_modules, so the bundle's external dependencies resolve from it.
+const DIR = resolve('node_modules/.cache/mergedesk-test');
+const built = new Map<string, string>();
+
+/**
+ * A helper script (`entry`, from the repository root) bundled for the child processes a test starts: a child run
+ * from the TypeScript source spends a second or more of CPU compiling it under tsx, which a suite starting tens of
+ * children pays every time. Built once per test process; the file name carries the process id, so test files
+ * running side by side never write the same bundle.
+ */
+export function childScript(entry: string): string {
+  let file = built.get(entry);
+  if (!file) {
+    mkdirSync(DIR, { recursive: true });
+    file = `${DIR}/${basename(entry, '.ts')}-${process.pid}.mjs`;
+    buildSync({
+      entryPoints: [resolve(entry)],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    built.set(entry, file);
+  }
+  return file;
+}
