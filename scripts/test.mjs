@@ -1,6 +1,7 @@
 // Runs every check and test suite and ends with one summary line, `N passed, N failed, N skipped`. Steps run in
-// order, except lint, which runs beside the formatting check and the type checks, and the merge fault suites, which
-// start after the build and run beside the vitest and WordPress steps.
+// order, except lint, which runs beside the formatting check and the type checks, and the suites that drive child
+// processes (merge faults and kills, the built CLI), which start after the build and run beside the vitest and
+// WordPress steps.
 // A failing step does not hide the others: all run, and the exit code is non-zero if any failed.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -123,21 +124,21 @@ run('typecheck', node, [tool('typescript', 'tsc'), '-p', 'tsconfig.json']);
 run('typecheck-renderer', node, [tool('typescript', 'tsc'), '-p', 'renderer/tsconfig.json']);
 await lint();
 run('build', node, ['scripts/build.mjs']);
-// The merge fault suites (vitest project `merge-faults`) kill and fault the built CLI, so they start after the
-// build and run beside the rest of vitest and the real-WordPress suite; the browser suites wait for them.
-const mergeFaults = runBeside(
-  'merge-faults',
+// The suites that drive child processes (vitest project `processes`: merge faults and kills, the built CLI) start
+// after the build and run beside the rest of vitest and the real-WordPress suite; the browser suites wait for them.
+const processSuites = runBeside(
+  'processes',
   node,
   [
     tool('vitest'),
     'run',
     '--project',
-    'merge-faults',
+    'processes',
     '--reporter=default',
     '--reporter=json',
-    '--outputFile=test-results/merge-faults.json',
+    '--outputFile=test-results/processes.json',
   ],
-  { report: { file: 'test-results/merge-faults.json', parse: vitestCounts } },
+  { report: { file: 'test-results/processes.json', parse: vitestCounts } },
 );
 run(
   'unit+integration',
@@ -169,7 +170,7 @@ run(
     report: { file: 'test-results/wordpress.json', parse: vitestCounts },
   },
 );
-await mergeFaults();
+await processSuites();
 run('e2e', node, [playwright, 'test'], {
   report: { file: 'test-results/e2e-results.json', parse: playwrightCounts },
 });
