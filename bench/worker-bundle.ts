@@ -2,25 +2,16 @@
 // TypeScript source would spend its first second compiling and hold the compiler's memory, which the app never
 // pays. So the measured children of a benchmark and their threads run from bundles too, built by the benchmark
 // (as `npm run build` does) beside node_modules so their external dependencies resolve.
-import { buildSync } from 'esbuild';
 import { resolve } from 'node:path';
 import { useDetectWorkerFile, useScanThreadWorkerFile } from '../app/detect/threads';
+import { bundleForNode } from '../scripts/node-bundle';
 
 const DIR = resolve('node_modules/.cache/mergedesk-bench');
 
-/** Bundles `entry` (a path from the repository root) to an ES module beside node_modules; returns its path. */
+/** Bundles `entry` (a path from the repository root) beside node_modules; returns the bundle's path. */
 export function bundleEntry(entry: string, name: string): string {
   const outfile = `${DIR}/${name}.mjs`;
-  buildSync({
-    entryPoints: [resolve(entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+  bundleForNode(entry, outfile);
   return outfile;
 }
 

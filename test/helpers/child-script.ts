@@ -1,6 +1,6 @@
-import { buildSync } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { bundleForNode } from '../../scripts/node-bundle';
 
 // Beside node_modules, so the bundle's external dependencies resolve from it.
 const DIR = resolve('node_modules/.cache/mergedesk-test');
@@ -17,16 +17,7 @@ export function childScript(entry: string): string {
   if (!file) {
     mkdirSync(DIR, { recursive: true });
     file = `${DIR}/${basename(entry, '.ts')}-${process.pid}.mjs`;
-    buildSync({
-      entryPoints: [resolve(entry)],
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'esm',
-      packages: 'external',
-      logLevel: 'warning',
-    });
+    bundleForNode(entry, file);
     built.set(entry, file);
   }
   return file;
