@@ -131,19 +131,21 @@ export function listGroups(
     where.push('g.lane = ?');
     params.push(page.lane);
   }
-  // One row or none (a group the last scan replaced): then nothing comes after it.
-  const from =
-    page.after === undefined
-      ? 'dup_groups g'
-      : 'dup_groups g, (SELECT id, score, size, last_activity FROM dup_groups WHERE id = ?) a';
-  if (page.after !== undefined) where.push(AFTER_SQL[page.order]);
+  let from = 'dup_groups g';
+  const fromParams: unknown[] = [];
+  if (page.after !== undefined) {
+    // One row or none (a group the last scan replaced): then nothing comes after it.
+    from += ', (SELECT id, score, size, last_activity FROM dup_groups WHERE id = ?) a';
+    fromParams.push(page.after);
+    where.push(AFTER_SQL[page.order]);
+  }
   return db
     .prepare(
       `SELECT g.id, g.connection_id, g.lane, g.score, g.reason, g.size, g.status, g.last_activity, g.crm_ids,
         ${NAMES_SQL} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${ORDER_SQL[page.order]}
         LIMIT ? OFFSET ?`,
     )
-    .all(...(page.after === undefined ? [] : [page.after]), ...params, page.limit, page.offset) as GroupRow[];
+    .all(...fromParams, ...params, page.limit, page.offset) as GroupRow[];
 }
 
 export function findGroup(db: Db, id: number): GroupRow | null {
