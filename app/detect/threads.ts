@@ -85,12 +85,17 @@ export function runInWorker<T>(
   options: {
     transfer?: TransferListItem[];
     onProgress?: (phase: string, done: number, total: number | null) => void;
+    /** The worker's young generation (V8's default when absent): see `csvYoungGenerationMb`. */
+    youngGenerationMb?: number;
   } = {},
 ): WorkerRun<T> {
   const worker = new Worker(location.file, {
     workerData: task,
     execArgv: location.execArgv,
     ...(options.transfer ? { transferList: options.transfer } : {}),
+    ...(options.youngGenerationMb
+      ? { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } }
+      : {}),
   });
   const result = new Promise<T>((resolve, reject) => {
     let settled = false;

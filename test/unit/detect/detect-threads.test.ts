@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
-import { allowInProcessDetection, mustUseWorker, useDetectWorkerFile } from '../../../app/detect/threads';
-import { analyseCsvBytes } from '../../../app/detect/service';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import {
+  allowInProcessDetection,
+  mustUseWorker,
+  runInWorker,
+  useDetectWorkerFile,
+} from '../../../app/detect/threads';
+import { analyseCsvBytes, csvYoungGenerationMb } from '../../../app/detect/service';
 import { defaultDetectSettings } from '../../../app/detect/settings';
 import { isAppError } from '../../../app/domain/errors';
 
@@ -36,4 +43,31 @@ describe('detection threads', () => {
     const there = await analyseCsvBytes(Buffer.from(text), { settings });
     expect({ ...there, millis: 0 }).toEqual({ ...here, millis: 0 });
   }, 120_000);
+
+  it("gives a large CSV analysis a larger young generation and a small one V8's default", async () => {
+    expect(csvYoungGenerationMb(10 * 1024 * 1024)).toBeUndefined();
+    expect(csvYoungGenerationMb(undefined)).toBeUndefined();
+    expect(csvYoungGenerationMb(108 * 1024 * 1024)).toBe(192);
+    // A worker that answers with the limits it was started with.
+    const dir = mkdtempSync(join(tmpdir(), 'md-limits-'));
+    const file = join(dir, 'limits.mjs');
+    writeFileSync(
+      file,
+      "import { parentPort, resourceLimits } from 'node:worker_threads';\n" +
+        "parentPort.postMessage({ type: 'done', result: resourceLimits });\n",
+    );
+    try {
+      const sized = await runInWorker<{ maxYoungGenerationSizeMb: number }>(
+        { file, execArgv: [] },
+        {},
+        { youngGenerationMb: 192 },
+      ).result;
+      const plain = await runInWorker<{ maxYoungGenerationSizeMb: number }>({ file, execArgv: [] }, {})
+        .result;
+      expect(sized.maxYoungGenerationSizeMb).toBe(192);
+      expect(plain.maxYoungGenerationSizeMb).toBeLessThan(192);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
