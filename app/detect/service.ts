@@ -204,9 +204,9 @@ export async function analyseCsvBytes(
  * (1,812 against 1,828 MB). A small file keeps V8's default: at 100k rows the larger young generation cost 100 MB
  * of RSS and 0.4 s.
  */
-export function csvYoungGenerationMb(totalBytes: number | undefined): number | undefined {
+export function csvYoungGenerationMb(bytes: number): number | undefined {
   // V8 makes the young generation three semi-spaces: 192 MB is 64 MB semi-spaces.
-  return totalBytes !== undefined && totalBytes >= 30 * 1024 * 1024 ? 192 : undefined;
+  return bytes >= 30 * 1024 * 1024 ? 192 : undefined;
 }
 
 /**

@@ -46,7 +46,6 @@ describe('detection threads', () => {
 
   it("gives a large CSV analysis a larger young generation and a small one V8's default", async () => {
     expect(csvYoungGenerationMb(10 * 1024 * 1024)).toBeUndefined();
-    expect(csvYoungGenerationMb(undefined)).toBeUndefined();
     expect(csvYoungGenerationMb(108 * 1024 * 1024)).toBe(192);
     // A worker that answers with the limits it was started with.
     const dir = mkdtempSync(join(tmpdir(), 'md-limits-'));
